@@ -1,0 +1,24 @@
+// Package auditlog finds and reads Kubernetes API server audit logs:
+// audit.k8s.io/v1 (and v1beta1) Event objects, one JSON object per line, in
+// plain, gzip or zstd files, alone, in directories or in OpenShift
+// must-gather trees.
+//
+// The unit that flows out of the package is the [Entry]: a decoded
+// [auditv1.Event], the [Source] it came from, its line number and the request
+// parsed from its requestURI.
+//
+// There are two ways to read:
+//
+//   - [All] is a Go iterator over every entry, one goroutine, for simple use.
+//   - [Scan] spreads the work over many workers. Each worker gets its own
+//     [Sink], so sinks need no locks; they are merged by the caller after Scan
+//     returns.
+//
+// Both decode with a purpose-built JSON decoder ([Decoder]) that fills only
+// the event fields a caller asks for ([Fields]) and leaves request and
+// response bodies as raw bytes. Lines that cannot be read are never dropped
+// silently: they are counted by kind in a [Report], with file:line samples.
+//
+// Entries are reused: an entry handed to a sink or yielded by an iterator is
+// valid only until the call returns. Use [Entry.Clone] to keep one.
+package auditlog

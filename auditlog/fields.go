@@ -1,0 +1,61 @@
+package auditlog
+
+import "strings"
+
+// Fields is a set of Event fields. Filters and aggregators declare the
+// fields they read, and the decoder fills only those; fields outside the set
+// are skipped without being decoded (their JSON is still validated).
+type Fields uint32
+
+// The fields of an audit Event that can be asked for one by one.
+const (
+	FieldKind                   Fields = 1 << iota // kind and apiVersion
+	FieldLevel                                     // level
+	FieldAuditID                                   // auditID
+	FieldStage                                     // stage
+	FieldRequestURI                                // requestURI
+	FieldVerb                                      // verb
+	FieldUser                                      // user
+	FieldImpersonatedUser                          // impersonatedUser
+	FieldAuthenticationMetadata                    // authenticationMetadata
+	FieldSourceIPs                                 // sourceIPs
+	FieldUserAgent                                 // userAgent
+	FieldObjectRef                                 // objectRef
+	FieldResponseStatus                            // responseStatus
+	FieldRequestObject                             // requestObject
+	FieldResponseObject                            // responseObject
+	FieldRequestReceivedTimestamp                  // requestReceivedTimestamp
+	FieldStageTimestamp                            // stageTimestamp
+	FieldAnnotations                               // annotations
+
+	fieldEnd
+)
+
+// FieldsAll is every field of an Event.
+const FieldsAll = fieldEnd - 1
+
+// FieldsMetadata is every field except the request and response bodies:
+// what an audit policy's Metadata level records.
+const FieldsMetadata = FieldsAll &^ (FieldRequestObject | FieldResponseObject)
+
+// fieldNames are the JSON names of the fields, in bit order.
+var fieldNames = [...]string{
+	"kind", "level", "auditID", "stage", "requestURI", "verb", "user",
+	"impersonatedUser", "authenticationMetadata", "sourceIPs", "userAgent",
+	"objectRef", "responseStatus", "requestObject", "responseObject",
+	"requestReceivedTimestamp", "stageTimestamp", "annotations",
+}
+
+// Has reports whether every field of g is in f.
+func (f Fields) Has(g Fields) bool { return f&g == g }
+
+// String lists the JSON names of the fields in f, separated by commas.
+func (f Fields) String() string {
+	var names []string
+	for i, name := range fieldNames {
+		if f&(1<<i) != 0 {
+			names = append(names, name)
+		}
+	}
+	return strings.Join(names, ",")
+}

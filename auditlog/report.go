@@ -1,0 +1,159 @@
+package auditlog
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+)
+
+// Problem is a kind of input that could not be read as an audit event.
+type Problem int
+
+// The kinds of problem a Report counts.
+const (
+	// BadJSON is a line that is not valid JSON (after any host-name or
+	// fluentd prefix is removed), or JSON that does not fit an Event.
+	BadJSON Problem = iota
+	// NotEvent is a JSON object that is not an audit event: it has neither an
+	// auditID nor kind "Event" (GKE and AKS wrappers, for instance).
+	NotEvent
+	// TooLong is a line longer than Options.MaxLineBytes; it is skipped and
+	// reading goes on at the next line.
+	TooLong
+	// Truncated is a last line cut off by the end of the file or of its
+	// compressed stream.
+	Truncated
+	// Decompress is a compressed stream that is corrupt or cut short; every
+	// event before the damage is read.
+	Decompress
+	// Unreadable is a file that could not be opened or read.
+	Unreadable
+	// SkippedFile is a file in an audit_logs tree that is not an audit log.
+	SkippedFile
+
+	numProblems
+)
+
+var problemNames = [numProblems]string{
+	"bad JSON", "not an audit event", "line too long", "truncated line",
+	"decompression error", "unreadable file", "skipped file",
+}
+
+// String names the problem in a few words.
+func (p Problem) String() string {
+	if p < 0 || p >= numProblems {
+		return fmt.Sprintf("Problem(%d)", int(p))
+	}
+	return problemNames[p]
+}
+
+// Problems lists every kind of problem, in order.
+func Problems() []Problem {
+	ps := make([]Problem, numProblems)
+	for i := range ps {
+		ps[i] = Problem(i)
+	}
+	return ps
+}
+
+// MaxSamples is how many samples a Report keeps of each kind of problem.
+const MaxSamples = 5
+
+// Sample is one place where a problem was found.
+type Sample struct {
+	// File is the path of the source file.
+	File string
+	// Line is the line number in the uncompressed file; 0 when the problem
+	// is not about a line (a skipped or unreadable file).
+	Line int64
+	// Offset is a byte offset: in the compressed file for Decompress, in
+	// the uncompressed file otherwise.
+	Offset int64
+	// Detail says what was wrong, in a few words.
+	Detail string
+
+	order int // the source's position in the read order, to keep the first samples
+}
+
+// String formats the sample as file:line: detail.
+func (s Sample) String() string {
+	switch {
+	case s.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", s.File, s.Line, s.Detail)
+	case s.Offset > 0:
+		return fmt.Sprintf("%s: at byte %d: %s", s.File, s.Offset, s.Detail)
+	default:
+		return fmt.Sprintf("%s: %s", s.File, s.Detail)
+	}
+}
+
+// Tally counts one kind of problem and keeps the first few samples of it
+// (first in source order and line order, whatever the number of workers).
+type Tally struct {
+	Count   int64
+	Samples []Sample
+}
+
+// Report says what a Reader read: how much, and every line or file it could
+// not use, by kind.
+type Report struct {
+	// Files is the number of files opened.
+	Files int
+	// CompressedBytes is the number of bytes read from files.
+	CompressedBytes int64
+	// Bytes is the number of uncompressed bytes read.
+	Bytes int64
+	// Lines is the number of lines read, blank ones included.
+	Lines int64
+	// Events is the number of events decoded and handed on.
+	Events int64
+	// Problems counts the lines and files that could not be used, by kind.
+	Problems [numProblems]Tally
+}
+
+// Failures is the number of lines that could not be read as events: what
+// the reference tool prints as "had N line read failures".
+func (r *Report) Failures() int64 {
+	return r.Problems[BadJSON].Count + r.Problems[NotEvent].Count +
+		r.Problems[TooLong].Count + r.Problems[Truncated].Count
+}
+
+// add counts one problem and keeps it as a sample if it is among the first.
+func (r *Report) add(p Problem, s Sample) {
+	t := &r.Problems[p]
+	t.Count++
+	if len(t.Samples) < MaxSamples || sampleLess(s, t.Samples[len(t.Samples)-1]) {
+		t.Samples = insertSample(t.Samples, s)
+	}
+}
+
+// Merge adds the counts and samples of o to r.
+func (r *Report) Merge(o *Report) {
+	r.Files += o.Files
+	r.CompressedBytes += o.CompressedBytes
+	r.Bytes += o.Bytes
+	r.Lines += o.Lines
+	r.Events += o.Events
+	for p := range r.Problems {
+		r.Problems[p].Count += o.Problems[p].Count
+		for _, s := range o.Problems[p].Samples {
+			r.Problems[p].Samples = insertSample(r.Problems[p].Samples, s)
+		}
+	}
+}
+
+func sampleLess(a, b Sample) bool { return compareSamples(a, b) < 0 }
+
+func compareSamples(a, b Sample) int {
+	return cmp.Or(cmp.Compare(a.order, b.order), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Offset, b.Offset))
+}
+
+// insertSample puts s in order and keeps at most MaxSamples.
+func insertSample(samples []Sample, s Sample) []Sample {
+	i, _ := slices.BinarySearchFunc(samples, s, compareSamples)
+	samples = slices.Insert(samples, i, s)
+	if len(samples) > MaxSamples {
+		samples = samples[:MaxSamples]
+	}
+	return samples
+}
