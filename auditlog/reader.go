@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"iter"
-	"runtime"
 )
 
 // Sink receives the entries of one worker of a Scan. Each worker has its
@@ -32,9 +31,6 @@ type Options struct {
 	// MaxLineBytes is the longest line read; longer ones are counted as
 	// TooLong and skipped. 0 means DefaultMaxLineBytes.
 	MaxLineBytes int
-	// Workers is the number of decoding goroutines of Scan; 0 means
-	// runtime.GOMAXPROCS(0).
-	Workers int
 }
 
 func (o Options) withDefaults() Options {
@@ -44,9 +40,6 @@ func (o Options) withDefaults() Options {
 	o.Fields |= FieldAuditID | FieldKind
 	if o.MaxLineBytes <= 0 {
 		o.MaxLineBytes = DefaultMaxLineBytes
-	}
-	if o.Workers <= 0 {
-		o.Workers = runtime.GOMAXPROCS(0)
 	}
 	return o
 }
