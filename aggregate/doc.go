@@ -1,0 +1,36 @@
+// Package aggregate counts audit-log entries as they stream past, in memory
+// that grows with the number of distinct keys, never with the number of
+// events.
+//
+// Every aggregator is an [auditlog.Sink]: a worker feeds it entries with Add,
+// and never shares it. When the workers are done, their aggregators are
+// combined with Merge, and Result returns a plain value (exported fields,
+// stable json names) that the format package renders. Results are
+// deterministic: the same input gives the same result, byte for byte,
+// whatever the number of workers, the way the input was split between them
+// and the order of the merges. Lists are sorted by count, largest first, and
+// ties are broken by key.
+//
+// The aggregators are:
+//
+//   - [Count]: count by [Key], with an exact top-K (the reference tool's
+//     -o top --by=user|resource|namespace).
+//   - [Grouped]: requests grouped by path, query and user within each verb or
+//     status code (-o top --by=verb|httpstatus), with status-code mix and
+//     latency quantiles.
+//   - [Histogram]: counts per time bucket overall and per key, the peak of
+//     each key and a "what changed" comparison of a window with the rest.
+//   - [Latency]: latency quantiles per key.
+//   - [Summary]: count, first and last request time, counts per stage,
+//     server and node (the reference's summary line).
+//   - [Trackers]: the apiserver.latency.k8s.io/* annotations (-o stats).
+//   - [Throttling]: 429 responses per user and per minute, and the API
+//     Priority and Fairness queue wait.
+//
+// Keys are functions from an entry to bytes ([Key]); [KeyByName] turns the
+// names the command line uses (user, verb, resource, "user,verb") into keys.
+//
+// Latency quantiles come from DDSketch (github.com/DataDog/sketches-go) with
+// a relative accuracy of 1%: a returned quantile q̂ of a true quantile q
+// satisfies |q̂-q| <= 0.01*q. Counts, sums, minimums and maximums are exact.
+package aggregate

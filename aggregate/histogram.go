@@ -1,0 +1,299 @@
+package aggregate
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/auditlens/auditlens/auditlog"
+)
+
+// Histogram counts entries per time bucket of requestReceivedTimestamp,
+// overall and per key, so that a spike shows, and the keys that made it can
+// be named. Buckets are aligned on multiples of the width since the Unix
+// epoch, in UTC. Memory grows with the number of distinct (bucket, key)
+// pairs.
+type Histogram struct {
+	width  time.Duration
+	key    Key
+	buf    []byte
+	totals map[int64]int64
+	series map[string]*series
+	total  int64
+	noTime int64
+	noKey  int64
+}
+
+// series is one key's counts per bucket.
+type series struct {
+	total   int64
+	buckets map[int64]int64
+}
+
+// NewHistogram returns an empty histogram with buckets of the given width
+// (DefaultBucket when width <= 0), counting per key k as well when k is
+// valid (pass Key{} for totals only).
+func NewHistogram(width time.Duration, k Key) *Histogram {
+	if width <= 0 {
+		width = DefaultBucket
+	}
+	return &Histogram{width: width, key: k, totals: make(map[int64]int64), series: make(map[string]*series)}
+}
+
+// Width is the width of the histogram's buckets.
+func (h *Histogram) Width() time.Duration { return h.width }
+
+// Fields is the set of event fields Histogram reads.
+func (h *Histogram) Fields() auditlog.Fields {
+	f := auditlog.FieldRequestReceivedTimestamp
+	if h.key.Valid() {
+		f |= h.key.Fields()
+	}
+	return f
+}
+
+// Add counts e in its bucket. Entries with no requestReceivedTimestamp are
+// only counted in NoTime.
+func (h *Histogram) Add(e *auditlog.Entry) {
+	h.total++
+	t := e.Event.RequestReceivedTimestamp.Time
+	if t.IsZero() {
+		h.noTime++
+		return
+	}
+	i := bucketIndex(t, h.width)
+	h.totals[i]++
+	if !h.key.Valid() {
+		return
+	}
+	var ok bool
+	h.buf, ok = h.key.Append(h.buf[:0], e)
+	if !ok {
+		h.noKey++
+		return
+	}
+	s := h.series[string(h.buf)]
+	if s == nil {
+		s = &series{buckets: make(map[int64]int64)}
+		h.series[string(h.buf)] = s
+	}
+	s.total++
+	s.buckets[i]++
+}
+
+// Merge adds the counts of o, a histogram of the same width and key, to h.
+// o is not changed.
+func (h *Histogram) Merge(o *Histogram) {
+	h.total += o.total
+	h.noTime += o.noTime
+	h.noKey += o.noKey
+	for i, n := range o.totals {
+		h.totals[i] += n
+	}
+	for k, os := range o.series {
+		s := h.series[k]
+		if s == nil {
+			s = &series{buckets: make(map[int64]int64, len(os.buckets))}
+			h.series[k] = s
+		}
+		s.total += os.total
+		for i, n := range os.buckets {
+			s.buckets[i] += n
+		}
+	}
+}
+
+// Bucket is one time bucket of a HistogramResult.
+type Bucket struct {
+	// Start is the start of the bucket, UTC; it ends Width later.
+	Start time.Time `json:"start"`
+	// Count is the number of entries in the bucket.
+	Count int64 `json:"count"`
+	// Top are the keys with the most entries in the bucket, by count then key.
+	Top []Row `json:"top,omitempty"`
+}
+
+// Peak is the busiest bucket of one key.
+type Peak struct {
+	// Key is the key, as in Row.
+	Key string `json:"key"`
+	// Parts are the parts of a composite key.
+	Parts []string `json:"parts,omitempty"`
+	// Total is the key's count over the whole log.
+	Total int64 `json:"total"`
+	// Start is the start of the key's busiest bucket (the earliest of equals).
+	Start time.Time `json:"start"`
+	// Count is the key's count in that bucket.
+	Count int64 `json:"count"`
+	// PerSecond is Count divided by the bucket width in seconds.
+	PerSecond float64 `json:"perSecond"`
+}
+
+// HistogramResult is what a Histogram counted.
+type HistogramResult struct {
+	// Width is the bucket width (nanoseconds in JSON).
+	Width time.Duration `json:"width"`
+	// By is the key's name; "" when counting totals only.
+	By string `json:"by,omitempty"`
+	// Total is the number of entries added.
+	Total int64 `json:"total"`
+	// NoTime is the number of entries with no requestReceivedTimestamp.
+	NoTime int64 `json:"noTime"`
+	// NoKey is the number of timed entries that had no key.
+	NoKey int64 `json:"noKey"`
+	// Buckets are the buckets that hold entries, in time order. Buckets
+	// missing between two of them are empty.
+	Buckets []Bucket `json:"buckets"`
+	// Peaks are the busiest bucket of each key, by peak count (largest
+	// first), then key.
+	Peaks []Peak `json:"peaks,omitempty"`
+}
+
+// Result returns every non-empty bucket with its top perBucket keys (none
+// when perBucket <= 0), and the peaks of the topKeys keys with the highest
+// peaks (every key when topKeys <= 0).
+func (h *Histogram) Result(perBucket, topKeys int) HistogramResult {
+	res := HistogramResult{Width: h.width, Total: h.total, NoTime: h.noTime, NoKey: h.noKey}
+	if h.key.Valid() {
+		res.By = h.key.Name()
+	}
+	idx := make([]int64, 0, len(h.totals))
+	for i := range h.totals {
+		idx = append(idx, i)
+	}
+	slices.Sort(idx)
+	res.Buckets = make([]Bucket, len(idx))
+	pos := make(map[int64]int, len(idx))
+	for j, i := range idx {
+		res.Buckets[j] = Bucket{Start: bucketStart(i, h.width), Count: h.totals[i]}
+		pos[i] = j
+	}
+	if !h.key.Valid() {
+		return res
+	}
+	if perBucket > 0 {
+		per := make([]map[string]*int64, len(idx))
+		for k, s := range h.series {
+			for i, n := range s.buckets {
+				m := per[pos[i]]
+				if m == nil {
+					m = make(map[string]*int64)
+					per[pos[i]] = m
+				}
+				mergeCount(m, k, n)
+			}
+		}
+		for j, m := range per {
+			res.Buckets[j].Top = topRows(h.key, m, perBucket)
+		}
+	}
+	res.Peaks = h.peaks(topKeys)
+	return res
+}
+
+func (h *Histogram) peaks(n int) []Peak {
+	peaks := make([]Peak, 0, len(h.series))
+	for k, s := range h.series {
+		var bi, bn int64
+		first := true
+		for i, c := range s.buckets {
+			if first || c > bn || c == bn && i < bi {
+				bi, bn, first = i, c, false
+			}
+		}
+		p := Peak{Total: s.total, Start: bucketStart(bi, h.width), Count: bn,
+			PerSecond: float64(bn) / h.width.Seconds()}
+		p.Key = k // display form set below, after sorting on the stored key
+		peaks = append(peaks, p)
+	}
+	slices.SortFunc(peaks, func(a, b Peak) int { return compareCountKey(a.Count, b.Count, a.Key, b.Key) })
+	if n > 0 && len(peaks) > n {
+		peaks = peaks[:n]
+	}
+	for i := range peaks {
+		peaks[i].Key, peaks[i].Parts = h.key.displayKey(peaks[i].Key)
+	}
+	return peaks
+}
+
+// Change is how one key's share of the entries in a window compares with
+// its share of the entries outside it.
+type Change struct {
+	// Key is the key, as in Row.
+	Key string `json:"key"`
+	// Parts are the parts of a composite key.
+	Parts []string `json:"parts,omitempty"`
+	// In and Out are the key's counts inside and outside the window.
+	In  int64 `json:"in"`
+	Out int64 `json:"out"`
+	// ShareIn and ShareOut are In and Out as fractions of all entries inside
+	// and outside the window (0 when there are none).
+	ShareIn  float64 `json:"shareIn"`
+	ShareOut float64 `json:"shareOut"`
+	// Growth is ShareIn - ShareOut: how many percentage points (over 100)
+	// the key gained in the window.
+	Growth float64 `json:"growth"`
+}
+
+// ChangeResult compares a window of a histogram with the rest of it.
+type ChangeResult struct {
+	// From and To bound the window: buckets that start at or after From and
+	// before To are in it.
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	// In and Out count every entry with a time inside and outside the window.
+	In  int64 `json:"in"`
+	Out int64 `json:"out"`
+	// Rows are the keys whose share grew most, by Growth (largest first),
+	// then key.
+	Rows []Change `json:"rows"`
+}
+
+// Changed compares the window [from, to) with the rest of the log: for each
+// key, its share of the entries in the window against its share of the
+// entries outside, and returns the n keys whose share grew most (every key
+// when n <= 0). A bucket is in the window when its start is.
+func (h *Histogram) Changed(from, to time.Time, n int) ChangeResult {
+	res := ChangeResult{From: from.UTC(), To: to.UTC()}
+	in := func(i int64) bool {
+		s := bucketStart(i, h.width)
+		return !s.Before(from) && s.Before(to)
+	}
+	for i, c := range h.totals {
+		if in(i) {
+			res.In += c
+		} else {
+			res.Out += c
+		}
+	}
+	share := func(n, of int64) float64 {
+		if of == 0 {
+			return 0
+		}
+		return float64(n) / float64(of)
+	}
+	for k, s := range h.series {
+		var c Change
+		for i, n := range s.buckets {
+			if in(i) {
+				c.In += n
+			} else {
+				c.Out += n
+			}
+		}
+		c.ShareIn, c.ShareOut = share(c.In, res.In), share(c.Out, res.Out)
+		c.Growth = c.ShareIn - c.ShareOut
+		c.Key = k
+		res.Rows = append(res.Rows, c)
+	}
+	slices.SortFunc(res.Rows, func(a, b Change) int {
+		return cmp.Or(cmp.Compare(b.Growth, a.Growth), cmp.Compare(b.In, a.In), cmp.Compare(a.Key, b.Key))
+	})
+	if n > 0 && len(res.Rows) > n {
+		res.Rows = res.Rows[:n]
+	}
+	for i := range res.Rows {
+		res.Rows[i].Key, res.Rows[i].Parts = h.key.displayKey(res.Rows[i].Key)
+	}
+	return res
+}

@@ -1,0 +1,156 @@
+package aggregate
+
+import (
+	"strconv"
+
+	"github.com/auditlens/auditlens/auditlog"
+)
+
+// The predefined keys. Keys read from the requestURI parse it as
+// [auditlog.Request] does.
+var (
+	// KeyVerb is the event's verb (get, list, watch, create...).
+	KeyVerb = NewKey("verb", auditlog.FieldVerb, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+		return append(dst, e.Event.Verb...), true
+	})
+
+	// KeyUser is user.username, followed by [fieldManager] when the
+	// requestURI has a fieldManager query parameter, as the reference tool
+	// counts users.
+	KeyUser = NewKey("user", auditlog.FieldUser|auditlog.FieldRequestURI, appendUser)
+
+	// KeyUsername is user.username alone.
+	KeyUsername = NewKey("username", auditlog.FieldUser, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+		return append(dst, e.Event.User.Username...), true
+	})
+
+	// KeyResource is the resource of the requestURI, always with its group
+	// version: v1/RESOURCE for the core group and GROUP/VERSION/RESOURCE
+	// for named groups, cluster-scoped or namespaced alike. The reference
+	// tool writes GROUP/RESOURCE for namespaced named-group resources and
+	// GROUP/VERSION/RESOURCE for cluster-scoped ones; this key is the same
+	// for both. Requests that are not for a resource (/healthz, /version,
+	// discovery) have no resource key and are not counted, as in the
+	// reference.
+	KeyResource = NewKey("resource", auditlog.FieldRequestURI, appendResource)
+
+	// KeyHTTPStatus is responseStatus.code, or -1 when the event has no
+	// response status. It is numeric.
+	KeyHTTPStatus = Key{name: "httpstatus", fields: auditlog.FieldResponseStatus, numeric: true,
+		fn: func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+			return strconv.AppendInt(dst, int64(statusCode(e)), 10), true
+		}}
+
+	// KeyNamespace is the namespace of the requestURI; "" for
+	// cluster-scoped and non-resource requests.
+	KeyNamespace = NewKey("namespace", auditlog.FieldRequestURI, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+		return append(dst, e.Request().Namespace...), true
+	})
+
+	// KeySubresource is the subresource of the requestURI (status, log,
+	// proxy); "" when there is none.
+	KeySubresource = NewKey("subresource", auditlog.FieldRequestURI, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+		return append(dst, e.Request().Subresource...), true
+	})
+
+	// KeyUserAgent is the userAgent as logged.
+	KeyUserAgent = NewKey("useragent", auditlog.FieldUserAgent, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+		return append(dst, e.Event.UserAgent...), true
+	})
+
+	// KeyUserAgentProduct is the product of the userAgent: its first word
+	// without version (kubelet for "kubelet/v1.29.3 (linux/amd64)
+	// kubernetes/abc"). See [UserAgentProduct].
+	KeyUserAgentProduct = NewKey("useragent-product", auditlog.FieldUserAgent, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+		return append(dst, UserAgentProduct(e.Event.UserAgent)...), true
+	})
+
+	// KeySourceIP is the first of sourceIPs (the client's address as the
+	// API server saw it); "" when there is none.
+	KeySourceIP = NewKey("sourceip", auditlog.FieldSourceIPs, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+		if ips := e.Event.SourceIPs; len(ips) > 0 {
+			dst = append(dst, ips[0]...)
+		}
+		return dst, true
+	})
+
+	// KeyServer is the API server that logged the event (kube-apiserver,
+	// openshift-apiserver...), from the entry's source; "" when unknown.
+	KeyServer = NewKey("server", 0, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+		if e.Source != nil {
+			dst = append(dst, e.Source.Server...)
+		}
+		return dst, true
+	})
+
+	// KeyNode is the node that logged the event (Entry.Node).
+	KeyNode = NewKey("node", 0, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+		return append(dst, e.Node...), true
+	})
+
+	// KeyStage is the event's stage (RequestReceived, ResponseComplete...).
+	KeyStage = NewKey("stage", auditlog.FieldStage, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+		return append(dst, e.Event.Stage...), true
+	})
+
+	// KeyLevel is the event's audit level (Metadata, Request...).
+	KeyLevel = NewKey("level", auditlog.FieldLevel, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+		return append(dst, e.Event.Level...), true
+	})
+
+	// KeyAuditID is the event's auditID: one key per request.
+	KeyAuditID = NewKey("auditid", auditlog.FieldAuditID, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+		return append(dst, e.Event.AuditID...), true
+	})
+)
+
+// namedKeys are the keys KeyByName knows, by lower-case name.
+var namedKeys = map[string]Key{
+	"verb":              KeyVerb,
+	"user":              KeyUser,
+	"username":          KeyUsername,
+	"resource":          KeyResource,
+	"httpstatus":        KeyHTTPStatus,
+	"namespace":         KeyNamespace,
+	"subresource":       KeySubresource,
+	"useragent":         KeyUserAgent,
+	"useragent-product": KeyUserAgentProduct,
+	"sourceip":          KeySourceIP,
+	"server":            KeyServer,
+	"node":              KeyNode,
+	"stage":             KeyStage,
+	"level":             KeyLevel,
+	"auditid":           KeyAuditID,
+}
+
+func appendUser(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+	dst = append(dst, e.Event.User.Username...)
+	if fm, ok := e.Request().QueryValue("fieldManager"); ok {
+		dst = append(dst, '[')
+		dst = append(dst, fm...)
+		dst = append(dst, ']')
+	}
+	return dst, true
+}
+
+func appendResource(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+	r := e.Request()
+	if r.Resource == "" {
+		return dst, false
+	}
+	if r.APIGroup != "" {
+		dst = append(dst, r.APIGroup...)
+		dst = append(dst, '/')
+	}
+	dst = append(dst, r.APIVersion...)
+	dst = append(dst, '/')
+	return append(dst, r.Resource...), true
+}
+
+// statusCode is responseStatus.code, or -1 when there is no response status.
+func statusCode(e *auditlog.Entry) int32 {
+	if e.Event.ResponseStatus == nil {
+		return -1
+	}
+	return e.Event.ResponseStatus.Code
+}

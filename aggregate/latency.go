@@ -1,0 +1,100 @@
+package aggregate
+
+import (
+	"slices"
+
+	"github.com/auditlens/auditlens/auditlog"
+)
+
+// Latency keeps the distribution of request latencies (stageTimestamp -
+// requestReceivedTimestamp) per key, in a mergeable sketch per key rather
+// than a list of every latency.
+type Latency struct {
+	key   Key
+	buf   []byte
+	dists map[string]*dist
+	noKey int64
+}
+
+// NewLatency returns an empty latency distribution per key k.
+func NewLatency(k Key) *Latency {
+	return &Latency{key: k, dists: make(map[string]*dist)}
+}
+
+// Fields is the set of event fields Latency reads.
+func (l *Latency) Fields() auditlog.Fields {
+	return l.key.Fields() | auditlog.FieldRequestReceivedTimestamp | auditlog.FieldStageTimestamp
+}
+
+// Add adds the latency of e to its key's distribution.
+func (l *Latency) Add(e *auditlog.Entry) {
+	var ok bool
+	l.buf, ok = l.key.Append(l.buf[:0], e)
+	if !ok {
+		l.noKey++
+		return
+	}
+	d := l.dists[string(l.buf)]
+	if d == nil {
+		d = newDist()
+		l.dists[string(l.buf)] = d
+	}
+	d.add(e.Latency())
+}
+
+// Merge adds the distributions of o, by the same key, to l. o is not
+// changed.
+func (l *Latency) Merge(o *Latency) {
+	l.noKey += o.noKey
+	for k, od := range o.dists {
+		d := l.dists[k]
+		if d == nil {
+			d = newDist()
+			l.dists[k] = d
+		}
+		d.merge(od)
+	}
+}
+
+// LatencyRow is the latency distribution of one key.
+type LatencyRow struct {
+	// Key is the key; for a composite, its parts joined by DisplaySeparator.
+	Key string `json:"key"`
+	// Parts are the parts of a composite key.
+	Parts []string `json:"parts,omitempty"`
+	// Latency is the distribution; Latency.Count is the key's count.
+	Latency Quantiles `json:"latency"`
+}
+
+// LatencyResult is what a Latency measured.
+type LatencyResult struct {
+	// By is the key's name.
+	By string `json:"by"`
+	// Columns are the names of the key's parts.
+	Columns []string `json:"columns"`
+	// NoKey is the number of entries that had no key.
+	NoKey int64 `json:"noKey"`
+	// Rows are the keys, by count (largest first) then key.
+	Rows []LatencyRow `json:"rows"`
+}
+
+// Result returns the distributions of the n keys with the most entries (all
+// when n <= 0).
+func (l *Latency) Result(n int) LatencyResult {
+	keys := make([]string, 0, len(l.dists))
+	for k := range l.dists {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		return compareCountKey(l.dists[a].count, l.dists[b].count, a, b)
+	})
+	if n > 0 && len(keys) > n {
+		keys = keys[:n]
+	}
+	res := LatencyResult{By: l.key.Name(), Columns: l.key.Columns(), NoKey: l.noKey, Rows: make([]LatencyRow, len(keys))}
+	for i, k := range keys {
+		res.Rows[i].Key, res.Rows[i].Parts = l.key.displayKey(k)
+		res.Rows[i].Latency = l.dists[k].quantiles()
+	}
+	return res
+}

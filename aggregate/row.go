@@ -1,0 +1,97 @@
+package aggregate
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Row is one key and its count.
+type Row struct {
+	// Key is the key; for a composite key, its parts joined by
+	// DisplaySeparator.
+	Key string `json:"key"`
+	// Parts are the parts of a composite key, in the key's column order;
+	// empty for a simple key.
+	Parts []string `json:"parts,omitempty"`
+	// Count is the number of entries with this key.
+	Count int64 `json:"count"`
+}
+
+// compareCountKey orders by count, largest first, then by key.
+func compareCountKey(ca, cb int64, ka, kb string) int {
+	return cmp.Or(cmp.Compare(cb, ca), cmp.Compare(ka, kb))
+}
+
+// topRows turns a count map into rows, sorted by count (largest first) then
+// key, keeping the first n (all when n <= 0).
+func topRows(k Key, counts map[string]*int64, n int) []Row {
+	type kc struct {
+		key   string
+		count int64
+	}
+	all := make([]kc, 0, len(counts))
+	for key, c := range counts {
+		all = append(all, kc{key, *c})
+	}
+	slices.SortFunc(all, func(a, b kc) int { return compareCountKey(a.count, b.count, a.key, b.key) })
+	if n > 0 && len(all) > n {
+		all = all[:n]
+	}
+	rows := make([]Row, len(all))
+	for i, x := range all {
+		rows[i].Key, rows[i].Parts = k.displayKey(x.key)
+		rows[i].Count = x.count
+	}
+	return rows
+}
+
+// compareKeys orders two keys of k: as integers when k is numeric, as text
+// otherwise.
+func compareKeys(k Key, a, b string) int {
+	if k.numeric {
+		ia, errA := strconv.ParseInt(a, 10, 64)
+		ib, errB := strconv.ParseInt(b, 10, 64)
+		if errA == nil && errB == nil {
+			return cmp.Compare(ia, ib)
+		}
+	}
+	return cmp.Compare(a, b)
+}
+
+// addCount adds n to the count of key in m, inserting a copy of key when it
+// is new. Looking up an existing key allocates nothing.
+func addCount(m map[string]*int64, key []byte, n int64) {
+	if c := m[string(key)]; c != nil {
+		*c += n
+		return
+	}
+	c := new(int64)
+	*c = n
+	m[string(key)] = c
+}
+
+// mergeCount adds n to the count of key in m. key is a string another map
+// owns; strings are immutable, so it is shared, not copied.
+func mergeCount(m map[string]*int64, key string, n int64) {
+	if c := m[key]; c != nil {
+		*c += n
+		return
+	}
+	c := new(int64)
+	*c = n
+	m[key] = c
+}
+
+// addCountString adds n to the count of key in m, inserting a copy of key
+// when it is new (key may share memory with the line it came from).
+func addCountString(m map[string]*int64, key string, n int64) {
+	if c := m[key]; c != nil {
+		*c += n
+		return
+	}
+	c := new(int64)
+	*c = n
+	m[strings.Clone(key)] = c
+}
