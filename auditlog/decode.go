@@ -1,0 +1,649 @@
+package auditlog
+
+import (
+	"bytes"
+	"time"
+
+	authnv1 "k8s.io/api/authentication/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
+)
+
+// Decoder decodes audit events from JSON without reflection. For every
+// input that encoding/json accepts, Decode gives the same Event as
+// json.Unmarshal (restricted to the decoder's fields): keys match
+// case-insensitively, later duplicates win and merge as encoding/json merges
+// them, invalid UTF-8 becomes U+FFFD, null leaves a value alone or clears a
+// pointer, slice or map. requestObject and responseObject stay raw bytes in
+// runtime.Unknown.Raw, never parsed.
+//
+// Where encoding/json reports an error, Decode reports one too (it stops at
+// the first, where encoding/json goes on and fills what it can).
+//
+// A Decoder is not safe for concurrent use; give each goroutine its own.
+type Decoder struct {
+	fields Fields
+	s      scanner
+
+	// Top-level members that are not Event fields but matter to a reader:
+	// an EventList's items and v1beta1's timestamp.
+	items     []byte
+	timestamp []byte
+
+	spare spares
+}
+
+// NewDecoder returns a decoder that fills the given fields of an Event and
+// skips the others (0 means FieldsAll).
+func NewDecoder(fields Fields) *Decoder {
+	if fields == 0 {
+		fields = FieldsAll
+	}
+	return &Decoder{fields: fields}
+}
+
+// Fields returns the set of fields the decoder fills.
+func (d *Decoder) Fields() Fields { return d.fields }
+
+// Decode decodes the JSON text data into ev, as json.Unmarshal(data, ev)
+// would for the decoder's fields. Like json.Unmarshal, it decodes into what
+// ev already holds; pass a zero Event for a fresh result.
+func (d *Decoder) Decode(data []byte, ev *auditv1.Event) error {
+	d.s.reset(data)
+	d.items, d.timestamp = nil, nil
+	s := &d.s
+	switch c := s.ws(); c {
+	case '{':
+		if err := d.event(ev, 0); err != nil {
+			return err
+		}
+	case 'n':
+		if err := s.literal("null"); err != nil {
+			return err
+		}
+	case 0:
+		return s.errorf("unexpected end of input")
+	default:
+		if err := s.skip(0); err != nil {
+			return err
+		}
+		if s.ws() == 0 {
+			return &typeError{kind(c), "Event"}
+		}
+	}
+	if s.ws() != 0 {
+		return s.errorf("invalid character %q after top-level value", s.data[s.pos])
+	}
+	return nil
+}
+
+// The JSON members of an Event, in the order of fieldNames, then the ones
+// the reader wants that are not Event fields.
+const (
+	memberKind = iota
+	memberLevel
+	memberAuditID
+	memberStage
+	memberRequestURI
+	memberVerb
+	memberUser
+	memberImpersonatedUser
+	memberAuthenticationMetadata
+	memberSourceIPs
+	memberUserAgent
+	memberObjectRef
+	memberResponseStatus
+	memberRequestObject
+	memberResponseObject
+	memberRequestReceivedTimestamp
+	memberStageTimestamp
+	memberAnnotations
+	memberAPIVersion
+	memberUnknown
+)
+
+var eventMembers = [...]string{
+	"kind", "level", "auditID", "stage", "requestURI", "verb", "user",
+	"impersonatedUser", "authenticationMetadata", "sourceIPs", "userAgent",
+	"objectRef", "responseStatus", "requestObject", "responseObject",
+	"requestReceivedTimestamp", "stageTimestamp", "annotations", "apiVersion",
+}
+
+// eventMember returns the member an Event key names.
+func eventMember(key []byte) int {
+	switch string(key) {
+	case "kind":
+		return memberKind
+	case "apiVersion":
+		return memberAPIVersion
+	case "level":
+		return memberLevel
+	case "auditID":
+		return memberAuditID
+	case "stage":
+		return memberStage
+	case "requestURI":
+		return memberRequestURI
+	case "verb":
+		return memberVerb
+	case "user":
+		return memberUser
+	case "impersonatedUser":
+		return memberImpersonatedUser
+	case "authenticationMetadata":
+		return memberAuthenticationMetadata
+	case "sourceIPs":
+		return memberSourceIPs
+	case "userAgent":
+		return memberUserAgent
+	case "objectRef":
+		return memberObjectRef
+	case "responseStatus":
+		return memberResponseStatus
+	case "requestObject":
+		return memberRequestObject
+	case "responseObject":
+		return memberResponseObject
+	case "requestReceivedTimestamp":
+		return memberRequestReceivedTimestamp
+	case "stageTimestamp":
+		return memberStageTimestamp
+	case "annotations":
+		return memberAnnotations
+	}
+	if i := foldLookup(key, eventMembers[:]); i >= 0 {
+		return i
+	}
+	return memberUnknown
+}
+
+// foldLookup returns the index of the name that key equals, exactly or
+// else under Unicode case folding as encoding/json matches keys, or -1.
+func foldLookup(key []byte, names []string) int {
+	for i, name := range names {
+		if string(key) == name {
+			return i
+		}
+	}
+	for i, name := range names {
+		if bytes.EqualFold(key, []byte(name)) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (d *Decoder) event(ev *auditv1.Event, depth int) error {
+	s := &d.s
+	return s.object(depth+1, func(key []byte) error {
+		m := eventMember(key)
+		bit := Fields(1) << m
+		switch m {
+		case memberAPIVersion:
+			bit = FieldKind
+		case memberUnknown:
+			if depth == 0 {
+				switch string(key) {
+				case "items":
+					span, err := s.span(depth + 1)
+					d.items = span
+					return err
+				case "timestamp":
+					span, err := s.span(depth + 1)
+					d.timestamp = span
+					return err
+				}
+			}
+			return s.skip(depth + 1)
+		}
+		if d.fields&bit == 0 {
+			return s.skip(depth + 1)
+		}
+		switch m {
+		case memberKind:
+			return d.str(&ev.Kind, "kind")
+		case memberAPIVersion:
+			return d.str(&ev.APIVersion, "apiVersion")
+		case memberLevel:
+			return str(d, &ev.Level, "level")
+		case memberAuditID:
+			return str(d, &ev.AuditID, "auditID")
+		case memberStage:
+			return str(d, &ev.Stage, "stage")
+		case memberRequestURI:
+			return d.str(&ev.RequestURI, "requestURI")
+		case memberVerb:
+			return d.str(&ev.Verb, "verb")
+		case memberUser:
+			return d.user(&ev.User, depth+1, "user")
+		case memberImpersonatedUser:
+			return d.userPtr(&ev.ImpersonatedUser, depth+1)
+		case memberAuthenticationMetadata:
+			return d.authnMetadata(&ev.AuthenticationMetadata, depth+1)
+		case memberSourceIPs:
+			return strs(d, &ev.SourceIPs, depth+1, "sourceIPs")
+		case memberUserAgent:
+			return d.str(&ev.UserAgent, "userAgent")
+		case memberObjectRef:
+			return d.objectRef(&ev.ObjectRef, depth+1)
+		case memberResponseStatus:
+			return d.status(&ev.ResponseStatus, depth+1)
+		case memberRequestObject:
+			return d.unknown(&ev.RequestObject, depth+1)
+		case memberResponseObject:
+			return d.unknown(&ev.ResponseObject, depth+1)
+		case memberRequestReceivedTimestamp:
+			return d.microTime(&ev.RequestReceivedTimestamp, "requestReceivedTimestamp")
+		case memberStageTimestamp:
+			return d.microTime(&ev.StageTimestamp, "stageTimestamp")
+		case memberAnnotations:
+			return d.strMap(&ev.Annotations, depth+1, "annotations")
+		}
+		return s.skip(depth + 1)
+	})
+}
+
+// mismatch is the error for a value of the wrong JSON kind.
+func (d *Decoder) mismatch(field string) error {
+	return &typeError{kind(d.s.ws()), field}
+}
+
+func (d *Decoder) str(dst *string, field string) error { return str(d, dst, field) }
+
+// str decodes a string into a string-kinded field; null leaves it alone.
+func str[T ~string](d *Decoder, dst *T, field string) error {
+	s := &d.s
+	switch s.ws() {
+	case '"':
+		v, err := s.string()
+		if err != nil {
+			return err
+		}
+		*dst = T(v)
+		return nil
+	case 'n':
+		return s.literal("null")
+	}
+	return d.mismatch(field)
+}
+
+// strs decodes an array of strings; null clears the slice.
+func strs[T ~[]string](d *Decoder, dst *T, depth int, field string) error {
+	return slice(d, dst, depth, field, func(e *string) error { return str(d, e, field) })
+}
+
+// slice decodes an array into a slice the way encoding/json does: elements
+// are decoded into what the slice already holds (up to its capacity), null
+// clears the slice, and [] gives an empty, non-nil slice.
+func slice[S ~[]E, E any](d *Decoder, dst *S, depth int, field string, elem func(*E) error) error {
+	s := &d.s
+	switch s.ws() {
+	case 'n':
+		*dst = nil
+		return s.literal("null")
+	case '[':
+	default:
+		return d.mismatch(field)
+	}
+	v := *dst
+	i := 0
+	err := s.array(depth, func() error {
+		if i < cap(v) {
+			v = v[:i+1]
+		} else {
+			var zero E
+			v = append(v, zero)
+		}
+		i++
+		return elem(&v[i-1])
+	})
+	if err != nil {
+		return err
+	}
+	if i == 0 && v == nil {
+		v = S{}
+	}
+	*dst = v[:i]
+	return nil
+}
+
+// strMap decodes an object of strings; null clears the map.
+func (d *Decoder) strMap(dst *map[string]string, depth int, field string) error {
+	s := &d.s
+	switch s.ws() {
+	case 'n':
+		*dst = nil
+		return s.literal("null")
+	case '{':
+	default:
+		return d.mismatch(field)
+	}
+	m := *dst
+	if m == nil {
+		m = d.spare.annotations()
+		*dst = m
+	}
+	return s.object(depth, func([]byte) error {
+		k := s.keyString()
+		var v string
+		if err := d.str(&v, field); err != nil {
+			return err
+		}
+		m[k] = v
+		return nil
+	})
+}
+
+var userMembers = []string{"username", "uid", "groups", "extra"}
+
+func (d *Decoder) user(u *authnv1.UserInfo, depth int, field string) error {
+	s := &d.s
+	switch s.ws() {
+	case 'n':
+		return s.literal("null")
+	case '{':
+	default:
+		return d.mismatch(field)
+	}
+	return s.object(depth, func(key []byte) error {
+		switch foldLookup(key, userMembers) {
+		case 0:
+			return d.str(&u.Username, "user.username")
+		case 1:
+			return d.str(&u.UID, "user.uid")
+		case 2:
+			if u.Groups == nil {
+				u.Groups = d.spare.userGroups()
+			}
+			return strs(d, &u.Groups, depth+1, "user.groups")
+		case 3:
+			return d.extra(&u.Extra, depth+1)
+		}
+		return s.skip(depth)
+	})
+}
+
+func (d *Decoder) extra(dst *map[string]authnv1.ExtraValue, depth int) error {
+	s := &d.s
+	switch s.ws() {
+	case 'n':
+		*dst = nil
+		return s.literal("null")
+	case '{':
+	default:
+		return d.mismatch("user.extra")
+	}
+	if *dst == nil {
+		*dst = map[string]authnv1.ExtraValue{}
+	}
+	m := *dst
+	return s.object(depth, func([]byte) error {
+		k := s.keyString()
+		var v authnv1.ExtraValue
+		if err := strs(d, &v, depth+1, "user.extra"); err != nil {
+			return err
+		}
+		m[k] = v
+		return nil
+	})
+}
+
+// ptr prepares a pointer member: null clears it, an object is decoded into
+// the pointee, which is made if there is none yet.
+func ptr[T any](d *Decoder, dst **T, field string, fresh func() *T) (decode bool, err error) {
+	s := &d.s
+	switch s.ws() {
+	case 'n':
+		*dst = nil
+		return false, s.literal("null")
+	case '{':
+		if *dst == nil {
+			*dst = fresh()
+		}
+		return true, nil
+	}
+	return false, d.mismatch(field)
+}
+
+func (d *Decoder) userPtr(dst **authnv1.UserInfo, depth int) error {
+	if ok, err := ptr(d, dst, "impersonatedUser", newOf[authnv1.UserInfo]); !ok {
+		return err
+	}
+	return d.user(*dst, depth, "impersonatedUser")
+}
+
+var authnMetadataMembers = []string{"impersonationConstraint"}
+
+func (d *Decoder) authnMetadata(dst **auditv1.AuthenticationMetadata, depth int) error {
+	if ok, err := ptr(d, dst, "authenticationMetadata", newOf[auditv1.AuthenticationMetadata]); !ok {
+		return err
+	}
+	a := *dst
+	return d.s.object(depth, func(key []byte) error {
+		if foldLookup(key, authnMetadataMembers) == 0 {
+			return d.str(&a.ImpersonationConstraint, "authenticationMetadata.impersonationConstraint")
+		}
+		return d.s.skip(depth)
+	})
+}
+
+var objectRefMembers = []string{"resource", "namespace", "name", "uid", "apiGroup", "apiVersion", "resourceVersion", "subresource"}
+
+func (d *Decoder) objectRef(dst **auditv1.ObjectReference, depth int) error {
+	if ok, err := ptr(d, dst, "objectRef", d.spare.objectRef); !ok {
+		return err
+	}
+	o := *dst
+	return d.s.object(depth, func(key []byte) error {
+		switch foldLookup(key, objectRefMembers) {
+		case 0:
+			return d.str(&o.Resource, "objectRef.resource")
+		case 1:
+			return d.str(&o.Namespace, "objectRef.namespace")
+		case 2:
+			return d.str(&o.Name, "objectRef.name")
+		case 3:
+			return str(d, &o.UID, "objectRef.uid")
+		case 4:
+			return d.str(&o.APIGroup, "objectRef.apiGroup")
+		case 5:
+			return d.str(&o.APIVersion, "objectRef.apiVersion")
+		case 6:
+			return d.str(&o.ResourceVersion, "objectRef.resourceVersion")
+		case 7:
+			return d.str(&o.Subresource, "objectRef.subresource")
+		}
+		return d.s.skip(depth)
+	})
+}
+
+var statusMembers = []string{"kind", "apiVersion", "metadata", "status", "message", "reason", "details", "code"}
+
+func (d *Decoder) status(dst **metav1.Status, depth int) error {
+	if ok, err := ptr(d, dst, "responseStatus", d.spare.status); !ok {
+		return err
+	}
+	st := *dst
+	return d.s.object(depth, func(key []byte) error {
+		switch foldLookup(key, statusMembers) {
+		case 0:
+			return d.str(&st.Kind, "responseStatus.kind")
+		case 1:
+			return d.str(&st.APIVersion, "responseStatus.apiVersion")
+		case 2:
+			return d.listMeta(&st.ListMeta, depth+1)
+		case 3:
+			return d.str(&st.Status, "responseStatus.status")
+		case 4:
+			return d.str(&st.Message, "responseStatus.message")
+		case 5:
+			return str(d, &st.Reason, "responseStatus.reason")
+		case 6:
+			return d.details(&st.Details, depth+1)
+		case 7:
+			return d.int32(&st.Code, "responseStatus.code")
+		}
+		return d.s.skip(depth)
+	})
+}
+
+var listMetaMembers = []string{"selfLink", "resourceVersion", "continue", "remainingItemCount"}
+
+func (d *Decoder) listMeta(m *metav1.ListMeta, depth int) error {
+	s := &d.s
+	switch s.ws() {
+	case 'n':
+		return s.literal("null")
+	case '{':
+	default:
+		return d.mismatch("responseStatus.metadata")
+	}
+	return s.object(depth, func(key []byte) error {
+		switch foldLookup(key, listMetaMembers) {
+		case 0:
+			return d.str(&m.SelfLink, "responseStatus.metadata.selfLink")
+		case 1:
+			return d.str(&m.ResourceVersion, "responseStatus.metadata.resourceVersion")
+		case 2:
+			return d.str(&m.Continue, "responseStatus.metadata.continue")
+		case 3:
+			switch s.ws() {
+			case 'n':
+				m.RemainingItemCount = nil
+				return s.literal("null")
+			case '"', '{', '[', 't', 'f':
+				return d.mismatch("responseStatus.metadata.remainingItemCount")
+			}
+			n, err := s.int(64, "responseStatus.metadata.remainingItemCount")
+			if err != nil {
+				return err
+			}
+			if m.RemainingItemCount == nil {
+				m.RemainingItemCount = new(int64)
+			}
+			*m.RemainingItemCount = n
+			return nil
+		}
+		return s.skip(depth)
+	})
+}
+
+var detailsMembers = []string{"name", "group", "kind", "uid", "causes", "retryAfterSeconds"}
+
+func (d *Decoder) details(dst **metav1.StatusDetails, depth int) error {
+	if ok, err := ptr(d, dst, "responseStatus.details", newOf[metav1.StatusDetails]); !ok {
+		return err
+	}
+	det := *dst
+	return d.s.object(depth, func(key []byte) error {
+		switch foldLookup(key, detailsMembers) {
+		case 0:
+			return d.str(&det.Name, "responseStatus.details.name")
+		case 1:
+			return d.str(&det.Group, "responseStatus.details.group")
+		case 2:
+			return d.str(&det.Kind, "responseStatus.details.kind")
+		case 3:
+			return str(d, &det.UID, "responseStatus.details.uid")
+		case 4:
+			return slice(d, &det.Causes, depth+1, "responseStatus.details.causes", func(c *metav1.StatusCause) error {
+				return d.cause(c, depth+2)
+			})
+		case 5:
+			return d.int32(&det.RetryAfterSeconds, "responseStatus.details.retryAfterSeconds")
+		}
+		return d.s.skip(depth)
+	})
+}
+
+var causeMembers = []string{"reason", "message", "field"}
+
+func (d *Decoder) cause(c *metav1.StatusCause, depth int) error {
+	s := &d.s
+	switch s.ws() {
+	case 'n':
+		return s.literal("null")
+	case '{':
+	default:
+		return d.mismatch("responseStatus.details.causes")
+	}
+	return s.object(depth, func(key []byte) error {
+		switch foldLookup(key, causeMembers) {
+		case 0:
+			return str(d, &c.Type, "responseStatus.details.causes.reason")
+		case 1:
+			return d.str(&c.Message, "responseStatus.details.causes.message")
+		case 2:
+			return d.str(&c.Field, "responseStatus.details.causes.field")
+		}
+		return s.skip(depth)
+	})
+}
+
+// int32 decodes an integer; null leaves it alone.
+func (d *Decoder) int32(dst *int32, field string) error {
+	s := &d.s
+	switch s.ws() {
+	case 'n':
+		return s.literal("null")
+	case '"', '{', '[', 't', 'f':
+		return d.mismatch(field)
+	}
+	n, err := s.int(32, field)
+	if err != nil {
+		return err
+	}
+	*dst = int32(n)
+	return nil
+}
+
+// unknown keeps any JSON value as raw bytes, as runtime.Unknown's
+// UnmarshalJSON does; null clears the pointer.
+func (d *Decoder) unknown(dst **runtime.Unknown, depth int) error {
+	s := &d.s
+	if s.ws() == 'n' {
+		*dst = nil
+		return s.literal("null")
+	}
+	raw, err := s.span(depth)
+	if err != nil {
+		return err
+	}
+	if *dst == nil {
+		*dst = &runtime.Unknown{}
+	}
+	u := *dst
+	u.TypeMeta = runtime.TypeMeta{}
+	u.Raw = append(u.Raw[:0], raw...)
+	u.ContentEncoding = ""
+	u.ContentType = runtime.ContentTypeJSON
+	return nil
+}
+
+// microTime decodes a timestamp as metav1.MicroTime's UnmarshalJSON does:
+// null gives the zero time, a string must be RFC3339 with exactly six
+// fractional digits, and the result is in the local time zone.
+func (d *Decoder) microTime(dst *metav1.MicroTime, field string) error {
+	s := &d.s
+	switch s.ws() {
+	case 'n':
+		dst.Time = time.Time{}
+		return s.literal("null")
+	case '"':
+	default:
+		return d.mismatch(field)
+	}
+	b, err := s.rawString()
+	if err != nil {
+		return err
+	}
+	t, err := parseMicroTime(b)
+	if err != nil {
+		return err
+	}
+	dst.Time = t
+	return nil
+}
+
+func newOf[T any]() *T { return new(T) }

@@ -1,0 +1,230 @@
+package auditlog
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
+)
+
+// corpusLines returns every non-blank line of every file of the committed
+// corpus, with its file and line number.
+func corpusLines(t testing.TB) (lines [][]byte, where []string) {
+	t.Helper()
+	files, err := filepath.Glob("../testdata/corpus/*/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if strings.HasSuffix(f, ".md") {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range bytes.Split(data, []byte("\n")) {
+			if len(bytes.TrimSpace(line)) == 0 {
+				continue
+			}
+			lines = append(lines, line)
+			where = append(where, f+":"+itoa(i+1))
+		}
+	}
+	if len(lines) < 800 {
+		t.Fatalf("corpus has only %d lines; is testdata/corpus complete?", len(lines))
+	}
+	return lines, where
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+// project keeps only the given fields of ev, to compare a partial decode
+// with a full one.
+func project(ev auditv1.Event, f Fields) auditv1.Event {
+	var p auditv1.Event
+	if f.Has(FieldKind) {
+		p.TypeMeta = ev.TypeMeta
+	}
+	copyIf := func(bit Fields, dst, src any) {
+		if f.Has(bit) {
+			reflect.ValueOf(dst).Elem().Set(reflect.ValueOf(src))
+		}
+	}
+	copyIf(FieldLevel, &p.Level, ev.Level)
+	copyIf(FieldAuditID, &p.AuditID, ev.AuditID)
+	copyIf(FieldStage, &p.Stage, ev.Stage)
+	copyIf(FieldRequestURI, &p.RequestURI, ev.RequestURI)
+	copyIf(FieldVerb, &p.Verb, ev.Verb)
+	copyIf(FieldUser, &p.User, ev.User)
+	copyIf(FieldImpersonatedUser, &p.ImpersonatedUser, ev.ImpersonatedUser)
+	copyIf(FieldAuthenticationMetadata, &p.AuthenticationMetadata, ev.AuthenticationMetadata)
+	copyIf(FieldSourceIPs, &p.SourceIPs, ev.SourceIPs)
+	copyIf(FieldUserAgent, &p.UserAgent, ev.UserAgent)
+	copyIf(FieldObjectRef, &p.ObjectRef, ev.ObjectRef)
+	copyIf(FieldResponseStatus, &p.ResponseStatus, ev.ResponseStatus)
+	copyIf(FieldRequestObject, &p.RequestObject, ev.RequestObject)
+	copyIf(FieldResponseObject, &p.ResponseObject, ev.ResponseObject)
+	copyIf(FieldRequestReceivedTimestamp, &p.RequestReceivedTimestamp, ev.RequestReceivedTimestamp)
+	copyIf(FieldStageTimestamp, &p.StageTimestamp, ev.StageTimestamp)
+	copyIf(FieldAnnotations, &p.Annotations, ev.Annotations)
+	return p
+}
+
+// checkSame decodes data with encoding/json and with a Decoder of the given
+// fields and fails if they disagree. It reports whether encoding/json
+// accepted the input.
+func checkSame(t *testing.T, data []byte, fields Fields, where string) bool {
+	t.Helper()
+	var want auditv1.Event
+	jerr := json.Unmarshal(data, &want)
+	var got auditv1.Event
+	err := NewDecoder(fields).Decode(data, &got)
+	if jerr != nil {
+		// A partial decode skips the fields it was not asked for, so it
+		// need not see their errors.
+		if err == nil && fields == FieldsAll {
+			t.Errorf("%s: encoding/json fails (%v) but Decode accepts", where, jerr)
+		}
+		return false
+	}
+	if err != nil {
+		t.Errorf("%s: encoding/json accepts but Decode fails: %v\n%.300s", where, err, data)
+		return true
+	}
+	if want = project(want, fields); !reflect.DeepEqual(got, want) {
+		t.Errorf("%s: fields %v: Decode differs from encoding/json\n got: %+v\nwant: %+v", where, fields, got, want)
+	}
+	return true
+}
+
+// TestDecodeCorpus is the differential test: every line of the real corpus
+// decodes to the same Event as with encoding/json, fully and field by field.
+func TestDecodeCorpus(t *testing.T) {
+	lines, where := corpusLines(t)
+	for i, line := range lines {
+		checkSame(t, line, FieldsAll, where[i])
+		for bit := Fields(1); bit < fieldEnd; bit <<= 1 {
+			checkSame(t, line, bit, where[i])
+		}
+		checkSame(t, line, FieldVerb|FieldUser|FieldRequestURI|FieldResponseStatus|FieldStage, where[i])
+	}
+}
+
+// TestDecodeEdgeCases covers what encoding/json does with odd but valid
+// JSON: folded keys, duplicates, nulls, escapes, bad UTF-8.
+func TestDecodeEdgeCases(t *testing.T) {
+	cases := []string{
+		`{}`,
+		`null`,
+		` {"verb":"get"} `,
+		`{"Verb":"get","VERB":"list"}`,
+		`{"verb":"get","verb":null}`,
+		"{\"\\u0076erb\":\"watch\"}",
+		`{"aUdItId":"x","kind":"Event"}`,
+		"{\"auditID\":\"a\u212a\"}",
+		`{"user":{"username":"a","groups":["x","y"]},"user":{"groups":[null]}}`,
+		`{"user":{"groups":[]}}`,
+		`{"user":{"groups":null}}`,
+		`{"user":null}`,
+		`{"user":{"extra":{"a":["1"],"b":null,"c":[]}}}`,
+		`{"user":{"extra":null}}`,
+		`{"impersonatedUser":null}`,
+		`{"impersonatedUser":{"username":"x"},"impersonatedUser":{"uid":"y"}}`,
+		`{"objectRef":{"resource":"pods"},"objectRef":{"name":"p"}}`,
+		`{"objectRef":{"resource":"pods"},"objectRef":null}`,
+		`{"responseStatus":{"code":403,"metadata":{"remainingItemCount":5,"continue":"c"},"details":{"causes":[{"reason":"r"},null,{"field":"f"}],"retryAfterSeconds":3}}}`,
+		`{"responseStatus":{"code":-2147483648}}`,
+		`{"responseStatus":{"code":null,"metadata":null,"details":null}}`,
+		`{"responseStatus":{"metadata":{"remainingItemCount":null}}}`,
+		`{"requestObject":{"a": [1, 2.5e3, "x\u0026"] },"responseObject":"str"}`,
+		`{"requestObject":null,"responseObject":12}`,
+		`{"requestObject":[]}`,
+		`{"requestReceivedTimestamp":"2022-02-07T22:15:16.123456Z","stageTimestamp":null}`,
+		`{"requestReceivedTimestamp":"2022-02-07T22:15:16.123456+05:30"}`,
+		`{"requestReceivedTimestamp":"2024-02-29T23:59:59.999999Z"}`,
+		`{"requestReceivedTimestamp":"2022-02-07T22:15:16.12345Z"}`,
+		`{"requestReceivedTimestamp":"2022-02-07T22:15:16Z"}`,
+		`{"requestReceivedTimestamp":"2023-02-29T22:15:16.123456Z"}`,
+		`{"requestReceivedTimestamp":"2022-02-07T22:15:16\u002e123456Z"}`,
+		`{"annotations":{"a":"1","b":null,"a":"2"}}`,
+		`{"annotations":{},"sourceIPs":[]}`,
+		`{"sourceIPs":["1.2.3.4","::1"],"sourceIPs":["5.6.7.8"]}`,
+		"{\"requestURI\":\"/api/v1/pods?limit=500\\u0026resourceVersion=0\"}",
+		"{\"userAgent\":\"bad \xff\xfe utf8 \xe2\x82\"}",
+		`{"userAgent":"\ud83d\ude00 \ud800 \udc00x \ud800\u0041"}`,
+		`{"userAgent":"\"\\\/\b\f\n\r\t"}`,
+		`{"items":[{"verb":"get"}],"kind":"EventList","timestamp":"2017-09-11T10:00:00Z"}`,
+		`{"unknown":{"deep":[[[{"x":null}]]],"t":true,"f":false,"n":-0.5e-3}}`,
+		`{"authenticationMetadata":{"impersonationConstraint":"impersonate:user-info"}}`,
+		`{"level":"Metadata","stage":"ResponseComplete"}`,
+		// encoding/json rejects these.
+		`{"kind": 0}`,
+		`{"verb":"get"} x`,
+		`{"verb":"get",}`,
+		`{"responseStatus":{"code":4.03e2}}`,
+		`{"responseStatus":{"code":2147483648}}`,
+		`{"responseStatus":{"code":"403"}}`,
+		`{"verb":["get"]}`,
+		`{"user":"me"}`,
+		`{"requestReceivedTimestamp":12}`,
+		`{"requestReceivedTimestamp":"yesterday"}`,
+		`[]`,
+		`"event"`,
+		``,
+		`{"verb":"get"`,
+		"{\"verb\":\"g\x01\"}",
+		`{"verb":"\x"}`,
+		`{"a":01}`,
+		`{"a":tru}`,
+		`{"a":[1,]}`,
+		strings.Repeat("[", 20000) + strings.Repeat("]", 20000),
+		`{"a":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`,
+	}
+	for _, c := range cases {
+		for _, f := range []Fields{FieldsAll, FieldVerb, FieldUser | FieldAnnotations, FieldRequestReceivedTimestamp} {
+			checkSame(t, []byte(c), f, c[:min(len(c), 60)])
+		}
+	}
+}
+
+// TestDecodeIntoRecycled checks that decoding into a recycled event (the
+// reader's path) gives the same result as decoding into a fresh one.
+func TestDecodeIntoRecycled(t *testing.T) {
+	lines, where := corpusLines(t)
+	d := NewDecoder(FieldsAll)
+	var reused auditv1.Event
+	for i, line := range lines {
+		var fresh auditv1.Event
+		ferr := NewDecoder(FieldsAll).Decode(line, &fresh)
+		d.spare.recycle(&reused)
+		err := d.Decode(line, &reused)
+		if (err == nil) != (ferr == nil) {
+			t.Fatalf("%s: fresh error %v, reused error %v", where[i], ferr, err)
+		}
+		if err == nil && !reflect.DeepEqual(fresh, reused) {
+			t.Errorf("%s: decoding into a recycled event differs\n got: %+v\nwant: %+v", where[i], reused, fresh)
+		}
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	lines, _ := corpusLines(f)
+	for i, line := range lines {
+		if i%20 == 0 {
+			f.Add(line)
+		}
+	}
+	f.Add([]byte(`{"Verb":"get","user":{"groups":["a"]},"user":{"groups":[null]}}`))
+	f.Add([]byte(`{"responseStatus":{"details":{"causes":[{"reason":"x"},null]}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkSame(t, data, FieldsAll, "fuzz")
+		checkSame(t, data, FieldVerb|FieldUser|FieldRequestReceivedTimestamp, "fuzz")
+	})
+}

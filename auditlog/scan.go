@@ -1,0 +1,488 @@
+package auditlog
+
+import (
+	"fmt"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// maxDepth is the deepest nesting of JSON arrays and objects the decoder
+// accepts, the same limit as encoding/json's.
+const maxDepth = 10000
+
+// syntaxError is a JSON syntax error at a byte offset of the decoded value.
+type syntaxError struct {
+	msg    string
+	offset int
+}
+
+func (e *syntaxError) Error() string {
+	return fmt.Sprintf("invalid JSON at byte %d: %s", e.offset, e.msg)
+}
+
+// typeError is JSON that is valid but does not fit the Event type.
+type typeError struct {
+	what  string // the JSON value's kind: string, number, object...
+	field string
+}
+
+func (e *typeError) Error() string {
+	return fmt.Sprintf("cannot decode JSON %s into %s", e.what, e.field)
+}
+
+// scanner walks one JSON text in place. Its methods take and return byte
+// offsets; they never allocate except to unescape strings.
+type scanner struct {
+	data []byte
+	pos  int
+	// str is data as a string when data is small enough to share: strings
+	// without escapes are substrings of it, which costs one allocation per
+	// line instead of one per string.
+	str string
+	// buf is scratch space for unescaping.
+	buf []byte
+	// key is the offsets of the last object key read, and whether it needed
+	// no unescaping, for keyString.
+	keyStart, keyEnd int
+	keyClean         bool
+}
+
+// shareLimit is the longest line whose strings share one allocation. The
+// strings of a longer line (one with request or response bodies) are
+// copied one by one, so that a kept string never pins a large line.
+const shareLimit = 16 << 10
+
+func (s *scanner) reset(data []byte) {
+	s.data = data
+	s.pos = 0
+	s.str = ""
+	if len(data) <= shareLimit {
+		s.str = string(data)
+	}
+}
+
+func (s *scanner) errorf(format string, args ...any) error {
+	return &syntaxError{msg: fmt.Sprintf(format, args...), offset: s.pos}
+}
+
+// ws skips white space and returns the next byte, or 0 at the end.
+func (s *scanner) ws() byte {
+	for s.pos < len(s.data) {
+		c := s.data[s.pos]
+		if c > ' ' || (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+			return c
+		}
+		s.pos++
+	}
+	return 0
+}
+
+// kind names the JSON value starting with c, for type errors.
+func kind(c byte) string {
+	switch c {
+	case '"':
+		return "string"
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "bool"
+	case 'n':
+		return "null"
+	default:
+		return "number"
+	}
+}
+
+// expect consumes the byte c after white space.
+func (s *scanner) expect(c byte) error {
+	if s.ws() != c {
+		if s.pos >= len(s.data) {
+			return s.errorf("unexpected end of input, expected %q", c)
+		}
+		return s.errorf("invalid character %q, expected %q", s.data[s.pos], c)
+	}
+	s.pos++
+	return nil
+}
+
+// null consumes a null literal if one comes next and reports whether it did.
+func (s *scanner) null() (bool, error) {
+	if s.ws() != 'n' {
+		return false, nil
+	}
+	return true, s.literal("null")
+}
+
+func (s *scanner) literal(lit string) error {
+	if len(s.data)-s.pos < len(lit) || string(s.data[s.pos:s.pos+len(lit)]) != lit {
+		return s.errorf("invalid literal, expected %s", lit)
+	}
+	s.pos += len(lit)
+	return nil
+}
+
+// object iterates over the members of an object: it calls member with each
+// key (valid only during the call) with the scanner at the value, which
+// member must consume.
+func (s *scanner) object(depth int, member func(key []byte) error) error {
+	if depth > maxDepth {
+		return s.errorf("exceeded max depth")
+	}
+	if err := s.expect('{'); err != nil {
+		return err
+	}
+	if s.ws() == '}' {
+		s.pos++
+		return nil
+	}
+	for {
+		if s.ws() != '"' {
+			return s.errorf("expected a string key")
+		}
+		start, end, clean, err := s.scanString()
+		if err != nil {
+			return err
+		}
+		s.keyStart, s.keyEnd, s.keyClean = start, end, clean
+		key := s.data[start:end]
+		if !clean {
+			s.buf = unquote(s.buf[:0], key)
+			key = s.buf
+		}
+		if err := s.expect(':'); err != nil {
+			return err
+		}
+		s.ws()
+		if err := member(key); err != nil {
+			return err
+		}
+		switch s.ws() {
+		case ',':
+			s.pos++
+		case '}':
+			s.pos++
+			return nil
+		default:
+			return s.errorf("expected ',' or '}' after object member")
+		}
+	}
+}
+
+// array iterates over the elements of an array, calling elem with the
+// scanner at each element, which elem must consume.
+func (s *scanner) array(depth int, elem func() error) error {
+	if depth > maxDepth {
+		return s.errorf("exceeded max depth")
+	}
+	if err := s.expect('['); err != nil {
+		return err
+	}
+	if s.ws() == ']' {
+		s.pos++
+		return nil
+	}
+	for {
+		s.ws()
+		if err := elem(); err != nil {
+			return err
+		}
+		switch s.ws() {
+		case ',':
+			s.pos++
+		case ']':
+			s.pos++
+			return nil
+		default:
+			return s.errorf("expected ',' or ']' after array element")
+		}
+	}
+}
+
+// skip consumes one value of any kind, checking its syntax.
+func (s *scanner) skip(depth int) error {
+	switch c := s.ws(); c {
+	case '{':
+		return s.object(depth+1, func([]byte) error { return s.skip(depth + 1) })
+	case '[':
+		return s.array(depth+1, func() error { return s.skip(depth + 1) })
+	case '"':
+		return s.skipString()
+	case 't':
+		return s.literal("true")
+	case 'f':
+		return s.literal("false")
+	case 'n':
+		return s.literal("null")
+	default:
+		_, err := s.number()
+		return err
+	}
+}
+
+// span consumes one value and returns its bytes.
+func (s *scanner) span(depth int) ([]byte, error) {
+	s.ws()
+	start := s.pos
+	if err := s.skip(depth); err != nil {
+		return nil, err
+	}
+	return s.data[start:s.pos], nil
+}
+
+// number consumes a JSON number and returns its bytes.
+func (s *scanner) number() ([]byte, error) {
+	start := s.pos
+	d := s.data
+	i := s.pos
+	if i < len(d) && d[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(d) && d[i] == '0':
+		i++
+	case i < len(d) && d[i] >= '1' && d[i] <= '9':
+		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+			i++
+		}
+	default:
+		s.pos = i
+		if i >= len(d) {
+			return nil, s.errorf("unexpected end of input")
+		}
+		return nil, s.errorf("invalid character %q looking for a value", d[i])
+	}
+	if i < len(d) && d[i] == '.' {
+		i++
+		if i >= len(d) || d[i] < '0' || d[i] > '9' {
+			s.pos = i
+			return nil, s.errorf("invalid number")
+		}
+		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+			i++
+		}
+	}
+	if i < len(d) && (d[i] == 'e' || d[i] == 'E') {
+		i++
+		if i < len(d) && (d[i] == '+' || d[i] == '-') {
+			i++
+		}
+		if i >= len(d) || d[i] < '0' || d[i] > '9' {
+			s.pos = i
+			return nil, s.errorf("invalid number")
+		}
+		for i < len(d) && d[i] >= '0' && d[i] <= '9' {
+			i++
+		}
+	}
+	s.pos = i
+	return d[start:i], nil
+}
+
+// int parses an integer value that must fit in bits bits, as encoding/json
+// does for integer fields: a number with a fraction or exponent does not fit.
+func (s *scanner) int(bits uint, field string) (int64, error) {
+	num, err := s.number()
+	if err != nil {
+		return 0, err
+	}
+	neg := num[0] == '-'
+	digits := num
+	if neg {
+		digits = num[1:]
+	}
+	limit := uint64(1) << (bits - 1) // the magnitude of the most negative value
+	var n uint64
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, &typeError{"number " + string(num), field}
+		}
+		n = n*10 + uint64(c-'0')
+		if n > limit {
+			return 0, &typeError{"number " + string(num), field}
+		}
+	}
+	if neg {
+		return -int64(n), nil
+	}
+	if n == limit {
+		return 0, &typeError{"number " + string(num), field}
+	}
+	return int64(n), nil
+}
+
+// skipString consumes a string, checking it.
+func (s *scanner) skipString() error {
+	_, err := s.rawString()
+	return err
+}
+
+// rawString consumes a string and returns its contents unescaped, valid
+// until the next call (it may point into s.buf).
+func (s *scanner) rawString() ([]byte, error) {
+	start, end, clean, err := s.scanString()
+	if err != nil {
+		return nil, err
+	}
+	if clean {
+		return s.data[start:end], nil
+	}
+	s.buf = unquote(s.buf[:0], s.data[start:end])
+	return s.buf, nil
+}
+
+// keyString returns the last object key read as a Go string. Call it
+// before decoding the member's value.
+func (s *scanner) keyString() string {
+	if !s.keyClean {
+		return string(unquote(s.buf[:0], s.data[s.keyStart:s.keyEnd]))
+	}
+	if s.str != "" {
+		return s.str[s.keyStart:s.keyEnd]
+	}
+	return string(s.data[s.keyStart:s.keyEnd])
+}
+
+// string consumes a string value and returns it as a Go string.
+func (s *scanner) string() (string, error) {
+	start, end, clean, err := s.scanString()
+	if err != nil {
+		return "", err
+	}
+	if clean {
+		if s.str != "" {
+			return s.str[start:end], nil
+		}
+		return string(s.data[start:end]), nil
+	}
+	s.buf = unquote(s.buf[:0], s.data[start:end])
+	return string(s.buf), nil
+}
+
+// scanString consumes a string and returns the offsets of its contents and
+// whether they can be used as they are (no escapes, valid UTF-8).
+func (s *scanner) scanString() (start, end int, clean bool, err error) {
+	d := s.data
+	i := s.pos + 1 // past the opening quote
+	start = i
+	clean = true
+	for i < len(d) {
+		c := d[i]
+		switch {
+		case c == '"':
+			s.pos = i + 1
+			return start, i, clean, nil
+		case c == '\\':
+			clean = false
+			i++
+			if i >= len(d) {
+				s.pos = i
+				return 0, 0, false, s.errorf("unexpected end of input in string")
+			}
+			switch d[i] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i++
+			case 'u':
+				if i+4 >= len(d) || !isHex(d[i+1]) || !isHex(d[i+2]) || !isHex(d[i+3]) || !isHex(d[i+4]) {
+					s.pos = i
+					return 0, 0, false, s.errorf("invalid \\u escape in string")
+				}
+				i += 5
+			default:
+				s.pos = i
+				return 0, 0, false, s.errorf("invalid escape %q in string", d[i])
+			}
+		case c < ' ':
+			s.pos = i
+			return 0, 0, false, s.errorf("control character in string")
+		case c < utf8.RuneSelf:
+			i++
+		default:
+			r, size := utf8.DecodeRune(d[i:])
+			if r == utf8.RuneError && size == 1 {
+				clean = false
+			}
+			i += size
+		}
+	}
+	s.pos = i
+	return 0, 0, false, s.errorf("unexpected end of input in string")
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func hexValue(b []byte) rune {
+	var r rune
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			c -= '0'
+		case c >= 'a' && c <= 'f':
+			c = c - 'a' + 10
+		default:
+			c = c - 'A' + 10
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
+}
+
+// unquote appends the unescaped contents of a checked JSON string to dst,
+// replacing invalid UTF-8 and lone surrogates with U+FFFD as encoding/json
+// does.
+func unquote(dst, src []byte) []byte {
+	for i := 0; i < len(src); {
+		c := src[i]
+		switch {
+		case c == '\\':
+			i++
+			switch src[i] {
+			case 'b':
+				dst = append(dst, '\b')
+			case 'f':
+				dst = append(dst, '\f')
+			case 'n':
+				dst = append(dst, '\n')
+			case 'r':
+				dst = append(dst, '\r')
+			case 't':
+				dst = append(dst, '\t')
+			case 'u':
+				r := hexValue(src[i+1 : i+5])
+				i += 5
+				if utf16.IsSurrogate(r) {
+					r2 := utf8.RuneError
+					if i+6 <= len(src) && src[i] == '\\' && src[i+1] == 'u' {
+						r2 = utf16.DecodeRune(r, hexValue(src[i+2:i+6]))
+					}
+					if r2 != utf8.RuneError {
+						i += 6
+						r = r2
+					} else {
+						r = utf8.RuneError
+					}
+				}
+				dst = utf8.AppendRune(dst, r)
+				continue
+			default: // " \ /
+				dst = append(dst, src[i])
+			}
+			i++
+		case c < utf8.RuneSelf:
+			dst = append(dst, c)
+			i++
+		default:
+			r, size := utf8.DecodeRune(src[i:])
+			if r == utf8.RuneError && size == 1 {
+				dst = utf8.AppendRune(dst, utf8.RuneError)
+			} else {
+				dst = append(dst, src[i:i+size]...)
+			}
+			i += size
+		}
+	}
+	return dst
+}
