@@ -9,24 +9,24 @@ type Fields uint32
 
 // The fields of an audit Event that can be asked for one by one.
 const (
-	FieldKind                   Fields = 1 << iota // kind and apiVersion
-	FieldLevel                                     // level
-	FieldAuditID                                   // auditID
-	FieldStage                                     // stage
-	FieldRequestURI                                // requestURI
-	FieldVerb                                      // verb
-	FieldUser                                      // user
-	FieldImpersonatedUser                          // impersonatedUser
-	FieldAuthenticationMetadata                    // authenticationMetadata
-	FieldSourceIPs                                 // sourceIPs
-	FieldUserAgent                                 // userAgent
-	FieldObjectRef                                 // objectRef
-	FieldResponseStatus                            // responseStatus
-	FieldRequestObject                             // requestObject
-	FieldResponseObject                            // responseObject
-	FieldRequestReceivedTimestamp                  // requestReceivedTimestamp
-	FieldStageTimestamp                            // stageTimestamp
-	FieldAnnotations                               // annotations
+	FieldKind                     Fields = 1 << iota // kind and apiVersion
+	FieldLevel                                       // level
+	FieldAuditID                                     // auditID
+	FieldStage                                       // stage
+	FieldRequestURI                                  // requestURI
+	FieldVerb                                        // verb
+	FieldUser                                        // user
+	FieldImpersonatedUser                            // impersonatedUser
+	FieldAuthenticationMetadata                      // authenticationMetadata
+	FieldSourceIPs                                   // sourceIPs
+	FieldUserAgent                                   // userAgent
+	FieldObjectRef                                   // objectRef
+	FieldResponseStatus                              // responseStatus
+	FieldRequestObject                               // requestObject
+	FieldResponseObject                              // responseObject
+	FieldRequestReceivedTimestamp                    // requestReceivedTimestamp
+	FieldStageTimestamp                              // stageTimestamp
+	FieldAnnotations                                 // annotations
 
 	fieldEnd
 )
