@@ -3,6 +3,7 @@ package auditlog
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -438,4 +439,41 @@ func ExampleFind() {
 	// audit_logs/kube-apiserver/master-0-audit-2021-03-09T14-07-27.129.log.gz server=kube-apiserver node="master-0" skip=""
 	// audit_logs/kube-apiserver/master-0-audit.log server=kube-apiserver node="master-0" skip=""
 	// audit_logs/kube-apiserver/termination.log server=kube-apiserver node="" skip="termination log"
+}
+
+// TestFindCorpus finds the committed corpus: every data file is read, the
+// notes are not, and every file opens as plain text of its own size.
+func TestFindCorpus(t *testing.T) {
+	sources, err := Find(filepath.Join("..", "testdata", "corpus"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := 0
+	for i := range sources {
+		s := &sources[i]
+		if filepath.Base(s.Path) == "SOURCES.md" {
+			if s.Skip != skipName {
+				t.Errorf("%s: Skip %q, want %q", s.Path, s.Skip, skipName)
+			}
+			continue
+		}
+		// test-audit.log is named like NODE-audit.log: node "test".
+		if s.Skip != "" || s.Server != ServerUnknown || s.Node != NodeFromName(filepath.Base(s.Path)) {
+			t.Errorf("%+v: want read, no server, the node of its name", *s)
+			continue
+		}
+		read++
+		f, err := Open(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := io.Copy(io.Discard, f)
+		f.Close()
+		if err != nil || n != s.Size || f.Format() != FormatPlain {
+			t.Errorf("%s: read %d bytes of %d as %s, %v", s.Path, n, s.Size, f.Format(), err)
+		}
+	}
+	if read != 52 {
+		t.Errorf("read %d files of the corpus, want the 52 data files of SOURCES.md", read)
+	}
 }
