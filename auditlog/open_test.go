@@ -406,7 +406,23 @@ func ExampleOpen() {
 // 8 MB gzip file of audit lines.
 func BenchmarkOpenGzip(b *testing.B) {
 	lines := auditLines(17700) // about 8 MB, 16x smaller gzipped
-	src := writeFile(b, "a.log.gz", gzipped(b, lines))
+	benchmarkOpen(b, lines, gzipped(b, lines))
+}
+
+// BenchmarkOpenZstd is BenchmarkOpenGzip for zstd.
+func BenchmarkOpenZstd(b *testing.B) {
+	lines := auditLines(17700)
+	benchmarkOpen(b, lines, zstded(b, lines))
+}
+
+// BenchmarkOpenPlain is BenchmarkOpenGzip for plain text.
+func BenchmarkOpenPlain(b *testing.B) {
+	lines := auditLines(17700)
+	benchmarkOpen(b, lines, lines)
+}
+
+func benchmarkOpen(b *testing.B, lines, data []byte) {
+	src := writeFile(b, "a.log", data)
 	buf := make([]byte, 64<<10)
 	b.SetBytes(int64(len(lines)))
 	b.ReportAllocs()
