@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/auditlens/auditlens/auditlog"
-	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
+	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
 )
 
 // corpusEntries decodes every line of the committed corpus that is an audit
@@ -104,7 +104,7 @@ func synthEntries(seed uint64, n int) []*auditlog.Entry {
 		ev.Stage = stages[r.IntN(len(stages))]
 		ev.UserAgent = [...]string{"kubelet/v1.29.3 (linux/amd64) kubernetes/abc", "Go-http-client/2.0", "", "kubectl/v1.28.0"}[r.IntN(4)]
 		ev.SourceIPs = []string{fmt.Sprintf("10.0.0.%d", r.IntN(4))}
-		at := synthStart.Add(time.Duration(r.Int64N(int64(2*time.Hour)))).Truncate(time.Microsecond)
+		at := synthStart.Add(time.Duration(r.Int64N(int64(2 * time.Hour)))).Truncate(time.Microsecond)
 		if i%5 == 0 {
 			// A burst of 403s: the storm.
 			at = burst.Add(time.Duration(r.Int64N(int64(time.Minute)))).Truncate(time.Microsecond)

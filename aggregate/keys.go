@@ -125,12 +125,13 @@ var namedKeys = map[string]Key{
 
 func appendUser(dst []byte, e *auditlog.Entry) ([]byte, bool) {
 	dst = append(dst, e.Event.User.Username...)
-	if fm, ok := e.Request().QueryValue("fieldManager"); ok {
-		dst = append(dst, '[')
-		dst = append(dst, fm...)
-		dst = append(dst, ']')
+	n := len(dst)
+	dst = append(dst, '[')
+	dst, ok := appendQueryValue(dst, e.Request(), "fieldManager")
+	if !ok {
+		return dst[:n], true
 	}
-	return dst, true
+	return append(dst, ']'), true
 }
 
 func appendResource(dst []byte, e *auditlog.Entry) ([]byte, bool) {

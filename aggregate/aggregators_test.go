@@ -1,0 +1,346 @@
+package aggregate
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/auditlens/auditlens/auditlog"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
+)
+
+// ev builds an entry: verb, user, URI, status (0: none), received time in
+// seconds after synthStart, latency.
+func ev(verb, user, uri string, code int32, at float64, lat time.Duration) *auditlog.Entry {
+	e := &auditv1.Event{Verb: verb, RequestURI: uri, Stage: auditv1.StageResponseComplete}
+	e.User.Username = user
+	if code != 0 {
+		e.ResponseStatus = &metav1.Status{Code: code}
+	}
+	t := synthStart.Add(time.Duration(at * float64(time.Second)))
+	e.RequestReceivedTimestamp = metav1.NewMicroTime(t)
+	e.StageTimestamp = metav1.NewMicroTime(t.Add(lat))
+	en := &auditlog.Entry{}
+	en.Reset(e, nil, 0, "")
+	return en
+}
+
+func addAll(s auditlog.Sink, entries ...*auditlog.Entry) {
+	for _, e := range entries {
+		s.Add(e)
+	}
+}
+
+func TestCount(t *testing.T) {
+	c := NewCount(KeyResource)
+	addAll(c,
+		ev("get", "a", "/api/v1/pods", 200, 0, 0),
+		ev("get", "a", "/api/v1/namespaces/x/pods/p", 200, 0, 0),
+		ev("get", "a", "/apis/apps/v1/namespaces/x/deployments", 200, 0, 0),
+		ev("get", "a", "/apis/apps/v1/deployments", 200, 0, 0),
+		ev("get", "a", "/api/v1/nodes", 200, 0, 0),
+		ev("get", "a", "/healthz", 200, 0, 0),
+	)
+	got := c.Result(2)
+	want := []Row{{Key: "apps/v1/deployments", Count: 2}, {Key: "v1/pods", Count: 2}}
+	if got.Total != 6 || got.NoKey != 1 || got.Distinct != 3 || !slices.EqualFunc(got.Rows, want, rowEqual) {
+		t.Errorf("Result(2) = %+v, want total 6, noKey 1, distinct 3, rows %+v", got, want)
+	}
+	if all := c.Result(0); len(all.Rows) != 3 || all.Rows[2].Key != "v1/nodes" {
+		t.Errorf("Result(0) rows = %+v", all.Rows)
+	}
+}
+
+func TestCountComposite(t *testing.T) {
+	c := NewCount(Composite(KeyUser, KeyVerb))
+	addAll(c, ev("get", "a", "/x?fieldManager=m", 0, 0, 0), ev("get", "a", "/x?fieldManager=m", 0, 0, 0), ev("list", "b", "/", 0, 0, 0))
+	got := c.Result(0)
+	if got.By != "user,verb" || len(got.Rows) != 2 || got.Rows[0].Key != "a[m] get" ||
+		!slices.Equal(got.Rows[0].Parts, []string{"a[m]", "get"}) || got.Rows[0].Count != 2 {
+		t.Errorf("Result = %+v", got)
+	}
+}
+
+func rowEqual(a, b Row) bool { return a.Key == b.Key && a.Count == b.Count && slices.Equal(a.Parts, b.Parts) }
+
+// TestCountAddDoesNotAllocate: once its key exists, counting an entry
+// allocates nothing.
+func TestCountAddDoesNotAllocate(t *testing.T) {
+	for _, k := range []Key{KeyUser, KeyResource, KeyVerb, Composite(KeyUser, KeyVerb, KeyResource)} {
+		c := NewCount(k)
+		e := entryOf(t, evPatch)
+		c.Add(e)
+		if n := testing.AllocsPerRun(1000, func() { c.Add(e) }); n != 0 {
+			t.Errorf("Count(%s).Add: %v allocations", k.Name(), n)
+		}
+	}
+}
+
+func TestGrouped(t *testing.T) {
+	const sa = "system:serviceaccount:x:sysdig"
+	g := NewGrouped(KeyVerb)
+	addAll(g,
+		// One group: same path, same parameters in another order, with
+		// ignored parameters differing; statuses 403 and one 200.
+		ev("get", sa, "/api/v1/nodes/n1/proxy/metrics?a=1&b=2", 403, 10, 2*time.Millisecond),
+		ev("get", sa, "/api/v1/nodes/n1/proxy/metrics?b=2&a=1&timeout=5s", 403, 5, 4*time.Millisecond),
+		ev("get", sa, "/api/v1/nodes/n1/proxy/metrics?resourceVersion=3&a=1&b=2&continue=x", 200, 7, 6*time.Millisecond),
+		// Other parameters: another group.
+		ev("get", sa, "/api/v1/nodes/n1/proxy/metrics?a=2&b=2", 403, 1, time.Millisecond),
+		// Same path and query, another field manager: another group.
+		ev("get", sa, "/api/v1/nodes/n1/proxy/metrics?a=1&b=2&fieldManager=m", 403, 1, time.Millisecond),
+		// Another verb.
+		ev("list", "u", "/api/v1/pods", 0, 1, time.Millisecond),
+	)
+	res := g.Result(0)
+	if res.By != "verb" || res.Total != 6 || len(res.Outer) != 2 || res.Outer[0].Key != "get" || res.Outer[1].Key != "list" {
+		t.Fatalf("Result = %+v", res)
+	}
+	get := res.Outer[0]
+	if get.Total != 5 || get.Distinct != 3 || len(get.Groups) != 3 {
+		t.Fatalf("get = %+v", get)
+	}
+	top := get.Groups[0]
+	wantStatus := []StatusCount{{200, 1}, {403, 2}}
+	if top.Count != 3 || top.Path != "/api/v1/nodes/n1/proxy/metrics" || top.Query != "a=1&b=2" || top.User != sa ||
+		!slices.Equal(top.Status, wantStatus) || top.Latency.Mean != 4*time.Millisecond ||
+		top.Latency.Max != 6*time.Millisecond || top.Latency.Min != 2*time.Millisecond ||
+		top.FirstURI != "/api/v1/nodes/n1/proxy/metrics?b=2&a=1&timeout=5s" || !top.FirstTime.Equal(synthStart.Add(5*time.Second)) {
+		t.Errorf("top group = %+v", top)
+	}
+	// Ties (count 1 each) go by path, then user, then query.
+	if get.Groups[1].User != sa || get.Groups[1].Query != "a=2&b=2" || get.Groups[2].User != sa+"[m]" {
+		t.Errorf("tie order: %+v then %+v", get.Groups[1], get.Groups[2])
+	}
+	if res.Outer[1].Groups[0].Status[0].Code != -1 {
+		t.Errorf("no response status: %+v, want code -1", res.Outer[1].Groups[0].Status)
+	}
+	if top1 := g.Result(1); len(top1.Outer[0].Groups) != 1 || top1.Outer[0].Distinct != 3 {
+		t.Errorf("Result(1) = %+v", top1.Outer[0])
+	}
+}
+
+func TestGroupedHTTPStatusOrder(t *testing.T) {
+	g := NewGrouped(KeyHTTPStatus)
+	for _, code := range []int32{500, 0, 200, 1000, 404, 99} {
+		g.Add(ev("get", "u", "/x", code, 0, 0))
+	}
+	var got []string
+	for _, o := range g.Result(0).Outer {
+		got = append(got, o.Key)
+	}
+	if want := []string{"-1", "99", "200", "404", "500", "1000"}; !slices.Equal(got, want) {
+		t.Errorf("outer order = %q, want %q", got, want)
+	}
+}
+
+func TestGroupedFirstURITie(t *testing.T) {
+	a := ev("get", "u", "/x?b=1&a=1", 0, 3, 0)
+	b := ev("get", "u", "/x?a=1&b=1", 0, 3, 0)
+	for _, order := range [][]*auditlog.Entry{{a, b}, {b, a}} {
+		g := NewGrouped(KeyVerb)
+		addAll(g, order...)
+		if got := g.Result(0).Outer[0].Groups[0].FirstURI; got != "/x?a=1&b=1" {
+			t.Errorf("first URI = %q, want the smaller URI of equal times", got)
+		}
+	}
+}
+
+func TestHistogram(t *testing.T) {
+	h := NewHistogram(time.Minute, KeyUser)
+	// synthStart is 22:15:16; 10 s later is in the same minute bucket.
+	addAll(h,
+		ev("get", "a", "/", 0, 0, 0), ev("get", "a", "/", 0, 10, 0), ev("get", "b", "/", 0, 40, 0),
+		ev("get", "b", "/", 0, 60, 0), ev("get", "b", "/", 0, 61, 0), ev("get", "b", "/", 0, 62, 0),
+		ev("get", "a", "/", 0, 3600, 0),
+	)
+	noTime := ev("get", "c", "/", 0, 0, 0)
+	noTime.Event.RequestReceivedTimestamp = metav1.MicroTime{}
+	h.Add(noTime)
+	res := h.Result(1, 0)
+	m := func(min int) time.Time { return time.Date(2022, 2, 7, 22, min, 0, 0, time.UTC) }
+	want := []Bucket{
+		{Start: m(15), Count: 3, Top: []Row{{Key: "a", Count: 2}}},
+		{Start: m(16), Count: 3, Top: []Row{{Key: "b", Count: 3}}},
+		{Start: time.Date(2022, 2, 7, 23, 15, 0, 0, time.UTC), Count: 1, Top: []Row{{Key: "a", Count: 1}}},
+	}
+	if res.Total != 8 || res.NoTime != 1 || len(res.Buckets) != len(want) {
+		t.Fatalf("Result = %+v", res)
+	}
+	for i, b := range res.Buckets {
+		if !b.Start.Equal(want[i].Start) || b.Count != want[i].Count || !slices.EqualFunc(b.Top, want[i].Top, rowEqual) {
+			t.Errorf("bucket %d = %+v, want %+v", i, b, want[i])
+		}
+	}
+	wantPeaks := []Peak{
+		{Key: "b", Total: 4, Start: m(16), Count: 3, PerSecond: 0.05},
+		{Key: "a", Total: 3, Start: m(15), Count: 2, PerSecond: 2.0 / 60},
+	}
+	if len(res.Peaks) != 2 {
+		t.Fatalf("peaks = %+v", res.Peaks)
+	}
+	for i, p := range res.Peaks {
+		w := wantPeaks[i]
+		if p.Key != w.Key || p.Total != w.Total || !p.Start.Equal(w.Start) || p.Count != w.Count || math.Abs(p.PerSecond-w.PerSecond) > 1e-12 {
+			t.Errorf("peak %d = %+v, want %+v", i, p, w)
+		}
+	}
+	ch := h.Changed(m(16), m(17), 0)
+	if ch.In != 3 || ch.Out != 4 || len(ch.Rows) != 2 || ch.Rows[0].Key != "b" || ch.Rows[0].In != 3 || ch.Rows[0].Out != 1 ||
+		ch.Rows[0].ShareIn != 1 || ch.Rows[0].ShareOut != 0.25 || ch.Rows[0].Growth != 0.75 || ch.Rows[1].Growth != -0.75 {
+		t.Errorf("Changed = %+v", ch)
+	}
+}
+
+func TestBucketIndexBeforeEpoch(t *testing.T) {
+	tm := time.Date(1969, 12, 31, 23, 59, 30, 0, time.UTC)
+	if got := bucketStart(bucketIndex(tm, time.Minute), time.Minute); !got.Equal(time.Date(1969, 12, 31, 23, 59, 0, 0, time.UTC)) {
+		t.Errorf("bucket of %v starts %v", tm, got)
+	}
+}
+
+// TestDistAccuracy checks the quantiles against exact ones on skewed data,
+// and that they do not depend on the order of adds and merges.
+func TestDistAccuracy(t *testing.T) {
+	if sketchMappingErr != nil {
+		t.Fatal(sketchMappingErr)
+	}
+	r := rand.New(rand.NewPCG(5, 5))
+	vals := make([]time.Duration, 20000)
+	for i := range vals {
+		vals[i] = time.Duration(math.Exp(r.NormFloat64()*2+12)) + 1
+	}
+	one := newDist()
+	for _, v := range vals {
+		one.add(v)
+	}
+	sorted := slices.Clone(vals)
+	slices.Sort(sorted)
+	for _, q := range []float64{0.5, 0.9, 0.99} {
+		exact := sorted[int(q*float64(len(sorted)-1))]
+		got := one.quantile(q)
+		if rel := math.Abs(float64(got-exact)) / float64(exact); rel > RelativeAccuracy+1e-9 {
+			t.Errorf("p%v = %v, exact %v: relative error %.4f", q*100, got, exact, rel)
+		}
+	}
+	if one.min != sorted[0] || one.max != sorted[len(sorted)-1] {
+		t.Errorf("min/max = %v/%v, want %v/%v", one.min, one.max, sorted[0], sorted[len(sorted)-1])
+	}
+	want := one.quantiles()
+	for trial := range 10 {
+		r.Shuffle(len(vals), func(i, j int) { vals[i], vals[j] = vals[j], vals[i] })
+		parts := make([]*dist, 1+trial)
+		for i := range parts {
+			parts[i] = newDist()
+		}
+		for _, v := range vals {
+			parts[r.IntN(len(parts))].add(v)
+		}
+		merged := newDist()
+		for _, p := range parts {
+			merged.merge(p)
+		}
+		if got := merged.quantiles(); got != want {
+			t.Fatalf("trial %d: merged %+v, one pass %+v", trial, got, want)
+		}
+	}
+}
+
+func TestLatency(t *testing.T) {
+	l := NewLatency(KeyVerb)
+	for i := range 100 {
+		l.Add(ev("get", "u", "/", 0, 0, time.Duration(i+1)*time.Millisecond))
+	}
+	l.Add(ev("list", "u", "/", 0, 0, time.Second))
+	res := l.Result(0)
+	if len(res.Rows) != 2 || res.Rows[0].Key != "get" || res.Rows[1].Key != "list" {
+		t.Fatalf("Result = %+v", res)
+	}
+	q := res.Rows[0].Latency
+	near := func(got, want time.Duration) bool {
+		return math.Abs(float64(got-want)) <= RelativeAccuracy*float64(want)+1
+	}
+	if q.Count != 100 || q.Min != time.Millisecond || q.Max != 100*time.Millisecond || q.Mean != 50500*time.Microsecond ||
+		!near(q.P50, 50*time.Millisecond) || !near(q.P90, 90*time.Millisecond) || !near(q.P99, 99*time.Millisecond) {
+		t.Errorf("get latency = %+v", q)
+	}
+	if q := res.Rows[1].Latency; q.P50 != time.Second || q.P99 != time.Second {
+		t.Errorf("single value: %+v, want every quantile exact", q)
+	}
+}
+
+func TestSummary(t *testing.T) {
+	s := NewSummary()
+	a := ev("get", "u", "/", 0, 30, 0)
+	a.Source = &auditlog.Source{Server: auditlog.ServerKube}
+	a.Node = "m0"
+	b := ev("get", "u", "/", 0, 0, 0)
+	b.Event.Stage = auditv1.StageRequestReceived
+	c := ev("get", "u", "/", 0, 90, 0)
+	c.Node = "m1"
+	addAll(s, a, b, c)
+	res := s.Result()
+	if res.Count != 3 || !res.First.Equal(synthStart) || !res.Last.Equal(synthStart.Add(90*time.Second)) ||
+		res.Duration != 90*time.Second || res.First.Location() != time.UTC {
+		t.Errorf("Result = %+v", res)
+	}
+	wantStages := []Row{{Key: "ResponseComplete", Count: 2}, {Key: "RequestReceived", Count: 1}}
+	wantServers := []Row{{Key: "", Count: 2}, {Key: "kube-apiserver", Count: 1}}
+	wantNodes := []Row{{Key: "", Count: 1}, {Key: "m0", Count: 1}, {Key: "m1", Count: 1}}
+	if !slices.EqualFunc(res.Stages, wantStages, rowEqual) || !slices.EqualFunc(res.Servers, wantServers, rowEqual) ||
+		!slices.EqualFunc(res.Nodes, wantNodes, rowEqual) {
+		t.Errorf("stages %+v servers %+v nodes %+v", res.Stages, res.Servers, res.Nodes)
+	}
+}
+
+func TestTrackers(t *testing.T) {
+	tr := NewTrackers()
+	for i := range 10 {
+		e := ev("get", "u", "/", 0, 0, 0)
+		e.Event.Annotations = map[string]string{
+			LatencyAnnotationPrefix + "etcd": fmt.Sprintf("%dms", i+1),
+			"other/annotation":               "1s",
+		}
+		if i == 0 {
+			e.Event.Annotations[LatencyAnnotationPrefix+"total"] = "garbage"
+		}
+		tr.Add(e)
+	}
+	res := tr.Result()
+	if len(res.Trackers) != 2 || res.Trackers[0].Annotation != LatencyAnnotationPrefix+"etcd" || res.Trackers[1].Invalid != 1 {
+		t.Fatalf("Result = %+v", res)
+	}
+	q := res.Trackers[0].Latency
+	if q.Count != 10 || q.Min != time.Millisecond || q.Max != 10*time.Millisecond ||
+		math.Abs(float64(q.P50-5*time.Millisecond)) > 0.01*5e6 || math.Abs(float64(q.P90-9*time.Millisecond)) > 0.01*9e6 {
+		t.Errorf("etcd = %+v", q)
+	}
+}
+
+func TestThrottling(t *testing.T) {
+	th := NewThrottling()
+	addAll(th,
+		ev("get", "a", "/", 429, 0, 0), ev("get", "a", "/", 429, 70, 0), ev("get", "b", "/", 429, 65, 0),
+		ev("get", "c", "/", 200, 0, 0),
+	)
+	w := ev("get", "c", "/", 200, 0, 0)
+	w.Event.Annotations = map[string]string{QueueWaitAnnotation: "3ms"}
+	th.Add(w)
+	res := th.Result(0)
+	if res.Total != 5 || res.Rejected != 3 || len(res.Users) != 3 {
+		t.Fatalf("Result = %+v", res)
+	}
+	if u := res.Users[0]; u.User != "a" || u.Rejected != 2 || !u.First.Equal(synthStart) || !u.Last.Equal(synthStart.Add(70*time.Second)) {
+		t.Errorf("first user = %+v", u)
+	}
+	if u := res.Users[2]; u.User != "c" || u.Rejected != 0 || u.QueueWait.Max != 3*time.Millisecond {
+		t.Errorf("queue-wait user = %+v", u)
+	}
+	if res.QueueWait.Count != 1 || len(res.PerMinute) != 2 || res.PerMinute[0].Count != 1 || res.PerMinute[1].Count != 2 {
+		t.Errorf("queue wait %+v, per minute %+v", res.QueueWait, res.PerMinute)
+	}
+}
