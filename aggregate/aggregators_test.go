@@ -65,7 +65,9 @@ func TestCountComposite(t *testing.T) {
 	}
 }
 
-func rowEqual(a, b Row) bool { return a.Key == b.Key && a.Count == b.Count && slices.Equal(a.Parts, b.Parts) }
+func rowEqual(a, b Row) bool {
+	return a.Key == b.Key && a.Count == b.Count && slices.Equal(a.Parts, b.Parts)
+}
 
 // TestCountAddDoesNotAllocate: once its key exists, counting an entry
 // allocates nothing.

@@ -37,17 +37,18 @@ func kinds() []kind {
 	return []kind{
 		kindOf("count-user", func() *Count { return NewCount(KeyUser) }, func(c *Count) any { return c.Result(10) }),
 		kindOf("count-resource", func() *Count { return NewCount(KeyResource) }, func(c *Count) any { return c.Result(0) }),
-		kindOf("count-composite", func() *Count { return NewCount(userVerbResource) }, func(c *Count) any { return c.Result(0) }),
-		kindOf("grouped-verb", func() *Grouped { return NewGrouped(KeyVerb) }, func(g *Grouped) any { return g.Result(10) }),
-		kindOf("grouped-httpstatus", func() *Grouped { return NewGrouped(KeyHTTPStatus) }, func(g *Grouped) any { return g.Result(0) }),
+		kindOf("count-composite", func() *Count { return NewCount(userVerbResource) }, func(c *Count) any { return c.Result(25) }),
+		kindOf("grouped-verb", func() *Grouped { return NewGrouped(KeyVerb) }, func(g *Grouped) any { return g.Result(3) }),
+		kindOf("grouped-httpstatus", func() *Grouped { return NewGrouped(KeyHTTPStatus) }, func(g *Grouped) any { return g.Result(3) }),
 		kindOf("histogram", func() *Histogram { return NewHistogram(time.Minute, KeyUser) }, func(h *Histogram) any {
-			return []any{h.Result(3, 0), h.Changed(changeFrom, changeFrom.Add(time.Minute), 0)}
+			return []any{h.Result(2, 0), h.Changed(changeFrom, changeFrom.Add(time.Minute), 0)}
 		}),
-		kindOf("histogram-10s-total", func() *Histogram { return NewHistogram(10*time.Second, Key{}) }, func(h *Histogram) any { return h.Result(3, 0) }),
-		kindOf("latency", func() *Latency { return NewLatency(Composite(KeyVerb, KeyResource)) }, func(l *Latency) any { return l.Result(0) }),
+		kindOf("histogram-10m-total", func() *Histogram { return NewHistogram(10*time.Minute, Key{}) }, func(h *Histogram) any { return h.Result(3, 0) }),
+		kindOf("latency", func() *Latency { return NewLatency(Composite(KeyVerb, KeyResource)) }, func(l *Latency) any { return l.Result(20) }),
 		kindOf("summary", NewSummary, func(s *Summary) any { return s.Result() }),
 		kindOf("trackers", NewTrackers, func(t *Trackers) any { return t.Result() }),
 		kindOf("throttling", NewThrottling, func(t *Throttling) any { return t.Result(0) }),
+		kindOf("histogram-1s-resource", func() *Histogram { return NewHistogram(time.Second, KeyResource) }, func(h *Histogram) any { return h.Result(1, 0).Peaks }),
 	}
 }
 
