@@ -55,7 +55,7 @@ func user(u string) func(*auditv1.Event) { return func(e *auditv1.Event) { e.Use
 func code(c int32) func(*auditv1.Event) {
 	return func(e *auditv1.Event) { e.ResponseStatus = &metav1.Status{Code: c} }
 }
-func noStatus(e *auditv1.Event) { e.ResponseStatus = nil }
+func noStatus(e *auditv1.Event)                  { e.ResponseStatus = nil }
 func stage(s auditv1.Stage) func(*auditv1.Event) { return func(e *auditv1.Event) { e.Stage = s } }
 func objName(n string) func(*auditv1.Event) {
 	return func(e *auditv1.Event) { e.ObjectRef = &auditv1.ObjectReference{Name: n} }
