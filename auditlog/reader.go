@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"sync"
+	"sync/atomic"
 )
 
 // Sink receives the entries of one worker of a Scan. Each worker has its
@@ -52,6 +54,7 @@ type Reader struct {
 }
 
 // NewReader returns a reader of the sources, which it reads in order.
+// Sources with a Skip reason are not read; they are listed in the Report.
 func NewReader(sources []Source, opts Options) *Reader {
 	return &Reader{sources: sources, opts: opts.withDefaults()}
 }
@@ -59,18 +62,105 @@ func NewReader(sources []Source, opts Options) *Reader {
 // Report returns what the last All or Scan read.
 func (r *Reader) Report() *Report { return &r.report }
 
-// All returns an iterator over every entry of every source, in file and
-// line order, read by the calling goroutine. A file that cannot be opened
-// or read ends the iteration with an error naming it; bad lines are counted
-// in the Report and skipped.
-func (r *Reader) All() iter.Seq2[*Entry, error] {
-	return func(yield func(*Entry, error) bool) {
-		yield(nil, errors.New("auditlog: not implemented"))
+// start resets the report and counts the skipped sources.
+func (r *Reader) start() {
+	r.report = Report{}
+	for i := range r.sources {
+		if src := &r.sources[i]; src.Skip != "" {
+			r.report.add(SkippedFile, Sample{File: src.Path, Detail: src.Skip, order: i})
+		}
 	}
 }
 
-// Scan reads every source with len(sinks) workers, each handing its entries
-// to its own sink, and returns when all input is read or ctx is done.
+// All returns an iterator over every entry of every source, in file and
+// line order, read and decoded by the calling goroutine. Lines and files
+// that cannot be read are counted in the Report and skipped; the error of
+// the iterator is always nil today and is there for callers to check
+// should reading ever fail as a whole.
+func (r *Reader) All() iter.Seq2[*Entry, error] {
+	return func(yield func(*Entry, error) bool) {
+		r.start()
+		ld := newLineDecoder(r.opts.Fields, &r.report)
+		add := func(e *Entry) bool { return yield(e, nil) }
+		for i := range r.sources {
+			src := &r.sources[i]
+			if src.Skip != "" {
+				continue
+			}
+			sp := splitter{src: src, order: i, maxLine: r.opts.MaxLineBytes, rep: &r.report}
+			ok := sp.run(func(b *block) bool {
+				defer putBlock(b)
+				return ld.block(b, add)
+			})
+			if !ok {
+				return
+			}
+		}
+	}
+}
+
+// Scan reads every source with len(sinks) workers, each handing its
+// entries to its own sink, and returns when all input is read or ctx is
+// done (then with ctx's error). Files are read by as many goroutines as
+// there are sinks, each cutting its file into blocks of whole lines that
+// any worker decodes, so one large file keeps every worker busy. Memory is
+// bounded by the number of workers and the block size, whatever the input.
 func (r *Reader) Scan(ctx context.Context, sinks []Sink) error {
-	return errors.New("auditlog: not implemented")
+	if len(sinks) == 0 {
+		return errors.New("auditlog: Scan needs at least one sink")
+	}
+	r.start()
+	workers := len(sinks)
+	blocks := make(chan *block, 2*workers)
+	reports := make([]Report, 2*workers)
+	var next atomic.Int64
+	var readers, decoders sync.WaitGroup
+	for w := range workers {
+		readers.Add(1)
+		go func(rep *Report) {
+			defer readers.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(r.sources) || ctx.Err() != nil {
+					return
+				}
+				src := &r.sources[i]
+				if src.Skip != "" {
+					continue
+				}
+				sp := splitter{src: src, order: i, maxLine: r.opts.MaxLineBytes, rep: rep}
+				ok := sp.run(func(b *block) bool {
+					select {
+					case blocks <- b:
+						return true
+					case <-ctx.Done():
+						putBlock(b)
+						return false
+					}
+				})
+				if !ok {
+					return
+				}
+			}
+		}(&reports[w])
+		decoders.Add(1)
+		go func(sink Sink, rep *Report) {
+			defer decoders.Done()
+			ld := newLineDecoder(r.opts.Fields, rep)
+			add := func(e *Entry) bool { sink.Add(e); return true }
+			for b := range blocks {
+				if ctx.Err() == nil {
+					ld.block(b, add)
+				}
+				putBlock(b)
+			}
+		}(sinks[w], &reports[workers+w])
+	}
+	readers.Wait()
+	close(blocks)
+	decoders.Wait()
+	for i := range reports {
+		r.report.Merge(&reports[i])
+	}
+	return ctx.Err()
 }

@@ -1,0 +1,166 @@
+package auditlog
+
+import (
+	"bytes"
+
+	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
+)
+
+// maxPrefix is the longest line prefix (host name, fluentd time and tag)
+// stripped before the JSON object.
+const maxPrefix = 512
+
+// lineDecoder turns the lines of blocks into entries. Each worker has one.
+type lineDecoder struct {
+	dec    *Decoder
+	fields Fields
+	rep    *Report
+	ev     auditv1.Event
+	entry  Entry
+	items  scanner
+}
+
+func newLineDecoder(fields Fields, rep *Report) *lineDecoder {
+	return &lineDecoder{dec: NewDecoder(fields), fields: fields, rep: rep}
+}
+
+// block decodes every line of b and hands each event to add. It stops
+// early, reporting false, when add does.
+func (ld *lineDecoder) block(b *block, add func(*Entry) bool) bool {
+	data := b.data
+	lineNo := b.line
+	for len(data) > 0 {
+		var line []byte
+		last := false
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			line, data = data, nil
+			last = b.eof
+		}
+		if !ld.line(b, line, lineNo, last, add) {
+			return false
+		}
+		lineNo++
+	}
+	return true
+}
+
+// line decodes one line. unterminated says it is a last line without a
+// newline: if it is not a whole event, it was cut off.
+func (ld *lineDecoder) line(b *block, line []byte, lineNo int64, unterminated bool, add func(*Entry) bool) bool {
+	line = bytes.TrimRight(line, " \t\r")
+	node := b.src.Node
+	if len(line) == 0 {
+		return true
+	}
+	if line[0] != '{' {
+		var host []byte
+		var ok bool
+		line, host, ok = stripPrefix(line)
+		if !ok {
+			ld.reject(BadJSON, b, lineNo, false, "not a JSON object")
+			return true
+		}
+		if len(host) > 0 {
+			node = string(host)
+		}
+	}
+	ev := &ld.ev
+	ld.dec.spare.recycle(ev)
+	if err := ld.dec.Decode(line, ev); err != nil {
+		ld.reject(BadJSON, b, lineNo, unterminated && endedEarly(err, line), err.Error())
+		return true
+	}
+	if ev.Kind == "EventList" && ld.dec.items != nil {
+		return ld.list(b, ld.dec.items, lineNo, node, add)
+	}
+	return ld.emit(b, lineNo, node, add)
+}
+
+// list decodes the items of an EventList.
+func (ld *lineDecoder) list(b *block, items []byte, lineNo int64, node string, add func(*Entry) bool) bool {
+	s := &ld.items
+	s.data, s.pos = items, 0
+	if s.ws() != '[' {
+		ld.reject(BadJSON, b, lineNo, false, "EventList items is not an array")
+		return true
+	}
+	keepGoing := true
+	err := s.array(0, func() error {
+		item, err := s.span(1)
+		if err != nil || !keepGoing {
+			return err
+		}
+		ev := &ld.ev
+		ld.dec.spare.recycle(ev)
+		if err := ld.dec.Decode(item, ev); err != nil {
+			ld.reject(BadJSON, b, lineNo, false, "EventList item: "+err.Error())
+			return nil
+		}
+		keepGoing = ld.emit(b, lineNo, node, add)
+		return nil
+	})
+	if err != nil {
+		ld.reject(BadJSON, b, lineNo, false, err.Error())
+	}
+	return keepGoing
+}
+
+// emit hands on the decoded event if it is an audit event.
+func (ld *lineDecoder) emit(b *block, lineNo int64, node string, add func(*Entry) bool) bool {
+	ev := &ld.ev
+	if ev.AuditID == "" && ev.Kind != "Event" {
+		ld.reject(NotEvent, b, lineNo, false, "no auditID and kind is not Event")
+		return true
+	}
+	if ts := ld.dec.timestamp; ts != nil && ev.RequestReceivedTimestamp.IsZero() &&
+		ld.fields.Has(FieldRequestReceivedTimestamp) && len(ts) > 2 && ts[0] == '"' {
+		// v1beta1 events have no requestReceivedTimestamp; their timestamp
+		// is when the request reached the API server.
+		if t, err := parseLegacyTime(ts[1 : len(ts)-1]); err == nil {
+			ev.RequestReceivedTimestamp.Time = t
+		}
+	}
+	ld.rep.Events++
+	ld.entry.Reset(ev, b.src, lineNo, node)
+	return add(&ld.entry)
+}
+
+// endedEarly reports whether err says the JSON text ended before the
+// value was complete.
+func endedEarly(err error, text []byte) bool {
+	se, ok := err.(*syntaxError)
+	return ok && se.offset >= len(text)
+}
+
+func (ld *lineDecoder) reject(p Problem, b *block, lineNo int64, unterminated bool, detail string) {
+	if unterminated {
+		p, detail = Truncated, "last line cut off: "+detail
+	}
+	ld.rep.add(p, Sample{File: b.src.Path, Line: lineNo, Detail: detail, order: b.order})
+}
+
+// stripPrefix removes what comes before the JSON object of a line: a host
+// name and a space (master-0 {...}, as oc adm node-logs writes for several
+// nodes), or a fluentd time and tag (TIME<TAB>TAG<TAB>{...}). It returns the
+// JSON, the host name if there was one, and whether the prefix was one of
+// those.
+func stripPrefix(line []byte) (json, host []byte, ok bool) {
+	i := bytes.IndexByte(line, '{')
+	if i < 0 || i > maxPrefix {
+		return line, nil, false
+	}
+	prefix := line[:i]
+	if bytes.ContainsAny(prefix, "\"{}[]") {
+		return line, nil, false
+	}
+	if bytes.IndexByte(prefix, '\t') >= 0 {
+		return line[i:], nil, true
+	}
+	host = bytes.TrimSpace(prefix)
+	if len(host) > 0 && (bytes.IndexByte(host, ' ') >= 0 || prefix[len(prefix)-1] != ' ') {
+		return line, nil, false
+	}
+	return line[i:], host, true
+}

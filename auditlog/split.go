@@ -1,0 +1,151 @@
+package auditlog
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"sync"
+)
+
+// blockSize is the size of the blocks of whole lines a splitter hands to
+// the decoding workers.
+const blockSize = 1 << 20
+
+// block is a run of whole lines of one source.
+type block struct {
+	src   *Source
+	order int   // the source's position in the read order
+	line  int64 // the line number of the first line
+	data  []byte
+	// eof says the block ends the source: its last line may lack a newline.
+	eof bool
+	// buf is the buffer data lives in, to give back to the pool.
+	buf *[]byte
+}
+
+// blockPool recycles the buffers of blocks of the usual size.
+var blockPool = sync.Pool{New: func() any { b := make([]byte, 0, blockSize); return &b }}
+
+func putBlock(b *block) {
+	if b.buf != nil && cap(*b.buf) == blockSize {
+		*b.buf = (*b.buf)[:0]
+		blockPool.Put(b.buf)
+	}
+	b.buf, b.data = nil, nil
+}
+
+// splitter reads one source and cuts it into blocks at line boundaries,
+// counting lines as it goes, so that every block knows the number of its
+// first line whichever worker decodes it. Lines longer than maxLine are
+// counted and skipped.
+type splitter struct {
+	src     *Source
+	order   int
+	maxLine int
+	rep     *Report
+}
+
+// run reads the source and calls emit for each block, in order; emit owns
+// the block. It stops early when emit returns false, and then reports
+// false.
+func (sp *splitter) run(emit func(*block) bool) bool {
+	f, err := Open(sp.src)
+	if err != nil {
+		sp.rep.add(Unreadable, Sample{File: sp.src.Path, Detail: err.Error(), order: sp.order})
+		return true
+	}
+	defer f.Close()
+	sp.rep.Files++
+	line := int64(1)
+	buf := blockPool.Get().(*[]byte)
+	var readErr error
+	for readErr == nil {
+		// Fill the buffer.
+		b := *buf
+		for len(b) < cap(b) && readErr == nil {
+			var n int
+			n, readErr = f.Read(b[len(b):cap(b)])
+			b = b[:len(b)+n]
+			sp.rep.Bytes += int64(n)
+		}
+		*buf = b
+		if readErr != nil {
+			break
+		}
+		cut := bytes.LastIndexByte(b, '\n') + 1
+		if cut == 0 {
+			// One line fills the buffer: make room, or skip it.
+			if len(b) <= sp.maxLine {
+				buf = grow(buf, sp.maxLine+1)
+				continue
+			}
+			sp.rep.add(TooLong, Sample{File: sp.src.Path, Line: line, Detail: "line longer than the limit", order: sp.order})
+			var rest []byte
+			rest, readErr = skipLine(f, b, sp.rep)
+			line++
+			sp.rep.Lines++
+			if cap(b) != blockSize {
+				buf = blockPool.Get().(*[]byte)
+			}
+			*buf = append((*buf)[:0], rest...)
+			continue
+		}
+		next := blockPool.Get().(*[]byte)
+		*next = append((*next)[:0], b[cut:]...)
+		blk := &block{src: sp.src, order: sp.order, line: line, data: b[:cut], buf: buf}
+		n := int64(bytes.Count(blk.data, newline))
+		line += n
+		sp.rep.Lines += n
+		buf = next
+		if !emit(blk) {
+			return false
+		}
+	}
+	b := *buf
+	if len(b) > 0 {
+		n := int64(bytes.Count(b, newline))
+		if b[len(b)-1] != '\n' {
+			n++
+		}
+		sp.rep.Lines += n
+	}
+	if !errors.Is(readErr, io.EOF) {
+		sample := Sample{File: sp.src.Path, Detail: readErr.Error(), order: sp.order}
+		var de *DecompressError
+		if errors.As(readErr, &de) {
+			sample.Offset, sample.Detail = de.Offset, de.Err.Error()
+			sp.rep.add(Decompress, sample)
+		} else {
+			sp.rep.add(Unreadable, sample)
+		}
+	}
+	sp.rep.CompressedBytes += f.CompressedOffset()
+	return emit(&block{src: sp.src, order: sp.order, line: line, data: b, eof: true, buf: buf})
+}
+
+var newline = []byte{'\n'}
+
+// grow returns a buffer of twice the capacity (at most limit) holding the
+// same bytes.
+func grow(buf *[]byte, limit int) *[]byte {
+	b := *buf
+	nb := make([]byte, len(b), min(2*cap(b), limit))
+	copy(nb, b)
+	return &nb
+}
+
+// skipLine reads and drops bytes up to the end of the current line; b is
+// what was already read of it. It returns what was read after the line.
+func skipLine(f *File, b []byte, rep *Report) ([]byte, error) {
+	b = b[:cap(b)]
+	for {
+		n, err := f.Read(b)
+		rep.Bytes += int64(n)
+		if i := bytes.IndexByte(b[:n], '\n'); i >= 0 {
+			return b[i+1 : n], err
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
