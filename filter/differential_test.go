@@ -576,3 +576,8 @@ func TestRefParseAgrees(t *testing.T) {
 		}
 	}
 }
+
+// refParseViaAuditlog converts auditlog's parse to the model's form.
+func refParseViaAuditlog(r *auditlog.Request) refRequest {
+	return refRequest{r.APIGroup, r.Resource, r.Namespace, r.Name, r.Subresource, r.SubresourcePath, r.RawQuery}
+}
