@@ -1,0 +1,82 @@
+package filter
+
+import (
+	"math/rand/v2"
+	"os"
+	"testing"
+
+	"github.com/auditlens/auditlens/auditlog"
+	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
+)
+
+// readAll reads every entry of paths with the auditlog reader, decoding
+// only fields, and calls fn with each.
+func readAll(t *testing.T, paths []string, fields auditlog.Fields, fn func(e *auditlog.Entry)) {
+	t.Helper()
+	sources, err := auditlog.Find(paths...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := auditlog.NewReader(sources, auditlog.Options{Fields: fields})
+	for e, err := range r.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		fn(e)
+	}
+}
+
+// samplePaths are the committed inputs: the corpus, and the sample
+// must-gather when it is there.
+func samplePaths() []string {
+	paths := []string{"../testdata/corpus"}
+	if _, err := os.Stat("../testdata/must-gather"); err == nil {
+		paths = append(paths, "../testdata/must-gather")
+	}
+	return paths
+}
+
+// TestDeclaredFields reads the committed inputs through the auditlog reader
+// decoding only the fields each built filter declares, and checks that the
+// filter decides as the model does on the fully decoded events: a filter
+// that reads a field it does not declare fails here.
+func TestDeclaredFields(t *testing.T) {
+	type key struct {
+		path string
+		line int64
+	}
+	var events []*auditv1.Event
+	index := map[key]*auditv1.Event{}
+	readAll(t, samplePaths(), auditlog.FieldsAll, func(e *auditlog.Entry) {
+		c := e.Clone()
+		events = append(events, c.Event)
+		index[key{e.Source.Path, e.Line}] = c.Event
+	})
+	if len(events) < 800 {
+		t.Fatalf("read %d events, want over 800", len(events))
+	}
+	p := newPool(events)
+	rng := rand.New(rand.NewPCG(3, 4))
+	n := 150
+	if testing.Short() {
+		n = 20
+	}
+	for i := range n {
+		flags, model := randomFlags(rng, p)
+		f, err := flags.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		failures := 0
+		readAll(t, samplePaths(), f.Fields(), func(e *auditlog.Entry) {
+			full := index[key{e.Source.Path, e.Line}]
+			if full == nil {
+				t.Fatalf("%s:%d not read with all fields", e.Source.Path, e.Line)
+			}
+			if got, want := f.Match(e), model.match(full); got != want && failures < 3 {
+				failures++
+				t.Errorf("combination %d (%s, reading %v) on %s:%d: got %v, model %v", i, f, f.Fields(), e.Source.Path, e.Line, got, want)
+			}
+		})
+	}
+}
