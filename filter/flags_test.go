@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/auditlens/auditlens/auditlog"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -213,4 +215,42 @@ func parseFlagLine(s string) Flags {
 		}
 	}
 	return f
+}
+
+// TestLabCommands builds the filters of every command of the support lab,
+// written as the lab writes them, and checks them on lab-like requests.
+func TestLabCommands(t *testing.T) {
+	const sysdig = "system:serviceaccount:openshift-example-sysdig-agent:sysdig-agent"
+	metrics := ev("/api/v1/nodes/cluster-app-38.dmz/proxy/metrics", user(sysdig), code(403))
+	configmap := ev("/api/v1/namespaces/openshift-console-user-settings/configmaps/user-settings-ec294610", user("user@identity"))
+	sar := ev("/apis/authorization.k8s.io/v1/subjectaccessreviews", verb("create"), user("system:apiserver"))
+	sarGet := ev("/apis/authorization.k8s.io/v1/subjectaccessreviews", user("system:apiserver"))
+	pods := ev("/api/v1/namespaces/ns/pods", verb("list"))
+	all := []*auditlog.Entry{metrics, configmap, sar, sarGet, pods}
+	tests := []struct {
+		cmd   string
+		flags Flags
+		want  []bool
+	}{
+		{"--verb=get --resource='.' --resource='-subjectaccessreviews.' --resource='-tokenreviews.'",
+			Flags{Verbs: []string{"get"}, Resources: []string{".", "-subjectaccessreviews.", "-tokenreviews."}},
+			[]bool{true, true, false, false, false}},
+		{"--by=resource -otop", Flags{}, []bool{true, true, true, true, true}},
+		{"--resource=nodes -otop --by=user", Flags{Resources: []string{"nodes"}}, []bool{true, false, false, false, false}},
+		{"--resource=configmaps -otop --by=user", Flags{Resources: []string{"configmaps"}}, []bool{false, true, false, false, false}},
+		{"--resource=pods -otop --by=user", Flags{Resources: []string{"pods"}}, []bool{false, false, false, false, true}},
+		{"--user=" + sysdig + " --by=verb -otop", Flags{Users: []string{sysdig}}, []bool{true, false, false, false, false}},
+	}
+	for _, tt := range tests {
+		tt.flags.Stages = []string{"ResponseComplete"} // the CLI's default
+		f, err := tt.flags.Build()
+		if err != nil {
+			t.Fatalf("%s: %v", tt.cmd, err)
+		}
+		for i, e := range all {
+			if got := f.Match(e); got != tt.want[i] {
+				t.Errorf("%s on %s %s = %v, want %v", tt.cmd, e.Event.Verb, e.Event.RequestURI, got, tt.want[i])
+			}
+		}
+	}
 }

@@ -2,10 +2,10 @@ package filter
 
 import "github.com/auditlens/auditlens/auditlog"
 
-// Nodes returns a filter on the node (master) that logged the event, Entry.Node, with accept-list values (see the package
-// documentation): exact, "prefix*", "-exact", "-prefix*". It prints as
-// --node=v1,v2. It reads no
-// event field.
+// Nodes returns a filter on the node (master) that logged the event
+// (Entry.Node: no event field is read), with accept-list values (see the
+// package documentation): exact, "prefix*", "-exact", "-prefix*". It
+// prints as --node=v1,v2.
 func Nodes(values ...string) Filter { return &nodeFilter{list: newAcceptList(values)} }
 
 type nodeFilter struct{ list acceptList }

@@ -2,9 +2,9 @@ package filter
 
 import "github.com/auditlens/auditlens/auditlog"
 
-// UIDs returns a filter on the event's auditID, with accept-list values (see the package
-// documentation): exact, "prefix*", "-exact", "-prefix*". It prints as
-// --uid=v1,v2.
+// UIDs returns a filter on the event's auditID, with accept-list values (see the
+// package documentation): exact, "prefix*", "-exact", "-prefix*". It
+// prints as --uid=v1,v2.
 func UIDs(values ...string) Filter { return &uidFilter{list: newAcceptList(values)} }
 
 type uidFilter struct{ list acceptList }

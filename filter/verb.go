@@ -2,9 +2,9 @@ package filter
 
 import "github.com/auditlens/auditlens/auditlog"
 
-// Verbs returns a filter on the event's verb, with accept-list values (see the package
-// documentation): exact, "prefix*", "-exact", "-prefix*". It prints as
-// --verb=v1,v2.
+// Verbs returns a filter on the event's verb, with accept-list values (see the
+// package documentation): exact, "prefix*", "-exact", "-prefix*". It
+// prints as --verb=v1,v2.
 func Verbs(values ...string) Filter { return &verbFilter{list: newAcceptList(values)} }
 
 type verbFilter struct{ list acceptList }
