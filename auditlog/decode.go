@@ -3,6 +3,7 @@ package auditlog
 import (
 	"bytes"
 	"time"
+	"unicode/utf8"
 
 	authnv1 "k8s.io/api/authentication/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -166,12 +167,24 @@ func foldLookup(key []byte, names []string) int {
 			return i
 		}
 	}
+	// An ASCII key folds only to a name of its own length; others may fold
+	// to a different length (the Kelvin sign to k, long s to s).
+	ascii := isASCII(key)
 	for i, name := range names {
-		if bytes.EqualFold(key, []byte(name)) {
+		if (!ascii || len(key) == len(name)) && bytes.EqualFold(key, []byte(name)) {
 			return i
 		}
 	}
 	return -1
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func (d *Decoder) event(ev *auditv1.Event, depth int) error {

@@ -1,7 +1,9 @@
 package auditlog
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -367,7 +369,11 @@ func (s *scanner) scanString() (start, end int, clean bool, err error) {
 	i := s.pos + 1 // past the opening quote
 	start = i
 	clean = true
-	for i < len(d) {
+	for {
+		i += plainRun(d[i:])
+		if i >= len(d) {
+			break
+		}
 		c := d[i]
 		switch {
 		case c == '"':
@@ -396,9 +402,7 @@ func (s *scanner) scanString() (start, end int, clean bool, err error) {
 		case c < ' ':
 			s.pos = i
 			return 0, 0, false, s.errorf("control character in string")
-		case c < utf8.RuneSelf:
-			i++
-		default:
+		default: // c >= utf8.RuneSelf
 			r, size := utf8.DecodeRune(d[i:])
 			if r == utf8.RuneError && size == 1 {
 				clean = false
@@ -408,6 +412,32 @@ func (s *scanner) scanString() (start, end int, clean bool, err error) {
 	}
 	s.pos = i
 	return 0, 0, false, s.errorf("unexpected end of input in string")
+}
+
+// plainRun returns the length of the run of bytes at the start of b that
+// need no attention inside a string: printable ASCII other than '"' and
+// '\\'. It looks at eight bytes at a time.
+func plainRun(b []byte) int {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; len(b)-i >= 8; i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q := x ^ (lo * '"')
+		bs := x ^ (lo * '\\')
+		// A byte's high bit is set in m if the byte is below 0x20, is a
+		// quote or a backslash, or is not ASCII. Borrows can only mark bytes
+		// above a marked one, so the lowest mark is exact.
+		m := ((x - lo*0x20) & ^x) | ((q - lo) & ^q) | ((bs - lo) & ^bs) | x
+		if m &= hi; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c < ' ' || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+			return i
+		}
+	}
+	return i
 }
 
 func isHex(c byte) bool {
