@@ -1,0 +1,169 @@
+package mustgather
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/auditlens/auditlens/auditlog"
+	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
+)
+
+// recount reads every file listed in truth with encoding/json, counts
+// again and compares with truth.
+func recount(t *testing.T, dir string, truth *Truth) {
+	t.Helper()
+	stages := map[string]map[string]int64{}
+	users, res, nss := map[string]int64{}, map[string]int64{}, map[string]int64{}
+	stormNodes := map[string]int64{}
+	var count, storm, stormGets, thr429, podsec int64
+	var first, last, first429, last429 time.Time
+	var deleted *PodDeleteTruth
+	for _, f := range truth.Files {
+		content, _ := readContent(t, filepath.Join(dir, f.Path))
+		if stages[f.Server] == nil {
+			stages[f.Server] = map[string]int64{}
+		}
+		for i, line := range lines(content) {
+			if len(line) > 0 && line[0] != '{' {
+				_, line, _ = bytes.Cut(line, []byte(" "))
+			}
+			var ev auditv1.Event
+			if json.Unmarshal(line, &ev) != nil || ev.AuditID == "" {
+				continue
+			}
+			stages[f.Server][string(ev.Stage)]++
+			if f.Server != serverKube || ev.Stage != auditv1.StageResponseComplete {
+				continue
+			}
+			recv := ev.RequestReceivedTimestamp.UTC()
+			if count == 0 || recv.Before(first) {
+				first = recv
+			}
+			if count == 0 || recv.After(last) {
+				last = recv
+			}
+			count++
+			r := auditlog.ParseRequestURI(ev.RequestURI)
+			key := ev.User.Username
+			if fm, ok := r.QueryValue("fieldManager"); ok {
+				key += "[" + fm + "]"
+			}
+			users[key]++
+			if r.IsResource() {
+				if r.APIGroup == "" {
+					res[r.APIVersion+"/"+r.Resource]++
+				} else {
+					res[r.APIGroup+"/"+r.APIVersion+"/"+r.Resource]++
+				}
+			}
+			nss[r.Namespace]++
+			if _, ok := ev.Annotations["pod-security.kubernetes.io/audit-violations"]; ok {
+				podsec++
+			}
+			switch ev.User.Username {
+			case truth.Metrics403.Username:
+				storm++
+				if ev.Verb == "get" {
+					stormGets++
+				}
+				if r.Resource == "nodes" && r.SubresourcePath == "proxy/metrics" {
+					if ev.ResponseStatus.Code != 403 {
+						t.Errorf("storm request answered %d", ev.ResponseStatus.Code)
+					}
+					stormNodes[r.Name]++
+				}
+			case truth.Throttled.Username:
+				if ev.ResponseStatus.Code == 429 {
+					if thr429 == 0 || recv.Before(first429) {
+						first429 = recv
+					}
+					if thr429 == 0 || recv.After(last429) {
+						last429 = recv
+					}
+					thr429++
+				}
+			}
+			if ev.Verb == "delete" && r.Name == truth.PodDelete.Pod {
+				if deleted != nil {
+					t.Errorf("pod %s deleted twice", r.Name)
+				}
+				deleted = &PodDeleteTruth{Username: ev.User.Username, Namespace: r.Namespace, Pod: r.Name,
+					Time: recv, AuditID: string(ev.AuditID), File: f.Path, Line: int64(i + 1)}
+			}
+		}
+	}
+	for server, st := range truth.Servers {
+		for stage, n := range st.Stages {
+			if stages[server][stage] != n {
+				t.Errorf("%s %s: counted %d, truth %d", server, stage, stages[server][stage], n)
+			}
+		}
+	}
+	check := func(name string, got map[string]int64, want []KeyCount) {
+		t.Helper()
+		if !reflect.DeepEqual(sortedCounts(got), want) {
+			t.Errorf("%s: counted %v\ntruth %v", name, sortedCounts(got), want)
+		}
+	}
+	check("users", users, truth.Users)
+	check("resources", res, truth.Resources)
+	check("namespaces", nss, truth.Namespaces)
+	check("metrics403 nodes", stormNodes, truth.Metrics403.Nodes)
+	if count != truth.Kube.Count || !first.Equal(truth.Kube.First) || !last.Equal(truth.Kube.Last) {
+		t.Errorf("summary: counted %d %v %v, truth %+v", count, first, last, truth.Kube)
+	}
+	if storm != truth.Metrics403.Requests || stormGets != truth.Metrics403.GETs {
+		t.Errorf("storm: counted %d requests %d GETs, truth %+v", storm, stormGets, truth.Metrics403)
+	}
+	if thr429 != truth.Throttled.TooManyRequests || !first429.Equal(truth.Throttled.First429) || !last429.Equal(truth.Throttled.Last429) {
+		t.Errorf("throttled: counted %d %v %v, truth %+v", thr429, first429, last429, truth.Throttled)
+	}
+	if podsec != truth.PodSecurityViolations {
+		t.Errorf("pod security violations: counted %d, truth %d", podsec, truth.PodSecurityViolations)
+	}
+	if deleted == nil || *deleted != *truth.PodDelete {
+		t.Errorf("pod delete: found %+v, truth %+v", deleted, truth.PodDelete)
+	}
+}
+
+func TestTruthRecount(t *testing.T) {
+	dir := t.TempDir()
+	truth, err := Generate(dir, Config{Seed: 3, Events: 8000, Scenarios: ScenarioMix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recount(t, dir, truth)
+	// The culprit is the top user by a clear margin, and refused every time.
+	if truth.Users[0].Key != sysdig || truth.Users[0].Count < 3*truth.Users[1].Count {
+		t.Errorf("top users %v", truth.Users[:2])
+	}
+	m := truth.Metrics403
+	var perNode int64
+	for _, n := range m.Nodes {
+		perNode += n.Count
+	}
+	if len(m.Nodes) != 40 || perNode != m.Forbidden {
+		t.Errorf("storm over %d nodes, %d GETs of proxy/metrics, %d forbidden", len(m.Nodes), perNode, m.Forbidden)
+	}
+	if truth.Resources[0].Key != "v1/nodes" {
+		t.Errorf("top resource %v", truth.Resources[0])
+	}
+	if truth.Throttled.TooManyRequests == 0 || truth.PodSecurityViolations == 0 || truth.LatencyAnnotated == 0 {
+		t.Errorf("throttled %+v, pod security %d, slow %d", truth.Throttled, truth.PodSecurityViolations, truth.LatencyAnnotated)
+	}
+	if truth.Kube.Count != 8000 || truth.Servers[serverKube].Requests != 8000 {
+		t.Errorf("kube requests %d", truth.Kube.Count)
+	}
+	codes := map[string]int64{}
+	for _, c := range truth.Codes {
+		codes[c.Key] = c.Count
+	}
+	if codes["403"] != m.Forbidden || codes[strconv.Itoa(429)] != truth.Throttled.TooManyRequests {
+		t.Errorf("codes %v", truth.Codes)
+	}
+}
