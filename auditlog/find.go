@@ -252,16 +252,26 @@ func skipReason(name string) string {
 		return skipHidden
 	case strings.HasSuffix(name, ".audit_logs_listing"):
 		return skipListing
-	case name == "lock.log":
+	case name == "lock.log" || strings.HasSuffix(name, "-lock.log"):
 		return skipLock
-	case strings.HasPrefix(name, "termination") && strings.HasSuffix(name, ".log"):
+	case isNamed(name, "termination"):
 		return skipTermination
-	case strings.HasPrefix(name, "startup") && strings.HasSuffix(name, ".log"):
+	case isNamed(name, "startup"):
 		return skipStartup
 	case isLogName(name):
 		return ""
 	}
 	return skipName
+}
+
+// isNamed reports whether name is a log called word, alone or after a
+// node name, as must-gather writes them: termination.log,
+// termination-2021-03-09.log, NODE-termination.log.
+func isNamed(name, word string) bool {
+	if !strings.HasSuffix(name, ".log") {
+		return false
+	}
+	return strings.HasPrefix(name, word) || strings.Contains(name, "-"+word)
 }
 
 // isLogName reports whether a file name looks like an audit log's.

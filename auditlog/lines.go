@@ -15,13 +15,27 @@ type lineDecoder struct {
 	dec    *Decoder
 	fields Fields
 	rep    *Report
-	ev     auditv1.Event
-	entry  Entry
+	ev     *auditv1.Event
+	entry  *Entry
 	items  scanner
+	// fresh says every entry gets an event and an entry of its own, which
+	// the receiver may keep; otherwise one event and entry are reused.
+	fresh bool
 }
 
-func newLineDecoder(fields Fields, rep *Report) *lineDecoder {
-	return &lineDecoder{dec: NewDecoder(fields), fields: fields, rep: rep}
+func newLineDecoder(fields Fields, rep *Report, fresh bool) *lineDecoder {
+	return &lineDecoder{dec: NewDecoder(fields), fields: fields, rep: rep,
+		ev: new(auditv1.Event), entry: new(Entry), fresh: fresh}
+}
+
+// next readies the event to decode the next line into.
+func (ld *lineDecoder) next() *auditv1.Event {
+	if ld.fresh {
+		*ld.ev = auditv1.Event{}
+	} else {
+		ld.dec.spare.recycle(ld.ev)
+	}
+	return ld.ev
 }
 
 // block decodes every line of b and hands each event to add. It stops
@@ -66,8 +80,7 @@ func (ld *lineDecoder) line(b *block, line []byte, lineNo int64, unterminated bo
 			node = string(host)
 		}
 	}
-	ev := &ld.ev
-	ld.dec.spare.recycle(ev)
+	ev := ld.next()
 	if err := ld.dec.Decode(line, ev); err != nil {
 		ld.reject(BadJSON, b, lineNo, unterminated && endedEarly(err, line), err.Error())
 		return true
@@ -92,8 +105,7 @@ func (ld *lineDecoder) list(b *block, items []byte, lineNo int64, node string, a
 		if err != nil || !keepGoing {
 			return err
 		}
-		ev := &ld.ev
-		ld.dec.spare.recycle(ev)
+		ev := ld.next()
 		if err := ld.dec.Decode(item, ev); err != nil {
 			ld.reject(BadJSON, b, lineNo, false, "EventList item: "+err.Error())
 			return nil
@@ -109,7 +121,7 @@ func (ld *lineDecoder) list(b *block, items []byte, lineNo int64, node string, a
 
 // emit hands on the decoded event if it is an audit event.
 func (ld *lineDecoder) emit(b *block, lineNo int64, node string, add func(*Entry) bool) bool {
-	ev := &ld.ev
+	ev := ld.ev
 	if ev.AuditID == "" && ev.Kind != "Event" {
 		ld.reject(NotEvent, b, lineNo, false, "no auditID and kind is not Event")
 		return true
@@ -123,8 +135,12 @@ func (ld *lineDecoder) emit(b *block, lineNo int64, node string, add func(*Entry
 		}
 	}
 	ld.rep.Events++
-	ld.entry.Reset(ev, b.src, lineNo, node)
-	return add(&ld.entry)
+	e := ld.entry
+	e.Reset(ev, b.src, lineNo, node)
+	if ld.fresh {
+		ld.ev, ld.entry = new(auditv1.Event), new(Entry)
+	}
+	return add(e)
 }
 
 // endedEarly reports whether err says the JSON text ended before the

@@ -80,7 +80,7 @@ func (r *Reader) start() {
 func (r *Reader) All() iter.Seq2[*Entry, error] {
 	return func(yield func(*Entry, error) bool) {
 		r.start()
-		ld := newLineDecoder(r.opts.Fields, &r.report)
+		ld := newLineDecoder(r.opts.Fields, &r.report, false)
 		add := func(e *Entry) bool { return yield(e, nil) }
 		for i := range r.sources {
 			src := &r.sources[i]
@@ -146,7 +146,7 @@ func (r *Reader) Scan(ctx context.Context, sinks []Sink) error {
 		decoders.Add(1)
 		go func(sink Sink, rep *Report) {
 			defer decoders.Done()
-			ld := newLineDecoder(r.opts.Fields, rep)
+			ld := newLineDecoder(r.opts.Fields, rep, false)
 			add := func(e *Entry) bool { sink.Add(e); return true }
 			for b := range blocks {
 				if ctx.Err() == nil {

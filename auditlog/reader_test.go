@@ -196,7 +196,7 @@ func TestScanMatchesAll(t *testing.T) {
 		}
 		big.WriteString(testEvent(fmt.Sprintf("b%05d", i)) + "\n")
 	}
-	sources, err := Find("../testdata", writeSource(t, dir, "big-audit.log", big.Bytes()).Path,
+	sources, err := Find("../testdata/corpus", writeSource(t, dir, "big-audit.log", big.Bytes()).Path,
 		writeSource(t, dir, "big-audit-2022-02-07T22-15-16.123.log.gz", gzipOf(t, big.Bytes())).Path)
 	if err != nil {
 		t.Fatal(err)
