@@ -1,0 +1,70 @@
+package auditlog
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+)
+
+// TestSorted reads the committed must-gather in time order: the same
+// entries as All, in requestReceivedTimestamp order but for events that
+// took longer than the window could hold back.
+func TestSorted(t *testing.T) {
+	sources, err := Find("../testdata/must-gather")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := func(e *Entry) string { return fmt.Sprintf("%s:%d", filepath.Base(e.Source.Path), e.Line) }
+	var want []string
+	r := NewReader(sources, Options{})
+	for e := range r.All() {
+		want = append(want, key(e))
+	}
+	wantRep := *r.Report()
+	for _, window := range []int{1, 100, 0} {
+		var got []string
+		var prev *Entry
+		late := 0
+		for e, err := range r.Sorted(window) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, key(e))
+			if prev != nil && e.Event.RequestReceivedTimestamp.Before(&prev.Event.RequestReceivedTimestamp) {
+				late++
+				if window == 0 && e.Latency() < time.Minute {
+					t.Errorf("window %d: %s (%v, took %v) after %s (%v)", window, key(e), e.Event.RequestReceivedTimestamp, e.Latency(), key(prev), prev.Event.RequestReceivedTimestamp)
+				}
+			}
+			prev = e // Sorted's entries may be kept
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("window %d: %d entries, want the %d of All", window, len(got), len(want))
+		}
+		if rep := r.Report(); rep.Events != wantRep.Events || rep.Lines != wantRep.Lines || rep.Bytes != wantRep.Bytes {
+			t.Errorf("window %d: report %+v, want %+v", window, rep, wantRep)
+		}
+		t.Logf("window %d: %d entries out of order", window, late)
+	}
+}
+
+// TestSortedStop checks that breaking out of Sorted early ends its readers.
+func TestSortedStop(t *testing.T) {
+	sources, err := Find("../testdata/must-gather")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for range NewReader(sources, Options{}).Sorted(0) {
+		if n++; n == 10 {
+			break
+		}
+	}
+	if n != 10 {
+		t.Errorf("read %d entries", n)
+	}
+}
