@@ -1,0 +1,25 @@
+// Package auditlens answers the question support engineers ask when a
+// Kubernetes or OpenShift API server is slow or flapping: who and what is
+// hitting the API, how often, how fast, and who did that. Its input is the
+// API server's audit log, as an OpenShift must-gather collects it.
+//
+// The work is done by four packages, through which data flows one way:
+//
+//   - auditlog finds audit logs (files, directories, must-gather trees;
+//     plain, gzip or zstd) and decodes their lines into entries, in
+//     parallel, with a decoder that fills only the event fields asked for;
+//   - filter keeps or drops each entry (--verb, --user, --resource... with
+//     the semantics of kubectl-dev_tool audit, and more);
+//   - aggregate counts what is kept, one aggregator per worker, merged at
+//     the end: top users and resources, requests grouped by URI with their
+//     status codes and latencies, time histograms, latency quantiles;
+//   - format renders the results as the reference tool's text, or as JSON
+//     or CSV.
+//
+// examples/kubectl-audit wires them into a kubectl plugin that takes the
+// flags of kubectl-dev_tool audit. The example below is the same pipeline
+// in a few lines.
+//
+// Memory grows with the number of distinct keys counted, never with the
+// number of events read.
+package auditlens
