@@ -1,0 +1,72 @@
+package format
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/auditlens/auditlens/auditlog"
+)
+
+func TestWriteReadReport(t *testing.T) {
+	var r auditlog.Report
+	r.Files, r.CompressedBytes, r.Bytes, r.Lines, r.Events = 3, 1000, 5000, 40, 36
+	r.Problems[auditlog.BadJSON] = auditlog.Tally{Count: 5, Samples: []auditlog.Sample{
+		{File: "a.log", Line: 3, Detail: "invalid character 'k'"},
+		{File: "a.log", Line: 9, Detail: "unexpected end of JSON"},
+		{File: "b.log", Line: 1, Detail: "bad \x1b[31m"},
+		{File: "b.log", Line: 4, Detail: "x"},
+	}}
+	r.Problems[auditlog.Truncated] = auditlog.Tally{Count: 1, Samples: []auditlog.Sample{{File: "c.log", Line: 7, Detail: "no newline"}}}
+	r.Problems[auditlog.SkippedFile] = auditlog.Tally{Count: 1, Samples: []auditlog.Sample{{File: "termination.log", Detail: "termination log"}}}
+	for _, tc := range []struct {
+		name    string
+		verbose bool
+	}{{"report.txt", false}, {"report-verbose.txt", true}} {
+		var buf bytes.Buffer
+		if err := WriteReadReport(&buf, &r, tc.verbose); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, tc.name, buf.Bytes())
+	}
+	var buf bytes.Buffer
+	if err := WriteReadReport(&buf, &auditlog.Report{Files: 1}, false); err != nil || buf.Len() != 0 {
+		t.Errorf("clean report wrote %q, %v; want nothing", buf.String(), err)
+	}
+}
+
+func TestStatusMix(t *testing.T) {
+	for _, tc := range []struct {
+		in   []aggregateStatus
+		want string
+	}{
+		{nil, ""},
+		{[]aggregateStatus{{403, 8313}}, "403-8313"},
+		{[]aggregateStatus{{-1, 2}, {200, 3}, {429, 1}}, "-1-2,200-3,429-1"},
+	} {
+		if got := StatusMix(statusCounts(tc.in)); got != tc.want {
+			t.Errorf("StatusMix(%v) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestListingAlignsInBlocks(t *testing.T) {
+	entries := loadEntries(t)
+	var buf bytes.Buffer
+	l := NewListing(&buf, ListDefault)
+	for i := 0; i < ListBlock+1; i++ {
+		if err := l.Write(entries[i%len(entries)]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Nothing of the last, unfinished block is written before Flush, and
+	// every full block is.
+	if n := bytes.Count(buf.Bytes(), []byte("\n")); n > ListBlock {
+		t.Errorf("%d lines written before Flush, want at most %d", n, ListBlock)
+	}
+	if err := l.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(buf.Bytes(), []byte("\n")); n != ListBlock+1 {
+		t.Errorf("%d lines after Flush, want %d", n, ListBlock+1)
+	}
+}
