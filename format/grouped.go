@@ -19,7 +19,7 @@ import (
 // (the verb upper-cased and quoted; a status code bare) and then one row
 // per group of requests,
 //
-//	   215x [   274.335µs] [403-215]	 /api/v1/nodes/cluster-app-31.dmz/proxy/metrics	 [system:serviceaccount:...]
+//	215x [   274.335µs] [403-215]	 /api/v1/nodes/cluster-app-31.dmz/proxy/metrics	 [system:serviceaccount:...]
 //
 // with the group's count, mean latency, status-code mix, first URI and
 // user. n is the N of -o top=N, printed in the header as the reference
