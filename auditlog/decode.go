@@ -52,6 +52,7 @@ func (d *Decoder) Fields() Fields { return d.fields }
 // ev already holds; pass a zero Event for a fresh result.
 func (d *Decoder) Decode(data []byte, ev *auditv1.Event) error {
 	d.s.reset(data)
+	d.s.strict = d.fields == FieldsAll
 	d.items, d.timestamp = nil, nil
 	s := &d.s
 	switch c := s.ws(); c {
@@ -208,10 +209,13 @@ func (d *Decoder) event(ev *auditv1.Event, depth int) error {
 					return err
 				}
 			}
-			return s.skip(depth + 1)
+			return s.skipValue(depth + 1)
+		}
+		if m == memberUser {
+			bit |= FieldUserGroups | FieldUserExtra
 		}
 		if d.fields&bit == 0 {
-			return s.skip(depth + 1)
+			return s.skipValue(depth + 1)
 		}
 		switch m {
 		case memberKind:
@@ -229,7 +233,7 @@ func (d *Decoder) event(ev *auditv1.Event, depth int) error {
 		case memberVerb:
 			return d.str(&ev.Verb, "verb")
 		case memberUser:
-			return d.user(&ev.User, depth+1, "user")
+			return d.user(&ev.User, depth+1, "user", d.fields)
 		case memberImpersonatedUser:
 			return d.userPtr(&ev.ImpersonatedUser, depth+1)
 		case memberAuthenticationMetadata:
@@ -253,7 +257,7 @@ func (d *Decoder) event(ev *auditv1.Event, depth int) error {
 		case memberAnnotations:
 			return d.strMap(&ev.Annotations, depth+1, "annotations")
 		}
-		return s.skip(depth + 1)
+		return s.skipValue(depth + 1)
 	})
 }
 
@@ -350,7 +354,9 @@ func (d *Decoder) strMap(dst *map[string]string, depth int, field string) error 
 
 var userMembers = []string{"username", "uid", "groups", "extra"}
 
-func (d *Decoder) user(u *authnv1.UserInfo, depth int, field string) error {
+// user decodes a UserInfo; of a user's fields, it fills username and uid
+// only for FieldUser, groups for FieldUserGroups, extra for FieldUserExtra.
+func (d *Decoder) user(u *authnv1.UserInfo, depth int, field string, fields Fields) error {
 	s := &d.s
 	switch s.ws() {
 	case 'n':
@@ -360,20 +366,20 @@ func (d *Decoder) user(u *authnv1.UserInfo, depth int, field string) error {
 		return d.mismatch(field)
 	}
 	return s.object(depth, func(key []byte) error {
-		switch foldLookup(key, userMembers) {
-		case 0:
+		switch i := foldLookup(key, userMembers); {
+		case i == 0 && fields.Has(FieldUser):
 			return d.str(&u.Username, "user.username")
-		case 1:
+		case i == 1 && fields.Has(FieldUser):
 			return d.str(&u.UID, "user.uid")
-		case 2:
+		case i == 2 && fields.Has(FieldUserGroups):
 			if u.Groups == nil {
 				u.Groups = d.spare.userGroups()
 			}
 			return strs(d, &u.Groups, depth+1, "user.groups")
-		case 3:
+		case i == 3 && fields.Has(FieldUserExtra):
 			return d.extra(&u.Extra, depth+1)
 		}
-		return s.skip(depth)
+		return s.skipValue(depth)
 	})
 }
 
@@ -423,7 +429,7 @@ func (d *Decoder) userPtr(dst **authnv1.UserInfo, depth int) error {
 	if ok, err := ptr(d, dst, "impersonatedUser", newOf[authnv1.UserInfo]); !ok {
 		return err
 	}
-	return d.user(*dst, depth, "impersonatedUser")
+	return d.user(*dst, depth, "impersonatedUser", FieldsAll)
 }
 
 var authnMetadataMembers = []string{"impersonationConstraint"}
@@ -437,7 +443,7 @@ func (d *Decoder) authnMetadata(dst **auditv1.AuthenticationMetadata, depth int)
 		if foldLookup(key, authnMetadataMembers) == 0 {
 			return d.str(&a.ImpersonationConstraint, "authenticationMetadata.impersonationConstraint")
 		}
-		return d.s.skip(depth)
+		return d.s.skipValue(depth)
 	})
 }
 
@@ -467,7 +473,7 @@ func (d *Decoder) objectRef(dst **auditv1.ObjectReference, depth int) error {
 		case 7:
 			return d.str(&o.Subresource, "objectRef.subresource")
 		}
-		return d.s.skip(depth)
+		return d.s.skipValue(depth)
 	})
 }
 
@@ -497,7 +503,7 @@ func (d *Decoder) status(dst **metav1.Status, depth int) error {
 		case 7:
 			return d.int32(&st.Code, "responseStatus.code")
 		}
-		return d.s.skip(depth)
+		return d.s.skipValue(depth)
 	})
 }
 
@@ -538,7 +544,7 @@ func (d *Decoder) listMeta(m *metav1.ListMeta, depth int) error {
 			*m.RemainingItemCount = n
 			return nil
 		}
-		return s.skip(depth)
+		return s.skipValue(depth)
 	})
 }
 
@@ -566,7 +572,7 @@ func (d *Decoder) details(dst **metav1.StatusDetails, depth int) error {
 		case 5:
 			return d.int32(&det.RetryAfterSeconds, "responseStatus.details.retryAfterSeconds")
 		}
-		return d.s.skip(depth)
+		return d.s.skipValue(depth)
 	})
 }
 
@@ -590,7 +596,7 @@ func (d *Decoder) cause(c *metav1.StatusCause, depth int) error {
 		case 2:
 			return d.str(&c.Field, "responseStatus.details.causes.field")
 		}
-		return s.skip(depth)
+		return s.skipValue(depth)
 	})
 }
 

@@ -15,7 +15,7 @@ const (
 	FieldStage                                       // stage
 	FieldRequestURI                                  // requestURI
 	FieldVerb                                        // verb
-	FieldUser                                        // user
+	FieldUser                                        // user.username and user.uid
 	FieldImpersonatedUser                            // impersonatedUser
 	FieldAuthenticationMetadata                      // authenticationMetadata
 	FieldSourceIPs                                   // sourceIPs
@@ -27,6 +27,8 @@ const (
 	FieldRequestReceivedTimestamp                    // requestReceivedTimestamp
 	FieldStageTimestamp                              // stageTimestamp
 	FieldAnnotations                                 // annotations
+	FieldUserGroups                                  // user.groups
+	FieldUserExtra                                   // user.extra
 
 	fieldEnd
 )
@@ -44,6 +46,7 @@ var fieldNames = [...]string{
 	"impersonatedUser", "authenticationMetadata", "sourceIPs", "userAgent",
 	"objectRef", "responseStatus", "requestObject", "responseObject",
 	"requestReceivedTimestamp", "stageTimestamp", "annotations",
+	"user.groups", "user.extra",
 }
 
 // Has reports whether every field of g is in f.

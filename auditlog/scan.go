@@ -1,6 +1,7 @@
 package auditlog
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math/bits"
@@ -47,6 +48,9 @@ type scanner struct {
 	// no unescaping, for keyString.
 	keyStart, keyEnd int
 	keyClean         bool
+	// strict says skipped values are checked as thoroughly as decoded ones;
+	// otherwise their strings are only scanned for their closing quote.
+	strict bool
 }
 
 // shareLimit is the longest line whose strings share one allocation. The
@@ -223,6 +227,73 @@ func (s *scanner) skip(depth int) error {
 	}
 }
 
+// skipValue consumes one value the caller does not want, checking it
+// strictly or quickly as s.strict says.
+func (s *scanner) skipValue(depth int) error {
+	if s.strict {
+		return s.skip(depth)
+	}
+	switch s.ws() {
+	case '"':
+		return s.skipStringFast()
+	case '{', '[':
+		return s.skipNested(depth)
+	}
+	return s.skip(depth)
+}
+
+// skipStringFast consumes a string, looking only for its closing quote.
+func (s *scanner) skipStringFast() error {
+	d := s.data
+	first := s.pos + 1
+	for i := first; ; {
+		j := bytes.IndexByte(d[i:], '"')
+		if j < 0 {
+			s.pos = len(d)
+			return s.errorf("unexpected end of input in string")
+		}
+		q := i + j
+		backslashes := 0
+		for q-1-backslashes >= first && d[q-1-backslashes] == '\\' {
+			backslashes++
+		}
+		if backslashes%2 == 0 {
+			s.pos = q + 1
+			return nil
+		}
+		i = q + 1
+	}
+}
+
+// skipNested consumes an object or an array by counting brackets outside
+// strings; it checks neither the strings nor the kind of each bracket.
+func (s *scanner) skipNested(depth int) error {
+	d := s.data
+	level := 0
+	for i := s.pos; i < len(d); i++ {
+		switch d[i] {
+		case '"':
+			s.pos = i
+			if err := s.skipStringFast(); err != nil {
+				return err
+			}
+			i = s.pos - 1
+		case '{', '[':
+			if level++; depth+level > maxDepth {
+				s.pos = i
+				return s.errorf("exceeded max depth")
+			}
+		case '}', ']':
+			if level--; level == 0 {
+				s.pos = i + 1
+				return nil
+			}
+		}
+	}
+	s.pos = len(d)
+	return s.errorf("unexpected end of input")
+}
+
 // span consumes one value and returns its bytes.
 func (s *scanner) span(depth int) ([]byte, error) {
 	s.ws()
@@ -316,7 +387,7 @@ func (s *scanner) int(bits uint, field string) (int64, error) {
 
 // skipString consumes a string, checking it.
 func (s *scanner) skipString() error {
-	_, err := s.rawString()
+	_, _, _, err := s.scanString()
 	return err
 }
 
@@ -365,6 +436,18 @@ func (s *scanner) string() (string, error) {
 // scanString consumes a string and returns the offsets of its contents and
 // whether they can be used as they are (no escapes, valid UTF-8).
 func (s *scanner) scanString() (start, end int, clean bool, err error) {
+	// Most strings hold no quote, backslash, control character or
+	// non-ASCII byte: find the closing quote, then check what it encloses.
+	start = s.pos + 1
+	if j := bytes.IndexByte(s.data[start:], '"'); j >= 0 && plainRun(s.data[start:start+j]) == j {
+		s.pos = start + j + 1
+		return start, start + j, true, nil
+	}
+	return s.scanStringSlow()
+}
+
+// scanStringSlow is scanString for strings with escapes or non-ASCII text.
+func (s *scanner) scanStringSlow() (start, end int, clean bool, err error) {
 	d := s.data
 	i := s.pos + 1 // past the opening quote
 	start = i

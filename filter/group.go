@@ -14,6 +14,6 @@ type groupFilter struct{ list acceptList }
 
 func (f *groupFilter) Match(e *auditlog.Entry) bool { return f.list.matchAny(e.Event.User.Groups) }
 
-func (f *groupFilter) Fields() auditlog.Fields { return auditlog.FieldUser }
+func (f *groupFilter) Fields() auditlog.Fields { return auditlog.FieldUserGroups }
 
 func (f *groupFilter) String() string { return f.list.flag("group") }
