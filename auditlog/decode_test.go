@@ -3,6 +3,7 @@ package auditlog
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -230,4 +231,42 @@ func FuzzDecode(f *testing.F) {
 		checkSame(t, data, FieldsAll, "fuzz")
 		checkSame(t, data, FieldVerb|FieldUser|FieldRequestReceivedTimestamp, "fuzz")
 	})
+}
+
+// TestDecodeSample is the differential test on every line of the committed
+// sample must-gather.
+func TestDecodeSample(t *testing.T) {
+	sources, err := Find("../testdata/must-gather")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := 0
+	for i := range sources {
+		if sources[i].Skip != "" {
+			continue
+		}
+		f, err := Open(&sources[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n, line := range bytes.Split(data, []byte("\n")) {
+			if len(line) == 0 {
+				continue
+			}
+			lines++
+			where := sources[i].Path + ":" + itoa(n+1)
+			if !checkSame(t, line, FieldsAll, where) {
+				t.Errorf("%s: encoding/json rejects a line of the sample", where)
+			}
+			checkSame(t, line, FieldUser|FieldVerb|FieldRequestURI|FieldStage|FieldRequestReceivedTimestamp, where)
+		}
+	}
+	if lines < 20000 {
+		t.Errorf("only %d lines in the sample", lines)
+	}
 }

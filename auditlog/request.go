@@ -102,6 +102,9 @@ func ParseRequestURI(uri string) Request {
 func (r *Request) setObject(p string) {
 	var rest string
 	r.Resource, rest, _ = strings.Cut(p, "/")
+	if r.Resource == "" {
+		return // an empty segment (//): no resource to speak of
+	}
 	r.Name, rest, _ = strings.Cut(rest, "/")
 	r.SubresourcePath = strings.TrimSuffix(rest, "/")
 	r.Subresource, _, _ = strings.Cut(rest, "/")
