@@ -1,0 +1,225 @@
+package main
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/auditlens/auditlens/aggregate"
+	"github.com/auditlens/auditlens/auditlog"
+	"github.com/auditlens/auditlens/filter"
+	"github.com/auditlens/auditlens/format"
+)
+
+// plan says which aggregators a view needs.
+type plan struct {
+	view    view
+	key     aggregate.Key // --by; not Valid when not given
+	grouped bool          // --by=verb or httpstatus with -o top: the grouped view
+	bucket  time.Duration
+}
+
+// plan checks --by and --bucket for the view.
+func (o *options) plan(v view) (plan, error) {
+	p := plan{view: v}
+	if o.by != "" {
+		k, err := aggregate.KeyByName(o.by)
+		if err != nil {
+			return p, usageErrorf("invalid --by value %q: expected one of verb, user, resource, httpstatus, namespace, %s, or several joined by commas", o.by, joinKeys())
+		}
+		p.key = k
+		p.grouped = o.by == "verb" || o.by == "httpstatus"
+	}
+	switch v.kind {
+	case viewTop:
+		if !p.key.Valid() {
+			return p, usageErrorf("-o %s needs --by (verb, user, resource, httpstatus, namespace...)", o.output)
+		}
+	case viewHistogram:
+		d, err := time.ParseDuration(o.bucket)
+		if err != nil || d <= 0 {
+			return p, usageErrorf("invalid --bucket value %q: expected a positive Go duration such as 10s or 1m", o.bucket)
+		}
+		p.bucket = d
+	}
+	return p, nil
+}
+
+func joinKeys() string {
+	s := ""
+	for i, k := range extraKeys() {
+		if i > 0 {
+			s += ", "
+		}
+		s += k
+	}
+	return s
+}
+
+// results are one worker's aggregators, or all of them merged.
+type results struct {
+	filter    filter.Filter
+	summary   *aggregate.Summary
+	count     *aggregate.Count
+	grouped   *aggregate.Grouped
+	trackers  *aggregate.Trackers
+	histogram *aggregate.Histogram
+	prog      *progress
+	last      *auditlog.Source
+}
+
+// newResults returns empty aggregators for the plan.
+func newResults(p plan, f filter.Filter, prog *progress) *results {
+	r := &results{filter: f, summary: aggregate.NewSummary(), prog: prog}
+	switch p.view.kind {
+	case viewTop:
+		if p.grouped {
+			r.grouped = aggregate.NewGrouped(p.key)
+		} else {
+			r.count = aggregate.NewCount(p.key)
+		}
+	case viewStats:
+		r.trackers = aggregate.NewTrackers()
+	case viewHistogram:
+		r.histogram = aggregate.NewHistogram(p.bucket, p.key)
+	}
+	return r
+}
+
+// fields is the set of event fields the filter and aggregators read.
+func (r *results) fields() auditlog.Fields {
+	f := r.filter.Fields() | r.summary.Fields()
+	switch {
+	case r.count != nil:
+		f |= r.count.Fields()
+	case r.grouped != nil:
+		f |= r.grouped.Fields()
+	case r.trackers != nil:
+		f |= r.trackers.Fields()
+	case r.histogram != nil:
+		f |= r.histogram.Fields()
+	}
+	return f
+}
+
+// Add counts e if the filter keeps it.
+func (r *results) Add(e *auditlog.Entry) {
+	if e.Source != r.last {
+		r.last = e.Source
+		r.prog.saw(e.Source)
+	}
+	if !r.filter.Match(e) {
+		return
+	}
+	r.summary.Add(e)
+	switch {
+	case r.count != nil:
+		r.count.Add(e)
+	case r.grouped != nil:
+		r.grouped.Add(e)
+	case r.trackers != nil:
+		r.trackers.Add(e)
+	case r.histogram != nil:
+		r.histogram.Add(e)
+	}
+}
+
+// merge adds o's counts to r.
+func (r *results) merge(o *results) {
+	r.summary.Merge(o.summary)
+	switch {
+	case r.count != nil:
+		r.count.Merge(o.count)
+	case r.grouped != nil:
+		r.grouped.Merge(o.grouped)
+	case r.trackers != nil:
+		r.trackers.Merge(o.trackers)
+	case r.histogram != nil:
+		r.histogram.Merge(o.histogram)
+	}
+}
+
+// aggregate reads the sources with one results per worker and merges them.
+func (o *options) aggregate(ctx context.Context, p plan, f filter.Filter, sources []auditlog.Source, prog *progress) (*results, *auditlog.Report, error) {
+	workers := make([]*results, o.workers)
+	sinks := make([]auditlog.Sink, o.workers)
+	for i := range workers {
+		workers[i] = newResults(p, f, prog)
+		sinks[i] = workers[i]
+	}
+	r := auditlog.NewReader(sources, auditlog.Options{Fields: workers[0].fields()})
+	if err := r.Scan(ctx, sinks); err != nil {
+		return nil, nil, err
+	}
+	for _, w := range workers[1:] {
+		workers[0].merge(w)
+	}
+	return workers[0], r.Report(), nil
+}
+
+// write writes an aggregate view.
+func (o *options) write(w io.Writer, v view, p plan, f filter.Filter, r *results, sum aggregate.SummaryResult) error {
+	doc := format.Document{Filter: f.String(), Summary: &sum}
+	switch v.kind {
+	case viewTop:
+		doc.View = "top"
+		if r.grouped != nil {
+			g := r.grouped.Result(v.n)
+			switch v.enc {
+			case encJSON:
+				doc.Grouped = &g
+				return format.WriteDocument(w, doc)
+			case encCSV:
+				return format.WriteGroupedCSV(w, g)
+			}
+			if err := format.WriteSummary(w, sum); err != nil {
+				return err
+			}
+			return format.WriteGrouped(w, g, v.n)
+		}
+		c := r.count.Result(v.n)
+		switch v.enc {
+		case encJSON:
+			doc.Top = &c
+			return format.WriteDocument(w, doc)
+		case encCSV:
+			return format.WriteCountCSV(w, c)
+		}
+		if err := format.WriteSummary(w, sum); err != nil {
+			return err
+		}
+		return format.WriteTop(w, c)
+	case viewStats:
+		doc.View = "stats"
+		t := r.trackers.Result()
+		switch v.enc {
+		case encJSON:
+			doc.Trackers = &t
+			return format.WriteDocument(w, doc)
+		case encCSV:
+			return format.WriteTrackersCSV(w, t)
+		}
+		return format.WriteStats(w, sum, t)
+	default: // viewHistogram
+		doc.View = "histogram"
+		per := 0
+		if p.key.Valid() {
+			per = v.n
+		}
+		h := r.histogram.Result(per, v.n)
+		switch v.enc {
+		case encJSON:
+			doc.Histogram = &h
+			return format.WriteDocument(w, doc)
+		case encCSV:
+			return format.WriteHistogramCSV(w, h)
+		}
+		if err := format.WriteSummary(w, sum); err != nil {
+			return err
+		}
+		if sum.Count == 0 {
+			return nil
+		}
+		return format.WriteHistogram(w, h, format.HistogramOptions{})
+	}
+}

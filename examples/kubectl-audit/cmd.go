@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/auditlens/auditlens/filter"
+)
+
+const examples = `
+  # who is hitting the API? (the support lab's first question)
+  kubectl audit -f must-gather/audit_logs/kube-apiserver --by=user -otop
+
+  # what is that user doing? requests grouped by verb, with status-code mix
+  kubectl audit -f audit_logs/kube-apiserver --user=system:serviceaccount:openshift-example-sysdig-agent:sysdig-agent --by=verb -otop
+
+  # find all GC calls to deployments in any apigroup (extensions or apps)
+  kubectl audit -f audit.log --user=system:serviceaccount:kube-system:generic-garbage-collector --resource=deployments.*
+
+  # find all failed calls to kube-system and olm namespaces
+  kubectl audit -f audit.log --namespace=kube-system --namespace=openshift-operator-lifecycle-manager --failed-only
+
+  # find CREATEs of everything except SAR and tokenreview
+  kubectl audit -f audit.log --verb=create --resource=*.* --resource=-subjectaccessreviews.* --resource=-tokenreviews.*
+
+  # requests per minute, and who made the most of them in the busiest minute
+  kubectl audit -f must-gather -o histogram --bucket=1m --by=user
+
+  # top users and verbs together, as CSV for a spreadsheet
+  kubectl audit -f must-gather --by=user,verb -o csv > top.csv`
+
+const long = `Analyse Kubernetes and OpenShift API-server audit logs.
+
+Reads audit.k8s.io/v1 events (one JSON object per line; gzip and zstd files are
+decompressed) from the files and directories given with -f (a must-gather root
+works: every audit_logs/<server> folder in it is read), keeps the events every
+filter accepts, and prints them or what they add up to. Each request counts
+once: --stage defaults to ResponseComplete (give --stage= for every stage).
+
+Filters are the flags of kubectl-dev_tool audit, plus more. Most take values
+that are an exact string, "prefix*", "-exact" (exclude) or "-prefix*" (exclude
+a prefix); each may be repeated or given a comma-separated list.
+
+Output (-o):
+  (none)          one line per event: time, verb, latency, code, URI, user
+  wide            the same with the auditID
+  json            every event as one line of JSON
+  top, top=N      the summary line, then the N (10) biggest keys of --by
+  stats           the summary line, then the apiserver.latency.k8s.io annotations
+  histogram       requests per --bucket, and the top --by keys of the busiest one
+  csv, csv=N      -o top as CSV (every row unless N is given)
+--format=json or csv writes top, stats and histogram as a JSON document or CSV.
+
+Where output goes: the answer on stdout; on stderr, after it, the summary line
+of a listing (kubectl-dev_tool printed it only for -o top: a listing streams
+and its count is known only at the end), then the read report ("had N line
+read failures", counts by kind and the first file:line samples; -v for all).
+Listings are in input order (file by file), not sorted by time; the text
+columns of a listing are aligned in blocks of 4096 lines. Times are UTC.
+
+Exit status: 0 on success (an empty result included, with a note on stderr),
+1 when the input cannot be read, 2 on a bad command line.`
+
+// options are the command's flag values.
+type options struct {
+	filenames     []string
+	output        string
+	format        string
+	by            string
+	bucket        string
+	workers       int
+	verbose       bool
+	artifactDir   string
+	artifactRegex string
+	filters       filter.Flags
+}
+
+// run runs the command with args (without the program name) and returns
+// its exit status.
+func run(args []string, stdout, stderr io.Writer) int {
+	o := &options{}
+	cmd := newCommand(o, stdout, stderr)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(context.Background())
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(stderr, "error: %s\n", sentence(err.Error()))
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.Name())
+		return 2
+	}
+	return 1
+}
+
+// sentence makes an error message one sentence: it ends with a period.
+func sentence(msg string) string {
+	msg = strings.TrimSpace(msg)
+	if msg == "" || strings.HasSuffix(msg, ".") {
+		return msg
+	}
+	return msg + "."
+}
+
+// newCommand builds the cobra command that fills o.
+func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:           "kubectl-audit -f PATH [flags]",
+		Short:         "Analyse Kubernetes and OpenShift API-server audit logs",
+		Long:          long,
+		Example:       examples,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(c *cobra.Command, args []string) error {
+			return o.run(c.Context(), args, stdout, stderr)
+		},
+	}
+	cmd.SetOut(stdout)
+	cmd.SetErr(stderr)
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &usageError{msg: err.Error()}
+	})
+	cmd.CompletionOptions.DisableDefaultCmd = true
+
+	f := cmd.Flags()
+	fl := &o.filters
+	// The reference tool's flags, same names, shorthands and defaults.
+	f.StringArrayVarP(&o.filenames, "filename", "f", nil, "Audit log files or directories (walked recursively; .gz and .zst are decompressed). Repeatable, comma-separated.")
+	f.StringVarP(&o.output, "output", "o", "", "Output format: top, top=N, wide, json, stats, csv, csv=N, histogram (none: one line per event)")
+	f.StringArrayVar(&fl.UIDs, "uid", nil, "Only match specific UIDs (auditID)")
+	f.StringArrayVar(&fl.Verbs, "verb", nil, "Filter result of search to only contain the specified verb (eg. 'update', 'get', etc..)")
+	f.StringArrayVar(&fl.Resources, "resource", nil, "Filter result of search to only contain the specified resource: RES (core group), RES.GROUP, RES.*, *.GROUP, *.*, -RES.GROUP to exclude")
+	f.StringArrayVar(&fl.Subresources, "subresource", nil, "Filter result of search to only contain the specified subresources. \"-*\" means no subresource")
+	f.StringArrayVarP(&fl.Namespaces, "namespace", "n", nil, "Filter result of search to only contain the specified namespace")
+	f.StringArrayVar(&fl.Names, "name", nil, "Filter result of search to only contain the specified name")
+	f.StringArrayVar(&fl.Users, "user", nil, "Filter result of search to only contain the specified user")
+	f.StringVar(&o.by, "by", "", "Key of -o top, csv and histogram: verb, user, resource, httpstatus, namespace, or "+strings.Join(extraKeys(), ", ")+"; several joined by commas for a composite key (user,verb)")
+	f.BoolVar(&fl.FailedOnly, "failed-only", false, "Filter result of search to only contain http failures (code > 299)")
+	f.StringArrayVar(&fl.HTTPStatusCodes, "http-status-code", nil, "Filter result of search to only certain http status codes (200,429)")
+	f.StringVar(&fl.Before, "before", "", "Filter result of search to only before a timestamp (RFC 3339)")
+	f.StringVar(&fl.After, "after", "", "Filter result of search to only after a timestamp (RFC 3339)")
+	f.StringArrayVarP(&fl.Stages, "stage", "s", []string{"ResponseComplete"}, "Filter result by event stage (eg. 'RequestReceived', 'ResponseComplete'); --stage= for every stage")
+	f.StringVar(&fl.Duration, "duration", "", "Keep only requests that took at most this long to complete (stageTimestamp - requestReceivedTimestamp <= D), a Go duration such as 500ms or 2s")
+	f.StringArrayVar(&fl.FieldManagers, "field-manager", nil, "Filter result of search to only contain the specified fieldManager query parameter")
+	f.StringVar(&fl.PodSecurityViolations, "podsecurityviolations", "", "Only requests with a pod-security.kubernetes.io/audit-violations annotation: 'pod' (pods only) or 'all'")
+	f.StringVar(&o.artifactDir, "artifact-dir", "", "Directory to traverse for artifact regex filter")
+	f.StringVar(&o.artifactRegex, "artifact-regex", "", "Regex to use to filter log files in artifact directory (default `.*audit.*.log(.gz)?`)")
+
+	// Beyond the reference.
+	f.StringArrayVar(&fl.ImpersonatedUsers, "impersonated-user", nil, "Only requests impersonating these users")
+	f.StringArrayVar(&fl.Groups, "group", nil, "Only requests by users in these groups (user.groups)")
+	f.StringArrayVar(&fl.UserAgents, "user-agent", nil, "Only requests whose userAgent starts with one of these (\"-prefix\" excludes)")
+	f.StringArrayVar(&fl.UserAgentRegexps, "user-agent-regexp", nil, "Only requests whose userAgent matches this Go regular expression (repeatable, not comma-split)")
+	f.StringArrayVar(&fl.SourceIPs, "source-ip", nil, "Only requests from these IP addresses or CIDRs")
+	f.StringArrayVar(&fl.Annotations, "annotation", nil, "Only events with this annotation: KEY, KEY=VALUE or KEY~REGEXP (repeatable, not comma-split)")
+	f.StringVar(&fl.Decision, "decision", "", "Only requests the authorizer decided so: allow or forbid")
+	f.StringVar(&fl.MinLatency, "min-latency", "", "Only requests that took at least this long (Go duration)")
+	f.StringArrayVar(&fl.Servers, "server", nil, "Only events of these API servers: kube-apiserver, openshift-apiserver, oauth-apiserver, oauth-server")
+	f.StringArrayVar(&fl.Nodes, "node", nil, "Only events logged by these nodes (masters)")
+	f.StringArrayVar(&fl.Levels, "level", nil, "Only events at these audit levels: None, Metadata, Request, RequestResponse")
+	f.BoolVar(&fl.ReadOnly, "read-only", false, "Only read requests (get, list, watch)")
+	f.BoolVar(&fl.WriteOnly, "write-only", false, "Only write requests (every verb but get, list, watch)")
+	f.BoolVar(&fl.LongRunning, "long-running", false, "Only long-running requests (watch, exec, attach, port-forward, proxy, log follow)")
+	f.StringVar(&fl.Since, "since", "", "Only requests received at or after this RFC 3339 time, or this offset from the first event (+10m)")
+	f.StringVar(&fl.Until, "until", "", "Only requests received before this RFC 3339 time, or this offset from the first event (+1h)")
+	f.StringVar(&o.format, "format", "text", "Encoding of -o top, stats and histogram: text, json or csv")
+	f.StringVar(&o.bucket, "bucket", "1m", "Bucket width of -o histogram (Go duration)")
+	f.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "Number of goroutines reading and counting")
+	f.BoolVarP(&o.verbose, "verbose", "v", false, "Report every kind of unreadable input and skipped file, with all kept samples")
+	return cmd
+}
+
+// extraKeys are the --by keys beyond the reference's.
+func extraKeys() []string {
+	return []string{"useragent", "useragent-product", "sourceip", "subresource", "server", "node", "stage", "level", "username", "time, time=DURATION"}
+}

@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/auditlens/auditlens/aggregate"
+	"github.com/auditlens/auditlens/auditlog"
+	"github.com/auditlens/auditlens/filter"
+	"github.com/auditlens/auditlens/format"
+)
+
+// run checks the options, reads the input and writes the answer.
+func (o *options) run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	v, err := parseView(o.output, o.format)
+	if err != nil {
+		return err
+	}
+	if o.workers < 1 {
+		return usageErrorf("invalid --workers value %d: expected at least 1", o.workers)
+	}
+	pl, err := o.plan(v)
+	if err != nil {
+		return err
+	}
+	// A bad filter value is a usage error; check it before reading anything.
+	if _, err := o.buildFilter(time.Unix(1, 0)); err != nil {
+		return err
+	}
+	sources, err := o.inputs(args)
+	if err != nil {
+		return err
+	}
+	var first time.Time
+	if o.filters.NeedsFirst() {
+		if first, err = o.firstEvent(ctx, sources); err != nil {
+			return err
+		}
+	}
+	f, err := o.buildFilter(first)
+	if err != nil {
+		return err
+	}
+	prog := newProgress(stderr, sources)
+	var (
+		rep *auditlog.Report
+		sum aggregate.SummaryResult
+	)
+	if v.isListing() {
+		rep, sum, err = o.list(v, f, sources, stdout, prog)
+		prog.done()
+		if err != nil {
+			return err
+		}
+		if err := format.WriteSummary(stderr, sum); err != nil {
+			return err
+		}
+	} else {
+		var res *results
+		res, rep, err = o.aggregate(ctx, pl, f, sources, prog)
+		prog.done()
+		if err != nil {
+			return err
+		}
+		sum = res.summary.Result()
+		if err := o.write(stdout, v, pl, f, res, sum); err != nil {
+			return err
+		}
+	}
+	if sum.Count == 0 {
+		fmt.Fprintf(stderr, "No events matched the filters (%d events read).\n", rep.Events)
+	}
+	return format.WriteReadReport(stderr, rep, o.verbose)
+}
+
+// buildFilter builds the filter of the flags; first is the time of the
+// first event, for --since and --until offsets.
+func (o *options) buildFilter(first time.Time) (filter.Filter, error) {
+	fl := o.filters
+	fl.First = first
+	f, err := fl.Build()
+	if err != nil {
+		return nil, &usageError{msg: err.Error()}
+	}
+	return f, nil
+}
+
+// firstEvent reads the input once, decoding only the time of each event,
+// to find the first (for --since=+D and --until=+D).
+func (o *options) firstEvent(ctx context.Context, sources []auditlog.Source) (time.Time, error) {
+	sums := make([]*aggregate.Summary, o.workers)
+	sinks := make([]auditlog.Sink, o.workers)
+	for i := range sums {
+		sums[i] = aggregate.NewSummary()
+		sinks[i] = sums[i]
+	}
+	r := auditlog.NewReader(sources, auditlog.Options{Fields: auditlog.FieldRequestReceivedTimestamp})
+	if err := r.Scan(ctx, sinks); err != nil {
+		return time.Time{}, err
+	}
+	for _, s := range sums[1:] {
+		sums[0].Merge(s)
+	}
+	res := sums[0].Result()
+	if res.Count == 0 {
+		return time.Time{}, errors.New("no events in the input to count --since or --until from")
+	}
+	return res.First, nil
+}
+
+// list writes the events that pass f one by one, in input order, and
+// returns the read report and the summary of what was listed.
+func (o *options) list(v view, f filter.Filter, sources []auditlog.Source, stdout io.Writer, prog *progress) (*auditlog.Report, aggregate.SummaryResult, error) {
+	style := format.ListDefault
+	fields := auditlog.FieldRequestReceivedTimestamp | auditlog.FieldStageTimestamp | auditlog.FieldVerb |
+		auditlog.FieldResponseStatus | auditlog.FieldRequestURI | auditlog.FieldUser
+	switch v.kind {
+	case viewWide:
+		style = format.ListWide
+		fields |= auditlog.FieldAuditID
+	case viewJSON:
+		style = format.ListJSON
+		fields = auditlog.FieldsAll
+	}
+	sum := aggregate.NewSummary()
+	fields |= f.Fields() | sum.Fields()
+	r := auditlog.NewReader(sources, auditlog.Options{Fields: fields})
+	l := format.NewListing(stdout, style)
+	var last *auditlog.Source
+	for e, err := range entries(r) {
+		if err != nil {
+			return nil, aggregate.SummaryResult{}, err
+		}
+		if e.Source != last {
+			last = e.Source
+			prog.saw(last)
+		}
+		if !f.Match(e) {
+			continue
+		}
+		sum.Add(e)
+		if err := l.Write(e); err != nil {
+			return nil, aggregate.SummaryResult{}, err
+		}
+	}
+	if err := l.Flush(); err != nil {
+		return nil, aggregate.SummaryResult{}, err
+	}
+	return r.Report(), sum.Result(), nil
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// viewKind is what the command prints.
+type viewKind int
+
+const (
+	viewList      viewKind = iota // no -o: one line per event
+	viewWide                      // -o wide
+	viewJSON                      // -o json: one JSON event per line
+	viewTop                       // -o top[=N], -o csv[=N]
+	viewStats                     // -o stats
+	viewHistogram                 // -o histogram[=N]
+)
+
+// encoding is how an aggregate view is written (--format).
+type encoding int
+
+const (
+	encText encoding = iota
+	encJSON
+	encCSV
+)
+
+// view is a parsed -o and --format.
+type view struct {
+	kind viewKind
+	n    int // top N; 0 means every row
+	enc  encoding
+}
+
+// isListing reports whether the view lists events rather than aggregates.
+func (v view) isListing() bool { return v.kind <= viewJSON }
+
+// parseView parses -o and --format. -o csv[=N] is -o top[=N] --format=csv
+// with every row by default.
+func parseView(output, fmtName string) (view, error) {
+	var v view
+	switch fmtName {
+	case "", "text":
+		v.enc = encText
+	case "json":
+		v.enc = encJSON
+	case "csv":
+		v.enc = encCSV
+	default:
+		return v, usageErrorf("invalid --format value %q: expected text, json or csv", fmtName)
+	}
+	name, arg, hasArg := strings.Cut(output, "=")
+	switch name {
+	case "":
+		v.kind = viewList
+	case "wide":
+		v.kind = viewWide
+	case "json":
+		v.kind = viewJSON
+	case "top":
+		v.kind, v.n = viewTop, 10
+	case "csv":
+		v.kind, v.enc = viewTop, encCSV
+	case "stats":
+		v.kind = viewStats
+	case "histogram":
+		v.kind, v.n = viewHistogram, 10
+	default:
+		return v, usageErrorf("invalid --output value %q: expected top, top=N, wide, json, stats, csv, csv=N or histogram", output)
+	}
+	if hasArg {
+		if v.kind != viewTop && v.kind != viewHistogram {
+			return v, usageErrorf("invalid --output value %q: only top, csv and histogram take =N", output)
+		}
+		n, err := strconv.Atoi(arg)
+		if err != nil || n < 1 {
+			return v, usageErrorf("invalid --output value %q: N must be a whole number of at least 1", output)
+		}
+		v.n = n
+	}
+	if v.isListing() && fmtName != "" && fmtName != "text" {
+		return v, usageErrorf("--format=%s applies to -o top, stats, csv and histogram, not to event listings (use -o json for JSON events)", fmtName)
+	}
+	return v, nil
+}
+
+// usageError is a command line that cannot be run: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usageErrorf(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
