@@ -1,0 +1,43 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// cliPackage is the command whose code path the library cases measure.
+const cliPackage = "./examples/kubectl-audit"
+
+// moduleRoot returns the folder of the main module (go list -m).
+func moduleRoot() (string, error) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}").Output()
+	if err != nil {
+		return "", fmt.Errorf("go list -m: %w", err)
+	}
+	dir := strings.TrimSpace(string(out))
+	if dir == "" {
+		return "", fmt.Errorf("go list -m: not in a module")
+	}
+	return dir, nil
+}
+
+// buildCLI builds examples/kubectl-audit into dir and returns the binary's
+// path.
+func buildCLI(dir string) (string, error) {
+	root, err := moduleRoot()
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "kubectl-audit")
+	cmd := exec.Command("go", "build", "-o", bin, cliPackage)
+	cmd.Dir = root
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("go build %s: %w\n%s", cliPackage, err, tail(out.String(), 2000))
+	}
+	return bin, nil
+}

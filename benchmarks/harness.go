@@ -1,0 +1,275 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Library implementations: how a library case runs.
+const (
+	libCLI    = "cli"    // the examples/kubectl-audit binary
+	libInproc = "inproc" // the harness's own wiring of the library (runInproc)
+)
+
+// options are the harness's flags.
+type options struct {
+	sizes   []int
+	keep    string
+	json    string
+	workers int
+	// cases are the case names to run; nil runs them all.
+	cases []string
+	// library is auto, cli, inproc or both.
+	library      string
+	count        int
+	checkTargets bool
+	// exe is the harness binary, re-run in child modes.
+	exe string
+}
+
+// caseNames are the cases, in the order they run.
+func caseNames() []string {
+	names := []string{"floor"}
+	for _, q := range labQuestions("") {
+		names = append(names, q.name)
+	}
+	return append(names, "naive")
+}
+
+// selected reports whether the case named name is to run.
+func (o *options) selected(name string) bool {
+	return o.cases == nil || slices.Contains(o.cases, name)
+}
+
+// harness runs the cases for every size and reports.
+type harness struct {
+	opts     options
+	out, log io.Writer
+	tmp      string
+	libs     []string // the library implementations to run
+	cli      string   // the CLI binary, when built
+}
+
+// run runs the harness. It returns an error when a case fails or when the
+// library's answers differ from the naive baseline's (or, with
+// -check-targets, when a target is missed).
+func run(o options, out, log io.Writer) error {
+	for _, c := range o.cases {
+		if !slices.Contains(caseNames(), c) {
+			return fmt.Errorf("unknown case %q (cases: %s)", c, strings.Join(caseNames(), ","))
+		}
+	}
+	tmp, err := os.MkdirTemp("", "auditlens-harness-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	h := &harness{opts: o, out: out, log: log, tmp: tmp}
+	if err := h.chooseLibrary(); err != nil {
+		return err
+	}
+	var runs []sizeRun
+	var mismatch bool
+	for _, n := range o.sizes {
+		r, err := h.runSize(n)
+		if err != nil {
+			return err
+		}
+		writeTable(out, r)
+		mismatch = mismatch || !r.answersEqual()
+		runs = append(runs, r)
+	}
+	targets := checkTargets(runs)
+	writeTargets(out, targets)
+	if o.json != "" {
+		if err := writeJSON(o.json, o, h.libs, runs, targets); err != nil {
+			return err
+		}
+	}
+	if mismatch {
+		return fmt.Errorf("the library's answers differ from the naive baseline's")
+	}
+	if o.checkTargets {
+		for _, t := range targets {
+			if !t.Met {
+				return fmt.Errorf("target missed: %s", t.Name)
+			}
+		}
+	}
+	return nil
+}
+
+// chooseLibrary decides how library cases run, building the CLI if needed.
+func (h *harness) chooseLibrary() error {
+	anyLibrary := false
+	for _, q := range labQuestions("") {
+		anyLibrary = anyLibrary || h.opts.selected(q.name)
+	}
+	if !anyLibrary {
+		return nil
+	}
+	switch h.opts.library {
+	case libInproc:
+		h.libs = []string{libInproc}
+		return nil
+	case libCLI, "both", "auto":
+	default:
+		return fmt.Errorf("-library %q: want auto, cli, inproc or both", h.opts.library)
+	}
+	bin, err := buildCLI(h.tmp)
+	switch {
+	case err == nil:
+		h.cli = bin
+		h.libs = []string{libCLI}
+		if h.opts.library == "both" {
+			h.libs = append(h.libs, libInproc)
+		}
+	case h.opts.library == "auto":
+		fmt.Fprintf(h.log, "warning: the CLI does not build, measuring the library in-process instead: %v\n", err)
+		h.libs = []string{libInproc}
+	default:
+		return err
+	}
+	return nil
+}
+
+// runSize generates (or reuses) a set of n requests and measures every
+// selected case on it.
+func (h *harness) runSize(n int) (sizeRun, error) {
+	dir := filepath.Join(h.tmp, "must-gather-"+strconv.Itoa(n))
+	if h.opts.keep != "" {
+		dir = h.opts.keep
+		if len(h.opts.sizes) > 1 {
+			dir = filepath.Join(dir, "events-"+strconv.Itoa(n))
+		}
+	} else {
+		defer os.RemoveAll(dir)
+	}
+	d, err := openDataset(dir, n, h.log)
+	if err != nil {
+		return sizeRun{}, err
+	}
+	if err := d.warm(); err != nil {
+		return sizeRun{}, err
+	}
+	out := filepath.Join(h.tmp, "out-"+strconv.Itoa(n))
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return sizeRun{}, err
+	}
+	defer os.RemoveAll(out)
+	r := sizeRun{Requests: n, Events: d.kubeEvents(), Generated: d.generated.Seconds(), Workers: h.opts.workers}
+	culprit := d.culprit()
+	qs := labQuestions(culprit)
+
+	// The floor, and the uncompressed size every rate is computed from.
+	floorRes := filepath.Join(out, "floor.json")
+	floor := child{path: h.opts.exe, harness: true, result: floorRes,
+		args: []string{"-child=" + modeFloor, "-dir", d.kubeDir, "-workers", strconv.Itoa(h.opts.workers), "-result", floorRes}}
+	if h.opts.selected("floor") {
+		fmt.Fprintln(h.log, "measuring floor...")
+		m, err := measureBest(floor, h.opts.count)
+		if err != nil {
+			return r, err
+		}
+		r.Bytes = m.Result.Bytes
+		r.Rows = append(r.Rows, newRow("floor", "floor", "", m))
+	} else {
+		res, err := runFloor(d.kubeDir, h.opts.workers)
+		if err != nil {
+			return r, err
+		}
+		r.Bytes = res.Bytes
+	}
+
+	// The library, one process per question.
+	for _, q := range qs {
+		if !h.opts.selected(q.name) {
+			continue
+		}
+		for _, lib := range h.libs {
+			c := h.libraryChild(lib, q, d.kubeDir, culprit, filepath.Join(out, lib+"-"+q.name+".txt"))
+			fmt.Fprintf(h.log, "measuring %s (%s)...\n", q.name, lib)
+			m, err := measureBest(c, h.opts.count)
+			if err != nil {
+				return r, err
+			}
+			r.Rows = append(r.Rows, newRow(q.name, lib, q.String(), m))
+		}
+	}
+
+	// The naive baseline, one process answering every selected question.
+	if h.opts.selected("naive") {
+		var names []string
+		for _, q := range qs {
+			if h.opts.selected(q.name) {
+				names = append(names, q.name)
+			}
+		}
+		naiveRes := filepath.Join(out, "naive.json")
+		c := child{path: h.opts.exe, harness: true, result: naiveRes,
+			args: []string{"-child=" + modeNaive, "-dir", d.kubeDir, "-workers", strconv.Itoa(h.opts.workers),
+				"-questions", strings.Join(names, ","), "-culprit", culprit, "-outdir", out, "-result", naiveRes}}
+		fmt.Fprintln(h.log, "measuring naive baseline...")
+		m, err := measure(c)
+		if err != nil {
+			return r, err
+		}
+		r.Naive = &m.Result
+		r.Rows = append(r.Rows, newRow("naive", "naive", "all questions", m))
+		if err := r.compare(qs, h.libs, out); err != nil {
+			return r, err
+		}
+	} else {
+		fmt.Fprintln(h.log, "warning: no naive baseline: answers not checked")
+	}
+	r.finish()
+	return r, nil
+}
+
+// libraryChild is the process that answers q with the library
+// implementation lib, its standard output going to stdout.
+func (h *harness) libraryChild(lib string, q question, dir, culprit, stdout string) child {
+	workers := strconv.Itoa(h.opts.workers)
+	if lib == libCLI {
+		args := append([]string{"-f", dir}, q.cliArgs()...)
+		return child{path: h.cli, args: append(args, "--workers", workers), stdout: stdout}
+	}
+	return child{path: h.opts.exe, harness: true, stdout: stdout,
+		args: []string{"-child=" + modeInproc, "-dir", dir, "-workers", workers, "-questions", q.name, "-culprit", culprit}}
+}
+
+// compare checks every library answer against the naive baseline's.
+func (r *sizeRun) compare(qs []question, libs []string, out string) error {
+	for _, q := range qs {
+		want, err := readAnswer(filepath.Join(out, "naive-"+q.name+".txt"), q.kind)
+		if os.IsNotExist(err) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		for _, lib := range libs {
+			got, err := readAnswer(filepath.Join(out, lib+"-"+q.name+".txt"), q.kind)
+			if os.IsNotExist(err) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			c := comparison{Question: q.name, Library: lib, Diffs: diffAnswers(got, want)}
+			c.Equal = len(c.Diffs) == 0
+			c.Lines = int64(len(want.lines)) + want.count
+			r.Answers = append(r.Answers, c)
+		}
+	}
+	return nil
+}
+
+// elapsed is a duration in seconds, for JSON.
+func elapsed(d time.Duration) float64 { return d.Seconds() }

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// answerKind is the shape of a question's output, which decides how its
+// answer is read back and compared.
+type answerKind int
+
+const (
+	// kindTop is a summary line and "Nx key" rows (-o top --by=user...).
+	kindTop answerKind = iota
+	// kindGrouped is a summary line and the --by=verb sections.
+	kindGrouped
+	// kindListing is one line per event (no -o), too long to compare line
+	// by line: it is compared by line count and an order-free hash.
+	kindListing
+)
+
+// question is one of the support lab's commands, asked of the
+// kube-apiserver logs.
+type question struct {
+	// name names the question in case names and file names.
+	name string
+	kind answerKind
+	// by is the --by key (user, resource, verb), "" for a listing.
+	by string
+	// users, resources and verbs are the filter flags' values.
+	users, resources, verbs []string
+}
+
+// top is N of -o top; the lab uses the default, 10.
+const top = 10
+
+// stage is the reference's default --stage: each request counts once.
+const stage = "ResponseComplete"
+
+// labQuestions returns the lab's questions, culprit being the user the
+// metrics-403 storm exposes.
+func labQuestions(culprit string) []question {
+	return []question{
+		{name: "by-user", kind: kindTop, by: "user"},
+		{name: "by-resource", kind: kindTop, by: "resource"},
+		{name: "nodes-by-user", kind: kindTop, by: "user", resources: []string{"nodes"}},
+		{name: "culprit-by-verb", kind: kindGrouped, by: "verb", users: []string{culprit}},
+		{name: "get-listing", kind: kindListing, verbs: []string{"get"},
+			resources: []string{"*.*", "-subjectaccessreviews.*", "-tokenreviews.*"}},
+	}
+}
+
+// cliArgs returns the question as examples/kubectl-audit flags, after
+// "-f DIR": the reference's own syntax, as the lab types it.
+func (q question) cliArgs() []string {
+	var args []string
+	for _, v := range q.verbs {
+		args = append(args, "--verb="+v)
+	}
+	for _, u := range q.users {
+		args = append(args, "--user="+u)
+	}
+	for _, r := range q.resources {
+		args = append(args, "--resource="+r)
+	}
+	if q.by != "" {
+		args = append(args, "--by="+q.by, "-otop")
+	}
+	return args
+}
+
+// String is the question as the lab would type it.
+func (q question) String() string {
+	return "kubectl-audit -f DIR " + strings.Join(q.cliArgs(), " ")
+}
+
+// findQuestion returns the question named name.
+func findQuestion(qs []question, name string) (question, error) {
+	for _, q := range qs {
+		if q.name == name {
+			return q, nil
+		}
+	}
+	return question{}, fmt.Errorf("unknown question %q", name)
+}

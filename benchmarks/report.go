@@ -1,0 +1,274 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// mb is a megabyte: rates and memory are in decimal megabytes, as the
+// issue's targets are.
+const mb = 1e6
+
+// row is one measured case.
+type row struct {
+	Case    string `json:"case"`
+	Impl    string `json:"impl"`
+	Command string `json:"command,omitempty"`
+	// WallSeconds is from start to exit, measured by the harness;
+	// CPUSeconds the child's user plus system time.
+	WallSeconds float64 `json:"wallSeconds"`
+	CPUSeconds  float64 `json:"cpuSeconds"`
+	// MBPerSecond is uncompressed JSON megabytes per second of wall time,
+	// EventsPerSecond kube-apiserver events (every stage) likewise.
+	MBPerSecond     float64 `json:"mbPerSecond"`
+	EventsPerSecond float64 `json:"eventsPerSecond"`
+	PeakRSSBytes    int64   `json:"peakRSSBytes"`
+	// XFloor is the wall time over the floor's.
+	XFloor float64 `json:"xFloor,omitempty"`
+	// NaiveSeconds is what the naive baseline spent on this question:
+	// loading and sorting every event, then answering; XFasterThanNaive
+	// is NaiveSeconds over this case's wall time.
+	NaiveSeconds     float64 `json:"naiveSeconds,omitempty"`
+	XFasterThanNaive float64 `json:"xFasterThanNaive,omitempty"`
+}
+
+func newRow(name, impl, command string, m measurement) row {
+	return row{Case: name, Impl: impl, Command: command, WallSeconds: m.Wall.Seconds(),
+		CPUSeconds: m.CPU.Seconds(), PeakRSSBytes: m.PeakRSS}
+}
+
+// comparison is a library answer checked against the naive baseline's.
+type comparison struct {
+	Question string   `json:"question"`
+	Library  string   `json:"library"`
+	Equal    bool     `json:"equal"`
+	Lines    int64    `json:"lines"`
+	Diffs    []string `json:"diffs,omitempty"`
+}
+
+// sizeRun is every case measured on one generated set.
+type sizeRun struct {
+	// Requests is the generator's kube-apiserver request count (-events);
+	// Events the kube-apiserver events of every stage; Bytes their
+	// uncompressed size.
+	Requests  int          `json:"requests"`
+	Events    int64        `json:"events"`
+	Bytes     int64        `json:"uncompressedBytes"`
+	Generated float64      `json:"generateSeconds,omitempty"`
+	Workers   int          `json:"workers"`
+	Rows      []row        `json:"rows"`
+	Naive     *childResult `json:"naive,omitempty"`
+	Answers   []comparison `json:"answers,omitempty"`
+}
+
+// finish computes the rates and ratios of every row.
+func (r *sizeRun) finish() {
+	var floor float64
+	for _, x := range r.Rows {
+		if x.Case == "floor" {
+			floor = x.WallSeconds
+		}
+	}
+	for i := range r.Rows {
+		x := &r.Rows[i]
+		if x.WallSeconds <= 0 {
+			continue
+		}
+		x.MBPerSecond = float64(r.Bytes) / mb / x.WallSeconds
+		x.EventsPerSecond = float64(r.Events) / x.WallSeconds
+		if floor > 0 {
+			x.XFloor = x.WallSeconds / floor
+		}
+		if r.Naive != nil && x.Impl != "naive" && x.Impl != "floor" {
+			if q, ok := r.Naive.QuestionSeconds[x.Case]; ok {
+				x.NaiveSeconds = r.Naive.LoadSeconds + r.Naive.SortSeconds + q
+				x.XFasterThanNaive = x.NaiveSeconds / x.WallSeconds
+			}
+		}
+	}
+}
+
+// answersEqual reports whether every library answer equals the naive one.
+func (r *sizeRun) answersEqual() bool {
+	for _, c := range r.Answers {
+		if !c.Equal {
+			return false
+		}
+	}
+	return true
+}
+
+// writeTable prints a run as a table, then its answer checks.
+func writeTable(w io.Writer, r sizeRun) {
+	fmt.Fprintf(w, "\n%d kube-apiserver requests, %d events, %.0f MB uncompressed JSON, %d workers\n",
+		r.Requests, r.Events, float64(r.Bytes)/mb, r.Workers)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "case\timpl\twall\tcpu\tMB/s\tevents/s\tpeak RSS\tx floor\tnaive\tx faster than naive\t")
+	for _, x := range r.Rows {
+		naive, faster := "", ""
+		if x.NaiveSeconds > 0 {
+			naive = fmt.Sprintf("%.2fs", x.NaiveSeconds)
+			faster = fmt.Sprintf("%.1fx", x.XFasterThanNaive)
+		}
+		xfloor := ""
+		if x.XFloor > 0 {
+			xfloor = fmt.Sprintf("%.2fx", x.XFloor)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.2fs\t%.2fs\t%.0f\t%.0f\t%.0f MB\t%s\t%s\t%s\t\n", x.Case, x.Impl,
+			x.WallSeconds, x.CPUSeconds, x.MBPerSecond, x.EventsPerSecond, float64(x.PeakRSSBytes)/mb,
+			xfloor, naive, faster)
+	}
+	tw.Flush()
+	if n := r.Naive; n != nil {
+		fmt.Fprintf(w, "naive: load %.2fs (%d events, %d failed lines, %d files), sort %.2fs\n",
+			n.LoadSeconds, n.Events, n.Failures, n.Files, n.SortSeconds)
+	}
+	for _, c := range r.Answers {
+		if c.Equal {
+			fmt.Fprintf(w, "answer %-16s %-7s equals the naive baseline's (%d lines)\n", c.Question, c.Library, c.Lines)
+			continue
+		}
+		fmt.Fprintf(w, "answer %-16s %-7s DIFFERS from the naive baseline's:\n", c.Question, c.Library)
+		for _, d := range c.Diffs {
+			fmt.Fprintln(w, "    "+d)
+		}
+	}
+}
+
+// target is one of the issue's targets, checked.
+type target struct {
+	Name   string  `json:"name"`
+	Value  float64 `json:"value"`
+	Limit  float64 `json:"limit"`
+	Met    bool    `json:"met"`
+	Detail string  `json:"detail"`
+}
+
+// The issue's targets.
+const (
+	targetXFloor      = 1.3   // --by=user -otop at most 1.3x the floor
+	targetXNaive      = 8     // and at least 8x faster than naive
+	targetPeakRSS     = 150e6 // every library case's peak RSS, bytes
+	targetFlatRSSGrow = 1.25  // "flat": peak RSS grows at most 25% when the input doubles
+)
+
+// checkTargets checks the issue's targets on the runs.
+func checkTargets(runs []sizeRun) []target {
+	var ts []target
+	for _, r := range runs {
+		for _, x := range r.Rows {
+			if x.Impl == "floor" || x.Impl == "naive" {
+				continue
+			}
+			if x.Case == "by-user" && x.XFloor > 0 {
+				ts = append(ts, target{Name: fmt.Sprintf("by-user (%s) at %d: wall <= %.1fx floor", x.Impl, r.Requests, targetXFloor),
+					Value: x.XFloor, Limit: targetXFloor, Met: x.XFloor <= targetXFloor, Detail: fmt.Sprintf("%.2fx", x.XFloor)})
+			}
+			if x.Case == "by-user" && x.XFasterThanNaive > 0 {
+				ts = append(ts, target{Name: fmt.Sprintf("by-user (%s) at %d: >= %.0fx faster than naive", x.Impl, r.Requests, float64(targetXNaive)),
+					Value: x.XFasterThanNaive, Limit: targetXNaive, Met: x.XFasterThanNaive >= targetXNaive, Detail: fmt.Sprintf("%.1fx", x.XFasterThanNaive)})
+			}
+			ts = append(ts, target{Name: fmt.Sprintf("%s (%s) at %d: peak RSS <= %.0f MB", x.Case, x.Impl, r.Requests, targetPeakRSS/mb),
+				Value: float64(x.PeakRSSBytes), Limit: targetPeakRSS, Met: x.PeakRSSBytes <= targetPeakRSS,
+				Detail: fmt.Sprintf("%.0f MB", float64(x.PeakRSSBytes)/mb)})
+		}
+	}
+	if len(runs) < 2 {
+		return ts
+	}
+	small, large := runs[0], runs[len(runs)-1]
+	for _, a := range small.Rows {
+		if a.Impl == "floor" || a.Impl == "naive" || a.PeakRSSBytes == 0 {
+			continue
+		}
+		for _, b := range large.Rows {
+			if b.Case != a.Case || b.Impl != a.Impl {
+				continue
+			}
+			grow := float64(b.PeakRSSBytes) / float64(a.PeakRSSBytes)
+			ts = append(ts, target{Name: fmt.Sprintf("%s (%s): peak RSS flat from %d to %d requests (<= %.2fx)", a.Case, a.Impl, small.Requests, large.Requests, targetFlatRSSGrow),
+				Value: grow, Limit: targetFlatRSSGrow, Met: grow <= targetFlatRSSGrow,
+				Detail: fmt.Sprintf("%.0f MB -> %.0f MB (%.2fx)", float64(a.PeakRSSBytes)/mb, float64(b.PeakRSSBytes)/mb, grow)})
+		}
+	}
+	return ts
+}
+
+// writeTargets prints the targets, met or missed.
+func writeTargets(w io.Writer, ts []target) {
+	if len(ts) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\ntargets:")
+	for _, t := range ts {
+		mark := "met   "
+		if !t.Met {
+			mark = "MISSED"
+		}
+		fmt.Fprintf(w, "  %s %s: %s\n", mark, t.Name, t.Detail)
+	}
+}
+
+// document is the -json output.
+type document struct {
+	Date      time.Time `json:"date"`
+	Machine   machine   `json:"machine"`
+	Workers   int       `json:"workers"`
+	Count     int       `json:"count"`
+	Libraries []string  `json:"libraries"`
+	Runs      []sizeRun `json:"runs"`
+	Targets   []target  `json:"targets"`
+}
+
+// machine describes where the harness ran.
+type machine struct {
+	CPUs        int    `json:"cpus"`
+	MemoryBytes int64  `json:"memoryBytes,omitempty"`
+	GoVersion   string `json:"goVersion"`
+	OS          string `json:"os"`
+	Arch        string `json:"arch"`
+	Commit      string `json:"commit,omitempty"`
+}
+
+// thisMachine describes the machine the harness runs on.
+func thisMachine() machine {
+	m := machine{CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH,
+		MemoryBytes: totalMemory()}
+	if out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output(); err == nil {
+		m.Commit = strings.TrimSpace(string(out))
+	}
+	return m
+}
+
+// totalMemory reads MemTotal from /proc/meminfo; 0 when it cannot.
+func totalMemory() int64 {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	for line := range strings.Lines(string(b)) {
+		var kib int64
+		if _, err := fmt.Sscanf(line, "MemTotal: %d kB", &kib); err == nil {
+			return kib * 1024
+		}
+	}
+	return 0
+}
+
+// writeJSON writes the runs to path.
+func writeJSON(path string, o options, libs []string, runs []sizeRun, ts []target) error {
+	doc := document{Date: time.Now().UTC(), Machine: thisMachine(), Workers: o.workers, Count: o.count,
+		Libraries: libs, Runs: runs, Targets: ts}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
