@@ -61,6 +61,7 @@ func BenchmarkDecode(b *testing.B) {
 		fields Fields
 	}{
 		{"all", FieldsAll},
+		{"user-top", FieldAuditID | FieldKind | FieldUser | FieldStage | FieldRequestURI | FieldRequestReceivedTimestamp},
 		{"user-verb-uri-status", FieldAuditID | FieldKind | FieldUser | FieldVerb | FieldRequestURI | FieldResponseStatus | FieldStage | FieldRequestReceivedTimestamp},
 	} {
 		b.Run(c.name, func(b *testing.B) {

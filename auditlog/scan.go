@@ -1,7 +1,6 @@
 package auditlog
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
 	"math/bits"
@@ -247,21 +246,20 @@ func (s *scanner) skipStringFast() error {
 	d := s.data
 	first := s.pos + 1
 	for i := first; ; {
-		j := bytes.IndexByte(d[i:], '"')
-		if j < 0 {
+		q := i + quoteOrBackslash(d[i:])
+		if q >= len(d) {
 			s.pos = len(d)
 			return s.errorf("unexpected end of input in string")
 		}
-		q := i + j
-		backslashes := 0
-		for q-1-backslashes >= first && d[q-1-backslashes] == '\\' {
-			backslashes++
+		if d[q] == '\\' {
+			i = q + 2 // the escaped byte cannot end the string
+			if i > len(d) {
+				i = len(d)
+			}
+			continue
 		}
-		if backslashes%2 == 0 {
-			s.pos = q + 1
-			return nil
-		}
-		i = q + 1
+		s.pos = q + 1
+		return nil
 	}
 }
 
@@ -439,9 +437,9 @@ func (s *scanner) scanString() (start, end int, clean bool, err error) {
 	// Most strings hold no quote, backslash, control character or
 	// non-ASCII byte: find the closing quote, then check what it encloses.
 	start = s.pos + 1
-	if j := bytes.IndexByte(s.data[start:], '"'); j >= 0 && plainRun(s.data[start:start+j]) == j {
-		s.pos = start + j + 1
-		return start, start + j, true, nil
+	if j := start + plainRun(s.data[start:]); j < len(s.data) && s.data[j] == '"' {
+		s.pos = j + 1
+		return start, j, true, nil
 	}
 	return s.scanStringSlow()
 }
@@ -495,6 +493,27 @@ func (s *scanner) scanStringSlow() (start, end int, clean bool, err error) {
 	}
 	s.pos = i
 	return 0, 0, false, s.errorf("unexpected end of input in string")
+}
+
+// quoteOrBackslash returns the index of the first '"' or '\\' in b, or
+// len(b). It looks at eight bytes at a time.
+func quoteOrBackslash(b []byte) int {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; len(b)-i >= 8; i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		q := x ^ (lo * '"')
+		bs := x ^ (lo * '\\')
+		if m := (((q - lo) & ^q) | ((bs - lo) & ^bs)) & hi; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] == '"' || b[i] == '\\' {
+			return i
+		}
+	}
+	return i
 }
 
 // plainRun returns the length of the run of bytes at the start of b that
