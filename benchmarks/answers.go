@@ -85,3 +85,9 @@ func diffAnswers(got, want answer) []string {
 	}
 	return diffs
 }
+
+// readSummary returns the summary line of a file, "" when it has none.
+func readSummary(path string) (string, error) {
+	a, err := readAnswer(path, kindTop)
+	return a.summary, err
+}

@@ -238,9 +238,9 @@ func (h *harness) libraryChild(lib string, q question, dir, culprit, stdout stri
 	workers := strconv.Itoa(h.opts.workers)
 	if lib == libCLI {
 		args := append([]string{"-f", dir}, q.cliArgs()...)
-		return child{path: h.cli, args: append(args, "--workers", workers), stdout: stdout}
+		return child{path: h.cli, args: append(args, "--workers", workers), stdout: stdout, stderr: stdout + ".stderr"}
 	}
-	return child{path: h.opts.exe, harness: true, stdout: stdout,
+	return child{path: h.opts.exe, harness: true, stdout: stdout, stderr: stdout + ".stderr",
 		args: []string{"-child=" + modeInproc, "-dir", dir, "-workers", workers, "-questions", q.name, "-culprit", culprit}}
 }
 
@@ -261,6 +261,13 @@ func (r *sizeRun) compare(qs []question, libs []string, out string) error {
 			}
 			if err != nil {
 				return err
+			}
+			if got.summary == "" {
+				// The CLI writes a listing's summary line to stderr, after
+				// the listing: only then is the count known.
+				if got.summary, err = readSummary(filepath.Join(out, lib+"-"+q.name+".txt.stderr")); err != nil {
+					return err
+				}
 			}
 			c := comparison{Question: q.name, Library: lib, Diffs: diffAnswers(got, want)}
 			c.Equal = len(c.Diffs) == 0

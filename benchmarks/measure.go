@@ -19,6 +19,8 @@ type child struct {
 	harness bool
 	// stdout is the file its standard output goes to; "" discards it.
 	stdout string
+	// stderr, when set, is the file its standard error is saved to.
+	stderr string
 	// result is the file a harness child writes its childResult to.
 	result string
 }
@@ -54,6 +56,11 @@ func measure(c child) (measurement, error) {
 	t0 := time.Now()
 	err := cmd.Run()
 	wall := time.Since(t0)
+	if c.stderr != "" {
+		if werr := os.WriteFile(c.stderr, stderr.Bytes(), 0o644); werr != nil && err == nil {
+			err = werr
+		}
+	}
 	if err != nil {
 		return measurement{}, fmt.Errorf("%s %s: %w\n%s", c.path, strings.Join(c.args, " "), err, tail(stderr.String(), 2000))
 	}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestMain lets the test binary stand in for the harness binary: the
+// harness re-runs its own executable in child modes.
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) != "" {
+		os.Exit(childMain(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
+
+// runSmall runs the harness end to end on a small generated set.
+func runSmall(t *testing.T, library string, cases []string) (document, string) {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	jsonPath := filepath.Join(t.TempDir(), "results.json")
+	o := options{sizes: []int{3000}, workers: 2, library: library, count: 1, exe: exe, json: jsonPath, cases: cases}
+	var out, log bytes.Buffer
+	if err := run(o, &out, &log); err != nil {
+		t.Fatalf("run: %v\nstdout:\n%s\nstderr:\n%s", err, out.String(), log.String())
+	}
+	b, err := os.ReadFile(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc document
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc, out.String()
+}
+
+func TestHarnessInproc(t *testing.T) {
+	doc, out := runSmall(t, libInproc, nil)
+	if len(doc.Runs) != 1 {
+		t.Fatalf("%d runs, want 1", len(doc.Runs))
+	}
+	r := doc.Runs[0]
+	if r.Requests != 3000 || r.Events < 3000 || r.Bytes <= 0 {
+		t.Errorf("run: %d requests, %d events, %d bytes", r.Requests, r.Events, r.Bytes)
+	}
+	want := caseNames()
+	if len(r.Rows) != len(want) {
+		t.Fatalf("%d rows, want %d:\n%s", len(r.Rows), len(want), out)
+	}
+	for i, x := range r.Rows {
+		if x.Case != want[i] {
+			t.Errorf("row %d is %s, want %s", i, x.Case, want[i])
+		}
+		if x.WallSeconds <= 0 || x.PeakRSSBytes <= 0 || x.MBPerSecond <= 0 {
+			t.Errorf("%s: wall %v, rss %d, MB/s %v", x.Case, x.WallSeconds, x.PeakRSSBytes, x.MBPerSecond)
+		}
+		if x.Impl == libInproc && x.XFasterThanNaive <= 0 {
+			t.Errorf("%s: no ratio to the naive baseline", x.Case)
+		}
+	}
+	if len(r.Answers) != len(labQuestions("")) {
+		t.Fatalf("%d answers compared, want %d", len(r.Answers), len(labQuestions("")))
+	}
+	for _, c := range r.Answers {
+		if !c.Equal || c.Lines == 0 {
+			t.Errorf("answer %s: equal %v, %d lines, %v", c.Question, c.Equal, c.Lines, c.Diffs)
+		}
+	}
+	if !strings.Contains(out, "x faster than naive") || !strings.Contains(out, "targets:") {
+		t.Errorf("no table in the output:\n%s", out)
+	}
+}
+
+func TestHarnessCLI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds examples/kubectl-audit")
+	}
+	if _, err := buildCLI(t.TempDir()); err != nil {
+		t.Skipf("the CLI does not build: %v", err)
+	}
+	doc, _ := runSmall(t, libCLI, []string{"by-user", "culprit-by-verb", "get-listing", "naive"})
+	r := doc.Runs[0]
+	if len(r.Answers) != 3 {
+		t.Fatalf("%d answers compared, want 3", len(r.Answers))
+	}
+	for _, c := range r.Answers {
+		if c.Library != libCLI || !c.Equal {
+			t.Errorf("answer %s (%s): equal %v, %v", c.Question, c.Library, c.Equal, c.Diffs)
+		}
+	}
+}
+
+func TestRunUnknownCase(t *testing.T) {
+	var out, log bytes.Buffer
+	err := run(options{sizes: []int{10}, workers: 1, count: 1, cases: []string{"by-usr"}}, &out, &log)
+	if err == nil || !strings.Contains(err.Error(), "by-usr") {
+		t.Errorf("run with an unknown case: %v", err)
+	}
+}
