@@ -358,12 +358,8 @@ var userMembers = []string{"username", "uid", "groups", "extra"}
 // only for FieldUser, groups for FieldUserGroups, extra for FieldUserExtra.
 func (d *Decoder) user(u *authnv1.UserInfo, depth int, field string, fields Fields) error {
 	s := &d.s
-	switch s.ws() {
-	case 'n':
-		return s.literal("null")
-	case '{':
-	default:
-		return d.mismatch(field)
+	if ok, err := d.open(field); !ok {
+		return err
 	}
 	return s.object(depth, func(key []byte) error {
 		switch i := foldLookup(key, userMembers); {
@@ -408,6 +404,19 @@ func (d *Decoder) extra(dst *map[string]authnv1.ExtraValue, depth int) error {
 	})
 }
 
+// open prepares a struct member: null leaves it alone, an object is to be
+// decoded, anything else is an error.
+func (d *Decoder) open(field string) (decode bool, err error) {
+	s := &d.s
+	switch s.ws() {
+	case 'n':
+		return false, s.literal("null")
+	case '{':
+		return true, nil
+	}
+	return false, d.mismatch(field)
+}
+
 // ptr prepares a pointer member: null clears it, an object is decoded into
 // the pointee, which is made if there is none yet.
 func ptr[T any](d *Decoder, dst **T, field string, fresh func() *T) (decode bool, err error) {
@@ -447,31 +456,30 @@ func (d *Decoder) authnMetadata(dst **auditv1.AuthenticationMetadata, depth int)
 	})
 }
 
-var objectRefMembers = []string{"resource", "namespace", "name", "uid", "apiGroup", "apiVersion", "resourceVersion", "subresource"}
+var (
+	objectRefMembers = []string{"resource", "namespace", "name", "uid", "apiGroup", "apiVersion", "resourceVersion", "subresource"}
+	objectRefPaths   = paths("objectRef.", objectRefMembers)
+)
+
+// paths prefixes names with the path of their struct, for error messages.
+func paths(prefix string, names []string) []string {
+	p := make([]string, len(names))
+	for i, n := range names {
+		p[i] = prefix + n
+	}
+	return p
+}
 
 func (d *Decoder) objectRef(dst **auditv1.ObjectReference, depth int) error {
 	if ok, err := ptr(d, dst, "objectRef", d.spare.objectRef); !ok {
 		return err
 	}
 	o := *dst
+	// In the order of objectRefMembers.
+	fields := [...]*string{&o.Resource, &o.Namespace, &o.Name, (*string)(&o.UID), &o.APIGroup, &o.APIVersion, &o.ResourceVersion, &o.Subresource}
 	return d.s.object(depth, func(key []byte) error {
-		switch foldLookup(key, objectRefMembers) {
-		case 0:
-			return d.str(&o.Resource, "objectRef.resource")
-		case 1:
-			return d.str(&o.Namespace, "objectRef.namespace")
-		case 2:
-			return d.str(&o.Name, "objectRef.name")
-		case 3:
-			return str(d, &o.UID, "objectRef.uid")
-		case 4:
-			return d.str(&o.APIGroup, "objectRef.apiGroup")
-		case 5:
-			return d.str(&o.APIVersion, "objectRef.apiVersion")
-		case 6:
-			return d.str(&o.ResourceVersion, "objectRef.resourceVersion")
-		case 7:
-			return d.str(&o.Subresource, "objectRef.subresource")
+		if i := foldLookup(key, objectRefMembers); i >= 0 {
+			return d.str(fields[i], objectRefPaths[i])
 		}
 		return d.s.skipValue(depth)
 	})
@@ -511,12 +519,8 @@ var listMetaMembers = []string{"selfLink", "resourceVersion", "continue", "remai
 
 func (d *Decoder) listMeta(m *metav1.ListMeta, depth int) error {
 	s := &d.s
-	switch s.ws() {
-	case 'n':
-		return s.literal("null")
-	case '{':
-	default:
-		return d.mismatch("responseStatus.metadata")
+	if ok, err := d.open("responseStatus.metadata"); !ok {
+		return err
 	}
 	return s.object(depth, func(key []byte) error {
 		switch foldLookup(key, listMetaMembers) {
@@ -576,25 +580,21 @@ func (d *Decoder) details(dst **metav1.StatusDetails, depth int) error {
 	})
 }
 
-var causeMembers = []string{"reason", "message", "field"}
+var (
+	causeMembers = []string{"reason", "message", "field"}
+	causePaths   = paths("responseStatus.details.causes.", causeMembers)
+)
 
 func (d *Decoder) cause(c *metav1.StatusCause, depth int) error {
 	s := &d.s
-	switch s.ws() {
-	case 'n':
-		return s.literal("null")
-	case '{':
-	default:
-		return d.mismatch("responseStatus.details.causes")
+	if ok, err := d.open("responseStatus.details.causes"); !ok {
+		return err
 	}
+	// In the order of causeMembers.
+	fields := [...]*string{(*string)(&c.Type), &c.Message, &c.Field}
 	return s.object(depth, func(key []byte) error {
-		switch foldLookup(key, causeMembers) {
-		case 0:
-			return str(d, &c.Type, "responseStatus.details.causes.reason")
-		case 1:
-			return d.str(&c.Message, "responseStatus.details.causes.message")
-		case 2:
-			return d.str(&c.Field, "responseStatus.details.causes.field")
+		if i := foldLookup(key, causeMembers); i >= 0 {
+			return d.str(fields[i], causePaths[i])
 		}
 		return s.skipValue(depth)
 	})
