@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/auditlens/auditlens/aggregate"
 )
@@ -16,7 +17,7 @@ import (
 //	apiserver.latency.k8s.io/etcd                     : max=1.2s min=1ms median=5ms 90th=40ms
 //
 // Maximum and minimum are exact; median and 90th percentile are within the
-// aggregate package's RelativeAccuracy. Annotations whose values were not
+// aggregate package's RelativeAccuracy, and printed to the microsecond. Annotations whose values were not
 // durations add ", N invalid" to their line.
 func WriteStats(w io.Writer, s aggregate.SummaryResult, t aggregate.TrackersResult) error {
 	bw := bufio.NewWriter(w)
@@ -26,7 +27,8 @@ func WriteStats(w io.Writer, s aggregate.SummaryResult, t aggregate.TrackersResu
 	fmt.Fprintln(bw, strings.Repeat("=", 70))
 	for _, tr := range t.Trackers {
 		q := tr.Latency
-		fmt.Fprintf(bw, "%-50s: max=%v min=%v median=%v 90th=%v", Sanitize(tr.Annotation), q.Max, q.Min, q.P50, q.P90)
+		fmt.Fprintf(bw, "%-50s: max=%v min=%v median=%v 90th=%v", Sanitize(tr.Annotation), q.Max, q.Min,
+			q.P50.Round(time.Microsecond), q.P90.Round(time.Microsecond))
 		if tr.Invalid > 0 {
 			fmt.Fprintf(bw, ", %d invalid", tr.Invalid)
 		}

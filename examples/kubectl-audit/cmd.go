@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -172,7 +171,7 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&fl.Until, "until", "", "Only requests received before this RFC 3339 time, or this offset from the first event (+1h)")
 	f.StringVar(&o.format, "format", "text", "Encoding of -o top, stats and histogram: text, json or csv")
 	f.StringVar(&o.bucket, "bucket", "1m", "Bucket width of -o histogram (Go duration)")
-	f.IntVar(&o.workers, "workers", runtime.GOMAXPROCS(0), "Number of goroutines reading and counting")
+	f.IntVar(&o.workers, "workers", 0, "Number of goroutines reading and counting (0: one per core, GOMAXPROCS)")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "Report every kind of unreadable input and skipped file, with all kept samples")
 	return cmd
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"time"
 
 	"github.com/auditlens/auditlens/aggregate"
@@ -19,8 +20,11 @@ func (o *options) run(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	if o.workers < 1 {
-		return usageErrorf("invalid --workers value %d: expected at least 1", o.workers)
+	if o.workers < 0 {
+		return usageErrorf("invalid --workers value %d: expected 0 (one per core) or more", o.workers)
+	}
+	if o.workers == 0 {
+		o.workers = runtime.GOMAXPROCS(0)
 	}
 	pl, err := o.plan(v)
 	if err != nil {

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestErrors checks exit statuses and that each error is one sentence on
+// stderr with nothing on stdout.
+func TestErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"missing path", []string{"-f", "does/not/exist"}, 1, "error: cannot read audit logs: does/not/exist (no such file or directory)."},
+		{"no input", []string{"--by=user", "-otop"}, 2, "error: no input: give audit log files or directories with -f."},
+		{"unknown flag", []string{"-f", kubeAPIServer, "--bogus"}, 2, "error: unknown flag: --bogus."},
+		{"bad output", []string{"-f", kubeAPIServer, "-o", "yaml"}, 2, `error: invalid --output value "yaml"`},
+		{"bad top N", []string{"-f", kubeAPIServer, "-o", "top=x", "--by=user"}, 2, `error: invalid --output value "top=x": N must be`},
+		{"top without by", []string{"-f", kubeAPIServer, "-otop"}, 2, "error: -o top needs --by"},
+		{"bad by", []string{"-f", kubeAPIServer, "-otop", "--by=colour"}, 2, `error: invalid --by value "colour"`},
+		{"bad stage", []string{"-f", kubeAPIServer, "--stage=Done"}, 2, `error: invalid --stage value "Done"`},
+		{"bad status", []string{"-f", kubeAPIServer, "--http-status-code=abc"}, 2, `error: invalid --http-status-code value "abc"`},
+		{"bad duration", []string{"-f", kubeAPIServer, "--duration=soon"}, 2, `error: invalid --duration value "soon"`},
+		{"bad before", []string{"-f", kubeAPIServer, "--before=yesterday"}, 2, `error: invalid --before value "yesterday"`},
+		{"bad bucket", []string{"-f", kubeAPIServer, "-o", "histogram", "--bucket=0s"}, 2, `error: invalid --bucket value "0s"`},
+		{"bad format", []string{"-f", kubeAPIServer, "--by=user", "-otop", "--format=xml"}, 2, `error: invalid --format value "xml"`},
+		{"format on listing", []string{"-f", kubeAPIServer, "--format=csv"}, 2, "error: --format=csv applies to"},
+		{"bad workers", []string{"-f", kubeAPIServer, "--workers=-1"}, 2, "error: invalid --workers value -1"},
+		{"regex without dir", []string{"-f", kubeAPIServer, "--artifact-regex=x"}, 2, "error: --artifact-regex needs --artifact-dir."},
+		{"no audit logs", []string{"-f", "testdata/no-logs"}, 1, "error: no audit log files found in testdata/no-logs."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runCmd(t, tc.args...)
+			if r.code != tc.code {
+				t.Errorf("exit status %d, want %d (stderr %q)", r.code, tc.code, r.stderr)
+			}
+			if len(r.stdout) != 0 {
+				t.Errorf("stdout %q, want nothing", r.stdout)
+			}
+			first, _, _ := strings.Cut(string(r.stderr), "\n")
+			if !strings.HasPrefix(first, tc.msg) || !strings.HasSuffix(first, ".") {
+				t.Errorf("stderr first line %q, want a sentence starting with %q", first, tc.msg)
+			}
+		})
+	}
+}
+
+// TestEmptyResult: nothing matched is a success with a note on stderr.
+func TestEmptyResult(t *testing.T) {
+	r := runCmd(t, "-f", kubeAPIServer, "--user=nobody", "--by=user", "-otop")
+	if r.code != 0 || len(r.stdout) != 0 {
+		t.Errorf("exit %d, stdout %q; want 0 and nothing", r.code, r.stdout)
+	}
+	if want := "No events matched the filters (22250 events read).\n"; string(r.stderr) != want {
+		t.Errorf("stderr %q, want %q", r.stderr, want)
+	}
+}
+
+// TestHelp checks -h against a golden file (the README shows it).
+func TestHelp(t *testing.T) {
+	r := runCmd(t, "-h")
+	if r.code != 0 {
+		t.Fatalf("exit status %d", r.code)
+	}
+	golden(t, "help.txt", r.stdout)
+}
+
+// TestFlagsOfTheReference checks that every flag of kubectl-dev_tool audit
+// exists with its shorthand and default.
+func TestFlagsOfTheReference(t *testing.T) {
+	cmd := newCommand(&options{}, nil, nil)
+	for _, f := range []struct{ name, short, def string }{
+		{"filename", "f", "[]"}, {"output", "o", ""}, {"uid", "", "[]"}, {"verb", "", "[]"},
+		{"resource", "", "[]"}, {"subresource", "", "[]"}, {"namespace", "n", "[]"}, {"name", "", "[]"},
+		{"user", "", "[]"}, {"by", "", ""}, {"failed-only", "", "false"}, {"http-status-code", "", "[]"},
+		{"before", "", ""}, {"after", "", ""}, {"stage", "s", "[ResponseComplete]"}, {"duration", "", ""},
+		{"field-manager", "", "[]"}, {"podsecurityviolations", "", ""}, {"artifact-dir", "", ""}, {"artifact-regex", "", ""},
+	} {
+		fl := cmd.Flags().Lookup(f.name)
+		if fl == nil {
+			t.Errorf("--%s is missing", f.name)
+			continue
+		}
+		if fl.Shorthand != f.short || fl.DefValue != f.def {
+			t.Errorf("--%s: shorthand %q default %q, want %q and %q", f.name, fl.Shorthand, fl.DefValue, f.short, f.def)
+		}
+	}
+}
+
+// TestCommaAndRepeat: a list flag may be repeated or comma-separated, with
+// the same result.
+func TestCommaAndRepeat(t *testing.T) {
+	a := runCmd(t, "-f", kubeAPIServer, "--verb=get,list", "--by=verb", "-otop=1")
+	b := runCmd(t, "-f", kubeAPIServer, "--verb=get", "--verb=list", "--by=verb", "-otop=1")
+	if a.code != 0 || string(a.stdout) != string(b.stdout) {
+		t.Errorf("--verb=get,list and --verb=get --verb=list differ:\n%s\n%s", a.stdout, b.stdout)
+	}
+	if !strings.Contains(string(a.stdout), `"GET"`) || !strings.Contains(string(a.stdout), `"LIST"`) || strings.Contains(string(a.stdout), `"WATCH"`) {
+		t.Errorf("--verb=get,list output:\n%s", a.stdout)
+	}
+	c := runCmd(t, "-f", kubeAPIServer+","+kubeAPIServer, "--by=user", "-otop=1")
+	d := runCmd(t, "-f", kubeAPIServer, "--by=user", "-otop=1")
+	if string(c.stdout) != string(d.stdout) {
+		t.Errorf("-f a,a reads a twice:\n%s", c.stdout)
+	}
+}
+
+// TestArtifactDir reads the files of --artifact-dir that match the
+// default regex: the same as -f on the directory's audit logs.
+func TestArtifactDir(t *testing.T) {
+	a := runCmd(t, "--artifact-dir", kubeAPIServer, "--by=user", "-otop=3")
+	b := runCmd(t, "-f", kubeAPIServer, "--by=user", "-otop=3")
+	if a.code != 0 || string(a.stdout) != string(b.stdout) {
+		t.Errorf("--artifact-dir:\n%s\nwant:\n%s", a.stdout, b.stdout)
+	}
+}
