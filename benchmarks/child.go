@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strings"
 )
 
@@ -30,6 +31,7 @@ type childOptions struct {
 	culprit   string
 	outDir    string // naive writes naive-QUESTION.txt files here
 	result    string // JSON file the child writes its childResult to
+	profile   string // file for a CPU profile of the child
 }
 
 // childResult is what a child reports to the harness beyond its wall time
@@ -80,8 +82,16 @@ func runChild(args []string, stdout io.Writer) error {
 	fs.StringVar(&o.culprit, "culprit", "", "user of the metrics-403 storm")
 	fs.StringVar(&o.outDir, "outdir", "", "naive: folder for answers")
 	fs.StringVar(&o.result, "result", "", "file for the child's JSON result")
+	fs.StringVar(&o.profile, "cpuprofile", "", "file for a CPU profile")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if o.profile != "" {
+		stop, err := startProfile(o.profile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	if o.dir == "" || o.workers < 1 {
 		return fmt.Errorf("-dir and -workers >= 1 are required")
@@ -112,4 +122,21 @@ func runChild(args []string, stdout io.Writer) error {
 		return err
 	}
 	return os.WriteFile(o.result, b, 0o644)
+}
+
+// startProfile starts a CPU profile into path and returns the function
+// that stops it and closes the file.
+func startProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }

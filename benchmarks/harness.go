@@ -29,6 +29,9 @@ type options struct {
 	library      string
 	count        int
 	checkTargets bool
+	// profiles, when set, is a folder for CPU profiles of the harness's
+	// own children (floor, naive, inproc): CASE-IMPL-EVENTS.pprof.
+	profiles string
 	// exe is the harness binary, re-run in child modes.
 	exe string
 }
@@ -170,7 +173,7 @@ func (h *harness) runSize(n int) (sizeRun, error) {
 	// The floor, and the uncompressed size every rate is computed from.
 	floorRes := filepath.Join(out, "floor.json")
 	floor := child{path: h.opts.exe, harness: true, result: floorRes,
-		args: []string{"-child=" + modeFloor, "-dir", d.kubeDir, "-workers", strconv.Itoa(h.opts.workers), "-result", floorRes}}
+		args: h.profile([]string{"-child=" + modeFloor, "-dir", d.kubeDir, "-workers", strconv.Itoa(h.opts.workers), "-result", floorRes}, "floor", "floor", n)}
 	if h.opts.selected("floor") {
 		fmt.Fprintln(h.log, "measuring floor...")
 		m, err := measureBest(floor, h.opts.count)
@@ -194,6 +197,9 @@ func (h *harness) runSize(n int) (sizeRun, error) {
 		}
 		for _, lib := range h.libs {
 			c := h.libraryChild(lib, q, d.kubeDir, culprit, filepath.Join(out, lib+"-"+q.name+".txt"))
+			if lib == libInproc {
+				c.args = h.profile(c.args, q.name, lib, n)
+			}
 			fmt.Fprintf(h.log, "measuring %s (%s)...\n", q.name, lib)
 			m, err := measureBest(c, h.opts.count)
 			if err != nil {
@@ -215,6 +221,7 @@ func (h *harness) runSize(n int) (sizeRun, error) {
 		c := child{path: h.opts.exe, harness: true, result: naiveRes,
 			args: []string{"-child=" + modeNaive, "-dir", d.kubeDir, "-workers", strconv.Itoa(h.opts.workers),
 				"-questions", strings.Join(names, ","), "-culprit", culprit, "-outdir", out, "-result", naiveRes}}
+		c.args = h.profile(c.args, "naive", "naive", n)
 		fmt.Fprintln(h.log, "measuring naive baseline...")
 		m, err := measure(c)
 		if err != nil {
@@ -242,6 +249,16 @@ func (h *harness) libraryChild(lib string, q question, dir, culprit, stdout stri
 	}
 	return child{path: h.opts.exe, harness: true, stdout: stdout, stderr: stdout + ".stderr",
 		args: []string{"-child=" + modeInproc, "-dir", dir, "-workers", workers, "-questions", q.name, "-culprit", culprit}}
+}
+
+// profile adds a -cpuprofile flag to a harness child's arguments when
+// profiles are asked for.
+func (h *harness) profile(args []string, name, impl string, n int) []string {
+	if h.opts.profiles == "" {
+		return args
+	}
+	file := fmt.Sprintf("%s-%s-%d.pprof", name, impl, n)
+	return append(args, "-cpuprofile", filepath.Join(h.opts.profiles, file))
 }
 
 // compare checks every library answer against the naive baseline's.

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -67,8 +68,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.workers, "workers", runtime.NumCPU(), "workers of every case")
 	fs.StringVar(&o.library, "library", "auto", "how library cases run: cli (examples/kubectl-audit), inproc, both, or auto (cli if it builds)")
 	fs.IntVar(&o.count, "count", 1, "runs of each case but the naive baseline; the fastest is reported")
+	fs.StringVar(&o.profiles, "cpuprofile", "", "folder to write CPU profiles of the floor, naive and inproc children to (CASE-IMPL-EVENTS.pprof)")
 	fs.BoolVar(&o.checkTargets, "check-targets", false, "exit 1 when one of the issue's targets is missed")
-	if err := fs.Parse(args); err != nil {
+	err := fs.Parse(args)
+	if err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
@@ -90,6 +93,14 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if *events < 1 {
 		return o, fmt.Errorf("-events must be at least 1")
+	}
+	if o.profiles != "" {
+		if err := os.MkdirAll(o.profiles, 0o755); err != nil {
+			return o, err
+		}
+		if o.profiles, err = filepath.Abs(o.profiles); err != nil {
+			return o, err
+		}
 	}
 	if *cases != "" {
 		o.cases = strings.Split(*cases, ",")
