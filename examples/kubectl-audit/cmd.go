@@ -60,8 +60,10 @@ Where output goes: the answer on stdout; on stderr, after it, the summary line
 of a listing (kubectl-dev_tool printed it only for -o top: a listing streams
 and its count is known only at the end), then the read report ("had N line
 read failures", counts by kind and the first file:line samples; -v for all).
-Listings are in input order (file by file), not sorted by time; the text
-columns of a listing are aligned in blocks of 4096 lines. Times are UTC.
+Listings are sorted by requestReceivedTimestamp in bounded memory: exact up
+to 4096 events per node (a request received long before it was logged, such as
+a long watch, may come later). The text columns of a listing are aligned in
+blocks of 4096 lines. Times are UTC.
 
 Exit status: 0 on success (an empty result included, with a note on stderr),
 1 when the input cannot be read, 2 on a bad command line.`

@@ -6,7 +6,9 @@ import (
 	"github.com/auditlens/auditlens/auditlog"
 )
 
-// entries returns the reader's entries for a listing, in input order.
+// entries returns the reader's entries for a listing, sorted by
+// requestReceivedTimestamp as the reference sorts them, in bounded memory
+// (exact up to auditlog.DefaultSortWindow events per node).
 func entries(r *auditlog.Reader) iter.Seq2[*auditlog.Entry, error] {
-	return r.All()
+	return r.Sorted(0)
 }
