@@ -152,7 +152,7 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	f.StringArrayVar(&fl.FieldManagers, "field-manager", nil, "Filter result of search to only contain the specified fieldManager query parameter")
 	f.StringVar(&fl.PodSecurityViolations, "podsecurityviolations", "", "Only requests with a pod-security.kubernetes.io/audit-violations annotation: 'pod' (pods only) or 'all'")
 	f.StringVar(&o.artifactDir, "artifact-dir", "", "Directory to traverse for artifact regex filter")
-	f.StringVar(&o.artifactRegex, "artifact-regex", "", "Regex to use to filter log files in artifact directory (default `.*audit.*.log(.gz)?`)")
+	f.StringVar(&o.artifactRegex, "artifact-regex", "", "Regex to use to filter log files in artifact directory (default .*audit.*.log(.gz)? when empty)")
 
 	// Beyond the reference.
 	f.StringArrayVar(&fl.ImpersonatedUsers, "impersonated-user", nil, "Only requests impersonating these users")
