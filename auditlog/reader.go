@@ -33,6 +33,10 @@ type Options struct {
 	// MaxLineBytes is the longest line read; longer ones are counted as
 	// TooLong and skipped. 0 means DefaultMaxLineBytes.
 	MaxLineBytes int
+	// Progress, when not nil, is called as input is read with the number
+	// of bytes of files (compressed or not) read since its last call. It is
+	// called from several goroutines at once during a Scan or Sorted.
+	Progress func(n int64)
 }
 
 func (o Options) withDefaults() Options {
@@ -87,7 +91,7 @@ func (r *Reader) All() iter.Seq2[*Entry, error] {
 			if src.Skip != "" {
 				continue
 			}
-			sp := splitter{src: src, order: i, maxLine: r.opts.MaxLineBytes, rep: &r.report}
+			sp := splitter{src: src, order: i, maxLine: r.opts.MaxLineBytes, rep: &r.report, progress: r.opts.Progress}
 			ok := sp.run(func(b *block) bool {
 				defer putBlock(b)
 				return ld.block(b, add)
@@ -128,7 +132,7 @@ func (r *Reader) Scan(ctx context.Context, sinks []Sink) error {
 				if src.Skip != "" {
 					continue
 				}
-				sp := splitter{src: src, order: i, maxLine: r.opts.MaxLineBytes, rep: rep}
+				sp := splitter{src: src, order: i, maxLine: r.opts.MaxLineBytes, rep: rep, progress: r.opts.Progress}
 				ok := sp.run(func(b *block) bool {
 					select {
 					case blocks <- b:

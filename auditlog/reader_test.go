@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/klauspost/compress/gzip"
@@ -242,5 +243,29 @@ func TestScanCancel(t *testing.T) {
 	err = NewReader(sources, Options{}).Scan(ctx, []Sink{SinkFunc(func(*Entry) {})})
 	if err != context.Canceled {
 		t.Errorf("Scan with a cancelled context: %v", err)
+	}
+}
+
+// TestProgress checks that Progress is told of every byte read from files,
+// from every worker.
+func TestProgress(t *testing.T) {
+	sources, err := Find("../testdata/must-gather")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var told atomic.Int64
+	r := NewReader(sources, Options{Progress: func(n int64) { told.Add(n) }})
+	sinks := []Sink{SinkFunc(func(*Entry) {}), SinkFunc(func(*Entry) {})}
+	if err := r.Scan(context.Background(), sinks); err != nil {
+		t.Fatal(err)
+	}
+	var size int64
+	for _, s := range sources {
+		if s.Skip == "" {
+			size += s.Size
+		}
+	}
+	if got := told.Load(); got != size || got != r.Report().CompressedBytes {
+		t.Errorf("progress told of %d bytes; files hold %d, report says %d", got, size, r.Report().CompressedBytes)
 	}
 }

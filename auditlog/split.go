@@ -43,6 +43,21 @@ type splitter struct {
 	order   int
 	maxLine int
 	rep     *Report
+	// progress, if not nil, is told of the file bytes read.
+	progress func(n int64)
+	reported int64
+}
+
+// tell passes on to progress the file bytes read since its last call.
+func (sp *splitter) tell(f *File) {
+	if sp.progress == nil {
+		return
+	}
+	off := f.CompressedOffset()
+	if off > sp.reported {
+		sp.progress(off - sp.reported)
+		sp.reported = off
+	}
 }
 
 // run reads the source and calls emit for each block, in order; emit owns
@@ -69,6 +84,7 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 			sp.rep.Bytes += int64(n)
 		}
 		*buf = b
+		sp.tell(f)
 		if readErr != nil {
 			break
 		}

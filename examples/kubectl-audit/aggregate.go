@@ -64,13 +64,11 @@ type results struct {
 	grouped   *aggregate.Grouped
 	trackers  *aggregate.Trackers
 	histogram *aggregate.Histogram
-	prog      *progress
-	last      *auditlog.Source
 }
 
 // newResults returns empty aggregators for the plan.
-func newResults(p plan, f filter.Filter, prog *progress) *results {
-	r := &results{filter: f, summary: aggregate.NewSummary(), prog: prog}
+func newResults(p plan, f filter.Filter) *results {
+	r := &results{filter: f, summary: aggregate.NewSummary()}
 	switch p.view.kind {
 	case viewTop:
 		if p.grouped {
@@ -104,10 +102,6 @@ func (r *results) fields() auditlog.Fields {
 
 // Add counts e if the filter keeps it.
 func (r *results) Add(e *auditlog.Entry) {
-	if e.Source != r.last {
-		r.last = e.Source
-		r.prog.saw(e.Source)
-	}
 	if !r.filter.Match(e) {
 		return
 	}
@@ -144,10 +138,10 @@ func (o *options) aggregate(ctx context.Context, p plan, f filter.Filter, source
 	workers := make([]*results, o.workers)
 	sinks := make([]auditlog.Sink, o.workers)
 	for i := range workers {
-		workers[i] = newResults(p, f, prog)
+		workers[i] = newResults(p, f)
 		sinks[i] = workers[i]
 	}
-	r := auditlog.NewReader(sources, auditlog.Options{Fields: workers[0].fields()})
+	r := auditlog.NewReader(sources, auditlog.Options{Fields: workers[0].fields(), Progress: prog.hook()})
 	if err := r.Scan(ctx, sinks); err != nil {
 		return nil, nil, err
 	}

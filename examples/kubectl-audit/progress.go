@@ -3,7 +3,6 @@ package main
 import (
 	"io"
 	"os"
-	"sync"
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -14,12 +13,10 @@ import (
 // progressMinBytes is the input size from which a progress bar is shown.
 const progressMinBytes = 64 << 20
 
-// progress shows, on a terminal, how much of the input has been reached:
-// a file's size is counted when its first event is seen (the reader gives
-// no finer progress), so the bar is exact at file boundaries.
+// progress shows, on a terminal, how many bytes of the input files have
+// been read, the rate and the time left.
 type progress struct {
-	bar  *progressbar.ProgressBar
-	seen sync.Map // *auditlog.Source -> struct{}
+	bar *progressbar.ProgressBar
 }
 
 // newProgress returns a progress bar on stderr when stderr is a terminal
@@ -50,15 +47,13 @@ func newProgress(stderr io.Writer, sources []auditlog.Source) *progress {
 	return &progress{bar: bar}
 }
 
-// saw notes that an event of src was read. It is cheap for a source seen
-// before; callers call it only when the source changes.
-func (p *progress) saw(src *auditlog.Source) {
-	if p == nil || src == nil {
-		return
+// hook returns the function the reader calls with the bytes it reads, or
+// nil when there is no bar.
+func (p *progress) hook() func(n int64) {
+	if p == nil {
+		return nil
 	}
-	if _, loaded := p.seen.LoadOrStore(src, struct{}{}); !loaded {
-		_ = p.bar.Add64(src.Size)
-	}
+	return func(n int64) { _ = p.bar.Add64(n) }
 }
 
 // done removes the bar.

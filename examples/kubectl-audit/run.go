@@ -131,16 +131,11 @@ func (o *options) list(v view, f filter.Filter, sources []auditlog.Source, stdou
 	}
 	sum := aggregate.NewSummary()
 	fields |= f.Fields() | sum.Fields()
-	r := auditlog.NewReader(sources, auditlog.Options{Fields: fields})
+	r := auditlog.NewReader(sources, auditlog.Options{Fields: fields, Progress: prog.hook()})
 	l := format.NewListing(stdout, style)
-	var last *auditlog.Source
 	for e, err := range entries(r) {
 		if err != nil {
 			return nil, aggregate.SummaryResult{}, err
-		}
-		if e.Source != last {
-			last = e.Source
-			prog.saw(last)
 		}
 		if !f.Match(e) {
 			continue
