@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // Library implementations: how a library case runs.
@@ -294,6 +293,3 @@ func (r *sizeRun) compare(qs []question, libs []string, out string) error {
 	}
 	return nil
 }
-
-// elapsed is a duration in seconds, for JSON.
-func elapsed(d time.Duration) float64 { return d.Seconds() }
