@@ -51,7 +51,12 @@ func (d *Decoder) Fields() Fields { return d.fields }
 // would for the decoder's fields. Like json.Unmarshal, it decodes into what
 // ev already holds; pass a zero Event for a fresh result.
 func (d *Decoder) Decode(data []byte, ev *auditv1.Event) error {
-	d.s.reset(data)
+	return d.decode(data, "", ev)
+}
+
+// decode is Decode with the text of data, as for scanner.reset.
+func (d *Decoder) decode(data []byte, text string, ev *auditv1.Event) error {
+	d.s.reset(data, text)
 	d.s.strict = d.fields == FieldsAll
 	d.items, d.timestamp = nil, nil
 	s := &d.s

@@ -81,7 +81,7 @@ func (ld *lineDecoder) line(b *block, line []byte, lineNo int64, unterminated bo
 		}
 	}
 	ev := ld.next()
-	if err := ld.dec.Decode(line, ev); err != nil {
+	if err := ld.dec.decode(line, b.textOf(line), ev); err != nil {
 		ld.reject(BadJSON, b, lineNo, unterminated && endedEarly(err, line), err.Error())
 		return true
 	}
@@ -106,7 +106,7 @@ func (ld *lineDecoder) list(b *block, items []byte, lineNo int64, node string, a
 			return err
 		}
 		ev := ld.next()
-		if err := ld.dec.Decode(item, ev); err != nil {
+		if err := ld.dec.decode(item, b.textOf(item), ev); err != nil {
 			ld.reject(BadJSON, b, lineNo, false, "EventList item: "+err.Error())
 			return nil
 		}

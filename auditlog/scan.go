@@ -57,11 +57,14 @@ type scanner struct {
 // copied one by one, so that a kept string never pins a large line.
 const shareLimit = 16 << 10
 
-func (s *scanner) reset(data []byte) {
+// reset points the scanner at data. text, if not empty, is data as a
+// string that the caller guarantees will never change (the reader's
+// blocks): strings are then substrings of it and cost nothing.
+func (s *scanner) reset(data []byte, text string) {
 	s.data = data
 	s.pos = 0
-	s.str = ""
-	if len(data) <= shareLimit {
+	s.str = text
+	if text == "" && len(data) <= shareLimit {
 		s.str = string(data)
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"container/heap"
 	"iter"
+	"math"
 	"sync"
+	"time"
 )
 
 // DefaultSortWindow is the default number of events Sorted holds back per
@@ -164,7 +166,8 @@ func (f *sortFeed) fill() bool {
 			f.batch = b
 			continue
 		}
-		heap.Push(&f.pending, sortItem{f.batch[0], f.pending.seq})
+		e := f.batch[0]
+		heap.Push(&f.pending, sortItem{e, timeKey(e), f.pending.seq})
 		f.pending.seq++
 		f.batch = f.batch[1:]
 	}
@@ -175,14 +178,34 @@ func (f *sortFeed) pop() *Entry { return heap.Pop(&f.pending).(sortItem).e }
 
 func (f *sortFeed) head() sortItem { return f.pending.entries[0] }
 
-// sortItem is an entry with its position in its stream, to break ties.
+// sortItem is an entry with its time, and its position in its stream to
+// break ties.
 type sortItem struct {
 	e   *Entry
+	t   int64
 	seq int64
 }
 
+// timeKey is the entry's requestReceivedTimestamp in Unix nanoseconds,
+// clamped to the years int64 nanoseconds can hold (1678 to 2262).
+func timeKey(e *Entry) int64 {
+	t := e.Event.RequestReceivedTimestamp.Time
+	switch {
+	case t.Before(minTimeKey):
+		return math.MinInt64
+	case t.After(maxTimeKey):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
+}
+
+var (
+	minTimeKey = time.Unix(0, math.MinInt64)
+	maxTimeKey = time.Unix(0, math.MaxInt64)
+)
+
 func compareItems(a, b sortItem) int {
-	return cmp.Or(a.e.Event.RequestReceivedTimestamp.Compare(b.e.Event.RequestReceivedTimestamp.Time), cmp.Compare(a.seq, b.seq))
+	return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.seq, b.seq))
 }
 
 // entryHeap orders a stream's held-back entries by time.
@@ -209,8 +232,8 @@ type sortMerge []*sortFeed
 func (m sortMerge) Len() int { return len(m) }
 func (m sortMerge) Less(i, j int) bool {
 	a, b := m[i].head(), m[j].head()
-	if c := a.e.Event.RequestReceivedTimestamp.Compare(b.e.Event.RequestReceivedTimestamp.Time); c != 0 {
-		return c < 0
+	if a.t != b.t {
+		return a.t < b.t
 	}
 	return m[i].stream < m[j].stream
 }

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
-	"sync"
+	"unsafe"
 )
 
 // blockSize is the size of the blocks of whole lines a splitter hands to
@@ -19,19 +19,36 @@ type block struct {
 	data  []byte
 	// eof says the block ends the source: its last line may lack a newline.
 	eof bool
-	// buf is the buffer data lives in, to give back to the pool.
-	buf *[]byte
+	// text is data as a string. Strings of the events decoded from the
+	// block are substrings of it, so the block's buffer is never reused.
+	text string
 }
 
-// blockPool recycles the buffers of blocks of the usual size.
-var blockPool = sync.Pool{New: func() any { b := make([]byte, 0, blockSize); return &b }}
+// newBlock returns a block of data, which must never change again.
+func newBlock(src *Source, order int, line int64, data []byte, eof bool) *block {
+	return &block{src: src, order: order, line: line, data: data, eof: eof,
+		text: unsafe.String(unsafe.SliceData(data), len(data))}
+}
 
-func putBlock(b *block) {
-	if b.buf != nil && cap(*b.buf) == blockSize {
-		*b.buf = (*b.buf)[:0]
-		blockPool.Put(b.buf)
+// textOf returns sub, a piece of the block's data, as a piece of its text.
+func (b *block) textOf(sub []byte) string {
+	if len(sub) == 0 {
+		return ""
 	}
-	b.buf, b.data = nil, nil
+	start := cap(b.data) - cap(sub)
+	return b.text[start : start+len(sub)]
+}
+
+// newBuffer returns an empty buffer for a block. Buffers are not reused:
+// the strings of decoded events point into them.
+func newBuffer() *[]byte {
+	b := make([]byte, 0, blockSize)
+	return &b
+}
+
+// putBlock lets go of a block.
+func putBlock(b *block) {
+	b.data, b.text = nil, ""
 }
 
 // splitter reads one source and cuts it into blocks at line boundaries,
@@ -72,7 +89,7 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 	defer f.Close()
 	sp.rep.Files++
 	line := int64(1)
-	buf := blockPool.Get().(*[]byte)
+	buf := newBuffer()
 	var readErr error
 	for readErr == nil {
 		// Fill the buffer.
@@ -101,14 +118,14 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 			line++
 			sp.rep.Lines++
 			if cap(b) != blockSize {
-				buf = blockPool.Get().(*[]byte)
+				buf = newBuffer()
 			}
 			*buf = append((*buf)[:0], rest...)
 			continue
 		}
-		next := blockPool.Get().(*[]byte)
+		next := newBuffer()
 		*next = append((*next)[:0], b[cut:]...)
-		blk := &block{src: sp.src, order: sp.order, line: line, data: b[:cut], buf: buf}
+		blk := newBlock(sp.src, sp.order, line, b[:cut], false)
 		n := int64(bytes.Count(blk.data, newline))
 		line += n
 		sp.rep.Lines += n
@@ -136,7 +153,7 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 		}
 	}
 	sp.rep.CompressedBytes += f.CompressedOffset()
-	return emit(&block{src: sp.src, order: sp.order, line: line, data: b, eof: true, buf: buf})
+	return emit(newBlock(sp.src, sp.order, line, b, true))
 }
 
 var newline = []byte{'\n'}
