@@ -19,6 +19,9 @@
 // response bodies as raw bytes. Lines that cannot be read are never dropped
 // silently: they are counted by kind in a [Report], with file:line samples.
 //
-// Entries are reused: an entry handed to a sink or yielded by an iterator is
-// valid only until the call returns. Use [Entry.Clone] to keep one.
+// Entries are reused: an entry handed to a sink or yielded by All is valid
+// only until the call returns. Use [Entry.Clone] to keep one. The strings of
+// an entry's event point into the block of input (about 1 MiB) it was read
+// from; they stay valid, but keeping one keeps its block in memory, so
+// clone a string (strings.Clone) before keeping it as a map key.
 package auditlog

@@ -1,8 +1,12 @@
 package auditlog
 
 import (
+	"strings"
 	"time"
 
+	authnv1 "k8s.io/api/authentication/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
 )
 
@@ -85,6 +89,68 @@ func (e *Entry) Reset(ev *auditv1.Event, src *Source, line int64, node string) {
 
 // Clone returns a deep copy of the entry that shares no memory with the
 // reader's buffers, to keep after the call that received the entry returns.
+// (The strings of an entry's event point into the block of input it was
+// read from; a clone's do not, so keeping it does not keep the block.)
 func (e *Entry) Clone() *Entry {
-	return &Entry{Event: e.Event.DeepCopy(), Source: e.Source, Line: e.Line, Node: e.Node}
+	ev := e.Event.DeepCopy()
+	detach(ev)
+	return &Entry{Event: ev, Source: e.Source, Line: e.Line, Node: strings.Clone(e.Node)}
+}
+
+// detach gives every string of ev memory of its own.
+func detach(ev *auditv1.Event) {
+	c := strings.Clone
+	ev.Kind, ev.APIVersion = c(ev.Kind), c(ev.APIVersion)
+	ev.Level, ev.AuditID, ev.Stage = auditv1.Level(c(string(ev.Level))), types.UID(c(string(ev.AuditID))), auditv1.Stage(c(string(ev.Stage)))
+	ev.RequestURI, ev.Verb, ev.UserAgent = c(ev.RequestURI), c(ev.Verb), c(ev.UserAgent)
+	detachUser(&ev.User)
+	if ev.ImpersonatedUser != nil {
+		detachUser(ev.ImpersonatedUser)
+	}
+	if a := ev.AuthenticationMetadata; a != nil {
+		a.ImpersonationConstraint = c(a.ImpersonationConstraint)
+	}
+	detachAll(ev.SourceIPs)
+	if o := ev.ObjectRef; o != nil {
+		o.Resource, o.Namespace, o.Name, o.UID = c(o.Resource), c(o.Namespace), c(o.Name), types.UID(c(string(o.UID)))
+		o.APIGroup, o.APIVersion, o.ResourceVersion, o.Subresource = c(o.APIGroup), c(o.APIVersion), c(o.ResourceVersion), c(o.Subresource)
+	}
+	if st := ev.ResponseStatus; st != nil {
+		st.Kind, st.APIVersion, st.Status, st.Message = c(st.Kind), c(st.APIVersion), c(st.Status), c(st.Message)
+		st.Reason = metav1.StatusReason(c(string(st.Reason)))
+		st.SelfLink, st.ResourceVersion, st.Continue = c(st.SelfLink), c(st.ResourceVersion), c(st.Continue)
+		if d := st.Details; d != nil {
+			d.Name, d.Group, d.Kind, d.UID = c(d.Name), c(d.Group), c(d.Kind), types.UID(c(string(d.UID)))
+			for i := range d.Causes {
+				cs := &d.Causes[i]
+				cs.Type, cs.Message, cs.Field = metav1.CauseType(c(string(cs.Type))), c(cs.Message), c(cs.Field)
+			}
+		}
+	}
+	if len(ev.Annotations) > 0 {
+		m := make(map[string]string, len(ev.Annotations))
+		for k, v := range ev.Annotations {
+			m[c(k)] = c(v)
+		}
+		ev.Annotations = m
+	}
+}
+
+func detachUser(u *authnv1.UserInfo) {
+	u.Username, u.UID = strings.Clone(u.Username), strings.Clone(u.UID)
+	detachAll(u.Groups)
+	if len(u.Extra) > 0 {
+		m := make(map[string]authnv1.ExtraValue, len(u.Extra))
+		for k, v := range u.Extra {
+			detachAll(v)
+			m[strings.Clone(k)] = v
+		}
+		u.Extra = m
+	}
+}
+
+func detachAll(s []string) {
+	for i := range s {
+		s[i] = strings.Clone(s[i])
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"unsafe"
 
 	"github.com/klauspost/compress/gzip"
 )
@@ -267,5 +268,31 @@ func TestProgress(t *testing.T) {
 	}
 	if got := told.Load(); got != size || got != r.Report().CompressedBytes {
 		t.Errorf("progress told of %d bytes; files hold %d, report says %d", got, size, r.Report().CompressedBytes)
+	}
+}
+
+// TestClone checks that a clone equals its entry and shares no string
+// memory with the input blocks.
+func TestClone(t *testing.T) {
+	sources, err := Find("../testdata/corpus")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for e := range NewReader(sources, Options{}).All() {
+		c := e.Clone()
+		if !reflect.DeepEqual(c.Event, e.Event) || c.Line != e.Line || c.Source != e.Source || c.Node != e.Node {
+			t.Fatalf("%s:%d: clone differs", e.Source.Path, e.Line)
+		}
+		if e.Event.RequestURI != "" && unsafe.StringData(c.Event.RequestURI) == unsafe.StringData(e.Event.RequestURI) {
+			t.Fatalf("%s:%d: clone shares the request URI's memory", e.Source.Path, e.Line)
+		}
+		if e.Event.User.Username != "" && unsafe.StringData(c.Event.User.Username) == unsafe.StringData(e.Event.User.Username) {
+			t.Fatalf("%s:%d: clone shares the user name's memory", e.Source.Path, e.Line)
+		}
+		n++
+	}
+	if n < 800 {
+		t.Errorf("%d entries", n)
 	}
 }
