@@ -77,6 +77,7 @@ type options struct {
 	bucket        string
 	workers       int
 	verbose       bool
+	cpuProfile    string
 	artifactDir   string
 	artifactRegex string
 	filters       filter.Flags
@@ -175,6 +176,8 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.bucket, "bucket", "1m", "Bucket width of -o histogram (Go duration)")
 	f.IntVar(&o.workers, "workers", 0, "Number of goroutines reading and counting (0: one per core, GOMAXPROCS)")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "Report every kind of unreadable input and skipped file, with all kept samples")
+	f.StringVar(&o.cpuProfile, "cpuprofile", "", "Write a CPU profile of the run to this file (for go tool pprof)")
+	_ = f.MarkHidden("cpuprofile")
 	return cmd
 }
 

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"github.com/auditlens/auditlens/aggregate"
@@ -19,6 +21,17 @@ func (o *options) run(ctx context.Context, args []string, stdout, stderr io.Writ
 	v, err := parseView(o.output, o.format)
 	if err != nil {
 		return err
+	}
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if o.workers < 0 {
 		return usageErrorf("invalid --workers value %d: expected 0 (one per core) or more", o.workers)
