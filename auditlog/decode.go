@@ -299,15 +299,13 @@ func strs[T ~[]string](d *Decoder, dst *T, depth int, field string) error {
 // are decoded into what the slice already holds (up to its capacity), null
 // clears the slice, and [] gives an empty, non-nil slice.
 func slice[S ~[]E, E any](d *Decoder, dst *S, depth int, field string, elem func(*E) error) error {
-	s := &d.s
-	switch s.ws() {
-	case 'n':
-		*dst = nil
-		return s.literal("null")
-	case '[':
-	default:
-		return d.mismatch(field)
+	if null, err := d.begin('[', field); null || err != nil {
+		if null {
+			*dst = nil
+		}
+		return err
 	}
+	s := &d.s
 	v := *dst
 	i := 0
 	err := s.array(depth, func() error {
@@ -332,15 +330,13 @@ func slice[S ~[]E, E any](d *Decoder, dst *S, depth int, field string, elem func
 
 // strMap decodes an object of strings; null clears the map.
 func (d *Decoder) strMap(dst *map[string]string, depth int, field string) error {
-	s := &d.s
-	switch s.ws() {
-	case 'n':
-		*dst = nil
-		return s.literal("null")
-	case '{':
-	default:
-		return d.mismatch(field)
+	if null, err := d.begin('{', field); null || err != nil {
+		if null {
+			*dst = nil
+		}
+		return err
 	}
+	s := &d.s
 	m := *dst
 	if m == nil {
 		m = d.spare.annotations()
@@ -385,15 +381,13 @@ func (d *Decoder) user(u *authnv1.UserInfo, depth int, field string, fields Fiel
 }
 
 func (d *Decoder) extra(dst *map[string]authnv1.ExtraValue, depth int) error {
-	s := &d.s
-	switch s.ws() {
-	case 'n':
-		*dst = nil
-		return s.literal("null")
-	case '{':
-	default:
-		return d.mismatch("user.extra")
+	if null, err := d.begin('{', "user.extra"); null || err != nil {
+		if null {
+			*dst = nil
+		}
+		return err
 	}
+	s := &d.s
 	if *dst == nil {
 		*dst = map[string]authnv1.ExtraValue{}
 	}
@@ -412,29 +406,35 @@ func (d *Decoder) extra(dst *map[string]authnv1.ExtraValue, depth int) error {
 // open prepares a struct member: null leaves it alone, an object is to be
 // decoded, anything else is an error.
 func (d *Decoder) open(field string) (decode bool, err error) {
-	s := &d.s
-	switch s.ws() {
-	case 'n':
-		return false, s.literal("null")
-	case '{':
-		return true, nil
-	}
-	return false, d.mismatch(field)
+	null, err := d.begin('{', field)
+	return !null && err == nil, err
 }
 
 // ptr prepares a pointer member: null clears it, an object is decoded into
 // the pointee, which is made if there is none yet.
 func ptr[T any](d *Decoder, dst **T, field string, fresh func() *T) (decode bool, err error) {
-	s := &d.s
-	switch s.ws() {
-	case 'n':
-		*dst = nil
-		return false, s.literal("null")
-	case '{':
-		if *dst == nil {
-			*dst = fresh()
+	null, err := d.begin('{', field)
+	if null || err != nil {
+		if null {
+			*dst = nil
 		}
-		return true, nil
+		return false, err
+	}
+	if *dst == nil {
+		*dst = fresh()
+	}
+	return true, nil
+}
+
+// begin looks at the start of a member's value, which must be null or
+// start with open (an object's or an array's bracket). It consumes a null
+// and reports it; it consumes nothing else.
+func (d *Decoder) begin(open byte, field string) (null bool, err error) {
+	switch d.s.ws() {
+	case 'n':
+		return true, d.s.literal("null")
+	case open:
+		return false, nil
 	}
 	return false, d.mismatch(field)
 }
