@@ -10,8 +10,24 @@
 // See README.md for every flag and a worked investigation.
 package main
 
-import "os"
+import (
+	"os"
+	"runtime/debug"
+)
+
+// The garbage collector's settings, unless GOGC or GOMEMLIMIT say
+// otherwise: the reader allocates a block of input after another, of which
+// little stays live, so collecting less often saves CPU (about 6% on a
+// large must-gather), while the soft limit keeps the peak bounded.
+const (
+	gcPercent   = 400
+	memoryLimit = 112 << 20
+)
 
 func main() {
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetGCPercent(gcPercent)
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
