@@ -126,6 +126,40 @@ func WriteLatencyCSV(w io.Writer, l aggregate.LatencyResult) error {
 	return cw.Error()
 }
 
+// WriteThrottlingCSV writes the users of -o throttling: one row per user
+// with the 429 count, the first and last 429 (empty when none) and the
+// queue-wait distribution. The 429s per minute are the CSV of a histogram
+// of the 429s (-o histogram --http-status-code=429 --format=csv).
+func WriteThrottlingCSV(w io.Writer, t aggregate.ThrottlingResult) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"user", "rejected", "first", "last", "wait_count", "wait_min_ns", "wait_mean_ns",
+		"wait_p50_ns", "wait_p90_ns", "wait_p99_ns", "wait_max_ns"})
+	for _, u := range t.Users {
+		q := u.QueueWait
+		cw.Write([]string{cell(u.User), itoa(u.Rejected), timeCell(u.First), timeCell(u.Last), itoa(q.Count),
+			dur(q.Min), dur(q.Mean), dur(q.P50), dur(q.P90), dur(q.P99), dur(q.Max)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteChangesCSV writes what changed in a window: one row per key with
+// the window (from, to), the key's columns, its counts and shares inside
+// and outside the window and the growth of its share (fractions, not
+// percentages). by names the key's columns as in WriteChanges.
+func WriteChangesCSV(w io.Writer, c aggregate.ChangeResult, by string) error {
+	cw := csv.NewWriter(w)
+	cols := strings.Split(by, ",")
+	cw.Write(append(append([]string{"from", "to"}, cols...), "in", "out", "share_in", "share_out", "growth"))
+	from, to := timeCell(c.From), timeCell(c.To)
+	for _, r := range c.Rows {
+		row := append([]string{from, to}, keyCells(r.Key, r.Parts)...)
+		cw.Write(append(row, itoa(r.In), itoa(r.Out), ftoa(r.ShareIn), ftoa(r.ShareOut), ftoa(r.Growth)))
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
 // keyCells are the cells of a key: one per part of a composite key.
 func keyCells(key string, parts []string) []string {
 	if len(parts) == 0 {
@@ -154,6 +188,8 @@ func cell(s string) string {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
 func dur(d time.Duration) string { return strconv.FormatInt(int64(d), 10) }
 

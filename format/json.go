@@ -19,7 +19,8 @@ const DocumentVersion = 1
 type Document struct {
 	// Version is DocumentVersion.
 	Version int `json:"version"`
-	// View names the view: "top", "stats", "histogram" or "latency".
+	// View names the view: "top", "stats", "histogram", "latency" or
+	// "throttling".
 	View string `json:"view"`
 	// Filter is the filter the events passed, in flag syntax, "" for none.
 	Filter string `json:"filter"`
@@ -34,8 +35,13 @@ type Document struct {
 	Trackers *aggregate.TrackersResult `json:"trackers,omitempty"`
 	// Histogram is the time histogram of -o histogram.
 	Histogram *aggregate.HistogramResult `json:"histogram,omitempty"`
-	// Latency is latency by key.
+	// Changes are the keys whose share grew most in the window of -o
+	// histogram --window.
+	Changes *aggregate.ChangeResult `json:"changes,omitempty"`
+	// Latency is latency by key (-o latency).
 	Latency *aggregate.LatencyResult `json:"latency,omitempty"`
+	// Throttling are the 429s and queue waits of -o throttling.
+	Throttling *aggregate.ThrottlingResult `json:"throttling,omitempty"`
 }
 
 // WriteDocument writes d as one indented JSON document followed by a

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/auditlens/auditlens/aggregate"
@@ -17,6 +18,10 @@ type plan struct {
 	key     aggregate.Key // --by; not Valid when not given
 	grouped bool          // --by=verb or httpstatus with -o top: the grouped view
 	bucket  time.Duration
+	sort    string  // --sort of -o latency
+	window  *window // --window of -o histogram; nil when not given
+	// from and to are the window's bounds once resolved (see run).
+	from, to time.Time
 }
 
 // plan checks --by and --bucket for the view.
@@ -30,12 +35,32 @@ func (o *options) plan(v view) (plan, error) {
 		p.key = k
 		p.grouped = o.by == "verb" || o.by == "httpstatus"
 	}
+	if o.sort != "" && v.kind != viewLatency {
+		return p, usageErrorf("--sort applies to -o latency only")
+	}
+	if o.window != "" && v.kind != viewHistogram {
+		return p, usageErrorf("--window applies to -o histogram only")
+	}
 	switch v.kind {
-	case viewTop:
+	case viewTop, viewLatency:
 		if !p.key.Valid() {
 			return p, usageErrorf("-o %s needs --by (verb, user, resource, httpstatus, namespace...)", o.output)
 		}
+		if _, ok := latencyBy(o.sort); !ok {
+			return p, usageErrorf("invalid --sort value %q: expected %s", o.sort, strings.Join(latencySorts, ", "))
+		}
+		p.sort = o.sort
 	case viewHistogram:
+		if o.window != "" {
+			if !p.key.Valid() {
+				return p, usageErrorf("--window needs --by: the keys whose share grew are keys of --by")
+			}
+			w, err := parseWindow(o.window)
+			if err != nil {
+				return p, err
+			}
+			p.window = w
+		}
 		d, err := time.ParseDuration(o.bucket)
 		if err != nil || d <= 0 {
 			return p, usageErrorf("invalid --bucket value %q: expected a positive Go duration such as 10s or 1m", o.bucket)
@@ -64,6 +89,8 @@ type results struct {
 	grouped   *aggregate.Grouped
 	trackers  *aggregate.Trackers
 	histogram *aggregate.Histogram
+	latency   *aggregate.Latency
+	throttle  *aggregate.Throttling
 }
 
 // newResults returns empty aggregators for the plan.
@@ -80,6 +107,10 @@ func newResults(p plan, f filter.Filter) *results {
 		r.trackers = aggregate.NewTrackers()
 	case viewHistogram:
 		r.histogram = aggregate.NewHistogram(p.bucket, p.key)
+	case viewLatency:
+		r.latency = aggregate.NewLatency(p.key)
+	case viewThrottling:
+		r.throttle = aggregate.NewThrottling()
 	}
 	return r
 }
@@ -96,6 +127,10 @@ func (r *results) fields() auditlog.Fields {
 		f |= r.trackers.Fields()
 	case r.histogram != nil:
 		f |= r.histogram.Fields()
+	case r.latency != nil:
+		f |= r.latency.Fields()
+	case r.throttle != nil:
+		f |= r.throttle.Fields()
 	}
 	return f
 }
@@ -115,6 +150,10 @@ func (r *results) Add(e *auditlog.Entry) {
 		r.trackers.Add(e)
 	case r.histogram != nil:
 		r.histogram.Add(e)
+	case r.latency != nil:
+		r.latency.Add(e)
+	case r.throttle != nil:
+		r.throttle.Add(e)
 	}
 }
 
@@ -130,6 +169,10 @@ func (r *results) merge(o *results) {
 		r.trackers.Merge(o.trackers)
 	case r.histogram != nil:
 		r.histogram.Merge(o.histogram)
+	case r.latency != nil:
+		r.latency.Merge(o.latency)
+	case r.throttle != nil:
+		r.throttle.Merge(o.throttle)
 	}
 }
 
@@ -194,6 +237,40 @@ func (o *options) write(w io.Writer, v view, p plan, f filter.Filter, r *results
 			return format.WriteTrackersCSV(w, t)
 		}
 		return format.WriteStats(w, sum, t)
+	case viewLatency:
+		doc.View = "latency"
+		l := latencyResult(r.latency, p.sort, v.n)
+		switch v.enc {
+		case encJSON:
+			doc.Latency = &l
+			return format.WriteDocument(w, doc)
+		case encCSV:
+			return format.WriteLatencyCSV(w, l)
+		}
+		if sum.Count == 0 {
+			return nil
+		}
+		if err := format.WriteSummary(w, sum); err != nil {
+			return err
+		}
+		return format.WriteLatency(w, l)
+	case viewThrottling:
+		doc.View = "throttling"
+		t := r.throttle.Result(v.n)
+		switch v.enc {
+		case encJSON:
+			doc.Throttling = &t
+			return format.WriteDocument(w, doc)
+		case encCSV:
+			return format.WriteThrottlingCSV(w, t)
+		}
+		if sum.Count == 0 {
+			return nil
+		}
+		if err := format.WriteSummary(w, sum); err != nil {
+			return err
+		}
+		return format.WriteThrottling(w, t, format.ThrottlingOptions{})
 	default: // viewHistogram
 		doc.View = "histogram"
 		per := 0
@@ -201,11 +278,19 @@ func (o *options) write(w io.Writer, v view, p plan, f filter.Filter, r *results
 			per = v.n
 		}
 		h := r.histogram.Result(per, v.n)
+		var ch *aggregate.ChangeResult
+		if p.window != nil {
+			c := r.histogram.Changed(p.from, p.to, v.n)
+			ch = &c
+		}
 		switch v.enc {
 		case encJSON:
-			doc.Histogram = &h
+			doc.Histogram, doc.Changes = &h, ch
 			return format.WriteDocument(w, doc)
 		case encCSV:
+			if ch != nil {
+				return format.WriteChangesCSV(w, *ch, h.By)
+			}
 			return format.WriteHistogramCSV(w, h)
 		}
 		if err := format.WriteSummary(w, sum); err != nil {
@@ -214,6 +299,15 @@ func (o *options) write(w io.Writer, v view, p plan, f filter.Filter, r *results
 		if sum.Count == 0 {
 			return nil
 		}
-		return format.WriteHistogram(w, h, format.HistogramOptions{})
+		if err := format.WriteHistogram(w, h, format.HistogramOptions{}); err != nil {
+			return err
+		}
+		if ch == nil {
+			return nil
+		}
+		if _, err := io.WriteString(w, "\n"); err != nil {
+			return err
+		}
+		return format.WriteChanges(w, *ch, h.By)
 	}
 }

@@ -31,6 +31,15 @@ const examples = `
   # requests per minute, and who made the most of them in the busiest minute
   kubectl audit -f must-gather -o histogram --bucket=1m --by=user
 
+  # who is slow? latency quantiles per resource, the slowest p99 first
+  kubectl audit -f must-gather -o latency --by=resource --sort=p99
+
+  # who is being throttled (429), and since when?
+  kubectl audit -f must-gather -o throttling
+
+  # which users grew most between 23:20 and 23:50, against the rest of the log?
+  kubectl audit -f must-gather -o histogram --bucket=10m --by=user --window=2022-02-07T23:20:00Z,2022-02-07T23:50:00Z
+
   # top users and verbs together, as CSV for a spreadsheet
   kubectl audit -f must-gather --by=user,verb -o csv > top.csv`
 
@@ -52,9 +61,19 @@ Output (-o):
   json            every event as one line of JSON
   top, top=N      the summary line, then the N (10) biggest keys of --by
   stats           the summary line, then the apiserver.latency.k8s.io annotations
-  histogram       requests per --bucket, and the top --by keys of the busiest one
+  histogram       requests per --bucket, and the top --by keys of the busiest one;
+                  with --window=FROM,TO, then the N (10) --by keys whose share
+                  grew most in the window against the rest of the log
+  latency[=N]     the summary line, then count, mean, p50, p90, p99 and max
+                  latency of the N (10) biggest keys of --by (--sort=p99|max|mean
+                  for the slowest instead)
+  throttling[=N]  the summary line, the 429s and APF queue waits, the N (10)
+                  users with the most 429s (first and last 429, queue wait), and
+                  the 429s per minute as bars (wider bars past 60 rows)
   csv, csv=N      -o top as CSV (every row unless N is given)
---format=json or csv writes top, stats and histogram as a JSON document or CSV.
+--format=json or csv writes top, stats, histogram, latency and throttling as a
+JSON document or CSV (-o histogram --window: the window's keys; -o throttling:
+the users; the 429s per minute are -o histogram --http-status-code=429).
 
 Where output goes: the answer on stdout; on stderr, after it, the summary line
 of a listing (kubectl-dev_tool printed it only for -o top: a listing streams
@@ -75,6 +94,8 @@ type options struct {
 	format        string
 	by            string
 	bucket        string
+	sort          string
+	window        string
 	workers       int
 	verbose       bool
 	cpuProfile    string
@@ -135,7 +156,7 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	fl := &o.filters
 	// The reference tool's flags, same names, shorthands and defaults.
 	f.StringArrayVarP(&o.filenames, "filename", "f", nil, "Audit log files or directories (walked recursively; .gz and .zst are decompressed). Repeatable, comma-separated.")
-	f.StringVarP(&o.output, "output", "o", "", "Output format: top, top=N, wide, json, stats, csv, csv=N, histogram (none: one line per event)")
+	f.StringVarP(&o.output, "output", "o", "", "Output format: top, top=N, wide, json, stats, csv, csv=N, histogram, latency, latency=N, throttling, throttling=N (none: one line per event)")
 	f.StringArrayVar(&fl.UIDs, "uid", nil, "Only match specific UIDs (auditID)")
 	f.StringArrayVar(&fl.Verbs, "verb", nil, "Filter result of search to only contain the specified verb (eg. 'update', 'get', etc..)")
 	f.StringArrayVar(&fl.Resources, "resource", nil, "Filter result of search to only contain the specified resource: RES (core group), RES.GROUP, RES.*, *.GROUP, *.*, -RES.GROUP to exclude")
@@ -143,7 +164,7 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	f.StringArrayVarP(&fl.Namespaces, "namespace", "n", nil, "Filter result of search to only contain the specified namespace")
 	f.StringArrayVar(&fl.Names, "name", nil, "Filter result of search to only contain the specified name")
 	f.StringArrayVar(&fl.Users, "user", nil, "Filter result of search to only contain the specified user")
-	f.StringVar(&o.by, "by", "", "Key of -o top, csv and histogram: verb, user, resource, httpstatus, namespace, or "+strings.Join(extraKeys(), ", ")+"; several joined by commas for a composite key (user,verb)")
+	f.StringVar(&o.by, "by", "", "Key of -o top, csv, histogram and latency: verb, user, resource, httpstatus, namespace, or "+strings.Join(extraKeys(), ", ")+"; several joined by commas for a composite key (user,verb)")
 	f.BoolVar(&fl.FailedOnly, "failed-only", false, "Filter result of search to only contain http failures (code > 299)")
 	f.StringArrayVar(&fl.HTTPStatusCodes, "http-status-code", nil, "Filter result of search to only certain http status codes (200,429)")
 	f.StringVar(&fl.Before, "before", "", "Filter result of search to only before a timestamp (RFC 3339)")
@@ -172,8 +193,10 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	f.BoolVar(&fl.LongRunning, "long-running", false, "Only long-running requests (watch, exec, attach, port-forward, proxy, log follow)")
 	f.StringVar(&fl.Since, "since", "", "Only requests received at or after this RFC 3339 time, or this offset from the first event (+10m)")
 	f.StringVar(&fl.Until, "until", "", "Only requests received before this RFC 3339 time, or this offset from the first event (+1h)")
-	f.StringVar(&o.format, "format", "text", "Encoding of -o top, stats and histogram: text, json or csv")
+	f.StringVar(&o.format, "format", "text", "Encoding of -o top, stats, histogram, latency and throttling: text, json or csv")
 	f.StringVar(&o.bucket, "bucket", "1m", "Bucket width of -o histogram (Go duration)")
+	f.StringVar(&o.window, "window", "", "With -o histogram --by: also list the keys whose share grew most in FROM,TO against the rest of the log (each RFC 3339 or an offset from the first event, +10m)")
+	f.StringVar(&o.sort, "sort", "", "Order of -o latency rows: count (default), p99, max or mean, largest first")
 	f.IntVar(&o.workers, "workers", 0, "Number of goroutines reading and counting (0: one per core, GOMAXPROCS)")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "Report every kind of unreadable input and skipped file, with all kept samples")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "Write a CPU profile of the run to this file (for go tool pprof)")

@@ -108,6 +108,12 @@ type truth struct {
 		Forbidden int64      `json:"forbidden"`
 		Nodes     []keyCount `json:"nodes"`
 	} `json:"metrics403"`
+	Throttled struct {
+		Username        string `json:"username"`
+		TooManyRequests int64  `json:"tooManyRequests"`
+		First429        string `json:"first429"`
+		Last429         string `json:"last429"`
+	} `json:"throttled"`
 }
 
 type keyCount struct {

@@ -52,8 +52,16 @@ func (o *options) run(ctx context.Context, args []string, stdout, stderr io.Writ
 		return err
 	}
 	var first time.Time
-	if o.filters.NeedsFirst() {
+	if o.filters.NeedsFirst() || pl.window.relative() {
 		if first, err = o.firstEvent(ctx, sources); err != nil {
+			return err
+		}
+	}
+	if pl.window != nil {
+		if pl.from, pl.to, err = pl.window.resolve(first); err != nil {
+			return err
+		}
+		if pl.from, pl.to, err = pl.window.snap(pl.from, pl.to, pl.bucket); err != nil {
 			return err
 		}
 	}
@@ -123,7 +131,7 @@ func (o *options) firstEvent(ctx context.Context, sources []auditlog.Source) (ti
 	}
 	res := sums[0].Result()
 	if res.Count == 0 {
-		return time.Time{}, errors.New("no events in the input to count --since or --until from")
+		return time.Time{}, errors.New("no events in the input to count --since, --until or --window from")
 	}
 	return res.First, nil
 }

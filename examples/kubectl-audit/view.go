@@ -10,12 +10,14 @@ import (
 type viewKind int
 
 const (
-	viewList      viewKind = iota // no -o: one line per event
-	viewWide                      // -o wide
-	viewJSON                      // -o json: one JSON event per line
-	viewTop                       // -o top[=N], -o csv[=N]
-	viewStats                     // -o stats
-	viewHistogram                 // -o histogram[=N]
+	viewList       viewKind = iota // no -o: one line per event
+	viewWide                       // -o wide
+	viewJSON                       // -o json: one JSON event per line
+	viewTop                        // -o top[=N], -o csv[=N]
+	viewStats                      // -o stats
+	viewHistogram                  // -o histogram[=N]
+	viewLatency                    // -o latency[=N]
+	viewThrottling                 // -o throttling[=N]
 )
 
 // encoding is how an aggregate view is written (--format).
@@ -67,12 +69,16 @@ func parseView(output, fmtName string) (view, error) {
 		v.kind = viewStats
 	case "histogram":
 		v.kind, v.n = viewHistogram, 10
+	case "latency":
+		v.kind, v.n = viewLatency, 10
+	case "throttling":
+		v.kind, v.n = viewThrottling, 10
 	default:
-		return v, usageErrorf("invalid --output value %q: expected top, top=N, wide, json, stats, csv, csv=N or histogram", output)
+		return v, usageErrorf("invalid --output value %q: expected top, top=N, wide, json, stats, csv, csv=N, histogram, latency or throttling", output)
 	}
 	if hasArg {
-		if v.kind != viewTop && v.kind != viewHistogram {
-			return v, usageErrorf("invalid --output value %q: only top, csv and histogram take =N", output)
+		if v.kind == viewList || v.kind == viewWide || v.kind == viewJSON || v.kind == viewStats {
+			return v, usageErrorf("invalid --output value %q: only top, csv, histogram, latency and throttling take =N", output)
 		}
 		n, err := strconv.Atoi(arg)
 		if err != nil || n < 1 {
@@ -81,7 +87,7 @@ func parseView(output, fmtName string) (view, error) {
 		v.n = n
 	}
 	if v.isListing() && fmtName != "" && fmtName != "text" {
-		return v, usageErrorf("--format=%s applies to -o top, stats, csv and histogram, not to event listings (use -o json for JSON events)", fmtName)
+		return v, usageErrorf("--format=%s applies to -o top, stats, csv, histogram, latency and throttling, not to event listings (use -o json for JSON events)", fmtName)
 	}
 	return v, nil
 }

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/auditlens/auditlens/format"
 )
@@ -33,6 +36,16 @@ var viewCommands = []struct {
 	{"json-alice-deletes", []string{"-f", kubeAPIServer, "--user=alice", "--verb=delete", "-o", "json"}},
 	{"throttled-429", []string{"-f", kubeAPIServer, "--http-status-code=429", "--by=user", "-otop"}},
 	{"proxy-subresource", []string{"-f", kubeAPIServer, "--subresource=proxy", "--by=resource", "-otop"}},
+	{"latency-by-user", []string{"-f", kubeAPIServer, "--by=user", "-o", "latency"}},
+	{"latency-by-resource-p99", []string{"-f", kubeAPIServer, "--by=resource", "-o", "latency=5", "--sort=p99"}},
+	{"latency-by-user-verb-csv", []string{"-f", kubeAPIServer, "--by=user,verb", "-o", "latency=5", "--format=csv"}},
+	{"latency-json", []string{"-f", kubeAPIServer, "--by=verb", "-o", "latency=3", "--sort=max", "--format=json"}},
+	{"throttling", []string{"-f", mustGather, "-o", "throttling"}},
+	{"throttling-csv", []string{"-f", mustGather, "-o", "throttling=3", "--format=csv"}},
+	{"throttling-json", []string{"-f", mustGather, "-o", "throttling=2", "--format=json"}},
+	{"histogram-window", []string{"-f", mustGather, "-o", "histogram=5", "--bucket=10m", "--by=user", "--window=+60m,+100m"}},
+	{"histogram-window-csv", []string{"-f", mustGather, "-o", "histogram=5", "--bucket=10m", "--by=user,verb", "--window=2022-02-07T23:20:00Z,2022-02-07T23:50:00Z", "--format=csv"}},
+	{"histogram-window-json", []string{"-f", kubeAPIServer, "-o", "histogram=3", "--bucket=30m", "--by=resource", "--window=+30m,+1h", "--format=json"}},
 	{"bad-input-report", []string{"-f", mustGatherBad, "--by=user", "-otop=3"}},
 	{"bad-input-report-verbose", []string{"-f", mustGatherBad, "--by=user", "-otop=3", "-v"}},
 }
@@ -95,5 +108,60 @@ func TestMachineOutputsParse(t *testing.T) {
 	}
 	if !strings.Contains(doc.Filter, "--stage=ResponseComplete") {
 		t.Errorf("JSON document filter %q does not name the default stage", doc.Filter)
+	}
+}
+
+// TestThrottlingTruth checks -o throttling against the sample's throttled
+// controller: it comes first, with exactly its 429 count and the times of
+// its first and last 429, in the text view and in the JSON document.
+func TestThrottlingTruth(t *testing.T) {
+	tr := loadTruth(t)
+	want := tr.Throttled
+	first, err := time.Parse(time.RFC3339Nano, want.First429)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last, err := time.Parse(time.RFC3339Nano, want.Last429)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	r := runCmd(t, "-f", mustGather, "-o", "throttling=1", "--format=json")
+	var doc format.Document
+	if err := json.Unmarshal(r.stdout, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.View != "throttling" || doc.Throttling == nil || len(doc.Throttling.Users) != 1 {
+		t.Fatalf("JSON document %s has no throttling users", r.stdout)
+	}
+	u := doc.Throttling.Users[0]
+	if u.User != want.Username || u.Rejected != want.TooManyRequests || !u.First.Equal(first) || !u.Last.Equal(last) {
+		t.Errorf("first throttled user %s: %d 429s from %s to %s; want %s: %d from %s to %s", u.User, u.Rejected,
+			u.First, u.Last, want.Username, want.TooManyRequests, first, last)
+	}
+	var perMinute int64
+	for _, m := range doc.Throttling.PerMinute {
+		perMinute += m.Count
+	}
+	if perMinute != doc.Throttling.Rejected || doc.Throttling.Rejected < want.TooManyRequests {
+		t.Errorf("429s per minute add up to %d, total %d; want the total, at least %d", perMinute,
+			doc.Throttling.Rejected, want.TooManyRequests)
+	}
+
+	r = runCmd(t, "-f", mustGather, "-o", "throttling")
+	lines := strings.Split(string(r.stdout), "\n")
+	i := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "429s ") })
+	if i < 0 || i+1 >= len(lines) {
+		t.Fatalf("no users table in:\n%s", r.stdout)
+	}
+	row := strings.Fields(lines[i+1])
+	if len(row) != 7 || row[0] != fmt.Sprintf("%dx", want.TooManyRequests) || row[6] != want.Username {
+		t.Fatalf("first user row %q, want %dx ... %s", lines[i+1], want.TooManyRequests, want.Username)
+	}
+	for j, w := range []time.Time{first, last} {
+		got, err := time.Parse(time.RFC3339Nano, row[1+j])
+		if err != nil || !got.Equal(w) {
+			t.Errorf("text view time %q, want %s", row[1+j], w.Format(time.RFC3339Nano))
+		}
 	}
 }
