@@ -24,9 +24,15 @@
 // zone of the machine it ran on).
 //
 // Beyond the reference: [WriteHistogram] draws a time histogram in the
-// terminal, and every aggregate view can be written as CSV ([WriteCountCSV],
-// [WriteGroupedCSV], [WriteHistogramCSV], [WriteTrackersCSV]) and as a JSON
-// [Document]. [WriteReadReport] writes what could not be read.
+// terminal and [WriteChanges] lists the keys whose share grew most in a
+// window of it ("what changed"); [WriteLatency] writes latency quantiles by
+// key ("how fast, and for whom"); [WriteThrottling] writes the 429
+// responses and APF queue waits by user, with the 429s per minute as bars
+// ("who is being throttled, and since when"). Every aggregate view can be
+// written as CSV ([WriteCountCSV], [WriteGroupedCSV], [WriteHistogramCSV],
+// [WriteTrackersCSV], [WriteLatencyCSV], [WriteThrottlingCSV],
+// [WriteChangesCSV]) and as a JSON [Document]. [WriteReadReport] writes
+// what could not be read.
 //
 // # Untrusted text
 //
