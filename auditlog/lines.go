@@ -21,11 +21,12 @@ type lineDecoder struct {
 	// fresh says every entry gets an event and an entry of its own, which
 	// the receiver may keep; otherwise one event and entry are reused.
 	fresh bool
+	keep  func(*Entry) bool
 }
 
-func newLineDecoder(fields Fields, rep *Report, fresh bool) *lineDecoder {
-	return &lineDecoder{dec: NewDecoder(fields), fields: fields, rep: rep,
-		ev: new(auditv1.Event), entry: new(Entry), fresh: fresh}
+func newLineDecoder(opts Options, rep *Report, fresh bool) *lineDecoder {
+	return &lineDecoder{dec: NewDecoder(opts.Fields), fields: opts.Fields, rep: rep,
+		ev: new(auditv1.Event), entry: new(Entry), fresh: fresh, keep: opts.Keep}
 }
 
 // next readies the event to decode the next line into.
@@ -137,6 +138,9 @@ func (ld *lineDecoder) emit(b *block, lineNo int64, node string, add func(*Entry
 	ld.rep.Events++
 	e := ld.entry
 	e.Reset(ev, b.src, lineNo, node)
+	if ld.keep != nil && !ld.keep(e) {
+		return true
+	}
 	if ld.fresh {
 		ld.ev, ld.entry = new(auditv1.Event), new(Entry)
 	}

@@ -33,6 +33,12 @@ type Options struct {
 	// MaxLineBytes is the longest line read; longer ones are counted as
 	// TooLong and skipped. 0 means DefaultMaxLineBytes.
 	MaxLineBytes int
+	// Keep, when not nil, is asked of every event, in the goroutine that
+	// decoded it, before the event is handed on; the events it rejects are
+	// dropped. It is called from several goroutines at once (a
+	// filter.Filter's Match will do). A sink can filter as well, but for
+	// Sorted, Keep saves holding back and ordering what is dropped anyway.
+	Keep func(e *Entry) bool
 	// Progress, when not nil, is called as input is read with the number
 	// of bytes of files (compressed or not) read since its last call. It is
 	// called from several goroutines at once during a Scan or Sorted.
@@ -84,7 +90,7 @@ func (r *Reader) start() {
 func (r *Reader) All() iter.Seq2[*Entry, error] {
 	return func(yield func(*Entry, error) bool) {
 		r.start()
-		ld := newLineDecoder(r.opts.Fields, &r.report, false)
+		ld := newLineDecoder(r.opts, &r.report, false)
 		add := func(e *Entry) bool { return yield(e, nil) }
 		for i := range r.sources {
 			src := &r.sources[i]
@@ -150,7 +156,7 @@ func (r *Reader) Scan(ctx context.Context, sinks []Sink) error {
 		decoders.Add(1)
 		go func(sink Sink, rep *Report) {
 			defer decoders.Done()
-			ld := newLineDecoder(r.opts.Fields, rep, false)
+			ld := newLineDecoder(r.opts, rep, false)
 			add := func(e *Entry) bool { sink.Add(e); return true }
 			for b := range blocks {
 				if ctx.Err() == nil {

@@ -45,7 +45,7 @@ func (r *Reader) Sorted(window int) iter.Seq2[*Entry, error] {
 		feeds := make([]*sortFeed, len(streams))
 		var wg sync.WaitGroup
 		for i, st := range streams {
-			ch := make(chan []*Entry, 4)
+			ch := make(chan []sortItem, 4)
 			feeds[i] = &sortFeed{ch: ch, window: window, stream: i}
 			wg.Add(1)
 			go func(rep *Report) {
@@ -115,20 +115,21 @@ func (r *Reader) streams() [][]int {
 
 // readStream reads the sources of one stream in order and sends their
 // entries, in batches, until done is closed.
-func (r *Reader) readStream(stream []int, rep *Report, ch chan<- []*Entry, done <-chan struct{}) {
-	ld := newLineDecoder(r.opts.Fields, rep, true)
-	batch := make([]*Entry, 0, sortBatch)
+func (r *Reader) readStream(stream []int, rep *Report, ch chan<- []sortItem, done <-chan struct{}) {
+	ld := newLineDecoder(r.opts, rep, true)
+	batch := make([]sortItem, 0, sortBatch)
 	send := func() bool {
 		select {
 		case ch <- batch:
-			batch = make([]*Entry, 0, sortBatch)
+			batch = make([]sortItem, 0, sortBatch)
 			return true
 		case <-done:
 			return false
 		}
 	}
 	add := func(e *Entry) bool {
-		batch = append(batch, e)
+		// The time is read here, while the event is in this core's cache.
+		batch = append(batch, sortItem{e: e, t: timeKey(e)})
 		return len(batch) < sortBatch || send()
 	}
 	for _, i := range stream {
@@ -145,8 +146,8 @@ func (r *Reader) readStream(stream []int, rep *Report, ch chan<- []*Entry, done 
 // sortFeed is one stream's entries as they arrive, held back in a heap of
 // at most window entries to put them in time order.
 type sortFeed struct {
-	ch      <-chan []*Entry
-	batch   []*Entry
+	ch      <-chan []sortItem
+	batch   []sortItem
 	pending entryHeap
 	window  int
 	stream  int
@@ -166,8 +167,9 @@ func (f *sortFeed) fill() bool {
 			f.batch = b
 			continue
 		}
-		e := f.batch[0]
-		heap.Push(&f.pending, sortItem{e, timeKey(e), f.pending.seq})
+		it := f.batch[0]
+		it.seq = f.pending.seq
+		heap.Push(&f.pending, it)
 		f.pending.seq++
 		f.batch = f.batch[1:]
 	}

@@ -1,6 +1,7 @@
 package auditlog
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -67,4 +68,56 @@ func TestSortedStop(t *testing.T) {
 	if n != 10 {
 		t.Errorf("read %d entries", n)
 	}
+}
+
+// TestKeep checks that Options.Keep drops entries in every read path, and
+// that the report still counts every event read.
+func TestKeep(t *testing.T) {
+	sources, err := Find("../testdata/must-gather")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := func(e *Entry) string { return fmt.Sprintf("%s:%d", filepath.Base(e.Source.Path), e.Line) }
+	var want []string
+	all := NewReader(sources, Options{})
+	for e := range all.All() {
+		if e.Event.Verb == "delete" {
+			want = append(want, key(e))
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("the sample has no delete requests")
+	}
+	slices.Sort(want)
+	keep := func(e *Entry) bool { return e.Event.Verb == "delete" }
+	r := NewReader(sources, Options{Keep: keep})
+	check := func(path string, got []string) {
+		t.Helper()
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: %d entries kept, want %d", path, len(got), len(want))
+		}
+		if r.Report().Events != all.Report().Events {
+			t.Errorf("%s: report counts %d events, want every event read, %d", path, r.Report().Events, all.Report().Events)
+		}
+	}
+	var got []string
+	for e := range r.All() {
+		got = append(got, key(e))
+	}
+	check("All", got)
+	got = nil
+	for e := range r.Sorted(0) {
+		got = append(got, key(e))
+	}
+	check("Sorted", got)
+	per := make([][]string, 3)
+	sinks := make([]Sink, len(per))
+	for i := range sinks {
+		sinks[i] = SinkFunc(func(e *Entry) { per[i] = append(per[i], key(e)) })
+	}
+	if err := r.Scan(context.Background(), sinks); err != nil {
+		t.Fatal(err)
+	}
+	check("Scan", slices.Concat(per...))
 }

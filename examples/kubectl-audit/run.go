@@ -136,8 +136,9 @@ func (o *options) firstEvent(ctx context.Context, sources []auditlog.Source) (ti
 	return res.First, nil
 }
 
-// list writes the events that pass f one by one, in input order, and
-// returns the read report and the summary of what was listed.
+// list writes the events that pass f one by one, in time order, and
+// returns the read report and the summary of what was listed. The reader
+// applies f in its own goroutines, before putting events in order.
 func (o *options) list(v view, f filter.Filter, sources []auditlog.Source, stdout io.Writer, prog *progress) (*auditlog.Report, aggregate.SummaryResult, error) {
 	style := format.ListDefault
 	fields := auditlog.FieldRequestReceivedTimestamp | auditlog.FieldStageTimestamp | auditlog.FieldVerb |
@@ -152,14 +153,11 @@ func (o *options) list(v view, f filter.Filter, sources []auditlog.Source, stdou
 	}
 	sum := aggregate.NewSummary()
 	fields |= f.Fields() | sum.Fields()
-	r := auditlog.NewReader(sources, auditlog.Options{Fields: fields, Progress: prog.hook()})
+	r := auditlog.NewReader(sources, auditlog.Options{Fields: fields, Keep: f.Match, Progress: prog.hook()})
 	l := format.NewListing(stdout, style)
 	for e, err := range entries(r) {
 		if err != nil {
 			return nil, aggregate.SummaryResult{}, err
-		}
-		if !f.Match(e) {
-			continue
 		}
 		sum.Add(e)
 		if err := l.Write(e); err != nil {
