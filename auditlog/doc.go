@@ -7,12 +7,19 @@
 // [auditv1.Event], the [Source] it came from, its line number and the request
 // parsed from its requestURI.
 //
-// There are two ways to read:
+// A [Reader] ([NewReader]) reads a list of sources ([Find]) in three ways:
 //
-//   - [All] is a Go iterator over every entry, one goroutine, for simple use.
-//   - [Scan] spreads the work over many workers. Each worker gets its own
-//     [Sink], so sinks need no locks; they are merged by the caller after Scan
-//     returns.
+//   - [Reader.All] is a Go iterator over every entry, in file and line
+//     order, read by the calling goroutine, for simple use.
+//   - [Reader.Scan] spreads the work over many workers. Each worker gets its
+//     own [Sink], so sinks need no locks; they are merged by the caller after
+//     Scan returns. This is the fast path, for counting.
+//   - [Reader.Sorted] yields entries in time order, within a bounded window,
+//     for listings.
+//
+// [Options] say which fields to decode, which entries to keep (Keep, run in
+// the decoding goroutines), the longest line to read and where to report
+// progress.
 //
 // Both decode with a purpose-built JSON decoder ([Decoder]) that fills only
 // the event fields a caller asks for ([Fields]) and leaves request and
