@@ -21,7 +21,7 @@
 // the decoding goroutines), the longest line to read and where to report
 // progress.
 //
-// Both decode with a purpose-built JSON decoder ([Decoder]) that fills only
+// All three decode with a purpose-built JSON decoder ([Decoder]) that fills only
 // the event fields a caller asks for ([Fields]) and leaves request and
 // response bodies as raw bytes. Lines that cannot be read are never dropped
 // silently: they are counted by kind in a [Report], with file:line samples.
