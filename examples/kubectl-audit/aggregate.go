@@ -197,80 +197,60 @@ func (o *options) aggregate(ctx context.Context, p plan, f filter.Filter, source
 // write writes an aggregate view.
 func (o *options) write(w io.Writer, v view, p plan, f filter.Filter, r *results, sum aggregate.SummaryResult) error {
 	doc := format.Document{Filter: f.String(), Summary: &sum}
+	// render writes the document, the CSV or the text, as --format says.
+	render := func(csv, text func() error) error {
+		switch v.enc {
+		case encJSON:
+			return format.WriteDocument(w, doc)
+		case encCSV:
+			return csv()
+		}
+		return text()
+	}
+	// withSummary writes the summary line, then the view, when anything
+	// was counted.
+	withSummary := func(write func() error) func() error {
+		return func() error {
+			if sum.Count == 0 {
+				return nil
+			}
+			if err := format.WriteSummary(w, sum); err != nil {
+				return err
+			}
+			return write()
+		}
+	}
 	switch v.kind {
 	case viewTop:
 		doc.View = "top"
 		if r.grouped != nil {
 			g := r.grouped.Result(v.n)
-			switch v.enc {
-			case encJSON:
-				doc.Grouped = &g
-				return format.WriteDocument(w, doc)
-			case encCSV:
-				return format.WriteGroupedCSV(w, g)
-			}
-			if err := format.WriteSummary(w, sum); err != nil {
-				return err
-			}
-			return format.WriteGrouped(w, g, v.n)
+			doc.Grouped = &g
+			return render(func() error { return format.WriteGroupedCSV(w, g) },
+				withSummary(func() error { return format.WriteGrouped(w, g, v.n) }))
 		}
 		c := r.count.Result(v.n)
-		switch v.enc {
-		case encJSON:
-			doc.Top = &c
-			return format.WriteDocument(w, doc)
-		case encCSV:
-			return format.WriteCountCSV(w, c)
-		}
-		if err := format.WriteSummary(w, sum); err != nil {
-			return err
-		}
-		return format.WriteTop(w, c)
+		doc.Top = &c
+		return render(func() error { return format.WriteCountCSV(w, c) },
+			withSummary(func() error { return format.WriteTop(w, c) }))
 	case viewStats:
 		doc.View = "stats"
 		t := r.trackers.Result()
-		switch v.enc {
-		case encJSON:
-			doc.Trackers = &t
-			return format.WriteDocument(w, doc)
-		case encCSV:
-			return format.WriteTrackersCSV(w, t)
-		}
-		return format.WriteStats(w, sum, t)
+		doc.Trackers = &t
+		return render(func() error { return format.WriteTrackersCSV(w, t) },
+			func() error { return format.WriteStats(w, sum, t) })
 	case viewLatency:
 		doc.View = "latency"
 		l := latencyResult(r.latency, p.sort, v.n)
-		switch v.enc {
-		case encJSON:
-			doc.Latency = &l
-			return format.WriteDocument(w, doc)
-		case encCSV:
-			return format.WriteLatencyCSV(w, l)
-		}
-		if sum.Count == 0 {
-			return nil
-		}
-		if err := format.WriteSummary(w, sum); err != nil {
-			return err
-		}
-		return format.WriteLatency(w, l)
+		doc.Latency = &l
+		return render(func() error { return format.WriteLatencyCSV(w, l) },
+			withSummary(func() error { return format.WriteLatency(w, l) }))
 	case viewThrottling:
 		doc.View = "throttling"
 		t := r.throttle.Result(v.n)
-		switch v.enc {
-		case encJSON:
-			doc.Throttling = &t
-			return format.WriteDocument(w, doc)
-		case encCSV:
-			return format.WriteThrottlingCSV(w, t)
-		}
-		if sum.Count == 0 {
-			return nil
-		}
-		if err := format.WriteSummary(w, sum); err != nil {
-			return err
-		}
-		return format.WriteThrottling(w, t, format.ThrottlingOptions{})
+		doc.Throttling = &t
+		return render(func() error { return format.WriteThrottlingCSV(w, t) },
+			withSummary(func() error { return format.WriteThrottling(w, t, format.ThrottlingOptions{}) }))
 	default: // viewHistogram
 		doc.View = "histogram"
 		per := 0
@@ -278,36 +258,25 @@ func (o *options) write(w io.Writer, v view, p plan, f filter.Filter, r *results
 			per = v.n
 		}
 		h := r.histogram.Result(per, v.n)
-		var ch *aggregate.ChangeResult
+		doc.Histogram = &h
 		if p.window != nil {
 			c := r.histogram.Changed(p.from, p.to, v.n)
-			ch = &c
+			doc.Changes = &c
 		}
-		switch v.enc {
-		case encJSON:
-			doc.Histogram, doc.Changes = &h, ch
-			return format.WriteDocument(w, doc)
-		case encCSV:
-			if ch != nil {
-				return format.WriteChangesCSV(w, *ch, h.By)
+		csv := func() error {
+			if doc.Changes != nil {
+				return format.WriteChangesCSV(w, *doc.Changes, h.By)
 			}
 			return format.WriteHistogramCSV(w, h)
 		}
-		if err := format.WriteSummary(w, sum); err != nil {
-			return err
-		}
-		if sum.Count == 0 {
-			return nil
-		}
-		if err := format.WriteHistogram(w, h, format.HistogramOptions{}); err != nil {
-			return err
-		}
-		if ch == nil {
-			return nil
-		}
-		if _, err := io.WriteString(w, "\n"); err != nil {
-			return err
-		}
-		return format.WriteChanges(w, *ch, h.By)
+		return render(csv, withSummary(func() error {
+			if err := format.WriteHistogram(w, h, format.HistogramOptions{}); err != nil || doc.Changes == nil {
+				return err
+			}
+			if _, err := io.WriteString(w, "\n"); err != nil {
+				return err
+			}
+			return format.WriteChanges(w, *doc.Changes, h.By)
+		}))
 	}
 }
