@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/auditlens/auditlens/aggregate"
@@ -18,8 +17,8 @@ type plan struct {
 	key     aggregate.Key // --by; not Valid when not given
 	grouped bool          // --by=verb or httpstatus with -o top: the grouped view
 	bucket  time.Duration
-	sort    string  // --sort of -o latency
-	window  *window // --window of -o histogram; nil when not given
+	sort    aggregate.LatencyOrder // --sort of -o latency
+	window  *window                // --window of -o histogram; nil when not given
 	// from and to are the window's bounds once resolved (see run).
 	from, to time.Time
 }
@@ -46,10 +45,11 @@ func (o *options) plan(v view) (plan, error) {
 		if !p.key.Valid() {
 			return p, usageErrorf("-o %s needs --by (verb, user, resource, httpstatus, namespace...)", o.output)
 		}
-		if _, ok := latencyBy(o.sort); !ok {
-			return p, usageErrorf("invalid --sort value %q: expected %s", o.sort, strings.Join(latencySorts, ", "))
+		order, err := aggregate.ParseLatencyOrder(o.sort)
+		if err != nil {
+			return p, usageErrorf("invalid --sort value %q: expected count, p99, max, mean", o.sort)
 		}
-		p.sort = o.sort
+		p.sort = order
 	case viewHistogram:
 		if o.window != "" {
 			if !p.key.Valid() {
@@ -241,7 +241,7 @@ func (o *options) write(w io.Writer, v view, p plan, f filter.Filter, r *results
 			func() error { return format.WriteStats(w, sum, t) })
 	case viewLatency:
 		doc.View = "latency"
-		l := latencyResult(r.latency, p.sort, v.n)
+		l := r.latency.ResultBy(p.sort, v.n)
 		doc.Latency = &l
 		return render(func() error { return format.WriteLatencyCSV(w, l) },
 			withSummary(func() error { return format.WriteLatency(w, l) }))
