@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/auditlens/auditlens/auditlog"
-	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
 )
 
 func TestLatencyResultBy(t *testing.T) {
