@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/auditlens/auditlens/auditlog"
 )
@@ -125,6 +126,11 @@ var namedKeys = map[string]Key{
 
 func appendUser(dst []byte, e *auditlog.Entry) ([]byte, bool) {
 	dst = append(dst, e.Event.User.Username...)
+	if uri := e.Event.RequestURI; !strings.Contains(uri, "fieldManager") && strings.IndexByte(uri, '%') < 0 {
+		// No fieldManager parameter, not even an escaped one: no need to
+		// parse the URI (most requests).
+		return dst, true
+	}
 	n := len(dst)
 	dst = append(dst, '[')
 	dst, ok := appendQueryValue(dst, e.Request(), "fieldManager")
