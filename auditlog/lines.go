@@ -20,13 +20,14 @@ type lineDecoder struct {
 	items  scanner
 	// fresh says every entry gets an event and an entry of its own, which
 	// the receiver may keep; otherwise one event and entry are reused.
-	fresh bool
-	keep  func(*Entry) bool
+	fresh   bool
+	keep    func(*Entry) bool
+	maxLine int
 }
 
 func newLineDecoder(opts Options, rep *Report, fresh bool) *lineDecoder {
 	return &lineDecoder{dec: NewDecoder(opts.Fields), fields: opts.Fields, rep: rep,
-		ev: new(auditv1.Event), entry: new(Entry), fresh: fresh, keep: opts.Keep}
+		ev: new(auditv1.Event), entry: new(Entry), fresh: fresh, keep: opts.Keep, maxLine: opts.MaxLineBytes}
 }
 
 // next readies the event to decode the next line into.
@@ -67,6 +68,12 @@ func (ld *lineDecoder) line(b *block, line []byte, lineNo int64, unterminated bo
 	line = bytes.TrimRight(line, " \t\r")
 	node := b.src.Node
 	if len(line) == 0 {
+		return true
+	}
+	if len(line) > ld.maxLine {
+		// The splitter skips lines longer than a block; this catches the
+		// shorter ones when the limit is below the block size.
+		ld.rep.add(TooLong, Sample{File: b.src.Path, Line: lineNo, Detail: "line longer than the limit", order: b.order})
 		return true
 	}
 	if line[0] != '{' {

@@ -94,6 +94,14 @@ func TestReadFraming(t *testing.T) {
 		t.Errorf("report: lines %d events %d files %d bytes %d", rep.Lines, rep.Events, rep.Files, rep.Bytes)
 	}
 
+	// With a 1 KiB limit a line of 2 KiB, shorter than a block, is skipped
+	// too.
+	long := []byte(testEvent("x") + "\n" + `{"kind":"Event","auditID":"long","userAgent":"` + strings.Repeat("u", 2048) + `"}` + "\n" + testEvent("y") + "\n")
+	got, rep = readEntries(t, Options{MaxLineBytes: 1 << 10}, writeSource(t, dir, "long-audit.log", long))
+	if want := []string{"long-audit.log:1:x", "long-audit.log:3:y"}; !slices.Equal(got, want) || rep.Problems[TooLong].Count != 1 || rep.Problems[TooLong].Samples[0].Line != 2 {
+		t.Errorf("with a 1 KiB limit: %q, too long: %+v", got, rep.Problems[TooLong])
+	}
+
 	// With a 1 MiB limit the huge line is skipped, and reading goes on.
 	got, rep = readEntries(t, Options{MaxLineBytes: 1 << 20}, src)
 	if slices.Contains(got, "master-1-audit.log:8:huge") || !slices.Contains(got, "master-1-audit.log:11:a11") {
