@@ -32,7 +32,9 @@
 // written as CSV ([WriteCountCSV], [WriteGroupedCSV], [WriteHistogramCSV],
 // [WriteTrackersCSV], [WriteLatencyCSV], [WriteThrottlingCSV],
 // [WriteChangesCSV]) and as a JSON [Document]. [WriteReadReport] writes
-// what could not be read.
+// what could not be read. [WriteHTML] puts the views together on one
+// self-contained HTML page (inline CSS, the histogram as inline SVG, no
+// script), to open offline or attach to a support case.
 //
 // # Untrusted text
 //
@@ -41,5 +43,6 @@
 // which escapes control characters, so that a crafted user name cannot move
 // the cursor, recolour the terminal or forge extra output lines. JSON
 // output is escaped by encoding/json; CSV cells are sanitized too and
-// guarded against spreadsheet formulas.
+// guarded against spreadsheet formulas. The HTML page is written with
+// html/template, which escapes every string for the place it appears in.
 package format

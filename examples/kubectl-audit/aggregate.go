@@ -37,6 +37,9 @@ func (o *options) plan(v view) (plan, error) {
 	if o.sort != "" && v.kind != viewLatency {
 		return p, usageErrorf("--sort applies to -o latency only")
 	}
+	if v.kind == viewHTML && p.key.Valid() {
+		return p, usageErrorf("--by does not apply to -o html, whose tables have their own keys")
+	}
 	if o.window != "" && v.kind != viewHistogram {
 		return p, usageErrorf("--window applies to -o histogram only")
 	}
@@ -50,7 +53,7 @@ func (o *options) plan(v view) (plan, error) {
 			return p, usageErrorf("invalid --sort value %q: expected count, p99, max, mean", o.sort)
 		}
 		p.sort = order
-	case viewHistogram:
+	case viewHistogram, viewHTML:
 		if o.window != "" {
 			if !p.key.Valid() {
 				return p, usageErrorf("--window needs --by: the keys whose share grew are keys of --by")
@@ -91,6 +94,7 @@ type results struct {
 	histogram *aggregate.Histogram
 	latency   *aggregate.Latency
 	throttle  *aggregate.Throttling
+	tops      []*aggregate.Count // the count tables of -o html
 }
 
 // newResults returns empty aggregators for the plan.
@@ -111,6 +115,8 @@ func newResults(p plan, f filter.Filter) *results {
 		r.latency = aggregate.NewLatency(p.key)
 	case viewThrottling:
 		r.throttle = aggregate.NewThrottling()
+	case viewHTML:
+		newHTMLResults(r, p)
 	}
 	return r
 }
@@ -118,19 +124,26 @@ func newResults(p plan, f filter.Filter) *results {
 // fields is the set of event fields the filter and aggregators read.
 func (r *results) fields() auditlog.Fields {
 	f := r.filter.Fields() | r.summary.Fields()
-	switch {
-	case r.count != nil:
+	if r.count != nil {
 		f |= r.count.Fields()
-	case r.grouped != nil:
+	}
+	if r.grouped != nil {
 		f |= r.grouped.Fields()
-	case r.trackers != nil:
+	}
+	if r.trackers != nil {
 		f |= r.trackers.Fields()
-	case r.histogram != nil:
+	}
+	if r.histogram != nil {
 		f |= r.histogram.Fields()
-	case r.latency != nil:
+	}
+	if r.latency != nil {
 		f |= r.latency.Fields()
-	case r.throttle != nil:
+	}
+	if r.throttle != nil {
 		f |= r.throttle.Fields()
+	}
+	for _, c := range r.tops {
+		f |= c.Fields()
 	}
 	return f
 }
@@ -141,38 +154,52 @@ func (r *results) Add(e *auditlog.Entry) {
 		return
 	}
 	r.summary.Add(e)
-	switch {
-	case r.count != nil:
+	if r.count != nil {
 		r.count.Add(e)
-	case r.grouped != nil:
+	}
+	if r.grouped != nil {
 		r.grouped.Add(e)
-	case r.trackers != nil:
+	}
+	if r.trackers != nil {
 		r.trackers.Add(e)
-	case r.histogram != nil:
+	}
+	if r.histogram != nil {
 		r.histogram.Add(e)
-	case r.latency != nil:
+	}
+	if r.latency != nil {
 		r.latency.Add(e)
-	case r.throttle != nil:
+	}
+	if r.throttle != nil {
 		r.throttle.Add(e)
+	}
+	for _, c := range r.tops {
+		c.Add(e)
 	}
 }
 
 // merge adds o's counts to r.
 func (r *results) merge(o *results) {
 	r.summary.Merge(o.summary)
-	switch {
-	case r.count != nil:
+	if r.count != nil {
 		r.count.Merge(o.count)
-	case r.grouped != nil:
+	}
+	if r.grouped != nil {
 		r.grouped.Merge(o.grouped)
-	case r.trackers != nil:
+	}
+	if r.trackers != nil {
 		r.trackers.Merge(o.trackers)
-	case r.histogram != nil:
+	}
+	if r.histogram != nil {
 		r.histogram.Merge(o.histogram)
-	case r.latency != nil:
+	}
+	if r.latency != nil {
 		r.latency.Merge(o.latency)
-	case r.throttle != nil:
+	}
+	if r.throttle != nil {
 		r.throttle.Merge(o.throttle)
+	}
+	for i, c := range r.tops {
+		c.Merge(o.tops[i])
 	}
 }
 
@@ -194,8 +221,8 @@ func (o *options) aggregate(ctx context.Context, p plan, f filter.Filter, source
 	return workers[0], r.Report(), nil
 }
 
-// write writes an aggregate view.
-func (o *options) write(w io.Writer, v view, p plan, f filter.Filter, r *results, sum aggregate.SummaryResult) error {
+// write writes an aggregate view; rep is the read report, for -o html.
+func (o *options) write(w io.Writer, v view, p plan, f filter.Filter, r *results, sum aggregate.SummaryResult, rep *auditlog.Report) error {
 	doc := format.Document{Filter: f.String(), Summary: &sum}
 	// render writes the document, the CSV or the text, as --format says.
 	render := func(csv, text func() error) error {
@@ -221,6 +248,8 @@ func (o *options) write(w io.Writer, v view, p plan, f filter.Filter, r *results
 		}
 	}
 	switch v.kind {
+	case viewHTML:
+		return format.WriteHTML(w, htmlReport(v, f, r, sum, rep))
 	case viewTop:
 		doc.View = "top"
 		if r.grouped != nil {

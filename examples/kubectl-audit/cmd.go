@@ -40,6 +40,9 @@ const examples = `
   # which users grew most between 23:20 and 23:50, against the rest of the log?
   kubectl audit -f must-gather -o histogram --bucket=10m --by=user --window=2022-02-07T23:20:00Z,2022-02-07T23:50:00Z
 
+  # one self-contained HTML page of it all, to open or attach to a case
+  kubectl audit -f must-gather -o html > report.html
+
   # top users and verbs together, as CSV for a spreadsheet
   kubectl audit -f must-gather --by=user,verb -o csv > top.csv`
 
@@ -71,6 +74,11 @@ Output (-o):
                   users with the most 429s (first and last 429, queue wait), and
                   the 429s per minute as bars (wider bars past 60 rows)
   csv, csv=N      -o top as CSV (every row unless N is given)
+  html[=N]        one self-contained HTML page (inline CSS and SVG, no script):
+                  the summary and read report, the N (10) top users, resources,
+                  namespaces, verbs and status codes, requests per --bucket
+                  as a chart with the peak's top users, the grouped top of
+                  --by=verb, latency by resource and the 429s by user
 --format=json or csv writes top, stats, histogram, latency and throttling as a
 JSON document or CSV (-o histogram --window: the window's keys; -o throttling:
 the users; the 429s per minute are -o histogram --http-status-code=429).
@@ -156,7 +164,7 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	fl := &o.filters
 	// The reference tool's flags, same names, shorthands and defaults.
 	f.StringArrayVarP(&o.filenames, "filename", "f", nil, "Audit log files or directories (walked recursively; .gz and .zst are decompressed). Repeatable, comma-separated.")
-	f.StringVarP(&o.output, "output", "o", "", "Output format: top, top=N, wide, json, stats, csv, csv=N, histogram, latency, latency=N, throttling, throttling=N (none: one line per event)")
+	f.StringVarP(&o.output, "output", "o", "", "Output format: top, top=N, wide, json, stats, csv, csv=N, histogram, latency, latency=N, throttling, throttling=N, html, html=N (none: one line per event)")
 	f.StringArrayVar(&fl.UIDs, "uid", nil, "Only match specific UIDs (auditID)")
 	f.StringArrayVar(&fl.Verbs, "verb", nil, "Filter result of search to only contain the specified verb (eg. 'update', 'get', etc..)")
 	f.StringArrayVar(&fl.Resources, "resource", nil, "Filter result of search to only contain the specified resource: RES (core group), RES.GROUP, RES.*, *.GROUP, *.*, -RES.GROUP to exclude")
@@ -194,7 +202,7 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&fl.Since, "since", "", "Only requests received at or after this RFC 3339 time, or this offset from the first event (+10m)")
 	f.StringVar(&fl.Until, "until", "", "Only requests received before this RFC 3339 time, or this offset from the first event (+1h)")
 	f.StringVar(&o.format, "format", "text", "Encoding of -o top, stats, histogram, latency and throttling: text, json or csv")
-	f.StringVar(&o.bucket, "bucket", "1m", "Bucket width of -o histogram (Go duration)")
+	f.StringVar(&o.bucket, "bucket", "1m", "Bucket width of -o histogram and of the chart of -o html (Go duration)")
 	f.StringVar(&o.window, "window", "", "With -o histogram --by: also list the keys whose share grew most in FROM,TO against the rest of the log (each RFC 3339 or an offset from the first event, +10m)")
 	f.StringVar(&o.sort, "sort", "", "Order of -o latency rows: count (default), p99, max or mean, largest first")
 	f.IntVar(&o.workers, "workers", 0, "Number of goroutines reading and counting (0: one per core, GOMAXPROCS)")

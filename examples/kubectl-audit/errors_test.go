@@ -33,7 +33,7 @@ func TestErrors(t *testing.T) {
 		{"latency without by", []string{"-f", kubeAPIServer, "-o", "latency"}, 2, "error: -o latency needs --by"},
 		{"bad latency N", []string{"-f", kubeAPIServer, "-o", "latency=0", "--by=user"}, 2, `error: invalid --output value "latency=0": N must be`},
 		{"bad throttling N", []string{"-f", kubeAPIServer, "-o", "throttling=-3"}, 2, `error: invalid --output value "throttling=-3": N must be`},
-		{"N on stats", []string{"-f", kubeAPIServer, "-o", "stats=3"}, 2, `error: invalid --output value "stats=3": only top, csv, histogram, latency and throttling take =N`},
+		{"N on stats", []string{"-f", kubeAPIServer, "-o", "stats=3"}, 2, `error: invalid --output value "stats=3": only top, csv, histogram, latency, throttling and html take =N`},
 		{"bad sort", []string{"-f", kubeAPIServer, "-o", "latency", "--by=user", "--sort=p50"}, 2, `error: invalid --sort value "p50": expected count, p99, max, mean`},
 		{"sort on top", []string{"-f", kubeAPIServer, "-otop", "--by=user", "--sort=p99"}, 2, "error: --sort applies to -o latency only."},
 		{"window on top", []string{"-f", kubeAPIServer, "-otop", "--by=user", "--window=+1m,+2m"}, 2, "error: --window applies to -o histogram only."},
@@ -45,6 +45,11 @@ func TestErrors(t *testing.T) {
 		{"window backwards", []string{"-f", kubeAPIServer, "-o", "histogram", "--by=user", "--window=+20m,+10m"}, 2, `error: invalid --window value "+20m,+10m": FROM (`},
 		{"window backwards mixed", []string{"-f", kubeAPIServer, "-o", "histogram", "--by=user", "--window=+20m,2022-02-07T22:00:00Z"}, 2, `error: invalid --window value "+20m,2022-02-07T22:00:00Z": FROM (2022-02-07T22:35:16.`},
 		{"window in one bucket", []string{"-f", kubeAPIServer, "-o", "histogram", "--by=user", "--bucket=1h", "--window=2022-02-07T22:10:00Z,2022-02-07T22:20:00Z"}, 2, `error: invalid --window value "2022-02-07T22:10:00Z,2022-02-07T22:20:00Z": no 1h0m0s bucket starts in it`},
+		{"html as json", []string{"-f", kubeAPIServer, "-o", "html", "--format=json"}, 2, "error: --format=json does not apply to -o html, which writes an HTML page."},
+		{"html as csv", []string{"-f", kubeAPIServer, "-o", "html=3", "--format=csv"}, 2, "error: --format=csv does not apply to -o html"},
+		{"html with by", []string{"-f", kubeAPIServer, "-o", "html", "--by=user"}, 2, "error: --by does not apply to -o html"},
+		{"bad html N", []string{"-f", kubeAPIServer, "-o", "html=0"}, 2, `error: invalid --output value "html=0": N must be`},
+		{"html bad bucket", []string{"-f", kubeAPIServer, "-o", "html", "--bucket=-1m"}, 2, `error: invalid --bucket value "-1m"`},
 		{"no audit logs", []string{"-f", "testdata/no-logs"}, 1, "error: no audit log files found in testdata/no-logs."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -91,7 +91,7 @@ func (o *options) run(ctx context.Context, args []string, stdout, stderr io.Writ
 			return err
 		}
 		sum = res.summary.Result()
-		if err := o.write(stdout, v, pl, f, res, sum); err != nil {
+		if err := o.write(stdout, v, pl, f, res, sum, rep); err != nil {
 			return err
 		}
 	}

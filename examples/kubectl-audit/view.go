@@ -18,6 +18,7 @@ const (
 	viewHistogram                  // -o histogram[=N]
 	viewLatency                    // -o latency[=N]
 	viewThrottling                 // -o throttling[=N]
+	viewHTML                       // -o html[=N]: one page of every view
 )
 
 // encoding is how an aggregate view is written (--format).
@@ -73,12 +74,14 @@ func parseView(output, fmtName string) (view, error) {
 		v.kind, v.n = viewLatency, 10
 	case "throttling":
 		v.kind, v.n = viewThrottling, 10
+	case "html":
+		v.kind, v.n = viewHTML, 10
 	default:
-		return v, usageErrorf("invalid --output value %q: expected top, top=N, wide, json, stats, csv, csv=N, histogram, latency or throttling", output)
+		return v, usageErrorf("invalid --output value %q: expected top, top=N, wide, json, stats, csv, csv=N, histogram, latency, throttling or html", output)
 	}
 	if hasArg {
 		if v.kind == viewList || v.kind == viewWide || v.kind == viewJSON || v.kind == viewStats {
-			return v, usageErrorf("invalid --output value %q: only top, csv, histogram, latency and throttling take =N", output)
+			return v, usageErrorf("invalid --output value %q: only top, csv, histogram, latency, throttling and html take =N", output)
 		}
 		n, err := strconv.Atoi(arg)
 		if err != nil || n < 1 {
@@ -88,6 +91,9 @@ func parseView(output, fmtName string) (view, error) {
 	}
 	if v.isListing() && fmtName != "" && fmtName != "text" {
 		return v, usageErrorf("--format=%s applies to -o top, stats, csv, histogram, latency and throttling, not to event listings (use -o json for JSON events)", fmtName)
+	}
+	if v.kind == viewHTML && v.enc != encText {
+		return v, usageErrorf("--format=%s does not apply to -o html, which writes an HTML page", fmtName)
 	}
 	return v, nil
 }

@@ -46,6 +46,9 @@ var viewCommands = []struct {
 	{"histogram-window", []string{"-f", mustGather, "-o", "histogram=5", "--bucket=10m", "--by=user", "--window=+60m,+100m"}},
 	{"histogram-window-csv", []string{"-f", mustGather, "-o", "histogram=5", "--bucket=10m", "--by=user,verb", "--window=2022-02-07T23:20:00Z,2022-02-07T23:50:00Z", "--format=csv"}},
 	{"histogram-window-json", []string{"-f", kubeAPIServer, "-o", "histogram=3", "--bucket=30m", "--by=resource", "--window=+30m,+1h", "--format=json"}},
+	{"html", []string{"-f", mustGather, "-o", "html"}},
+	{"html-filtered", []string{"-f", kubeAPIServer, "-o", "html=3", "--bucket=10m", "--verb=-watch", "--namespace=openshift-monitoring"}},
+	{"html-bad-input", []string{"-f", mustGatherBad, "-o", "html=3"}},
 	{"bad-input-report", []string{"-f", mustGatherBad, "--by=user", "-otop=3"}},
 	{"bad-input-report-verbose", []string{"-f", mustGatherBad, "--by=user", "-otop=3", "-v"}},
 }

@@ -1,0 +1,253 @@
+package format
+
+import (
+	_ "embed"
+	"html/template"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/auditlens/auditlens/aggregate"
+	"github.com/auditlens/auditlens/auditlog"
+)
+
+// HTMLReport is what WriteHTML puts on the page. Every part but Summary is
+// optional: a nil (or empty) part leaves its section out.
+type HTMLReport struct {
+	// Filter is the filter the events passed, in flag syntax, "" for none.
+	Filter string
+	// Summary is the count and time range of the events that passed.
+	Summary aggregate.SummaryResult
+	// Read is what the reader read and could not read.
+	Read *auditlog.Report
+	// Tops are count tables (top users, resources, ...), in page order.
+	Tops []aggregate.CountResult
+	// Histogram is the requests over time, drawn as an SVG bar chart; when
+	// counted by a key with per-bucket tops, the peak bucket's top keys are
+	// listed under it.
+	Histogram *aggregate.HistogramResult
+	// Grouped are the grouped requests of -o top --by=verb.
+	Grouped *aggregate.GroupedResult
+	// Latency is latency by key (p50, p99 and max).
+	Latency *aggregate.LatencyResult
+	// Throttling are the 429 responses by user.
+	Throttling *aggregate.ThrottlingResult
+}
+
+//go:embed html.tmpl
+var htmlSource string
+
+// htmlTemplate parses the page template once.
+var htmlTemplate = sync.OnceValues(func() (*template.Template, error) {
+	return template.New("page").Parse(htmlSource)
+})
+
+// WriteHTML writes r as one self-contained HTML page: inline CSS, the
+// charts as inline SVG, no script, no external resource, so that it can be
+// opened offline or attached to a support case. Every string of the logs
+// (user names, URIs, user agents...) is written through html/template,
+// which escapes it for where it appears, after Sanitize has escaped its
+// control characters. The page holds no current time or random id: the
+// same report gives the same bytes.
+func WriteHTML(w io.Writer, r HTMLReport) error {
+	t, err := htmlTemplate()
+	if err != nil {
+		return err
+	}
+	return t.Execute(w, newHTMLPage(r))
+}
+
+// htmlPage is the template's data: every value already formatted.
+type htmlPage struct {
+	Filter     string
+	Summary    htmlSummary
+	Read       *htmlRead
+	Tops       []htmlTop
+	Chart      *htmlChart
+	Grouped    *htmlGrouped
+	Latency    *htmlLatency
+	Throttling *htmlThrottling
+}
+
+type htmlSummary struct {
+	Count                 int64
+	First, Last, Duration string
+	NoTime                int64
+}
+
+type htmlRead struct {
+	Files                  int
+	CompressedBytes, Bytes int64
+	Lines, Events          int64
+	Failures               int64
+	Problems               []htmlProblem
+}
+
+type htmlProblem struct {
+	Name    string
+	Count   int64
+	Samples []string
+	More    int64
+}
+
+type htmlTop struct {
+	By              string
+	Total, Shown    int64
+	Distinct, Count int
+	Rows            []htmlBarRow
+}
+
+// htmlBarRow is a row of a count table, with its bar's length in percent
+// of the first row's.
+type htmlBarRow struct {
+	Count int64
+	Key   string
+	Pct   int
+}
+
+type htmlGrouped struct {
+	By       string
+	Sections []htmlGroupSection
+}
+
+type htmlGroupSection struct {
+	Label  string
+	Total  int64
+	Groups []htmlGroup
+}
+
+type htmlGroup struct {
+	Count        int64
+	Mean, Status string
+	URI, User    string
+}
+
+type htmlLatency struct {
+	By   string
+	Rows []htmlLatencyRow
+}
+
+type htmlLatencyRow struct {
+	Count         int64
+	P50, P99, Max string
+	Key           string
+}
+
+type htmlThrottling struct {
+	Total, Rejected int64
+	Percent         string
+	Users           []htmlThrottledUser
+}
+
+type htmlThrottledUser struct {
+	Rejected             int64
+	First, Last, WaitP99 string
+	User                 string
+}
+
+// newHTMLPage formats r for the template.
+func newHTMLPage(r HTMLReport) htmlPage {
+	p := htmlPage{Filter: r.Filter}
+	s := r.Summary
+	p.Summary = htmlSummary{Count: s.Count, NoTime: s.NoTime}
+	if s.Count > 0 {
+		p.Summary.First = s.First.UTC().Format(time.RFC3339)
+		p.Summary.Last = s.Last.UTC().Format(time.RFC3339)
+		p.Summary.Duration = s.Duration.String()
+	}
+	if r.Read != nil {
+		p.Read = newHTMLRead(r.Read)
+	}
+	for _, c := range r.Tops {
+		p.Tops = append(p.Tops, newHTMLTop(c))
+	}
+	if r.Histogram != nil && len(r.Histogram.Buckets) > 0 {
+		p.Chart = newHTMLChart(*r.Histogram)
+	}
+	if g := r.Grouped; g != nil && len(g.Outer) > 0 {
+		hg := &htmlGrouped{By: g.By}
+		for _, o := range g.Outer {
+			sec := htmlGroupSection{Label: htmlOuterLabel(g.By, o.Key), Total: o.Total}
+			for _, gr := range o.Groups {
+				sec.Groups = append(sec.Groups, htmlGroup{Count: gr.Count, Mean: ShortDuration(gr.Latency.Mean),
+					Status: StatusMix(gr.Status), URI: Sanitize(gr.FirstURI), User: Sanitize(gr.User)})
+			}
+			hg.Sections = append(hg.Sections, sec)
+		}
+		p.Grouped = hg
+	}
+	if l := r.Latency; l != nil && len(l.Rows) > 0 {
+		hl := &htmlLatency{By: l.By}
+		for _, row := range l.Rows {
+			q := row.Latency
+			hl.Rows = append(hl.Rows, htmlLatencyRow{Count: q.Count, P50: ShortDuration(q.P50), P99: ShortDuration(q.P99),
+				Max: ShortDuration(q.Max), Key: Sanitize(row.Key)})
+		}
+		p.Latency = hl
+	}
+	if t := r.Throttling; t != nil {
+		ht := &htmlThrottling{Total: t.Total, Rejected: t.Rejected, Percent: percent(t.Rejected, t.Total)}
+		for _, u := range t.Users {
+			ht.Users = append(ht.Users, htmlThrottledUser{Rejected: u.Rejected, First: throttleTime(u.First),
+				Last: throttleTime(u.Last), WaitP99: waitCell(u.QueueWait, u.QueueWait.P99), User: Sanitize(u.User)})
+		}
+		p.Throttling = ht
+	}
+	return p
+}
+
+// newHTMLRead formats a read report with its first samples of each kind
+// of problem; skipped files are counted, not listed.
+func newHTMLRead(r *auditlog.Report) *htmlRead {
+	hr := &htmlRead{Files: r.Files, CompressedBytes: r.CompressedBytes, Bytes: r.Bytes, Lines: r.Lines,
+		Events: r.Events, Failures: r.Failures()}
+	for _, pr := range auditlog.Problems() {
+		t := r.Problems[pr]
+		if t.Count == 0 {
+			continue
+		}
+		hp := htmlProblem{Name: pr.String(), Count: t.Count}
+		if pr != auditlog.SkippedFile {
+			for _, s := range t.Samples[:min(len(t.Samples), ReportSamples)] {
+				hp.Samples = append(hp.Samples, Sanitize(s.String()))
+			}
+		}
+		if pr != auditlog.SkippedFile {
+			hp.More = t.Count - int64(len(hp.Samples))
+		}
+		hr.Problems = append(hr.Problems, hp)
+	}
+	return hr
+}
+
+// newHTMLTop formats a count table.
+func newHTMLTop(c aggregate.CountResult) htmlTop {
+	t := htmlTop{By: c.By, Total: c.Total, Distinct: c.Distinct, Count: len(c.Rows)}
+	var first int64
+	if len(c.Rows) > 0 {
+		first = c.Rows[0].Count
+	}
+	for _, r := range c.Rows {
+		t.Shown += r.Count
+		t.Rows = append(t.Rows, htmlBarRow{Count: r.Count, Key: Sanitize(r.Key), Pct: pct(r.Count, first)})
+	}
+	return t
+}
+
+// pct is n in whole percent of of, at least 1 for any n > 0.
+func pct(n, of int64) int {
+	if n <= 0 || of <= 0 {
+		return 0
+	}
+	return max(1, int(n*100/of))
+}
+
+// htmlOuterLabel is an outer key of a grouped view as a section title: a
+// verb upper-cased, like the reference's headers, but not quoted.
+func htmlOuterLabel(by, key string) string {
+	if by == "verb" {
+		key = strings.ToUpper(key)
+	}
+	return Sanitize(key)
+}
