@@ -228,6 +228,17 @@ func TestHTMLChartLayout(t *testing.T) {
 	}
 }
 
+func TestBarBuckets(t *testing.T) {
+	for _, tc := range []struct{ rows, want int64 }{
+		{1, 1}, {300, 1}, {301, 2}, {600, 2}, {601, 3}, {901, 5}, {4000, 15}, {300 * 1440, 1440},
+		{300*30*1440 + 1, 300*30*1440/300 + 1},
+	} {
+		if got := barBuckets(tc.rows); got != tc.want {
+			t.Errorf("barBuckets(%d) = %d, want %d", tc.rows, got, tc.want)
+		}
+	}
+}
+
 func TestPct(t *testing.T) {
 	for _, tc := range []struct {
 		n, of int64

@@ -55,10 +55,7 @@ type htmlTick struct {
 func newHTMLChart(h aggregate.HistogramResult) *htmlChart {
 	first, last := h.Buckets[0].Start, h.Buckets[len(h.Buckets)-1].Start
 	rows := int64(last.Sub(first)/h.Width) + 1
-	k := (rows + chartMaxBars - 1) / chartMaxBars
-	if k < 1 {
-		k = 1
-	}
+	k := barBuckets(rows)
 	nbars := (rows + k - 1) / k
 	counts := make([]int64, nbars)
 	peak := 0
@@ -108,6 +105,23 @@ func newHTMLChart(h aggregate.HistogramResult) *htmlChart {
 		c.PeakTop = newHTMLTop(aggregate.CountResult{By: h.By, Rows: p.Top}).Rows
 	}
 	return c
+}
+
+// niceBarBuckets are the numbers of buckets a bar may hold, so that with
+// 1m buckets a bar is 1m, 2m, 5m, 10m, 15m, 30m, 1h, ... or a whole number
+// of days.
+var niceBarBuckets = []int64{1, 2, 3, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2 * 1440, 7 * 1440, 14 * 1440, 30 * 1440}
+
+// barBuckets is how many buckets a bar holds for rows buckets: the first
+// of niceBarBuckets that gives at most chartMaxBars bars, or as few as
+// needed past them.
+func barBuckets(rows int64) int64 {
+	for _, k := range niceBarBuckets {
+		if (rows+k-1)/k <= chartMaxBars {
+			return k
+		}
+	}
+	return (rows + chartMaxBars - 1) / chartMaxBars
 }
 
 // num formats a coordinate rounded to two decimals.
