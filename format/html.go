@@ -160,7 +160,9 @@ func newHTMLPage(r HTMLReport) htmlPage {
 		p.Read = newHTMLRead(r.Read)
 	}
 	for _, c := range r.Tops {
-		p.Tops = append(p.Tops, newHTMLTop(c))
+		if len(c.Rows) > 0 {
+			p.Tops = append(p.Tops, newHTMLTop(c))
+		}
 	}
 	if r.Histogram != nil && len(r.Histogram.Buckets) > 0 {
 		p.Chart = newHTMLChart(*r.Histogram)
@@ -186,7 +188,7 @@ func newHTMLPage(r HTMLReport) htmlPage {
 		}
 		p.Latency = hl
 	}
-	if t := r.Throttling; t != nil {
+	if t := r.Throttling; t != nil && t.Total > 0 {
 		ht := &htmlThrottling{Total: t.Total, Rejected: t.Rejected, Percent: percent(t.Rejected, t.Total)}
 		for _, u := range t.Users {
 			ht.Users = append(ht.Users, htmlThrottledUser{Rejected: u.Rejected, First: throttleTime(u.First),
