@@ -23,7 +23,7 @@ func auditLines(n int) []byte {
 			`"user":{"username":"system:serviceaccount:ns-%d:sa","groups":["system:authenticated"]},"sourceIPs":["10.0.%d.%d"],`+
 			`"responseStatus":{"metadata":{},"code":200},"requestReceivedTimestamp":"2021-03-09T14:07:%02d.%06dZ",`+
 			`"stageTimestamp":"2021-03-09T14:07:%02d.%06dZ"}`+"\n",
-			i*2654435761%(1<<32), i%37, i%37, i%256, i*7%256, i%60, i*13%1000000, i%60, (i*13+1500)%1000000)
+			uint32(i)*2654435761, i%37, i%37, i%256, i*7%256, i%60, i*13%1000000, i%60, (i*13+1500)%1000000)
 	}
 	return b.Bytes()
 }

@@ -14,5 +14,5 @@ func usage(ps *os.ProcessState) (peakRSS int64, cpu time.Duration) {
 		return 0, ps.UserTime() + ps.SystemTime()
 	}
 	// Maxrss is in KiB on Linux.
-	return ru.Maxrss * 1024, ps.UserTime() + ps.SystemTime()
+	return int64(ru.Maxrss) * 1024, ps.UserTime() + ps.SystemTime()
 }
