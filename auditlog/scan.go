@@ -133,7 +133,8 @@ func (s *scanner) literal(lit string) error {
 
 // object iterates over the members of an object: it calls member with each
 // key (valid only during the call) with the scanner at the value, which
-// member must consume.
+// member must consume. (object and array repeat their loop rather than
+// share one behind another callback, which costs 4% of a decode.)
 func (s *scanner) object(depth int, member func(key []byte) error) error {
 	if depth > maxDepth {
 		return s.errorf("exceeded max depth")
