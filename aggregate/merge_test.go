@@ -85,11 +85,7 @@ func TestShardMerge(t *testing.T) {
 	entries := allEntries(t)
 	for _, k := range kinds() {
 		t.Run(k.name, func(t *testing.T) {
-			one := k.make()
-			for _, e := range entries {
-				one.Add(e)
-			}
-			want := resultJSON(t, k.result(one))
+			want := onePass(t, k, entries)
 			r := rand.New(rand.NewPCG(7, uint64(len(k.name))))
 			for split := range 12 {
 				shards := 1 + r.IntN(9)
@@ -151,4 +147,14 @@ func clip(b []byte) []byte {
 		return append(b[:3000:3000], "..."...)
 	}
 	return b
+}
+
+// onePass is the result of one aggregator of kind k fed every entry.
+func onePass(t testing.TB, k kind, entries []*auditlog.Entry) []byte {
+	t.Helper()
+	one := k.make()
+	for _, e := range entries {
+		one.Add(e)
+	}
+	return resultJSON(t, k.result(one))
 }

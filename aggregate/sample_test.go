@@ -164,11 +164,7 @@ func TestSampleShardMerge(t *testing.T) {
 	entries, _ := sampleEntries(t)
 	for _, k := range kinds() {
 		t.Run(k.name, func(t *testing.T) {
-			one := k.make()
-			for _, e := range entries {
-				one.Add(e)
-			}
-			want := resultJSON(t, k.result(one))
+			want := onePass(t, k, entries)
 			r := rand.New(rand.NewPCG(11, uint64(len(k.name))))
 			for _, shards := range []int{2, 8} {
 				if got := resultJSON(t, k.result(aggregateShards(k, entries, shards, r))); !bytes.Equal(got, want) {

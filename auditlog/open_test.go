@@ -166,14 +166,8 @@ func TestOpenTruncated(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, err := Open(writeFile(t, "a.log.gz", tt.data))
-			if err != nil {
-				t.Fatal(err)
-			}
+			f := openAs(t, "a.log.gz", tt.data, tt.format)
 			defer f.Close()
-			if f.Format() != tt.format {
-				t.Errorf("Format() = %q, want %q", f.Format(), tt.format)
-			}
 			got, err := readAll(t, f)
 			if !errors.Is(err, io.ErrUnexpectedEOF) {
 				t.Errorf("Read error %v, want one wrapping io.ErrUnexpectedEOF", err)
@@ -250,14 +244,8 @@ func TestOpenCorrupt(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, err := Open(writeFile(t, "a.log", tt.data))
-			if err != nil {
-				t.Fatal(err)
-			}
+			f := openAs(t, "a.log", tt.data, tt.format)
 			defer f.Close()
-			if f.Format() != tt.format {
-				t.Errorf("Format() = %q, want %q", f.Format(), tt.format)
-			}
 			got, err := readAll(t, f)
 			var de *DecompressError
 			if !errors.As(err, &de) || de.Format != tt.format {
@@ -437,4 +425,18 @@ func benchmarkOpen(b *testing.B, lines, data []byte) {
 		}
 		f.Close()
 	}
+}
+
+// openAs writes data to a file called name, opens it and checks that it is
+// read as format.
+func openAs(t *testing.T, name string, data []byte, format string) *File {
+	t.Helper()
+	f, err := Open(writeFile(t, name, data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Format() != format {
+		t.Errorf("Format() = %q, want %q", f.Format(), format)
+	}
+	return f
 }
