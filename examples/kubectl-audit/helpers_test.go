@@ -134,3 +134,15 @@ func loadTruth(t testing.TB) truth {
 	}
 	return tr
 }
+
+// runGolden runs the command, which must succeed, and compares its stdout
+// and stderr with the golden files NAME.stdout and NAME.stderr.
+func runGolden(t *testing.T, name string, args ...string) {
+	t.Helper()
+	r := runCmd(t, args...)
+	if r.code != 0 {
+		t.Fatalf("exit status %d, stderr:\n%s", r.code, r.stderr)
+	}
+	golden(t, name+".stdout", r.stdout)
+	golden(t, name+".stderr", r.stderr)
+}

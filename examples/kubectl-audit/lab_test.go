@@ -36,12 +36,7 @@ func labArgs(args []string, extra ...string) []string {
 func TestLab(t *testing.T) {
 	for _, c := range labCommands {
 		t.Run(c.name, func(t *testing.T) {
-			r := runCmd(t, labArgs(c.args)...)
-			if r.code != 0 {
-				t.Fatalf("exit status %d, stderr:\n%s", r.code, r.stderr)
-			}
-			golden(t, "lab/"+c.name+".stdout", r.stdout)
-			golden(t, "lab/"+c.name+".stderr", r.stderr)
+			runGolden(t, "lab/"+c.name, labArgs(c.args)...)
 		})
 	}
 }

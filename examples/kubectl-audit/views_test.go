@@ -58,12 +58,7 @@ var viewCommands = []struct {
 func TestViews(t *testing.T) {
 	for _, c := range viewCommands {
 		t.Run(c.name, func(t *testing.T) {
-			r := runCmd(t, c.args...)
-			if r.code != 0 {
-				t.Fatalf("exit status %d, stderr:\n%s", r.code, r.stderr)
-			}
-			golden(t, "views/"+c.name+".stdout", r.stdout)
-			golden(t, "views/"+c.name+".stderr", r.stderr)
+			runGolden(t, "views/"+c.name, c.args...)
 		})
 	}
 }
