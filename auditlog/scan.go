@@ -50,6 +50,10 @@ type scanner struct {
 	// strict says skipped values are checked as thoroughly as decoded ones;
 	// otherwise their strings are only scanned for their closing quote.
 	strict bool
+	// cls holds bitmaps of data's bytes when classified is true; the
+	// scanner then jumps from marked byte to marked byte.
+	cls        classes
+	classified bool
 }
 
 // shareLimit is the longest line whose strings share one allocation. The
@@ -67,6 +71,25 @@ func (s *scanner) reset(data []byte, text string) {
 	if text == "" && len(data) <= shareLimit {
 		s.str = string(data)
 	}
+	s.classified = s.cls.classify(data)
+}
+
+// plainEnd returns the index of the first byte at or after i that needs
+// attention inside a string (see plainRun), or len(s.data).
+func (s *scanner) plainEnd(i int) int {
+	if s.classified {
+		return nextBit(s.cls.special, i, len(s.data))
+	}
+	return i + plainRun(s.data[i:])
+}
+
+// quoteEnd returns the index of the first '"' or '\\' at or after i, or
+// len(s.data).
+func (s *scanner) quoteEnd(i int) int {
+	if s.classified {
+		return nextBit2(s.cls.quote, s.cls.backslash, i, len(s.data))
+	}
+	return i + quoteOrBackslash(s.data[i:])
 }
 
 func (s *scanner) errorf(format string, args ...any) error {
@@ -250,7 +273,7 @@ func (s *scanner) skipStringFast() error {
 	d := s.data
 	first := s.pos + 1
 	for i := first; ; {
-		q := i + quoteOrBackslash(d[i:])
+		q := s.quoteEnd(i)
 		if q >= len(d) {
 			s.pos = len(d)
 			return s.errorf("unexpected end of input in string")
@@ -270,6 +293,9 @@ func (s *scanner) skipStringFast() error {
 // skipNested consumes an object or an array by counting brackets outside
 // strings; it checks neither the strings nor the kind of each bracket.
 func (s *scanner) skipNested(depth int) error {
+	if s.classified {
+		return s.skipNestedClassified(depth)
+	}
 	d := s.data
 	level := 0
 	for i := s.pos; i < len(d); i++ {
@@ -287,6 +313,45 @@ func (s *scanner) skipNested(depth int) error {
 			}
 		case '}', ']':
 			if level--; level == 0 {
+				s.pos = i + 1
+				return nil
+			}
+		}
+	}
+	s.pos = len(d)
+	return s.errorf("unexpected end of input")
+}
+
+// skipNestedClassified is skipNested a word of 64 bytes at a time: the
+// word's quotes that no backslash escapes give the bytes inside strings,
+// and only the brackets outside them are looked at. (Unlike skipNested, it
+// lets a backslash outside a string escape the next byte; JSON has none.)
+func (s *scanner) skipNestedClassified(depth int) error {
+	d := s.data
+	c := &s.cls
+	level := 0
+	// The carries from one word to the next: all ones if the word starts
+	// inside a string, 1 if its first byte is escaped.
+	var inString, escaped uint64
+	from := ^uint64(0) << (uint(s.pos) & 63)
+	for w := s.pos >> 6; w < len(c.quote); w++ {
+		quote, bracket := c.quote[w]&from, c.bracket[w]&from
+		if bs := c.backslash[w] & from; bs|escaped != 0 {
+			var esc uint64
+			esc, escaped = escapes(bs, escaped)
+			quote &^= esc
+		}
+		from = ^uint64(0)
+		in := prefixXor(quote) ^ inString
+		inString = uint64(int64(in) >> 63)
+		for bracket &^= in; bracket != 0; bracket &= bracket - 1 {
+			i := w<<6 + bits.TrailingZeros64(bracket)
+			if b := d[i]; b == '{' || b == '[' {
+				if level++; depth+level > maxDepth {
+					s.pos = i
+					return s.errorf("exceeded max depth")
+				}
+			} else if level--; level == 0 {
 				s.pos = i + 1
 				return nil
 			}
@@ -441,7 +506,7 @@ func (s *scanner) scanString() (start, end int, clean bool, err error) {
 	// Most strings hold no quote, backslash, control character or
 	// non-ASCII byte: find the closing quote, then check what it encloses.
 	start = s.pos + 1
-	if j := start + plainRun(s.data[start:]); j < len(s.data) && s.data[j] == '"' {
+	if j := s.plainEnd(start); j < len(s.data) && s.data[j] == '"' {
 		s.pos = j + 1
 		return start, j, true, nil
 	}
@@ -455,7 +520,7 @@ func (s *scanner) scanStringSlow() (start, end int, clean bool, err error) {
 	start = i
 	clean = true
 	for {
-		i += plainRun(d[i:])
+		i = s.plainEnd(i)
 		if i >= len(d) {
 			break
 		}

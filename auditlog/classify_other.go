@@ -1,0 +1,12 @@
+//go:build !amd64 || noasm
+
+package auditlog
+
+// useClassify is false where there is no fast classifier: the scanner's
+// eight-bytes-at-a-time loops are faster than a portable one.
+var useClassify = false
+
+// classifyBlocks is classifyGeneric where there is no fast classifier.
+func classifyBlocks(data []byte, quote, backslash, special, bracket []uint64) {
+	classifyGeneric(data, quote, backslash, special, bracket)
+}
