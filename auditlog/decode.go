@@ -117,47 +117,26 @@ var eventMembers = [...]string{
 	"requestReceivedTimestamp", "stageTimestamp", "annotations", "apiVersion",
 }
 
+// memberTable maps the memberHash of each name of eventMembers to its
+// index plus one; the names have distinct hashes.
+var memberTable = func() (t [64]int8) {
+	for i, name := range eventMembers {
+		t[memberHash([]byte(name))] = int8(i + 1)
+	}
+	return t
+}()
+
+// memberHash hashes a non-empty key from its length and end bytes.
+func memberHash(key []byte) int {
+	return (len(key)*29 + int(key[0]) + 3*int(key[len(key)-1])) & 63
+}
+
 // eventMember returns the member an Event key names.
 func eventMember(key []byte) int {
-	switch string(key) {
-	case "kind":
-		return memberKind
-	case "apiVersion":
-		return memberAPIVersion
-	case "level":
-		return memberLevel
-	case "auditID":
-		return memberAuditID
-	case "stage":
-		return memberStage
-	case "requestURI":
-		return memberRequestURI
-	case "verb":
-		return memberVerb
-	case "user":
-		return memberUser
-	case "impersonatedUser":
-		return memberImpersonatedUser
-	case "authenticationMetadata":
-		return memberAuthenticationMetadata
-	case "sourceIPs":
-		return memberSourceIPs
-	case "userAgent":
-		return memberUserAgent
-	case "objectRef":
-		return memberObjectRef
-	case "responseStatus":
-		return memberResponseStatus
-	case "requestObject":
-		return memberRequestObject
-	case "responseObject":
-		return memberResponseObject
-	case "requestReceivedTimestamp":
-		return memberRequestReceivedTimestamp
-	case "stageTimestamp":
-		return memberStageTimestamp
-	case "annotations":
-		return memberAnnotations
+	if len(key) > 0 {
+		if m := int(memberTable[memberHash(key)]) - 1; m >= 0 && string(key) == eventMembers[m] {
+			return m
+		}
 	}
 	if i := foldLookup(key, eventMembers[:]); i >= 0 {
 		return i

@@ -292,3 +292,23 @@ func TestDecodeSample(t *testing.T) {
 		t.Errorf("only %d lines in the sample", lines)
 	}
 }
+
+// TestEventMember checks that every member name is found by its hash, and
+// folded and unknown keys by the slow path.
+func TestEventMember(t *testing.T) {
+	seen := map[int]string{}
+	for i, name := range eventMembers {
+		if other, ok := seen[memberHash([]byte(name))]; ok {
+			t.Errorf("%s and %s have one hash", name, other)
+		}
+		seen[memberHash([]byte(name))] = name
+		if got := eventMember([]byte(name)); got != i {
+			t.Errorf("eventMember(%q) = %d, want %d", name, got, i)
+		}
+	}
+	for key, want := range map[string]int{"VERB": memberVerb, "apiversion": memberAPIVersion, "\u212aind": memberKind, "": memberUnknown, "verbs": memberUnknown, "items": memberUnknown} {
+		if got := eventMember([]byte(key)); got != want {
+			t.Errorf("eventMember(%q) = %d, want %d", key, got, want)
+		}
+	}
+}

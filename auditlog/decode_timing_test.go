@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"testing"
 
@@ -85,6 +86,72 @@ func BenchmarkDecode(b *testing.B) {
 				d.spare.recycle(&ev)
 				return d.decode(l, texts[&l[0]], &ev)
 			})
+		})
+	}
+}
+
+// sampleLines returns the lines of the committed sample must-gather's
+// kube-apiserver logs: the generator's mix of events, as in the harness.
+func sampleLines(b *testing.B) [][]byte {
+	sources, err := Find("../testdata/must-gather/audit_logs/kube-apiserver")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var lines [][]byte
+	for i := range sources {
+		if sources[i].Skip != "" {
+			continue
+		}
+		f, err := Open(&sources[i])
+		if err != nil {
+			b.Fatal(err)
+		}
+		data, err := io.ReadAll(f)
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, l := range bytes.Split(data, []byte("\n")) {
+			if len(l) > 0 {
+				lines = append(lines, l)
+			}
+		}
+	}
+	return lines
+}
+
+// BenchmarkDecodeSample decodes the sample's lines in the reader's block
+// mode, for a user top and for every field.
+func BenchmarkDecodeSample(b *testing.B) {
+	lines := sampleLines(b)
+	text := make([]string, len(lines))
+	for i, l := range lines {
+		text[i] = string(l)
+	}
+	for _, c := range []struct {
+		name   string
+		fields Fields
+	}{
+		{"user-top", FieldUser | FieldStage | FieldRequestURI | FieldRequestReceivedTimestamp},
+		{"all", FieldsAll},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			d := NewDecoder(c.fields)
+			var ev auditv1.Event
+			var size int64
+			for _, l := range lines {
+				size += int64(len(l))
+			}
+			b.SetBytes(size / int64(len(lines)))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				j := i % len(lines)
+				d.spare.recycle(&ev)
+				if err := d.decode(lines[j], text[j], &ev); err != nil {
+					b.Fatal(err)
+				}
+			}
 		})
 	}
 }

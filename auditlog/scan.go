@@ -169,26 +169,40 @@ func (s *scanner) object(depth int, member func(key []byte) error) error {
 		s.pos++
 		return nil
 	}
+	d := s.data
 	for {
-		if s.ws() != '"' {
-			return s.errorf("expected a string key")
+		// Compact JSON, as the API server writes it, puts each key, colon
+		// and value right after the other: check for that before looking
+		// for white space.
+		if s.pos >= len(d) || d[s.pos] != '"' {
+			if s.ws() != '"' {
+				return s.errorf("expected a string key")
+			}
 		}
 		start, end, clean, err := s.scanString()
 		if err != nil {
 			return err
 		}
 		s.keyStart, s.keyEnd, s.keyClean = start, end, clean
-		key := s.data[start:end]
+		key := d[start:end]
 		if !clean {
 			s.buf = unquote(s.buf[:0], key)
 			key = s.buf
 		}
-		if err := s.expect(':'); err != nil {
-			return err
+		if i := s.pos; i+1 < len(d) && d[i] == ':' && d[i+1] > ' ' {
+			s.pos = i + 1
+		} else {
+			if err := s.expect(':'); err != nil {
+				return err
+			}
+			s.ws()
 		}
-		s.ws()
 		if err := member(key); err != nil {
 			return err
+		}
+		if i := s.pos; i < len(d) && d[i] == ',' {
+			s.pos = i + 1
+			continue
 		}
 		switch s.ws() {
 		case ',':
@@ -215,10 +229,17 @@ func (s *scanner) array(depth int, elem func() error) error {
 		s.pos++
 		return nil
 	}
+	d := s.data
 	for {
-		s.ws()
+		if s.pos >= len(d) || d[s.pos] <= ' ' {
+			s.ws()
+		}
 		if err := elem(); err != nil {
 			return err
+		}
+		if i := s.pos; i < len(d) && d[i] == ',' {
+			s.pos = i + 1
+			continue
 		}
 		switch s.ws() {
 		case ',':
@@ -636,6 +657,12 @@ func hexValue(b []byte) rune {
 // does.
 func unquote(dst, src []byte) []byte {
 	for i := 0; i < len(src); {
+		if j := i + plainRun(src[i:]); j > i {
+			dst = append(dst, src[i:j]...)
+			if i = j; i >= len(src) {
+				break
+			}
+		}
 		c := src[i]
 		switch {
 		case c == '\\':
