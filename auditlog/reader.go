@@ -9,8 +9,10 @@ import (
 )
 
 // Sink receives the entries of one worker of a Scan. Each worker has its
-// own sink, so a sink needs no locks. The entry is valid only until Add
-// returns.
+// own sink, so a sink needs no locks. The entry, and the strings of its
+// event, are valid only until Add returns: Scan reuses the memory they
+// point into. Clone what you keep (Entry.Clone, strings.Clone); the
+// aggregate package's sinks do.
 type Sink interface {
 	Add(e *Entry)
 }
@@ -114,7 +116,9 @@ func (r *Reader) All() iter.Seq2[*Entry, error] {
 // done (then with ctx's error). Files are read by as many goroutines as
 // there are sinks, each cutting its file into blocks of whole lines that
 // any worker decodes, so one large file keeps every worker busy. Memory is
-// bounded by the number of workers and the block size, whatever the input.
+// bounded by the number of workers and the block size, whatever the input:
+// the blocks are reused once decoded, so the strings of an entry's event
+// are valid only until Add returns (see Sink).
 func (r *Reader) Scan(ctx context.Context, sinks []Sink) error {
 	if len(sinks) == 0 {
 		return errors.New("auditlog: Scan needs at least one sink")
@@ -122,6 +126,8 @@ func (r *Reader) Scan(ctx context.Context, sinks []Sink) error {
 	r.start()
 	workers := len(sinks)
 	blocks := make(chan *block, 2*workers)
+	// Buffers in flight: the channel's, and one or two per goroutine.
+	bufs := newBuffers(5 * workers)
 	reports := make([]Report, 2*workers)
 	var next atomic.Int64
 	var readers, decoders sync.WaitGroup
@@ -138,13 +144,13 @@ func (r *Reader) Scan(ctx context.Context, sinks []Sink) error {
 				if src.Skip != "" {
 					continue
 				}
-				sp := splitter{src: src, order: i, maxLine: r.opts.MaxLineBytes, rep: rep, progress: r.opts.Progress}
+				sp := splitter{src: src, order: i, maxLine: r.opts.MaxLineBytes, rep: rep, bufs: bufs, progress: r.opts.Progress}
 				ok := sp.run(func(b *block) bool {
 					select {
 					case blocks <- b:
 						return true
 					case <-ctx.Done():
-						putBlock(b)
+						bufs.put(b)
 						return false
 					}
 				})
@@ -162,7 +168,7 @@ func (r *Reader) Scan(ctx context.Context, sinks []Sink) error {
 				if ctx.Err() == nil {
 					ld.block(b, add)
 				}
-				putBlock(b)
+				bufs.put(b)
 			}
 		}(sinks[w], &reports[workers+w])
 	}

@@ -39,11 +39,55 @@ func (b *block) textOf(sub []byte) string {
 	return b.text[start : start+len(sub)]
 }
 
-// newBuffer returns an empty buffer for a block. Buffers are not reused:
-// the strings of decoded events point into them.
+// newBuffer returns an empty buffer for a block.
 func newBuffer() *[]byte {
 	b := make([]byte, 0, blockSize)
 	return &b
+}
+
+// buffers recycles the buffers of decoded blocks, for readers whose
+// entries' strings need not outlive the call that received them (Scan).
+// A nil *buffers never recycles: the strings of decoded events point into
+// the buffers, which then stay as long as a string does.
+type buffers struct {
+	free chan []byte
+}
+
+// newBuffers returns a pool holding up to n free buffers.
+func newBuffers(n int) *buffers {
+	return &buffers{free: make(chan []byte, n)}
+}
+
+// get returns an empty buffer for a block: a recycled one if there is one.
+func (p *buffers) get() *[]byte {
+	if p != nil {
+		select {
+		case b := <-p.free:
+			return &b
+		default:
+		}
+	}
+	return newBuffer()
+}
+
+// put lets go of a decoded block, keeping its buffer for reuse if it has
+// the usual size.
+func (p *buffers) put(b *block) {
+	if p != nil && cap(b.data) == blockSize {
+		buf := b.data[:0]
+		if poisonReused {
+			// Make any string kept past its call visibly wrong in tests.
+			full := buf[:blockSize]
+			for i := range full {
+				full[i] = '#'
+			}
+		}
+		select {
+		case p.free <- buf:
+		default:
+		}
+	}
+	putBlock(b)
 }
 
 // putBlock lets go of a block.
@@ -60,6 +104,8 @@ type splitter struct {
 	order   int
 	maxLine int
 	rep     *Report
+	// bufs recycles block buffers; nil for never.
+	bufs *buffers
 	// progress, if not nil, is told of the file bytes read.
 	progress func(n int64)
 	reported int64
@@ -89,7 +135,7 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 	defer f.Close()
 	sp.rep.Files++
 	line := int64(1)
-	buf := newBuffer()
+	buf := sp.bufs.get()
 	var readErr error
 	for readErr == nil {
 		// Fill the buffer.
@@ -118,12 +164,12 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 			line++
 			sp.rep.Lines++
 			if cap(b) != blockSize {
-				buf = newBuffer()
+				buf = sp.bufs.get()
 			}
 			*buf = append((*buf)[:0], rest...)
 			continue
 		}
-		next := newBuffer()
+		next := sp.bufs.get()
 		*next = append((*next)[:0], b[cut:]...)
 		blk := newBlock(sp.src, sp.order, line, b[:cut], false)
 		n := int64(bytes.Count(blk.data, newline))
