@@ -126,7 +126,9 @@ var namedKeys = map[string]Key{
 
 func appendUser(dst []byte, e *auditlog.Entry) ([]byte, bool) {
 	dst = append(dst, e.Event.User.Username...)
-	if uri := e.Event.RequestURI; !strings.Contains(uri, "fieldManager") && strings.IndexByte(uri, '%') < 0 {
+	uri := e.Event.RequestURI
+	q := strings.IndexByte(uri, '?')
+	if q < 0 || !strings.Contains(uri[q:], "fieldManager") && strings.IndexByte(uri[q:], '%') < 0 {
 		// No fieldManager parameter, not even an escaped one: no need to
 		// parse the URI (most requests).
 		return dst, true

@@ -312,3 +312,34 @@ func TestEventMember(t *testing.T) {
 		}
 	}
 }
+
+// TestModesReportOneError checks that the classified and portable scanners
+// report the same error, at the same offset, for lines cut short: the
+// reader's "last line cut off" samples must not depend on the machine.
+func TestModesReportOneError(t *testing.T) {
+	if !useClassify {
+		t.Skip("no fast classifier on this machine")
+	}
+	lines, where := corpusLines(t)
+	decodeErr := func(data []byte, fields Fields) string {
+		var ev auditv1.Event
+		if err := NewDecoder(fields).Decode(data, &ev); err != nil {
+			return err.Error()
+		}
+		return ""
+	}
+	defer func() { useClassify = true }()
+	for i, line := range lines {
+		for _, cut := range []int{len(line) / 3, len(line) / 2, len(line) - 2, len(line) - 1} {
+			for _, fields := range []Fields{FieldsAll, FieldUser | FieldRequestReceivedTimestamp} {
+				useClassify = true
+				classified := decodeErr(line[:cut], fields)
+				useClassify = false
+				portable := decodeErr(line[:cut], fields)
+				if classified != portable {
+					t.Fatalf("%s cut at %d, fields %v: classified %q, portable %q", where[i], cut, fields, classified, portable)
+				}
+			}
+		}
+	}
+}

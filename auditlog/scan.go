@@ -379,6 +379,9 @@ func (s *scanner) skipNestedClassified(depth int) error {
 		}
 	}
 	s.pos = len(d)
+	if inString != 0 {
+		return s.errorf("unexpected end of input in string")
+	}
 	return s.errorf("unexpected end of input")
 }
 
