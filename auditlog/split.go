@@ -9,7 +9,7 @@ import (
 
 // blockSize is the size of the blocks of whole lines a splitter hands to
 // the decoding workers.
-const blockSize = 1 << 20
+const blockSize = 256 << 10
 
 // block is a run of whole lines of one source.
 type block struct {
