@@ -84,14 +84,14 @@ func mergeCount(m map[string]*int64, key string, n int64) {
 	m[key] = c
 }
 
-// addCountString adds n to the count of key in m, inserting a copy of key
-// when it is new (key may share memory with the line it came from).
-func addCountString(m map[string]*int64, key string, n int64) {
-	if c := m[key]; c != nil {
-		*c += n
-		return
+// counter returns the count of key in m, inserting a zero count under a
+// copy of key when it is new (key may share memory with the line it came
+// from).
+func counter(m map[string]*int64, key string) *int64 {
+	c := m[key]
+	if c == nil {
+		c = new(int64)
+		m[strings.Clone(key)] = c
 	}
-	c := new(int64)
-	*c = n
-	m[strings.Clone(key)] = c
+	return c
 }

@@ -1,6 +1,7 @@
 package aggregate
 
 import (
+	"strings"
 	"time"
 
 	"github.com/auditlens/auditlens/auditlog"
@@ -16,6 +17,13 @@ type Summary struct {
 	stages      map[string]*int64
 	servers     map[string]*int64
 	nodes       map[string]*int64
+	// recent is the counters of the last entry's stage, server and node:
+	// consecutive entries mostly share them, and a comparison is cheaper
+	// than three map lookups.
+	recent struct {
+		stage, server, node string
+		counts              [3]*int64
+	}
 }
 
 // NewSummary returns an empty summary.
@@ -36,13 +44,22 @@ func (s *Summary) Fields() auditlog.Fields {
 func (s *Summary) Add(e *auditlog.Entry) {
 	s.count++
 	s.addTime(e.Event.RequestReceivedTimestamp.Time, 1)
-	addCountString(s.stages, string(e.Event.Stage), 1)
+	stage := string(e.Event.Stage)
 	var server string
 	if e.Source != nil {
 		server = string(e.Source.Server)
 	}
-	addCountString(s.servers, server, 1)
-	addCountString(s.nodes, e.Node, 1)
+	l := &s.recent
+	if l.counts[0] == nil || stage != l.stage || server != l.server || e.Node != l.node {
+		l.counts[0] = counter(s.stages, stage)
+		l.counts[1] = counter(s.servers, server)
+		l.counts[2] = counter(s.nodes, e.Node)
+		// The entry's strings may point into the line: keep copies.
+		l.stage, l.server, l.node = strings.Clone(stage), strings.Clone(server), strings.Clone(e.Node)
+	}
+	for _, c := range l.counts {
+		*c++
+	}
 }
 
 // addTime widens [first, last] to hold t; zero times are counted apart.
