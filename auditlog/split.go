@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"sync"
 	"unsafe"
 )
 
@@ -48,24 +49,30 @@ func newBuffer() *[]byte {
 // buffers recycles the buffers of decoded blocks, for readers whose
 // entries' strings need not outlive the call that received them (Scan).
 // A nil *buffers never recycles: the strings of decoded events point into
-// the buffers, which then stay as long as a string does.
+// the buffers, which then stay as long as a string does. The last buffer
+// put back is the first handed out again: the likeliest to be in a cache.
 type buffers struct {
-	free chan []byte
+	mu   sync.Mutex
+	free [][]byte
+	max  int
 }
 
 // newBuffers returns a pool holding up to n free buffers.
 func newBuffers(n int) *buffers {
-	return &buffers{free: make(chan []byte, n)}
+	return &buffers{max: n}
 }
 
 // get returns an empty buffer for a block: a recycled one if there is one.
 func (p *buffers) get() *[]byte {
 	if p != nil {
-		select {
-		case b := <-p.free:
+		p.mu.Lock()
+		if n := len(p.free); n > 0 {
+			b := p.free[n-1]
+			p.free = p.free[:n-1]
+			p.mu.Unlock()
 			return &b
-		default:
 		}
+		p.mu.Unlock()
 	}
 	return newBuffer()
 }
@@ -82,10 +89,11 @@ func (p *buffers) put(b *block) {
 				full[i] = '#'
 			}
 		}
-		select {
-		case p.free <- buf:
-		default:
+		p.mu.Lock()
+		if len(p.free) < p.max {
+			p.free = append(p.free, buf)
 		}
+		p.mu.Unlock()
 	}
 	putBlock(b)
 }
