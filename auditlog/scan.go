@@ -293,6 +293,26 @@ func (s *scanner) skipValue(depth int) error {
 func (s *scanner) skipStringFast() error {
 	d := s.data
 	first := s.pos + 1
+	if s.classified {
+		// Jump from quote to quote; a quote after an odd run of
+		// backslashes is escaped.
+		for i := first; ; {
+			q := nextBit(s.cls.quote, i, len(d))
+			if q >= len(d) {
+				s.pos = len(d)
+				return s.errorf("unexpected end of input in string")
+			}
+			k := q
+			for k > first && d[k-1] == '\\' {
+				k--
+			}
+			if (q-k)%2 == 0 {
+				s.pos = q + 1
+				return nil
+			}
+			i = q + 1
+		}
+	}
 	for i := first; ; {
 		q := s.quoteEnd(i)
 		if q >= len(d) {
