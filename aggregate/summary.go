@@ -17,13 +17,30 @@ type Summary struct {
 	stages      map[string]*int64
 	servers     map[string]*int64
 	nodes       map[string]*int64
-	// recent is the counters of the last entry's stage, server and node:
-	// consecutive entries mostly share them, and a comparison is cheaper
-	// than three map lookups.
-	recent struct {
-		stage, server, node string
-		counts              [3]*int64
+	// The counters of the last few stages, servers and nodes seen: a run
+	// of entries shares a handful, and comparing strings is cheaper than
+	// looking them up.
+	recentStages, recentServers, recentNodes recentCounts
+}
+
+// recentCounts holds the counters of the last few keys looked up in a map.
+type recentCounts struct {
+	keys   [4]string // copies, never the entries' strings
+	counts [4]*int64
+	next   int
+}
+
+// get returns the count of key in m, as counter does.
+func (r *recentCounts) get(m map[string]*int64, key string) *int64 {
+	for i, c := range r.counts {
+		if c != nil && r.keys[i] == key {
+			return c
+		}
 	}
+	c := counter(m, key)
+	r.keys[r.next], r.counts[r.next] = strings.Clone(key), c
+	r.next = (r.next + 1) % len(r.counts)
+	return c
 }
 
 // NewSummary returns an empty summary.
@@ -49,17 +66,9 @@ func (s *Summary) Add(e *auditlog.Entry) {
 	if e.Source != nil {
 		server = string(e.Source.Server)
 	}
-	l := &s.recent
-	if l.counts[0] == nil || stage != l.stage || server != l.server || e.Node != l.node {
-		l.counts[0] = counter(s.stages, stage)
-		l.counts[1] = counter(s.servers, server)
-		l.counts[2] = counter(s.nodes, e.Node)
-		// The entry's strings may point into the line: keep copies.
-		l.stage, l.server, l.node = strings.Clone(stage), strings.Clone(server), strings.Clone(e.Node)
-	}
-	for _, c := range l.counts {
-		*c++
-	}
+	*s.recentStages.get(s.stages, stage)++
+	*s.recentServers.get(s.servers, server)++
+	*s.recentNodes.get(s.nodes, e.Node)++
 }
 
 // addTime widens [first, last] to hold t; zero times are counted apart.
