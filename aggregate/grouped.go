@@ -55,7 +55,7 @@ func NewGrouped(outer Key) *Grouped {
 
 // Fields is the set of event fields Grouped reads.
 func (g *Grouped) Fields() auditlog.Fields {
-	return g.outer.Fields() | KeyUser.Fields() | auditlog.FieldRequestURI | auditlog.FieldResponseStatus |
+	return g.outer.Fields() | KeyUser.Fields() | auditlog.FieldRequestURI | auditlog.FieldResponseCode |
 		auditlog.FieldRequestReceivedTimestamp | auditlog.FieldStageTimestamp
 }
 

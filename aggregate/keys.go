@@ -37,7 +37,7 @@ var (
 
 	// KeyHTTPStatus is responseStatus.code, or -1 when the event has no
 	// response status. It is numeric.
-	KeyHTTPStatus = Key{name: "httpstatus", fields: auditlog.FieldResponseStatus, numeric: true,
+	KeyHTTPStatus = Key{name: "httpstatus", fields: auditlog.FieldResponseCode, numeric: true,
 		fn: func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
 			return strconv.AppendInt(dst, int64(statusCode(e)), 10), true
 		}}

@@ -195,8 +195,11 @@ func (d *Decoder) event(ev *auditv1.Event, depth int) error {
 			}
 			return s.skipValue(depth + 1)
 		}
-		if m == memberUser {
+		switch m {
+		case memberUser:
 			bit |= FieldUserGroups | FieldUserExtra
+		case memberResponseStatus:
+			bit |= FieldResponseCode
 		}
 		if d.fields&bit == 0 {
 			return s.skipValue(depth + 1)
@@ -476,8 +479,13 @@ func (d *Decoder) status(dst **metav1.Status, depth int) error {
 		return err
 	}
 	st := *dst
+	codeOnly := !d.fields.Has(FieldResponseStatus)
 	return d.s.object(depth, func(key []byte) error {
-		switch foldLookup(key, statusMembers) {
+		i := foldLookup(key, statusMembers)
+		if codeOnly && i != 7 {
+			return d.s.skipValue(depth)
+		}
+		switch i {
 		case 0:
 			return d.str(&st.Kind, "responseStatus.kind")
 		case 1:

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
 )
 
@@ -73,6 +74,9 @@ func project(ev auditv1.Event, f Fields) auditv1.Event {
 	copyIf(FieldUserAgent, &p.UserAgent, ev.UserAgent)
 	copyIf(FieldObjectRef, &p.ObjectRef, ev.ObjectRef)
 	copyIf(FieldResponseStatus, &p.ResponseStatus, ev.ResponseStatus)
+	if !f.Has(FieldResponseStatus) && f.Has(FieldResponseCode) && ev.ResponseStatus != nil {
+		p.ResponseStatus = &metav1.Status{Code: ev.ResponseStatus.Code}
+	}
 	copyIf(FieldRequestObject, &p.RequestObject, ev.RequestObject)
 	copyIf(FieldResponseObject, &p.ResponseObject, ev.ResponseObject)
 	copyIf(FieldRequestReceivedTimestamp, &p.RequestReceivedTimestamp, ev.RequestReceivedTimestamp)
@@ -137,6 +141,7 @@ func TestDecodeCorpus(t *testing.T) {
 				checkSame(t, line, bit, where[i])
 			}
 			checkSame(t, line, FieldVerb|FieldUser|FieldRequestURI|FieldResponseStatus|FieldStage, where[i])
+			checkSame(t, line, FieldVerb|FieldUser|FieldRequestURI|FieldResponseCode|FieldStage, where[i])
 		}
 	})
 }

@@ -21,7 +21,7 @@ const (
 	FieldSourceIPs                                   // sourceIPs
 	FieldUserAgent                                   // userAgent
 	FieldObjectRef                                   // objectRef
-	FieldResponseStatus                              // responseStatus
+	FieldResponseStatus                              // responseStatus (all of it)
 	FieldRequestObject                               // requestObject
 	FieldResponseObject                              // responseObject
 	FieldRequestReceivedTimestamp                    // requestReceivedTimestamp
@@ -29,6 +29,7 @@ const (
 	FieldAnnotations                                 // annotations
 	FieldUserGroups                                  // user.groups
 	FieldUserExtra                                   // user.extra
+	FieldResponseCode                                // responseStatus.code alone
 
 	fieldEnd
 )
@@ -46,7 +47,7 @@ var fieldNames = [...]string{
 	"impersonatedUser", "authenticationMetadata", "sourceIPs", "userAgent",
 	"objectRef", "responseStatus", "requestObject", "responseObject",
 	"requestReceivedTimestamp", "stageTimestamp", "annotations",
-	"user.groups", "user.extra",
+	"user.groups", "user.extra", "responseStatus.code",
 }
 
 // Has reports whether every field of g is in f.

@@ -117,7 +117,7 @@ func inprocListing(w io.Writer, sources []auditlog.Source, f filter.Filter) erro
 	summary := aggregate.NewSummary()
 	r := auditlog.NewReader(sources, auditlog.Options{Fields: f.Fields() | summary.Fields() |
 		auditlog.FieldRequestReceivedTimestamp | auditlog.FieldStageTimestamp | auditlog.FieldVerb |
-		auditlog.FieldResponseStatus | auditlog.FieldRequestURI | auditlog.FieldUser})
+		auditlog.FieldResponseCode | auditlog.FieldRequestURI | auditlog.FieldUser})
 	l := format.NewListing(w, format.ListDefault)
 	for e, err := range r.Sorted(0) {
 		if err != nil {

@@ -194,7 +194,7 @@ func TestCompose(t *testing.T) {
 		}
 	}
 	fs := And(get, must(Resources("pods")), FailedOnly()).Fields()
-	want := auditlog.FieldVerb | auditlog.FieldRequestURI | auditlog.FieldResponseStatus
+	want := auditlog.FieldVerb | auditlog.FieldRequestURI | auditlog.FieldResponseCode
 	if fs != want {
 		t.Errorf("Fields = %v, want %v", fs, want)
 	}

@@ -40,7 +40,7 @@ func (f *statusFilter) Match(e *auditlog.Entry) bool {
 	return rs != nil && f.has(rs.Code)
 }
 
-func (f *statusFilter) Fields() auditlog.Fields { return auditlog.FieldResponseStatus }
+func (f *statusFilter) Fields() auditlog.Fields { return auditlog.FieldResponseCode }
 
 func (f *statusFilter) String() string {
 	parts := make([]string, len(f.codes))
@@ -62,6 +62,6 @@ func (failedFilter) Match(e *auditlog.Entry) bool {
 	return rs != nil && rs.Code > 299
 }
 
-func (failedFilter) Fields() auditlog.Fields { return auditlog.FieldResponseStatus }
+func (failedFilter) Fields() auditlog.Fields { return auditlog.FieldResponseCode }
 
 func (failedFilter) String() string { return "--failed-only" }

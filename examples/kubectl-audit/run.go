@@ -142,7 +142,7 @@ func (o *options) firstEvent(ctx context.Context, sources []auditlog.Source) (ti
 func (o *options) list(v view, f filter.Filter, sources []auditlog.Source, stdout io.Writer, prog *progress) (*auditlog.Report, aggregate.SummaryResult, error) {
 	style := format.ListDefault
 	fields := auditlog.FieldRequestReceivedTimestamp | auditlog.FieldStageTimestamp | auditlog.FieldVerb |
-		auditlog.FieldResponseStatus | auditlog.FieldRequestURI | auditlog.FieldUser
+		auditlog.FieldResponseCode | auditlog.FieldRequestURI | auditlog.FieldUser
 	switch v.kind {
 	case viewWide:
 		style = format.ListWide
