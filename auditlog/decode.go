@@ -2,6 +2,7 @@ package auditlog
 
 import (
 	"bytes"
+	"encoding/binary"
 	"time"
 	"unicode/utf8"
 
@@ -117,14 +118,43 @@ var eventMembers = [...]string{
 	"requestReceivedTimestamp", "stageTimestamp", "annotations", "apiVersion",
 }
 
-// memberTable maps the memberHash of each name of eventMembers to its
-// index plus one; the names have distinct hashes.
-var memberTable = func() (t [64]int8) {
+// memberTable maps the memberHash of each name of eventMembers to the
+// name's index plus one and its bytes as words, to compare a key with it
+// without a call; the names have distinct hashes.
+var memberTable = func() (t [64]memberName) {
 	for i, name := range eventMembers {
-		t[memberHash([]byte(name))] = int8(i + 1)
+		t[memberHash([]byte(name))] = newMemberName([]byte(name), i)
 	}
 	return t
 }()
+
+// memberName is a name of 4 to 24 bytes as up to three words: for names
+// of 4 to 7 bytes, its first and last four bytes; for longer ones, its
+// first, last and (past 16 bytes) middle eight.
+type memberName struct {
+	member          int8 // index plus one; 0 for no name
+	n               uint8
+	head, mid, tail uint64
+}
+
+func newMemberName(name []byte, i int) memberName {
+	m := memberName{member: int8(i + 1), n: uint8(len(name))}
+	m.head, m.mid, m.tail = nameWords(name)
+	return m
+}
+
+// nameWords returns the words of memberName for b, which has 4 to 24 bytes.
+func nameWords(b []byte) (head, mid, tail uint64) {
+	n := len(b)
+	if n < 8 {
+		return uint64(binary.LittleEndian.Uint32(b)), 0, uint64(binary.LittleEndian.Uint32(b[n-4:]))
+	}
+	head, tail = binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[n-8:])
+	if n > 16 {
+		mid = binary.LittleEndian.Uint64(b[8:])
+	}
+	return head, mid, tail
+}
 
 // memberHash hashes a non-empty key from its length and end bytes.
 func memberHash(key []byte) int {
@@ -133,9 +163,11 @@ func memberHash(key []byte) int {
 
 // eventMember returns the member an Event key names.
 func eventMember(key []byte) int {
-	if len(key) > 0 {
-		if m := int(memberTable[memberHash(key)]) - 1; m >= 0 && string(key) == eventMembers[m] {
-			return m
+	if n := len(key); n >= 4 && n <= 24 {
+		if name := &memberTable[memberHash(key)]; int(name.n) == n {
+			if head, mid, tail := nameWords(key); head == name.head && mid == name.mid && tail == name.tail {
+				return int(name.member) - 1
+			}
 		}
 	}
 	if i := foldLookup(key, eventMembers[:]); i >= 0 {
