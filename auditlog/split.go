@@ -21,11 +21,13 @@ type block struct {
 	// eof says the block ends the source: its last line may lack a newline.
 	eof bool
 	// text is data as a string. Strings of the events decoded from the
-	// block are substrings of it, so the block's buffer is never reused.
+	// block are substrings of it, so the block's buffer is reused only by
+	// readers whose strings need not outlive the call (see buffers).
 	text string
 }
 
-// newBlock returns a block of data, which must never change again.
+// newBlock returns a block of data, which must not change while any string
+// of it is in use.
 func newBlock(src *Source, order int, line int64, data []byte, eof bool) *block {
 	return &block{src: src, order: order, line: line, data: data, eof: eof,
 		text: unsafe.String(unsafe.SliceData(data), len(data))}
