@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"testing"
 
@@ -31,7 +30,8 @@ func metadataLines(b *testing.B) [][]byte {
 	return lines
 }
 
-func benchmarkLines(b *testing.B, lines [][]byte, decode func([]byte) error) {
+// benchmarkLines decodes lines in turn: decode gets a line and its index.
+func benchmarkLines(b *testing.B, lines [][]byte, decode func(line []byte, i int) error) {
 	var size int64
 	for _, l := range lines {
 		size += int64(len(l))
@@ -40,7 +40,7 @@ func benchmarkLines(b *testing.B, lines [][]byte, decode func([]byte) error) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if err := decode(lines[i%len(lines)]); err != nil {
+		if err := decode(lines[i%len(lines)], i%len(lines)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -52,7 +52,7 @@ func benchmarkLines(b *testing.B, lines [][]byte, decode func([]byte) error) {
 func BenchmarkDecode(b *testing.B) {
 	lines := metadataLines(b)
 	b.Run("encoding-json", func(b *testing.B) {
-		benchmarkLines(b, lines, func(l []byte) error {
+		benchmarkLines(b, lines, func(l []byte, _ int) error {
 			var ev auditv1.Event
 			return json.Unmarshal(l, &ev)
 		})
@@ -68,7 +68,7 @@ func BenchmarkDecode(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			d := NewDecoder(c.fields)
 			var ev auditv1.Event
-			benchmarkLines(b, lines, func(l []byte) error {
+			benchmarkLines(b, lines, func(l []byte, _ int) error {
 				d.spare.recycle(&ev)
 				return d.Decode(l, &ev)
 			})
@@ -76,58 +76,31 @@ func BenchmarkDecode(b *testing.B) {
 		// The reader's way: strings point into the input block instead of
 		// a copy of each line.
 		b.Run(c.name+"-in-block", func(b *testing.B) {
-			d := NewDecoder(c.fields)
-			var ev auditv1.Event
-			texts := make(map[*byte]string, len(lines))
-			for _, l := range lines {
-				texts[&l[0]] = string(l)
-			}
-			benchmarkLines(b, lines, func(l []byte) error {
-				d.spare.recycle(&ev)
-				return d.decode(l, texts[&l[0]], &ev)
-			})
+			benchmarkLines(b, lines, inBlock(lines, c.fields))
 		})
 	}
 }
 
-// sampleLines returns the lines of the committed sample must-gather's
-// kube-apiserver logs: the generator's mix of events, as in the harness.
-func sampleLines(b *testing.B) [][]byte {
-	sources, err := Find("../testdata/must-gather/audit_logs/kube-apiserver")
-	if err != nil {
-		b.Fatal(err)
+// inBlock returns a function that decodes one of lines as the reader does:
+// into a recycled event, its strings pointing into the line's text.
+func inBlock(lines [][]byte, fields Fields) func([]byte, int) error {
+	d := NewDecoder(fields)
+	var ev auditv1.Event
+	texts := make([]string, len(lines))
+	for i, l := range lines {
+		texts[i] = string(l)
 	}
-	var lines [][]byte
-	for i := range sources {
-		if sources[i].Skip != "" {
-			continue
-		}
-		f, err := Open(&sources[i])
-		if err != nil {
-			b.Fatal(err)
-		}
-		data, err := io.ReadAll(f)
-		f.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, l := range bytes.Split(data, []byte("\n")) {
-			if len(l) > 0 {
-				lines = append(lines, l)
-			}
-		}
+	return func(l []byte, i int) error {
+		d.spare.recycle(&ev)
+		return d.decode(l, texts[i], &ev)
 	}
-	return lines
 }
 
-// BenchmarkDecodeSample decodes the sample's lines in the reader's block
-// mode, for a user top and for every field.
+// BenchmarkDecodeSample decodes the lines of the committed sample's
+// kube-apiserver logs (the generator's mix of events, as in the harness) in
+// the reader's block mode, for a user top and for every field.
 func BenchmarkDecodeSample(b *testing.B) {
-	lines := sampleLines(b)
-	text := make([]string, len(lines))
-	for i, l := range lines {
-		text[i] = string(l)
-	}
+	lines, _ := logLines(b, "../testdata/must-gather/audit_logs/kube-apiserver")
 	for _, c := range []struct {
 		name   string
 		fields Fields
@@ -136,22 +109,7 @@ func BenchmarkDecodeSample(b *testing.B) {
 		{"all", FieldsAll},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			d := NewDecoder(c.fields)
-			var ev auditv1.Event
-			var size int64
-			for _, l := range lines {
-				size += int64(len(l))
-			}
-			b.SetBytes(size / int64(len(lines)))
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				j := i % len(lines)
-				d.spare.recycle(&ev)
-				if err := d.decode(lines[j], text[j], &ev); err != nil {
-					b.Fatal(err)
-				}
-			}
+			benchmarkLines(b, lines, inBlock(lines, c.fields))
 		})
 	}
 }
