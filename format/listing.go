@@ -3,10 +3,11 @@ package format
 import (
 	"bufio"
 	"encoding/json"
-	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/auditlens/auditlens/auditlog"
 )
@@ -75,11 +76,27 @@ func (l *Listing) Write(e *auditlog.Entry) error {
 	b := l.buf[:0]
 	b = ev.RequestReceivedTimestamp.UTC().AppendFormat(b, "15:04:05")
 	verb := Sanitize(strings.ToUpper(ev.Verb))
+	latency := e.Latency().String()
+	// As fmt's " (%s) [%s][%s] [%d]\t " and " [%6s][%12s] [%3d]\t ".
 	if l.style == ListWide {
-		b = fmt.Appendf(b, " (%s) [%s][%s] [%d]\t ", Sanitize(string(ev.AuditID)), verb, e.Latency(), code)
+		b = append(b, " ("...)
+		b = AppendSanitized(b, string(ev.AuditID))
+		b = append(b, ") ["...)
+		b = append(b, verb...)
+		b = append(b, "]["...)
+		b = append(b, latency...)
+		b = append(b, "] ["...)
+		b = strconv.AppendInt(b, int64(code), 10)
 	} else {
-		b = fmt.Appendf(b, " [%6s][%12s] [%3d]\t ", verb, e.Latency(), code)
+		b = append(b, " ["...)
+		b = appendRight(b, verb, 6)
+		b = append(b, "]["...)
+		b = appendRight(b, latency, 12)
+		b = append(b, "] ["...)
+		var digits [12]byte
+		b = appendRight(b, string(strconv.AppendInt(digits[:0], int64(code), 10)), 3)
 	}
+	b = append(b, "]\t "...)
 	b = AppendSanitized(b, ev.RequestURI)
 	b = append(b, "\t ["...)
 	b = AppendSanitized(b, ev.User.Username)
@@ -93,6 +110,15 @@ func (l *Listing) Write(e *auditlog.Entry) error {
 		return l.tw.Flush()
 	}
 	return nil
+}
+
+// appendRight appends s right-aligned in a field of width runes, as fmt
+// pads %*s.
+func appendRight(b []byte, s string, width int) []byte {
+	for n := utf8.RuneCountInString(s); n < width; n++ {
+		b = append(b, ' ')
+	}
+	return append(b, s...)
 }
 
 // Flush writes out whatever is buffered.
