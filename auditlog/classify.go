@@ -88,24 +88,6 @@ func nextBit(m []uint64, i, end int) int {
 	return end
 }
 
-// nextBit2 is nextBit over the union of a and b, which have one length.
-func nextBit2(a, b []uint64, i, end int) int {
-	w := i >> 6
-	if w >= len(a) {
-		return end
-	}
-	b = b[:len(a)]
-	if x := (a[w] | b[w]) >> (uint(i) & 63); x != 0 {
-		return i + bits.TrailingZeros64(x)
-	}
-	for w++; w < len(a); w++ {
-		if x := a[w] | b[w]; x != 0 {
-			return w<<6 + bits.TrailingZeros64(x)
-		}
-	}
-	return end
-}
-
 // escapes returns the bytes of a word that a backslash escapes, given its
 // backslashes and whether its first byte is escaped by the word before
 // (carry, 0 or 1), and whether the next word's first byte is escaped.

@@ -79,9 +79,6 @@ func TestNextBit(t *testing.T) {
 		if got := nextBit(m, c.i, 999); got != c.want {
 			t.Errorf("nextBit(%d) = %d, want %d", c.i, got, c.want)
 		}
-		if got := nextBit2(m, make([]uint64, 3), c.i, 999); got != c.want {
-			t.Errorf("nextBit2(%d) = %d, want %d", c.i, got, c.want)
-		}
 	}
 }
 

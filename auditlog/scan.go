@@ -83,14 +83,6 @@ func (s *scanner) plainEnd(i int) int {
 	return i + plainRun(s.data[i:])
 }
 
-// quoteEnd returns the index of the first '"' or '\\' at or after i, or
-// len(s.data).
-func (s *scanner) quoteEnd(i int) int {
-	if s.classified {
-		return nextBit2(s.cls.quote, s.cls.backslash, i, len(s.data))
-	}
-	return i + quoteOrBackslash(s.data[i:])
-}
 
 func (s *scanner) errorf(format string, args ...any) error {
 	return &syntaxError{msg: fmt.Sprintf(format, args...), offset: s.pos}
@@ -314,7 +306,7 @@ func (s *scanner) skipStringFast() error {
 		}
 	}
 	for i := first; ; {
-		q := s.quoteEnd(i)
+		q := i + quoteOrBackslash(d[i:])
 		if q >= len(d) {
 			s.pos = len(d)
 			return s.errorf("unexpected end of input in string")
