@@ -83,7 +83,6 @@ func (s *scanner) plainEnd(i int) int {
 	return i + plainRun(s.data[i:])
 }
 
-
 func (s *scanner) errorf(format string, args ...any) error {
 	return &syntaxError{msg: fmt.Sprintf(format, args...), offset: s.pos}
 }
