@@ -11,12 +11,12 @@ import (
 // counts entries per stage, per server and per node. The reference tool's
 // summary line ("count: N, first: T, last: T, duration: D") comes from it.
 type Summary struct {
-	count       int64
-	noTime      int64
-	first, last time.Time
-	stages      map[string]*int64
-	servers     map[string]*int64
-	nodes       map[string]*int64
+	count  int64
+	noTime int64
+	timeSpan
+	stages  map[string]*int64
+	servers map[string]*int64
+	nodes   map[string]*int64
 	// The counters of the last few stages, servers and nodes seen: a run
 	// of entries shares a handful, and comparing strings is cheaper than
 	// looking them up.
@@ -77,12 +77,7 @@ func (s *Summary) addTime(t time.Time, n int64) {
 		s.noTime += n
 		return
 	}
-	if s.first.IsZero() || t.Before(s.first) {
-		s.first = t
-	}
-	if s.last.IsZero() || t.After(s.last) {
-		s.last = t
-	}
+	s.add(t, t)
 }
 
 // Merge adds the counts of o to s. o is not changed.

@@ -26,9 +26,9 @@ type Throttling struct {
 }
 
 type throttledUser struct {
-	rejected    int64
-	first, last time.Time
-	queueWait   *dist
+	rejected  int64
+	timeSpan  // of the rejected requests
+	queueWait *dist
 }
 
 // NewThrottling returns an empty throttling count.
@@ -68,17 +68,8 @@ func (t *Throttling) Add(e *auditlog.Entry) {
 	u := t.user(ev.User.Username)
 	u.rejected++
 	if ts := ev.RequestReceivedTimestamp.Time; !ts.IsZero() {
-		u.addTime(ts, ts)
+		u.add(ts, ts)
 		t.minutes[bucketIndex(ts, time.Minute)]++
-	}
-}
-
-func (u *throttledUser) addTime(first, last time.Time) {
-	if u.first.IsZero() || first.Before(u.first) {
-		u.first = first
-	}
-	if u.last.IsZero() || last.After(u.last) {
-		u.last = last
 	}
 }
 
@@ -94,7 +85,7 @@ func (t *Throttling) Merge(o *Throttling) {
 		u := t.user(name)
 		u.rejected += ou.rejected
 		if !ou.first.IsZero() {
-			u.addTime(ou.first, ou.last)
+			u.add(ou.first, ou.last)
 		}
 		u.queueWait.merge(ou.queueWait)
 	}
