@@ -162,13 +162,8 @@ func (s *scanner) object(depth int, member func(key []byte) error) error {
 	}
 	d := s.data
 	for {
-		// Compact JSON, as the API server writes it, puts each key, colon
-		// and value right after the other: check for that before looking
-		// for white space.
-		if s.pos >= len(d) || d[s.pos] != '"' {
-			if s.ws() != '"' {
-				return s.errorf("expected a string key")
-			}
+		if s.ws() != '"' {
+			return s.errorf("expected a string key")
 		}
 		start, end, clean, err := s.scanString()
 		if err != nil {
@@ -180,6 +175,8 @@ func (s *scanner) object(depth int, member func(key []byte) error) error {
 			s.buf = unquote(s.buf[:0], key)
 			key = s.buf
 		}
+		// Compact JSON, as the API server writes it, has the value right
+		// after the colon.
 		if i := s.pos; i+1 < len(d) && d[i] == ':' && d[i+1] > ' ' {
 			s.pos = i + 1
 		} else {
@@ -190,10 +187,6 @@ func (s *scanner) object(depth int, member func(key []byte) error) error {
 		}
 		if err := member(key); err != nil {
 			return err
-		}
-		if i := s.pos; i < len(d) && d[i] == ',' {
-			s.pos = i + 1
-			continue
 		}
 		switch s.ws() {
 		case ',':
@@ -220,17 +213,10 @@ func (s *scanner) array(depth int, elem func() error) error {
 		s.pos++
 		return nil
 	}
-	d := s.data
 	for {
-		if s.pos >= len(d) || d[s.pos] <= ' ' {
-			s.ws()
-		}
+		s.ws()
 		if err := elem(); err != nil {
 			return err
-		}
-		if i := s.pos; i < len(d) && d[i] == ',' {
-			s.pos = i + 1
-			continue
 		}
 		switch s.ws() {
 		case ',':
