@@ -54,14 +54,14 @@ func newBuffer() *[]byte {
 // the buffers, which then stay as long as a string does. The last buffer
 // put back is the first handed out again: the likeliest to be in a cache.
 type buffers struct {
-	mu   sync.Mutex
-	free [][]byte
-	max  int
+	mu    sync.Mutex
+	free  [][]byte
+	limit int
 }
 
 // newBuffers returns a pool holding up to n free buffers.
 func newBuffers(n int) *buffers {
-	return &buffers{max: n}
+	return &buffers{limit: n}
 }
 
 // get returns an empty buffer for a block: a recycled one if there is one.
@@ -92,7 +92,7 @@ func (p *buffers) put(b *block) {
 			}
 		}
 		p.mu.Lock()
-		if len(p.free) < p.max {
+		if len(p.free) < p.limit {
 			p.free = append(p.free, buf)
 		}
 		p.mu.Unlock()
