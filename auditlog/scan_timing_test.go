@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/auditlens/auditlens/auditlog"
-	"github.com/auditlens/auditlens/benchmarks/mustgather"
+	"github.com/auditlens/auditlens/internal/mustgather"
 )
 
 var (

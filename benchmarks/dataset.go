@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/auditlens/auditlens/benchmarks/mustgather"
+	"github.com/auditlens/auditlens/internal/mustgather"
 )
 
 // seed is the generator's seed: every run measures the same bytes.

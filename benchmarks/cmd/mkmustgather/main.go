@@ -10,7 +10,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/auditlens/auditlens/benchmarks/mustgather"
+	"github.com/auditlens/auditlens/internal/mustgather"
 )
 
 func main() {

@@ -5,7 +5,7 @@ import (
 	"log"
 	"os"
 
-	"github.com/auditlens/auditlens/benchmarks/mustgather"
+	"github.com/auditlens/auditlens/internal/mustgather"
 )
 
 func ExampleGenerate() {
