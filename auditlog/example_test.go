@@ -18,11 +18,7 @@ func ExampleReader_All() {
 	r := auditlog.NewReader(sources, auditlog.Options{
 		Fields: auditlog.FieldVerb | auditlog.FieldUser | auditlog.FieldRequestURI | auditlog.FieldStage,
 	})
-	for e, err := range r.All() {
-		if err != nil {
-			fmt.Println(err)
-			return
-		}
+	for e := range r.All() {
 		if rq := e.Request(); e.Event.Verb == "delete" && rq.Resource == "pods" && e.Event.Stage == "ResponseComplete" {
 			fmt.Printf("%s deleted pod %s/%s\n", e.Event.User.Username, rq.Namespace, rq.Name)
 		}

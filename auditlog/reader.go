@@ -86,14 +86,13 @@ func (r *Reader) start() {
 
 // All returns an iterator over every entry of every source, in file and
 // line order, read and decoded by the calling goroutine. Lines and files
-// that cannot be read are counted in the Report and skipped; the error of
-// the iterator is always nil today and is there for callers to check
-// should reading ever fail as a whole.
-func (r *Reader) All() iter.Seq2[*Entry, error] {
-	return func(yield func(*Entry, error) bool) {
+// that cannot be read are counted in the Report and skipped, so reading
+// never fails as a whole; to stop early, break out of the loop.
+func (r *Reader) All() iter.Seq[*Entry] {
+	return func(yield func(*Entry) bool) {
 		r.start()
 		ld := newLineDecoder(r.opts, &r.report, false)
-		add := func(e *Entry) bool { return yield(e, nil) }
+		add := func(e *Entry) bool { return yield(e) }
 		for i := range r.sources {
 			src := &r.sources[i]
 			if src.Skip != "" {

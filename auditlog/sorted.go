@@ -32,12 +32,14 @@ const sortBatch = 256
 // An event received more than window events before where it was written
 // (a long watch, say) comes out later than its time. Ties are broken by
 // stream, then by position in the stream. Unlike All and Scan, the entries
-// Sorted yields are not reused: they may be kept.
-func (r *Reader) Sorted(window int) iter.Seq2[*Entry, error] {
+// Sorted yields are not reused: they may be kept. As with All, what cannot
+// be read is counted in the Report; breaking out of the loop stops the
+// readers.
+func (r *Reader) Sorted(window int) iter.Seq[*Entry] {
 	if window <= 0 {
 		window = DefaultSortWindow
 	}
-	return func(yield func(*Entry, error) bool) {
+	return func(yield func(*Entry) bool) {
 		r.start()
 		streams := r.streams()
 		done := make(chan struct{})
@@ -80,7 +82,7 @@ func (r *Reader) Sorted(window int) iter.Seq2[*Entry, error] {
 			} else {
 				heap.Pop(&m)
 			}
-			if !yield(e, nil) {
+			if !yield(e) {
 				return
 			}
 		}

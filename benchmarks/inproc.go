@@ -119,10 +119,7 @@ func inprocListing(w io.Writer, sources []auditlog.Source, f filter.Filter) erro
 		auditlog.FieldRequestReceivedTimestamp | auditlog.FieldStageTimestamp | auditlog.FieldVerb |
 		auditlog.FieldResponseCode | auditlog.FieldRequestURI | auditlog.FieldUser})
 	l := format.NewListing(w, format.ListDefault)
-	for e, err := range r.Sorted(0) {
-		if err != nil {
-			return err
-		}
+	for e := range r.Sorted(0) {
 		if !f.Match(e) {
 			continue
 		}

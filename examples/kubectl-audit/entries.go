@@ -9,6 +9,6 @@ import (
 // entries returns the reader's entries for a listing, sorted by
 // requestReceivedTimestamp as the reference sorts them, in bounded memory
 // (exact up to auditlog.DefaultSortWindow events per node).
-func entries(r *auditlog.Reader) iter.Seq2[*auditlog.Entry, error] {
+func entries(r *auditlog.Reader) iter.Seq[*auditlog.Entry] {
 	return r.Sorted(0)
 }

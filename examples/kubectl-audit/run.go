@@ -155,10 +155,7 @@ func (o *options) list(v view, f filter.Filter, sources []auditlog.Source, stdou
 	fields |= f.Fields() | sum.Fields()
 	r := auditlog.NewReader(sources, auditlog.Options{Fields: fields, Keep: f.Match, Progress: prog.hook()})
 	l := format.NewListing(stdout, style)
-	for e, err := range entries(r) {
-		if err != nil {
-			return nil, aggregate.SummaryResult{}, err
-		}
+	for e := range entries(r) {
 		sum.Add(e)
 		if err := l.Write(e); err != nil {
 			return nil, aggregate.SummaryResult{}, err
