@@ -3,9 +3,7 @@ package aggregate
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"flag"
-	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -46,14 +44,11 @@ type sampleTruth struct {
 }
 
 // sampleEntries reads the kube-apiserver ResponseComplete events of the
-// committed must-gather sample (the events truth.json counts), or skips the
-// test when the sample is not there.
+// committed must-gather sample (the events truth.json counts); a missing
+// sample fails the test.
 func sampleEntries(t *testing.T) ([]*auditlog.Entry, *sampleTruth) {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(*sampleDir, "truth.json"))
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("no sample: %v", err)
-	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -84,7 +84,7 @@ func TestHarnessCLI(t *testing.T) {
 		t.Skip("builds examples/kubectl-audit")
 	}
 	if _, err := buildCLI(t.TempDir()); err != nil {
-		t.Skipf("the CLI does not build: %v", err)
+		t.Fatalf("the CLI does not build: %v", err)
 	}
 	doc, _ := runSmall(t, libCLI, []string{"by-user", "culprit-by-verb", "get-listing", "naive"})
 	r := doc.Runs[0]
