@@ -18,10 +18,7 @@ type kind struct {
 	result func(a auditlog.Sink) any
 }
 
-func kindOf[T interface {
-	auditlog.Sink
-	Merge(T)
-}](name string, mk func() T, res func(T) any) kind {
+func kindOf[T Aggregator[T]](name string, mk func() T, res func(T) any) kind {
 	return kind{
 		name:   name,
 		make:   func() auditlog.Sink { return mk() },
@@ -48,9 +45,30 @@ func kinds() []kind {
 		kindOf("summary", NewSummary, func(s *Summary) any { return s.Result() }),
 		kindOf("trackers", NewTrackers, func(t *Trackers) any { return t.Result() }),
 		kindOf("throttling", NewThrottling, func(t *Throttling) any { return t.Result(0) }),
+		kindOf("set", newTestSet, func(s *testSet) any {
+			return []any{s.users.Result(10), s.latency.Result(5), s.summary.Result()}
+		}),
 		kindOf("histogram-1s-resource", func() *Histogram { return NewHistogram(time.Second, KeyResource) }, func(h *Histogram) any { return h.Result(1, 0).Peaks }),
 	}
 }
+
+// testSet is a Set of three aggregators, with its typed members.
+type testSet struct {
+	*Set
+	users   *Count
+	latency *Latency
+	summary *Summary
+}
+
+func newTestSet() *testSet {
+	s := &testSet{Set: new(Set)}
+	s.users = Include(s.Set, NewCount(KeyUser))
+	s.latency = Include(s.Set, NewLatency(KeyResource))
+	s.summary = Include(s.Set, NewSummary())
+	return s
+}
+
+func (s *testSet) Merge(o *testSet) { s.Set.Merge(o.Set) }
 
 func resultJSON(t testing.TB, v any) []byte {
 	t.Helper()
@@ -157,4 +175,33 @@ func onePass(t testing.TB, k kind, entries []*auditlog.Entry) []byte {
 		one.Add(e)
 	}
 	return resultJSON(t, k.result(one))
+}
+
+// TestSetFields: a Set reads what its members read, and feeds them all.
+func TestSetFields(t *testing.T) {
+	s := newTestSet()
+	if got, want := s.Fields(), s.users.Fields()|s.latency.Fields()|s.summary.Fields(); got != want {
+		t.Errorf("Fields() = %v, want the union %v", got, want)
+	}
+	for _, e := range synthEntries(1, 100) {
+		s.Add(e)
+	}
+	if s.users.Result(1).Total != 100 || s.summary.Result().Count != 100 {
+		t.Errorf("members were not all fed: %d, %d", s.users.Result(1).Total, s.summary.Result().Count)
+	}
+}
+
+// TestSetMergeMismatch: a Set built differently is not merged member by
+// member into the wrong types.
+func TestSetMergeMismatch(t *testing.T) {
+	a := newTestSet()
+	b := new(Set)
+	other := Include(b, NewThrottling())
+	for _, e := range synthEntries(2, 50) {
+		b.Add(e)
+	}
+	a.Set.Merge(b)
+	if a.users.Result(1).Total != 0 || other == nil {
+		t.Errorf("merged a Throttling into a Count")
+	}
 }

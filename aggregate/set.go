@@ -1,0 +1,70 @@
+package aggregate
+
+import "github.com/auditlens/auditlens/auditlog"
+
+// Aggregator is what every aggregator of this package is: a sink that
+// declares the event fields it reads and merges another aggregator of its
+// own type (T is that type: *Count for a Count). Types of other packages
+// with the same three methods are aggregators too, and can join a [Set].
+type Aggregator[T any] interface {
+	auditlog.Sink
+	// Fields is the set of event fields Add reads.
+	Fields() auditlog.Fields
+	// Merge adds the counts of o, built the same way, to the receiver.
+	Merge(o T)
+}
+
+// Set is one worker's aggregators behind a single sink: Add feeds every
+// entry to each of them, Fields is the union of what they read, and Merge
+// merges each with its counterpart in another Set. A Set is an
+// [Aggregator] itself.
+//
+// Each worker of a Scan builds its own Set, with the same code, so that the
+// sets line up member by member; add members with [Include], which hands
+// back the typed aggregator to read its Result from once the sets are
+// merged:
+//
+//	s := new(aggregate.Set)
+//	users := aggregate.Include(s, aggregate.NewCount(aggregate.KeyUser))
+//	latency := aggregate.Include(s, aggregate.NewLatency(aggregate.KeyResource))
+type Set struct {
+	members []member
+	fields  auditlog.Fields
+}
+
+// member is an aggregator of a Set, with what merges it with its
+// counterpart in another Set.
+type member struct {
+	sink  auditlog.Sink
+	merge func(o auditlog.Sink)
+}
+
+// Include adds a to s and returns a.
+func Include[T Aggregator[T]](s *Set, a T) T {
+	s.members = append(s.members, member{sink: a, merge: func(o auditlog.Sink) {
+		if o, ok := o.(T); ok {
+			a.Merge(o)
+		}
+	}})
+	s.fields |= a.Fields()
+	return a
+}
+
+// Add feeds e to every member, in the order they were included.
+func (s *Set) Add(e *auditlog.Entry) {
+	for i := range s.members {
+		s.members[i].sink.Add(e)
+	}
+}
+
+// Fields is the union of the fields the members read.
+func (s *Set) Fields() auditlog.Fields { return s.fields }
+
+// Merge merges each member of o into the member of s at the same place. o
+// must have been built by the same code as s: a member of o of another
+// type than its counterpart in s, or beyond the end of s, is not merged.
+func (s *Set) Merge(o *Set) {
+	for i := range min(len(s.members), len(o.members)) {
+		s.members[i].merge(o.members[i].sink)
+	}
+}
