@@ -135,7 +135,7 @@ func appendUser(dst []byte, e *auditlog.Entry) ([]byte, bool) {
 	}
 	n := len(dst)
 	dst = append(dst, '[')
-	dst, ok := appendQueryValue(dst, e.Request(), "fieldManager")
+	dst, ok := e.Request().AppendQueryValue(dst, "fieldManager")
 	if !ok {
 		return dst[:n], true
 	}

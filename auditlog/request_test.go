@@ -87,3 +87,43 @@ func FuzzParseRequestURI(f *testing.F) {
 		r.QueryValue("fieldManager")
 	})
 }
+
+func TestAppendQueryValue(t *testing.T) {
+	tests := []struct {
+		query, want string
+		ok          bool
+	}{
+		{"fieldManager=kubectl", "kubectl", true},
+		{"a=1&fieldManager=kube%2Dcontroller", "kube-controller", true},
+		{"fieldManager=a+b", "a b", true},
+		{"fieldManager=bad%zz", "bad%zz", true},
+		{"fieldManager=", "", true},
+		{"fieldManager", "", true},
+		{"fieldManager=x&fieldManager=y", "x", true},
+		{"field%4Danager=esc", "esc", true},
+		{"limit=1", "", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		r := ParseRequestURI("/api/v1/pods?" + tt.query)
+		got, ok := r.AppendQueryValue(nil, "fieldManager")
+		if string(got) != tt.want || ok != tt.ok {
+			t.Errorf("AppendQueryValue(%q) = %q, %v; want %q, %v", tt.query, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// FuzzAppendQueryValue checks appendQueryValue against Request.QueryValue.
+func FuzzAppendQueryValue(f *testing.F) {
+	f.Add("fieldManager=kube%2Dcontroller&a=b")
+	f.Add("x=%&fieldManager=%41+")
+	f.Add("field%4Danager=1")
+	f.Fuzz(func(t *testing.T, query string) {
+		r := ParseRequestURI("/api/v1/pods?" + query)
+		want, wantOK := r.QueryValue("fieldManager")
+		got, ok := r.AppendQueryValue([]byte("p"), "fieldManager")
+		if string(got) != "p"+want || ok != wantOK {
+			t.Fatalf("AppendQueryValue(%q) = %q, %v; QueryValue = %q, %v", query, got[1:], ok, want, wantOK)
+		}
+	})
+}
