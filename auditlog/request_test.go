@@ -113,7 +113,7 @@ func TestAppendQueryValue(t *testing.T) {
 	}
 }
 
-// FuzzAppendQueryValue checks appendQueryValue against Request.QueryValue.
+// FuzzAppendQueryValue checks AppendQueryValue against Request.QueryValue.
 func FuzzAppendQueryValue(f *testing.F) {
 	f.Add("fieldManager=kube%2Dcontroller&a=b")
 	f.Add("x=%&fieldManager=%41+")

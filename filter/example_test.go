@@ -53,12 +53,18 @@ func ExampleFlags_Build_error() {
 	// invalid --http-status-code value "4O3": expected an HTTP status code, a number in 100-599
 }
 
-// Offsets from the first event: the caller finds the first event's time and
-// passes it in First.
-func ExampleFlags_NeedsFirst() {
-	flags := filter.Flags{Since: "+10m", Until: "+20m"}
-	if flags.NeedsFirst() {
-		flags.First = time.Date(2022, 2, 7, 22, 15, 16, 0, time.UTC) // from a first pass
+// Offsets from the first or last event: the caller checks the flags first,
+// then finds the times of the first and last events and passes them in.
+func ExampleFlags_Relative() {
+	flags := filter.Flags{Since: "+10m", Until: "-2h"}
+	if err := flags.Validate(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if flags.Relative() {
+		// From a first pass over the input.
+		flags.First = time.Date(2022, 2, 7, 22, 15, 16, 0, time.UTC)
+		flags.Last = time.Date(2022, 2, 8, 0, 35, 16, 0, time.UTC)
 	}
 	f, err := flags.Build()
 	if err != nil {

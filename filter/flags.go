@@ -30,8 +30,8 @@ type Flags struct {
 	Stages          []string // --stage, -s: exact stages; empty means any stage
 	HTTPStatusCodes []string // --http-status-code: numbers in 100-599
 	FailedOnly      bool     // --failed-only: responseStatus.code > 299
-	Before          string   // --before: RFC 3339, strict
-	After           string   // --after: RFC 3339, strict
+	Before          string   // --before: a time (see TimeSpec)
+	After           string   // --after: a time (see TimeSpec)
 	Duration        string   // --duration: latency at most this Go duration
 	// PodSecurityViolations is --podsecurityviolations: "pod" or "all".
 	PodSecurityViolations string
@@ -52,25 +52,41 @@ type Flags struct {
 	ReadOnly          bool     // --read-only: get, list, watch...
 	WriteOnly         bool     // --write-only: every other verb
 	LongRunning       bool     // --long-running: watch, exec, attach, port-forward, proxy, log follow
-	// Since is --since: an RFC 3339 time or an offset from the first event
-	// ("+10m"); requests received at or after it are kept.
+	// Since is --since: a time (see TimeSpec: RFC 3339, "+10m" after the
+	// first event, "-10m" before the last...); requests received at or
+	// after it are kept.
 	Since string
 	// Until is --until, like Since; requests received before it are kept.
 	Until string
 
-	// First is the time of the first event of the input (the earliest
-	// requestReceivedTimestamp), which Since and Until offsets count from.
-	// Build fails when an offset is given and First is zero: see NeedsFirst.
-	First time.Time
+	// First and Last are the times of the first and last events of the
+	// input (the earliest and latest requestReceivedTimestamp), which the
+	// offsets of the time flags count from. See Relative.
+	First, Last time.Time
 }
 
-// NeedsFirst reports whether Since or Until is an offset from the first
-// event, so that the caller must find the first event's time and set First
-// before calling Build. The time is the earliest requestReceivedTimestamp of
-// the input, which a caller finds with a pass over the input decoding only
-// auditlog.FieldRequestReceivedTimestamp.
-func (f Flags) NeedsFirst() bool {
-	return strings.HasPrefix(f.Since, "+") || strings.HasPrefix(f.Until, "+")
+// Relative reports whether a time flag is an offset from the first or last
+// event ("+10m", "-10m"), so that the caller must find those times and set
+// First and Last before calling Build: with a pass over the input that
+// decodes only auditlog.FieldRequestReceivedTimestamp. A value that does
+// not parse is not relative (Validate reports it).
+func (f Flags) Relative() bool {
+	for _, s := range []string{f.Before, f.After, f.Since, f.Until} {
+		if spec, err := ParseTimeSpec("", s); s != "" && err == nil && spec.Relative() {
+			return true
+		}
+	}
+	return false
+}
+
+// Validate checks every flag as Build does, without First and Last: a time
+// offset is checked for its form, and against another offset of the same
+// anchor, but not resolved. It returns the error Build would return for
+// anything but the times offsets stand for, so a caller checks a command
+// line before reading any input.
+func (f Flags) Validate() error {
+	_, err := f.build(true)
+	return err
 }
 
 // Build returns the filter that keeps the events every given flag keeps:
@@ -78,9 +94,16 @@ func (f Flags) NeedsFirst() bool {
 // event field or one short field, then times, then the requestURI, then
 // regular expressions). A bad value is a *FlagError naming the flag, the
 // value and what is expected. Empty Flags build a filter that keeps
-// everything.
+// everything. When a time flag is an offset (Relative), First and Last must
+// be set.
 func (f Flags) Build() (Filter, error) {
-	b := builder{}
+	return f.build(false)
+}
+
+// build builds the filter, or only checks the flags when validating (then
+// time offsets are not resolved and the filter is nil).
+func (f Flags) build(validating bool) (Filter, error) {
+	b := builder{validating: validating, first: f.First, last: f.Last}
 
 	// No event field, or a short one.
 	b.accept("server", f.Servers, func(v []string) (Filter, error) { return Servers(v...) })
@@ -103,7 +126,7 @@ func (f Flags) Build() (Filter, error) {
 	// Times.
 	b.time("before", f.Before, Before)
 	b.time("after", f.After, After)
-	b.window(f.Since, f.Until, f.First)
+	b.window(f.Since, f.Until)
 	b.duration("duration", f.Duration, MaxLatency)
 	b.duration("min-latency", f.MinLatency, MinLatency)
 
@@ -131,16 +154,19 @@ func (f Flags) Build() (Filter, error) {
 		b.add(UserAgentRegexps(f.UserAgentRegexps...))
 	}
 
-	if b.err != nil {
+	if b.err != nil || validating {
 		return nil, b.err
 	}
 	return And(b.fs...), nil
 }
 
-// builder collects filters and the first error.
+// builder collects filters and the first error. When validating, a time
+// offset is checked but not resolved.
 type builder struct {
-	fs  []Filter
-	err error
+	fs          []Filter
+	err         error
+	validating  bool
+	first, last time.Time
 }
 
 func (b *builder) fail(err error) {
@@ -179,12 +205,33 @@ func (b *builder) time(flag, s string, build func(time.Time) Filter) {
 	if s == "" {
 		return
 	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		b.fail(&FlagError{Flag: flag, Value: s, Expected: "an RFC 3339 time (2006-01-02T15:04:05Z07:00)", Err: err})
-		return
+	if t, ok := b.resolve(flag, s); ok {
+		b.fs = append(b.fs, build(t))
 	}
-	b.fs = append(b.fs, build(t))
+}
+
+// resolve parses the time flag's value and returns the time it stands for;
+// ok is false when it fails, or when validating an offset.
+func (b *builder) resolve(flag, s string) (t time.Time, ok bool) {
+	spec, err := ParseTimeSpec(flag, s)
+	if err != nil {
+		b.fail(err)
+		return t, false
+	}
+	if spec.Relative() {
+		if b.validating {
+			return t, false
+		}
+		if spec.Anchor == FromFirst && b.first.IsZero() {
+			b.fail(fmt.Errorf("--%s=%s: an offset from the first event needs its time (Flags.First)", flag, s))
+			return t, false
+		}
+		if spec.Anchor == FromLast && b.last.IsZero() {
+			b.fail(fmt.Errorf("--%s=%s: an offset back from the last event needs its time (Flags.Last)", flag, s))
+			return t, false
+		}
+	}
+	return spec.Resolve(b.first, b.last), true
 }
 
 func (b *builder) duration(flag, s string, build func(time.Duration) Filter) {
@@ -199,34 +246,38 @@ func (b *builder) duration(flag, s string, build func(time.Duration) Filter) {
 	b.fs = append(b.fs, build(d))
 }
 
-func (b *builder) window(since, until string, first time.Time) {
+func (b *builder) window(since, until string) {
 	if since == "" && until == "" {
 		return
 	}
 	var from, to time.Time
-	for _, side := range []struct {
-		flag, s string
-		t       *time.Time
-	}{{"since", since, &from}, {"until", until, &to}} {
-		if side.s == "" {
-			continue
-		}
-		spec, err := ParseTimeSpec(side.flag, side.s)
-		if err != nil {
-			b.fail(err)
+	var fromOK, toOK bool
+	if since != "" {
+		if from, fromOK = b.resolve("since", since); !fromOK && b.err != nil {
 			return
 		}
-		if spec.Relative && first.IsZero() {
-			b.fail(fmt.Errorf("--%s=%s: an offset from the first event needs the first event's time (Flags.First)", side.flag, side.s))
-			return
-		}
-		*side.t = spec.Resolve(first)
 	}
-	if !from.IsZero() && !to.IsZero() && !to.After(from) {
+	if until != "" {
+		if to, toOK = b.resolve("until", until); !toOK && b.err != nil {
+			return
+		}
+	}
+	if b.validating {
+		// Offsets of the same anchor can be compared before they resolve.
+		a, errA := ParseTimeSpec("since", since)
+		z, errZ := ParseTimeSpec("until", until)
+		if since != "" && until != "" && errA == nil && errZ == nil && a.Relative() && a.Anchor == z.Anchor {
+			fromOK, toOK = true, true
+			from, to = a.Resolve(time.Unix(0, 0), time.Unix(0, 0)), z.Resolve(time.Unix(0, 0), time.Unix(0, 0))
+		}
+	}
+	if fromOK && toOK && !to.After(from) {
 		b.fail(fmt.Errorf("--until=%s is not after --since=%s: no request can match", until, since))
 		return
 	}
-	b.fs = append(b.fs, Window(from, to))
+	if !b.validating {
+		b.fs = append(b.fs, Window(from, to))
+	}
 }
 
 // ok adapts a constructor that cannot fail.

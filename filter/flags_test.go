@@ -21,7 +21,7 @@ func TestBuildErrors(t *testing.T) {
 		flag  string // the flag the error names
 		value string
 	}{
-		{"before not RFC3339", Flags{Before: "2022-02-07 17:15"}, "before", "2022-02-07 17:15"},
+		{"before not a time", Flags{Before: "07/02/2022 17:15"}, "before", "07/02/2022 17:15"},
 		{"after not RFC3339", Flags{After: "yesterday"}, "after", "yesterday"},
 		{"unknown stage", Flags{Stages: []string{"ResponseComplete,responsecomplete"}}, "stage", "responsecomplete"},
 		{"status not a number", Flags{HTTPStatusCodes: []string{"200,OK"}}, "http-status-code", "OK"},
@@ -84,9 +84,9 @@ func TestBuildOtherErrors(t *testing.T) {
 }
 
 func TestBuildWindowOffsets(t *testing.T) {
-	flags := Flags{Since: "+10m", Until: "+1h", First: t0}
-	if !flags.NeedsFirst() {
-		t.Fatal("NeedsFirst() = false for +10m")
+	flags := Flags{Since: "+10m", Until: "+1h", First: t0, Last: t0.Add(2 * time.Hour)}
+	if !flags.Relative() {
+		t.Fatal("Relative() = false for +10m")
 	}
 	f, err := flags.Build()
 	if err != nil {
@@ -100,8 +100,8 @@ func TestBuildWindowOffsets(t *testing.T) {
 			t.Errorf("%s at first+%v = %v, want %v", f, c.at, got, c.want)
 		}
 	}
-	if (Flags{Since: "2022-02-07T22:00:00Z"}).NeedsFirst() {
-		t.Error("NeedsFirst() = true for an absolute time")
+	if (Flags{Since: "2022-02-07T22:00:00Z"}).Relative() {
+		t.Error("Relative() = true for an absolute time")
 	}
 }
 
@@ -250,6 +250,69 @@ func TestLabCommands(t *testing.T) {
 		for i, e := range all {
 			if got := f.Match(e); got != tt.want[i] {
 				t.Errorf("%s on %s %s = %v, want %v", tt.cmd, e.Event.Verb, e.Event.RequestURI, got, tt.want[i])
+			}
+		}
+	}
+}
+
+// TestTimeForms: every form of TimeSpec, and what it resolves to.
+func TestTimeForms(t *testing.T) {
+	first := time.Date(2022, 2, 7, 22, 15, 16, 0, time.UTC)
+	last := time.Date(2022, 2, 8, 0, 59, 57, 0, time.UTC)
+	for _, tc := range []struct {
+		in   string
+		want time.Time
+	}{
+		{"2022-02-07T23:20:00Z", time.Date(2022, 2, 7, 23, 20, 0, 0, time.UTC)},
+		{"2022-02-07T23:20:00.5+01:00", time.Date(2022, 2, 7, 22, 20, 0, 5e8, time.UTC)},
+		{"2022-02-07T23:20:00", time.Date(2022, 2, 7, 23, 20, 0, 0, time.UTC)},
+		{"2022-02-07T23:20", time.Date(2022, 2, 7, 23, 20, 0, 0, time.UTC)},
+		{"2022-02-07 23:20:30.25", time.Date(2022, 2, 7, 23, 20, 30, 25e7, time.UTC)},
+		{"2022-02-07 23:20", time.Date(2022, 2, 7, 23, 20, 0, 0, time.UTC)},
+		{"2022-02-07", time.Date(2022, 2, 7, 0, 0, 0, 0, time.UTC)},
+		{"+10m", first.Add(10 * time.Minute)},
+		{"-10m", last.Add(-10 * time.Minute)},
+		{"+0s", first},
+	} {
+		spec, err := ParseTimeSpec("since", tc.in)
+		if err != nil {
+			t.Errorf("%q: %v", tc.in, err)
+			continue
+		}
+		if got := spec.Resolve(first, last); !got.Equal(tc.want) {
+			t.Errorf("%q resolves to %s, want %s", tc.in, got, tc.want)
+		}
+	}
+	for _, bad := range []string{"yesterday", "+", "-", "+-1s", "--1s", "-+1s", "2022-02-30", "10m", "2022-02-07T25:00"} {
+		_, err := ParseTimeSpec("since", bad)
+		if err == nil || !strings.Contains(err.Error(), "2022-02-07T22:15:00Z (RFC 3339; without a zone it is UTC)") || strings.Contains(err.Error(), "2006") {
+			t.Errorf("%q: error %v, want one naming the accepted forms", bad, err)
+		}
+	}
+}
+
+// TestValidate: Validate fails as Build does, and needs no First or Last.
+func TestValidate(t *testing.T) {
+	for _, tc := range []struct {
+		flags Flags
+		bad   bool
+	}{
+		{Flags{Since: "+10m", Until: "-5m"}, false},
+		{Flags{Since: "-5m", Until: "-10m"}, true},
+		{Flags{Since: "+20m", Until: "+10m"}, true},
+		{Flags{Since: "2022-02-07", Until: "2022-02-06"}, true},
+		{Flags{Before: "+1h", After: "-1h"}, false},
+		{Flags{Before: "soon"}, true},
+		{Flags{ReadOnly: true, WriteOnly: true}, true},
+		{Flags{Verbs: []string{"get"}}, false},
+	} {
+		err := tc.flags.Validate()
+		if (err != nil) != tc.bad {
+			t.Errorf("Validate(%+v) = %v, want an error: %v", tc.flags, err, tc.bad)
+		}
+		if !tc.flags.Relative() {
+			if _, berr := tc.flags.Build(); (berr != nil) != tc.bad {
+				t.Errorf("Build(%+v) = %v, Validate %v", tc.flags, berr, err)
 			}
 		}
 	}

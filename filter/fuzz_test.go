@@ -90,7 +90,7 @@ func FuzzAnnotationSpec(f *testing.F) {
 // FuzzTimeSpec: a spec fails with a *FlagError or parses to a spec whose
 // printed form parses to the same time.
 func FuzzTimeSpec(f *testing.F) {
-	for _, s := range []string{"+10m", "+1h30m", "2022-02-07T17:15:16-05:00", "2022-02-07T22:15:16.123456Z", "+-1s", "10m", "", "+"} {
+	for _, s := range []string{"+10m", "+1h30m", "2022-02-07T17:15:16-05:00", "2022-02-07T22:15:16.123456Z", "+-1s", "10m", "", "+", "-10m", "2022-02-07", "2022-02-07 22:15", "2022-02-07T22:15:16.5", "--1s", "-+1s"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -106,7 +106,7 @@ func FuzzTimeSpec(f *testing.F) {
 		if err != nil {
 			t.Fatalf("%q printed as %q: %v", s, spec, err)
 		}
-		if spec.Relative != again.Relative || spec.Offset != again.Offset || !spec.Time.Equal(again.Time) {
+		if spec.Anchor != again.Anchor || spec.Offset != again.Offset || !spec.Time.Equal(again.Time) {
 			t.Fatalf("%q printed as %q parses to %+v, want %+v", s, spec, again, spec)
 		}
 	})
