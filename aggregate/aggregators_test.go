@@ -346,3 +346,28 @@ func TestThrottling(t *testing.T) {
 		t.Errorf("queue wait %+v, per minute %+v", res.QueueWait, res.PerMinute)
 	}
 }
+
+func TestAlignWindow(t *testing.T) {
+	base := time.Date(2022, 2, 7, 23, 15, 16, 841504000, time.UTC)
+	for _, tc := range []struct {
+		t     time.Time
+		width time.Duration
+		want  time.Time
+	}{
+		{base, 10 * time.Minute, time.Date(2022, 2, 7, 23, 20, 0, 0, time.UTC)},
+		{base, time.Second, time.Date(2022, 2, 7, 23, 15, 17, 0, time.UTC)},
+		{time.Date(2022, 2, 7, 23, 20, 0, 0, time.UTC), 10 * time.Minute, time.Date(2022, 2, 7, 23, 20, 0, 0, time.UTC)},
+		{base.In(time.FixedZone("X", 3600)), time.Hour, time.Date(2022, 2, 8, 0, 0, 0, 0, time.UTC)},
+		{time.Date(1969, 12, 31, 23, 59, 30, 0, time.UTC), time.Minute, time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{base, 7 * time.Minute, time.Unix(0, 0).Add(time.Duration(base.Unix()/420+1) * 7 * time.Minute).UTC()},
+	} {
+		got, same := AlignWindow(tc.t, tc.t, tc.width)
+		if !got.Equal(tc.want) || got.Location() != time.UTC || !same.Equal(got) {
+			t.Errorf("AlignWindow(%s, %v) starts at %s, want %s", tc.t, tc.width, got, tc.want)
+		}
+	}
+	from, to := AlignWindow(base, base.Add(time.Minute), time.Hour)
+	if !from.Equal(to) {
+		t.Errorf("a window without a bucket start aligns to %s-%s, want an empty one", from, to)
+	}
+}

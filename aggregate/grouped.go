@@ -200,11 +200,14 @@ type GroupedResult struct {
 	// Outer lists the values of the outer key in order: numeric keys
 	// (httpstatus) ascending by value, others alphabetically.
 	Outer []GroupedOuter `json:"outer"`
+	// Limit is the n of Result(n): how many groups each outer key lists at
+	// most (0: all), which the reference prints in each header ("Top 10").
+	Limit int `json:"-"`
 }
 
 // Result returns the n biggest groups of every outer key (all when n <= 0).
 func (g *Grouped) Result(n int) GroupedResult {
-	res := GroupedResult{By: g.outer.Name(), Outer: make([]GroupedOuter, 0, len(g.outers))}
+	res := GroupedResult{By: g.outer.Name(), Outer: make([]GroupedOuter, 0, len(g.outers)), Limit: max(n, 0)}
 	for k, og := range g.outers {
 		res.Total += og.total
 		res.Outer = append(res.Outer, og.result(k, n))

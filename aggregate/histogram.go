@@ -252,9 +252,11 @@ type ChangeResult struct {
 // Changed compares the window [from, to) with the rest of the log: for each
 // key, its share of the entries in the window against its share of the
 // entries outside, and returns the n keys whose share grew most (every key
-// when n <= 0). A bucket is in the window when its start is.
+// when n <= 0). A bucket is in the window when its start is: the result's
+// From and To are the window aligned on buckets (see AlignWindow).
 func (h *Histogram) Changed(from, to time.Time, n int) ChangeResult {
-	res := ChangeResult{From: from.UTC(), To: to.UTC()}
+	from, to = AlignWindow(from, to, h.width)
+	res := ChangeResult{From: from, To: to}
 	in := func(i int64) bool {
 		s := bucketStart(i, h.width)
 		return !s.Before(from) && s.Before(to)

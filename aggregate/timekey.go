@@ -65,3 +65,21 @@ func bucketIndex(t time.Time, w time.Duration) int64 {
 func bucketStart(i int64, w time.Duration) time.Time {
 	return time.Unix(0, i*int64(w)).UTC()
 }
+
+// AlignWindow returns the window [from, to) as a histogram of buckets of
+// width w sees it: a bucket is in the window when it starts in it, so the
+// aligned window runs from the first bucket start at or after from to the
+// first at or after to, both in UTC. It is empty (the two are equal) when
+// no bucket starts in [from, to). w must be positive.
+func AlignWindow(from, to time.Time, w time.Duration) (time.Time, time.Time) {
+	return ceilBucket(from, w), ceilBucket(to, w)
+}
+
+// ceilBucket is the first bucket start at or after t.
+func ceilBucket(t time.Time, w time.Duration) time.Time {
+	i := bucketIndex(t, w)
+	if s := bucketStart(i, w); !s.Before(t) {
+		return s
+	}
+	return bucketStart(i+1, w)
+}

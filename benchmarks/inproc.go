@@ -106,9 +106,9 @@ func inprocTop(w io.Writer, q question, sources []auditlog.Source, f filter.Filt
 		return err
 	}
 	if first.count != nil {
-		return format.WriteTop(w, first.count.Result(top))
+		return format.WriteCount(w, first.count.Result(top))
 	}
-	return format.WriteGrouped(w, first.grouped.Result(top), top)
+	return format.WriteGrouped(w, first.grouped.Result(top))
 }
 
 // inprocListing writes every kept entry in time order, then the summary

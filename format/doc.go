@@ -11,10 +11,10 @@
 //     [ListWide] adds the auditID; [ListJSON] writes each event as one JSON
 //     line, as the reference's -o json does.
 //   - [WriteSummary]: "count: N, first: T, last: T, duration: D".
-//   - [WriteTop]: "Nx\t key" rows of a top list (-o top --by=user and the
+//   - [WriteCount]: "Nx\t key" rows of a top list (-o top --by=user and the
 //     other simple keys).
 //   - [WriteGrouped]: the -o top --by=verb and --by=httpstatus sections.
-//   - [WriteStats]: the -o stats view of the apiserver.latency.k8s.io
+//   - [WriteTrackers]: the -o stats view of the apiserver.latency.k8s.io
 //     annotations.
 //
 // The reference's defects are fixed: the status-code mix of a group counts
@@ -31,7 +31,8 @@
 // ("who is being throttled, and since when"). Every aggregate view can be
 // written as CSV ([WriteCountCSV], [WriteGroupedCSV], [WriteHistogramCSV],
 // [WriteTrackersCSV], [WriteLatencyCSV], [WriteThrottlingCSV],
-// [WriteChangesCSV]) and as a JSON [Document]. [WriteReadReport] writes
+// [WriteChangesCSV]) and as a JSON [Document]; [Write] renders a Document
+// in the [Encoding] --format names, in one call. [WriteReadReport] writes
 // what could not be read. [WriteHTML] puts the views together on one
 // self-contained HTML page (inline CSS, the histogram as inline SVG, no
 // script), to open offline or attach to a support case.

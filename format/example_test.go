@@ -30,7 +30,7 @@ var lines = []string{
 
 // The reference tool's -o top --by=user: the summary line, then the top
 // list. The user name's terminal escape is printed harmlessly.
-func ExampleWriteTop() {
+func ExampleWriteCount() {
 	sum := aggregate.NewSummary()
 	users := aggregate.NewCount(aggregate.KeyUser)
 	for _, l := range lines {
@@ -39,7 +39,7 @@ func ExampleWriteTop() {
 		users.Add(e)
 	}
 	format.WriteSummary(os.Stdout, sum.Result())
-	format.WriteTop(os.Stdout, users.Result(10))
+	format.WriteCount(os.Stdout, users.Result(10))
 	// Output:
 	// count: 3, first: 2022-02-07T22:15:16Z, last: 2022-02-07T22:16:00Z, duration: 44s
 	// 2x                   sysdig
@@ -52,7 +52,7 @@ func ExampleWriteGrouped() {
 	for _, l := range lines {
 		g.Add(entry(l))
 	}
-	format.WriteGrouped(os.Stdout, g.Result(10), 10)
+	format.WriteGrouped(os.Stdout, g.Result(10))
 	// Output:
 	//
 	// Top 10 "GET" (of 2 total hits):

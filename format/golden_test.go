@@ -45,7 +45,7 @@ func TestTopGolden(t *testing.T) {
 			if err := WriteSummary(&text, summary(entries)); err != nil {
 				t.Fatal(err)
 			}
-			if err := WriteTop(&text, res); err != nil {
+			if err := WriteCount(&text, res); err != nil {
 				t.Fatal(err)
 			}
 			if err := WriteCountCSV(&csv, res); err != nil {
@@ -71,7 +71,7 @@ func TestGroupedGolden(t *testing.T) {
 			feed(entries, g)
 			res := g.Result(5)
 			var text, csv, js bytes.Buffer
-			if err := WriteGrouped(&text, res, 5); err != nil {
+			if err := WriteGrouped(&text, res); err != nil {
 				t.Fatal(err)
 			}
 			if err := WriteGroupedCSV(&csv, res); err != nil {
@@ -93,7 +93,7 @@ func TestStatsGolden(t *testing.T) {
 	feed(entries, tr)
 	res := tr.Result()
 	var text, csv bytes.Buffer
-	if err := WriteStats(&text, summary(entries), res); err != nil {
+	if err := WriteTrackers(&text, summary(entries), res); err != nil {
 		t.Fatal(err)
 	}
 	if err := WriteTrackersCSV(&csv, res); err != nil {

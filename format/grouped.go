@@ -22,14 +22,14 @@ import (
 //	215x [   274.335µs] [403-215]	 /api/v1/nodes/cluster-app-31.dmz/proxy/metrics	 [system:serviceaccount:...]
 //
 // with the group's count, mean latency, status-code mix, first URI and
-// user. n is the N of -o top=N, printed in the header as the reference
-// does. Unlike the reference, the status-code mix counts every event of the
+// user. The header's N is the result's Limit (the N of -o top=N), as the
+// reference prints it. Unlike the reference, the status-code mix counts every event of the
 // group: "[403-8313]" for a group of 8313 refused requests, where the
 // reference wrote "[403-8312]".
-func WriteGrouped(w io.Writer, g aggregate.GroupedResult, n int) error {
+func WriteGrouped(w io.Writer, g aggregate.GroupedResult) error {
 	bw := bufio.NewWriter(w)
 	for _, o := range g.Outer {
-		if _, err := fmt.Fprintf(bw, "\nTop %d %s (of %d total hits):\n", n, outerLabel(g.By, o.Key), o.Total); err != nil {
+		if _, err := fmt.Fprintf(bw, "\nTop %d %s (of %d total hits):\n", g.Limit, outerLabel(g.By, o.Key), o.Total); err != nil {
 			return err
 		}
 		// The reference aligns each section on its own.

@@ -90,7 +90,7 @@ func WriteHistogram(w io.Writer, h aggregate.HistogramResult, opts HistogramOpti
 		end := p.Start.Add(h.Width)
 		fmt.Fprintf(bw, "\nTop %d %s in the peak bucket, %s to %s (%d requests):\n", len(p.Top), h.By,
 			p.Start.Format(layout), end.Format(layout), p.Count)
-		if err := WriteTop(bw, aggregate.CountResult{By: h.By, Rows: p.Top}); err != nil {
+		if err := WriteCount(bw, aggregate.CountResult{By: h.By, Rows: p.Top}); err != nil {
 			return err
 		}
 	}

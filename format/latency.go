@@ -17,7 +17,7 @@ import (
 //	count     mean      p50       p90       p99       max       user
 //	7817x     2.41ms    1.63ms    4.12ms    21.3ms    1.02s     system:serviceaccount:...
 //
-// through a tabwriter like WriteTop's, with cells at least 10 wide. The
+// through a tabwriter like WriteCount's, with cells at least 10 wide. The
 // durations are rounded to three significant digits (the quantiles are
 // within the aggregate package's RelativeAccuracy anyway); the CSV and JSON
 // forms keep nanoseconds. A composite key has one column per part.
@@ -60,7 +60,7 @@ func ShortDuration(d time.Duration) string {
 }
 
 // newNarrowTable is the tabwriter of the views with many short columns:
-// WriteTop's conventions ("value\t " cells, left-aligned, padded with
+// WriteCount's conventions ("value\t " cells, left-aligned, padded with
 // spaces) with cells at least 10 wide.
 func newNarrowTable(w io.Writer) *tabwriter.Writer {
 	return tabwriter.NewWriter(w, 10, 0, 0, ' ', tabwriter.DiscardEmptyColumns)

@@ -28,12 +28,28 @@ const (
 	ListJSON
 )
 
-// ListBlock is how many lines a text Listing aligns together. The
+// Fields is the set of event fields a listing in this style writes, for
+// the reader to decode.
+func (s ListStyle) Fields() auditlog.Fields {
+	switch s {
+	case ListJSON:
+		return auditlog.FieldsAll
+	case ListWide:
+		return listFields | auditlog.FieldAuditID
+	}
+	return listFields
+}
+
+// listFields are the fields of a line of the default listing.
+const listFields = auditlog.FieldRequestReceivedTimestamp | auditlog.FieldStageTimestamp | auditlog.FieldVerb |
+	auditlog.FieldResponseCode | auditlog.FieldRequestURI | auditlog.FieldUser
+
+// listBlock is how many lines a text Listing aligns together. The
 // reference aligned the columns of its whole output, which needs the whole
-// output in memory; a Listing aligns each block of ListBlock lines (and
+// output in memory; a Listing aligns each block of listBlock lines (and
 // whatever is left at Flush) on its own, so that its memory stays bounded.
-// Outputs of up to ListBlock lines are byte for byte the reference's.
-const ListBlock = 4096
+// Outputs of up to listBlock lines are byte for byte the reference's.
+const listBlock = 4096
 
 // Listing writes entries one at a time in a ListStyle. Call Flush when
 // done. A Listing is not safe for concurrent use.
@@ -106,7 +122,7 @@ func (l *Listing) Write(e *auditlog.Entry) error {
 		return err
 	}
 	l.lines++
-	if l.lines%ListBlock == 0 {
+	if l.lines%listBlock == 0 {
 		return l.tw.Flush()
 	}
 	return nil

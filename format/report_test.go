@@ -53,20 +53,20 @@ func TestListingAlignsInBlocks(t *testing.T) {
 	entries := loadEntries(t)
 	var buf bytes.Buffer
 	l := NewListing(&buf, ListDefault)
-	for i := 0; i < ListBlock+1; i++ {
+	for i := 0; i < listBlock+1; i++ {
 		if err := l.Write(entries[i%len(entries)]); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// Nothing of the last, unfinished block is written before Flush, and
 	// every full block is.
-	if n := bytes.Count(buf.Bytes(), []byte("\n")); n > ListBlock {
-		t.Errorf("%d lines written before Flush, want at most %d", n, ListBlock)
+	if n := bytes.Count(buf.Bytes(), []byte("\n")); n > listBlock {
+		t.Errorf("%d lines written before Flush, want at most %d", n, listBlock)
 	}
 	if err := l.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	if n := bytes.Count(buf.Bytes(), []byte("\n")); n != ListBlock+1 {
-		t.Errorf("%d lines after Flush, want %d", n, ListBlock+1)
+	if n := bytes.Count(buf.Bytes(), []byte("\n")); n != listBlock+1 {
+		t.Errorf("%d lines after Flush, want %d", n, listBlock+1)
 	}
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/auditlens/auditlens/aggregate"
 )
 
-// WriteStats writes the reference tool's -o stats view: the summary line, a
+// WriteTrackers writes the reference tool's -o stats view: the summary line, a
 // rule of 70 '=', then one line per apiserver.latency.k8s.io/* annotation,
 // by name:
 //
@@ -19,7 +19,7 @@ import (
 // Maximum and minimum are exact; median and 90th percentile are within the
 // aggregate package's RelativeAccuracy, and printed to the microsecond. Annotations whose values were not
 // durations add ", N invalid" to their line.
-func WriteStats(w io.Writer, s aggregate.SummaryResult, t aggregate.TrackersResult) error {
+func WriteTrackers(w io.Writer, s aggregate.SummaryResult, t aggregate.TrackersResult) error {
 	bw := bufio.NewWriter(w)
 	if err := WriteSummary(bw, s); err != nil {
 		return err

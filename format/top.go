@@ -9,7 +9,7 @@ import (
 	"github.com/auditlens/auditlens/aggregate"
 )
 
-// WriteTop writes a top list the way the reference tool writes -o top
+// WriteCount writes a top list the way the reference tool writes -o top
 // --by=user, --by=resource and --by=namespace: one "Nx\t key" row per key
 // through a tabwriter with cells at least 20 wide, so that
 //
@@ -17,7 +17,7 @@ import (
 //
 // Rows come in the result's order (count, largest first, then key). A
 // composite key (--by=user,verb) has one column per part.
-func WriteTop(w io.Writer, c aggregate.CountResult) error {
+func WriteCount(w io.Writer, c aggregate.CountResult) error {
 	bw := bufio.NewWriter(w)
 	tw := newTable(bw)
 	for _, r := range c.Rows {

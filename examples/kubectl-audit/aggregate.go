@@ -256,18 +256,18 @@ func (o *options) write(w io.Writer, v view, p plan, f filter.Filter, r *results
 			g := r.grouped.Result(v.n)
 			doc.Grouped = &g
 			return render(func() error { return format.WriteGroupedCSV(w, g) },
-				withSummary(func() error { return format.WriteGrouped(w, g, v.n) }))
+				withSummary(func() error { return format.WriteGrouped(w, g) }))
 		}
 		c := r.count.Result(v.n)
 		doc.Top = &c
 		return render(func() error { return format.WriteCountCSV(w, c) },
-			withSummary(func() error { return format.WriteTop(w, c) }))
+			withSummary(func() error { return format.WriteCount(w, c) }))
 	case viewStats:
 		doc.View = "stats"
 		t := r.trackers.Result()
 		doc.Trackers = &t
 		return render(func() error { return format.WriteTrackersCSV(w, t) },
-			func() error { return format.WriteStats(w, sum, t) })
+			func() error { return format.WriteTrackers(w, sum, t) })
 	case viewLatency:
 		doc.View = "latency"
 		l := r.latency.ResultBy(p.sort, v.n)
