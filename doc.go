@@ -16,9 +16,11 @@
 //   - format renders the results as the reference tool's text, or as JSON
 //     or CSV.
 //
-// examples/kubectl-audit wires them into a kubectl plugin that takes the
-// flags of kubectl-dev_tool audit. The example below is the same pipeline
-// in a few lines.
+// Package query wires them once: a query.Query holds the values of the
+// command's flags and Run answers it, on every core, with the values the
+// format package renders. examples/kubectl-audit is a thin kubectl plugin
+// that maps the flags of kubectl-dev_tool audit onto a query; the example
+// below asks the lab's first question the same way.
 //
 // Memory grows with the number of distinct keys counted, never with the
 // number of events read.

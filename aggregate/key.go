@@ -63,10 +63,10 @@ func (k Key) Append(dst []byte, e *auditlog.Entry) ([]byte, bool) {
 	return k.fn(dst, e)
 }
 
-// PartSeparator separates the parts of a composite key in the bytes that
+// partSeparator separates the parts of a composite key in the bytes that
 // Append produces. Results split keys on it again (Row.Parts), and display
 // them joined by [DisplaySeparator].
-const PartSeparator = '\x1f'
+const partSeparator = '\x1f'
 
 // DisplaySeparator joins the parts of a composite key in Row.Key.
 const DisplaySeparator = " "
@@ -89,7 +89,7 @@ func Composite(keys ...Key) Key {
 		start := len(dst)
 		for i, p := range parts {
 			if i > 0 {
-				dst = append(dst, PartSeparator)
+				dst = append(dst, partSeparator)
 			}
 			var ok bool
 			if dst, ok = p.fn(dst, e); !ok {
@@ -106,7 +106,7 @@ func (k Key) displayKey(stored string) (key string, parts []string) {
 	if len(k.parts) == 0 {
 		return stored, nil
 	}
-	parts = strings.Split(stored, string(PartSeparator))
+	parts = strings.Split(stored, string(partSeparator))
 	return strings.Join(parts, DisplaySeparator), parts
 }
 
@@ -127,8 +127,10 @@ func KeyByName(name string) (Key, error) {
 }
 
 func simpleKeyByName(name string) (Key, error) {
-	if k, ok := namedKeys[strings.ToLower(name)]; ok {
-		return k, nil
+	for _, k := range namedKeys {
+		if strings.EqualFold(k.name, name) {
+			return k, nil
+		}
 	}
 	if rest, ok := strings.CutPrefix(name, "time"); ok {
 		return timeKeyByName(rest)
@@ -137,12 +139,13 @@ func simpleKeyByName(name string) (Key, error) {
 		name, strings.Join(KeyNames(), ", "))
 }
 
-// KeyNames lists the names of the predefined simple keys, sorted.
+// KeyNames lists the names of the predefined simple keys: the reference
+// tool's (verb, user, resource, httpstatus, namespace), then the others.
+// KeyByName also takes "time" and "time=DURATION", and composites.
 func KeyNames() []string {
-	names := make([]string, 0, len(namedKeys))
-	for n := range namedKeys {
-		names = append(names, n)
+	names := make([]string, len(namedKeys))
+	for i, k := range namedKeys {
+		names[i] = k.name
 	}
-	slices.Sort(names)
 	return names
 }

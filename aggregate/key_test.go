@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/auditlens/auditlens/auditlog"
@@ -160,9 +161,15 @@ func TestKeyNames(t *testing.T) {
 	if len(names) != len(namedKeys) {
 		t.Fatalf("KeyNames() has %d names, want %d", len(names), len(namedKeys))
 	}
-	for i := 1; i < len(names); i++ {
-		if names[i-1] >= names[i] {
-			t.Errorf("KeyNames not sorted: %q before %q", names[i-1], names[i])
+	if got := strings.Join(names[:5], ","); got != "verb,user,resource,httpstatus,namespace" {
+		t.Errorf("KeyNames starts with %s, want the reference's keys", got)
+	}
+	seen := map[string]bool{}
+	for _, n := range names {
+		k, err := KeyByName(n)
+		if err != nil || k.Name() != n || seen[n] {
+			t.Errorf("KeyByName(%q) = %v, %v (seen before: %v)", n, k.Name(), err, seen[n])
 		}
+		seen[n] = true
 	}
 }

@@ -105,23 +105,12 @@ var (
 	})
 )
 
-// namedKeys are the keys KeyByName knows, by lower-case name.
-var namedKeys = map[string]Key{
-	"verb":              KeyVerb,
-	"user":              KeyUser,
-	"username":          KeyUsername,
-	"resource":          KeyResource,
-	"httpstatus":        KeyHTTPStatus,
-	"namespace":         KeyNamespace,
-	"subresource":       KeySubresource,
-	"useragent":         KeyUserAgent,
-	"useragent-product": KeyUserAgentProduct,
-	"sourceip":          KeySourceIP,
-	"server":            KeyServer,
-	"node":              KeyNode,
-	"stage":             KeyStage,
-	"level":             KeyLevel,
-	"auditid":           KeyAuditID,
+// namedKeys are the keys KeyByName knows, by lower-case name, in the
+// order KeyNames lists them: the reference tool's keys first.
+var namedKeys = []Key{
+	KeyVerb, KeyUser, KeyResource, KeyHTTPStatus, KeyNamespace,
+	KeyUserAgent, KeyUserAgentProduct, KeySourceIP, KeySubresource, KeyServer, KeyNode,
+	KeyStage, KeyLevel, KeyUsername, KeyAuditID,
 }
 
 func appendUser(dst []byte, e *auditlog.Entry) ([]byte, bool) {

@@ -12,7 +12,7 @@ import (
 	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
 )
 
-// Decoder decodes audit events from JSON without reflection. For every
+// decoder decodes audit events from JSON without reflection. For every
 // input that encoding/json accepts, Decode gives the same Event as
 // json.Unmarshal (restricted to the decoder's fields): keys match
 // case-insensitively, later duplicates win and merge as encoding/json merges
@@ -23,8 +23,8 @@ import (
 // Where encoding/json reports an error, Decode reports one too (it stops at
 // the first, where encoding/json goes on and fills what it can).
 //
-// A Decoder is not safe for concurrent use; give each goroutine its own.
-type Decoder struct {
+// A decoder is not safe for concurrent use; give each goroutine its own.
+type decoder struct {
 	fields Fields
 	s      scanner
 
@@ -36,27 +36,27 @@ type Decoder struct {
 	spare spares
 }
 
-// NewDecoder returns a decoder that fills the given fields of an Event and
+// newDecoder returns a decoder that fills the given fields of an Event and
 // skips the others (0 means FieldsAll).
-func NewDecoder(fields Fields) *Decoder {
+func newDecoder(fields Fields) *decoder {
 	if fields == 0 {
 		fields = FieldsAll
 	}
-	return &Decoder{fields: fields}
+	return &decoder{fields: fields}
 }
 
 // Fields returns the set of fields the decoder fills.
-func (d *Decoder) Fields() Fields { return d.fields }
+func (d *decoder) Fields() Fields { return d.fields }
 
 // Decode decodes the JSON text data into ev, as json.Unmarshal(data, ev)
 // would for the decoder's fields. Like json.Unmarshal, it decodes into what
 // ev already holds; pass a zero Event for a fresh result.
-func (d *Decoder) Decode(data []byte, ev *auditv1.Event) error {
+func (d *decoder) Decode(data []byte, ev *auditv1.Event) error {
 	return d.decode(data, "", ev)
 }
 
 // decode is Decode with the text of data, as for scanner.reset.
-func (d *Decoder) decode(data []byte, text string, ev *auditv1.Event) error {
+func (d *decoder) decode(data []byte, text string, ev *auditv1.Event) error {
 	d.s.reset(data, text)
 	d.s.strict = d.fields == FieldsAll
 	d.items, d.timestamp = nil, nil
@@ -204,7 +204,7 @@ func isASCII(b []byte) bool {
 	return true
 }
 
-func (d *Decoder) event(ev *auditv1.Event, depth int) error {
+func (d *decoder) event(ev *auditv1.Event, depth int) error {
 	s := &d.s
 	return s.object(depth+1, func(key []byte) error {
 		m := eventMember(key)
@@ -281,14 +281,14 @@ func (d *Decoder) event(ev *auditv1.Event, depth int) error {
 }
 
 // mismatch is the error for a value of the wrong JSON kind.
-func (d *Decoder) mismatch(field string) error {
+func (d *decoder) mismatch(field string) error {
 	return &typeError{kind(d.s.ws()), field}
 }
 
-func (d *Decoder) str(dst *string, field string) error { return str(d, dst, field) }
+func (d *decoder) str(dst *string, field string) error { return str(d, dst, field) }
 
 // str decodes a string into a string-kinded field; null leaves it alone.
-func str[T ~string](d *Decoder, dst *T, field string) error {
+func str[T ~string](d *decoder, dst *T, field string) error {
 	s := &d.s
 	switch s.ws() {
 	case '"':
@@ -305,14 +305,14 @@ func str[T ~string](d *Decoder, dst *T, field string) error {
 }
 
 // strs decodes an array of strings; null clears the slice.
-func strs[T ~[]string](d *Decoder, dst *T, depth int, field string) error {
+func strs[T ~[]string](d *decoder, dst *T, depth int, field string) error {
 	return slice(d, dst, depth, field, func(e *string) error { return str(d, e, field) })
 }
 
 // slice decodes an array into a slice the way encoding/json does: elements
 // are decoded into what the slice already holds (up to its capacity), null
 // clears the slice, and [] gives an empty, non-nil slice.
-func slice[S ~[]E, E any](d *Decoder, dst *S, depth int, field string, elem func(*E) error) error {
+func slice[S ~[]E, E any](d *decoder, dst *S, depth int, field string, elem func(*E) error) error {
 	if null, err := d.begin('[', field); null || err != nil {
 		if null {
 			*dst = nil
@@ -343,7 +343,7 @@ func slice[S ~[]E, E any](d *Decoder, dst *S, depth int, field string, elem func
 }
 
 // strMap decodes an object of strings; null clears the map.
-func (d *Decoder) strMap(dst *map[string]string, depth int, field string) error {
+func (d *decoder) strMap(dst *map[string]string, depth int, field string) error {
 	if null, err := d.begin('{', field); null || err != nil {
 		if null {
 			*dst = nil
@@ -371,7 +371,7 @@ var userMembers = []string{"username", "uid", "groups", "extra"}
 
 // user decodes a UserInfo; of a user's fields, it fills username and uid
 // only for FieldUser, groups for FieldUserGroups, extra for FieldUserExtra.
-func (d *Decoder) user(u *authnv1.UserInfo, depth int, field string, fields Fields) error {
+func (d *decoder) user(u *authnv1.UserInfo, depth int, field string, fields Fields) error {
 	s := &d.s
 	if ok, err := d.open(field); !ok {
 		return err
@@ -394,7 +394,7 @@ func (d *Decoder) user(u *authnv1.UserInfo, depth int, field string, fields Fiel
 	})
 }
 
-func (d *Decoder) extra(dst *map[string]authnv1.ExtraValue, depth int) error {
+func (d *decoder) extra(dst *map[string]authnv1.ExtraValue, depth int) error {
 	if null, err := d.begin('{', "user.extra"); null || err != nil {
 		if null {
 			*dst = nil
@@ -419,14 +419,14 @@ func (d *Decoder) extra(dst *map[string]authnv1.ExtraValue, depth int) error {
 
 // open prepares a struct member: null leaves it alone, an object is to be
 // decoded, anything else is an error.
-func (d *Decoder) open(field string) (decode bool, err error) {
+func (d *decoder) open(field string) (decode bool, err error) {
 	null, err := d.begin('{', field)
 	return !null && err == nil, err
 }
 
 // ptr prepares a pointer member: null clears it, an object is decoded into
 // the pointee, which is made if there is none yet.
-func ptr[T any](d *Decoder, dst **T, field string, fresh func() *T) (decode bool, err error) {
+func ptr[T any](d *decoder, dst **T, field string, fresh func() *T) (decode bool, err error) {
 	null, err := d.begin('{', field)
 	if null || err != nil {
 		if null {
@@ -443,7 +443,7 @@ func ptr[T any](d *Decoder, dst **T, field string, fresh func() *T) (decode bool
 // begin looks at the start of a member's value, which must be null or
 // start with open (an object's or an array's bracket). It consumes a null
 // and reports it; it consumes nothing else.
-func (d *Decoder) begin(open byte, field string) (null bool, err error) {
+func (d *decoder) begin(open byte, field string) (null bool, err error) {
 	switch d.s.ws() {
 	case 'n':
 		return true, d.s.literal("null")
@@ -453,7 +453,7 @@ func (d *Decoder) begin(open byte, field string) (null bool, err error) {
 	return false, d.mismatch(field)
 }
 
-func (d *Decoder) userPtr(dst **authnv1.UserInfo, depth int) error {
+func (d *decoder) userPtr(dst **authnv1.UserInfo, depth int) error {
 	if ok, err := ptr(d, dst, "impersonatedUser", newOf[authnv1.UserInfo]); !ok {
 		return err
 	}
@@ -462,7 +462,7 @@ func (d *Decoder) userPtr(dst **authnv1.UserInfo, depth int) error {
 
 var authnMetadataMembers = []string{"impersonationConstraint"}
 
-func (d *Decoder) authnMetadata(dst **auditv1.AuthenticationMetadata, depth int) error {
+func (d *decoder) authnMetadata(dst **auditv1.AuthenticationMetadata, depth int) error {
 	if ok, err := ptr(d, dst, "authenticationMetadata", newOf[auditv1.AuthenticationMetadata]); !ok {
 		return err
 	}
@@ -489,7 +489,7 @@ func paths(prefix string, names []string) []string {
 	return p
 }
 
-func (d *Decoder) objectRef(dst **auditv1.ObjectReference, depth int) error {
+func (d *decoder) objectRef(dst **auditv1.ObjectReference, depth int) error {
 	if ok, err := ptr(d, dst, "objectRef", d.spare.objectRef); !ok {
 		return err
 	}
@@ -506,7 +506,7 @@ func (d *Decoder) objectRef(dst **auditv1.ObjectReference, depth int) error {
 
 var statusMembers = []string{"kind", "apiVersion", "metadata", "status", "message", "reason", "details", "code"}
 
-func (d *Decoder) status(dst **metav1.Status, depth int) error {
+func (d *decoder) status(dst **metav1.Status, depth int) error {
 	if ok, err := ptr(d, dst, "responseStatus", d.spare.status); !ok {
 		return err
 	}
@@ -541,7 +541,7 @@ func (d *Decoder) status(dst **metav1.Status, depth int) error {
 
 var listMetaMembers = []string{"selfLink", "resourceVersion", "continue", "remainingItemCount"}
 
-func (d *Decoder) listMeta(m *metav1.ListMeta, depth int) error {
+func (d *decoder) listMeta(m *metav1.ListMeta, depth int) error {
 	s := &d.s
 	if ok, err := d.open("responseStatus.metadata"); !ok {
 		return err
@@ -578,7 +578,7 @@ func (d *Decoder) listMeta(m *metav1.ListMeta, depth int) error {
 
 var detailsMembers = []string{"name", "group", "kind", "uid", "causes", "retryAfterSeconds"}
 
-func (d *Decoder) details(dst **metav1.StatusDetails, depth int) error {
+func (d *decoder) details(dst **metav1.StatusDetails, depth int) error {
 	if ok, err := ptr(d, dst, "responseStatus.details", newOf[metav1.StatusDetails]); !ok {
 		return err
 	}
@@ -609,7 +609,7 @@ var (
 	causePaths   = paths("responseStatus.details.causes.", causeMembers)
 )
 
-func (d *Decoder) cause(c *metav1.StatusCause, depth int) error {
+func (d *decoder) cause(c *metav1.StatusCause, depth int) error {
 	s := &d.s
 	if ok, err := d.open("responseStatus.details.causes"); !ok {
 		return err
@@ -625,7 +625,7 @@ func (d *Decoder) cause(c *metav1.StatusCause, depth int) error {
 }
 
 // int32 decodes an integer; null leaves it alone.
-func (d *Decoder) int32(dst *int32, field string) error {
+func (d *decoder) int32(dst *int32, field string) error {
 	s := &d.s
 	switch s.ws() {
 	case 'n':
@@ -643,7 +643,7 @@ func (d *Decoder) int32(dst *int32, field string) error {
 
 // unknown keeps any JSON value as raw bytes, as runtime.Unknown's
 // UnmarshalJSON does; null clears the pointer.
-func (d *Decoder) unknown(dst **runtime.Unknown, depth int) error {
+func (d *decoder) unknown(dst **runtime.Unknown, depth int) error {
 	s := &d.s
 	if s.ws() == 'n' {
 		*dst = nil
@@ -667,7 +667,7 @@ func (d *Decoder) unknown(dst **runtime.Unknown, depth int) error {
 // microTime decodes a timestamp as metav1.MicroTime's UnmarshalJSON does:
 // null gives the zero time, a string must be RFC3339 with exactly six
 // fractional digits, and the result is in the local time zone.
-func (d *Decoder) microTime(dst *metav1.MicroTime, field string) error {
+func (d *decoder) microTime(dst *metav1.MicroTime, field string) error {
 	s := &d.s
 	switch s.ws() {
 	case 'n':

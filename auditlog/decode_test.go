@@ -85,7 +85,7 @@ func project(ev auditv1.Event, f Fields) auditv1.Event {
 	return p
 }
 
-// checkSame decodes data with encoding/json and with a Decoder of the given
+// checkSame decodes data with encoding/json and with a decoder of the given
 // fields and fails if they disagree. It reports whether encoding/json
 // accepted the input.
 func checkSame(t *testing.T, data []byte, fields Fields, where string) bool {
@@ -93,7 +93,7 @@ func checkSame(t *testing.T, data []byte, fields Fields, where string) bool {
 	var want auditv1.Event
 	jerr := json.Unmarshal(data, &want)
 	var got auditv1.Event
-	err := NewDecoder(fields).Decode(data, &got)
+	err := newDecoder(fields).Decode(data, &got)
 	if jerr != nil {
 		// A partial decode skips the fields it was not asked for, so it
 		// need not see their errors.
@@ -227,11 +227,11 @@ func TestDecodeEdgeCases(t *testing.T) {
 // reader's path) gives the same result as decoding into a fresh one.
 func TestDecodeIntoRecycled(t *testing.T) {
 	lines, where := corpusLines(t)
-	d := NewDecoder(FieldsAll)
+	d := newDecoder(FieldsAll)
 	var reused auditv1.Event
 	for i, line := range lines {
 		var fresh auditv1.Event
-		ferr := NewDecoder(FieldsAll).Decode(line, &fresh)
+		ferr := newDecoder(FieldsAll).Decode(line, &fresh)
 		d.spare.recycle(&reused)
 		err := d.Decode(line, &reused)
 		if (err == nil) != (ferr == nil) {
@@ -339,7 +339,7 @@ func TestModesReportOneError(t *testing.T) {
 	lines, where := corpusLines(t)
 	decodeErr := func(data []byte, fields Fields) string {
 		var ev auditv1.Event
-		if err := NewDecoder(fields).Decode(data, &ev); err != nil {
+		if err := newDecoder(fields).Decode(data, &ev); err != nil {
 			return err.Error()
 		}
 		return ""

@@ -66,7 +66,7 @@ func BenchmarkDecode(b *testing.B) {
 		{"user-verb-uri-status", FieldAuditID | FieldKind | FieldUser | FieldVerb | FieldRequestURI | FieldResponseStatus | FieldStage | FieldRequestReceivedTimestamp},
 	} {
 		b.Run(c.name, func(b *testing.B) {
-			d := NewDecoder(c.fields)
+			d := newDecoder(c.fields)
 			var ev auditv1.Event
 			benchmarkLines(b, lines, func(l []byte, _ int) error {
 				d.spare.recycle(&ev)
@@ -84,7 +84,7 @@ func BenchmarkDecode(b *testing.B) {
 // inBlock returns a function that decodes one of lines as the reader does:
 // into a recycled event, its strings pointing into the line's text.
 func inBlock(lines [][]byte, fields Fields) func([]byte, int) error {
-	d := NewDecoder(fields)
+	d := newDecoder(fields)
 	var ev auditv1.Event
 	texts := make([]string, len(lines))
 	for i, l := range lines {

@@ -21,7 +21,7 @@
 // the decoding goroutines), the longest line to read and where to report
 // progress.
 //
-// All three decode with a purpose-built JSON decoder ([Decoder]) that fills only
+// All three decode with a purpose-built JSON decoder that fills only
 // the event fields a caller asks for ([Fields]) and leaves request and
 // response bodies as raw bytes. On amd64 machines with AVX2, a line of 256
 // bytes or more is first classified 64 bytes at a time (quotes, backslashes,

@@ -58,7 +58,7 @@ const auditLogsDir = "audit_logs"
 // Source.Server is the nearest enclosing folder named after an API server
 // (kube-apiserver, openshift-apiserver, oauth-apiserver, oauth-server),
 // looked for in the absolute path; Source.Node comes from the file name
-// (see NodeFromName).
+// (see nodeFromName).
 //
 // A file reached twice (named twice, or named and found by a walk, or
 // through a link) is listed once, where it was first found; if it was
@@ -119,7 +119,7 @@ func (l *sourceList) addRoot(p string) error {
 		l.add(Source{
 			Path:   p,
 			Server: serverOf(filepath.Dir(abs)),
-			Node:   NodeFromName(filepath.Base(p)),
+			Node:   nodeFromName(filepath.Base(p)),
 			Size:   info.Size(),
 		}, info)
 		return nil
@@ -217,7 +217,7 @@ func (w *walker) enter(dir, name string, st dirState) dirState {
 // file describes the file p, found by a walk in a folder in state st.
 func (w *walker) file(p string, e fs.DirEntry, st dirState) foundFile {
 	name := e.Name()
-	f := foundFile{src: Source{Path: p, Server: st.server, Node: NodeFromName(name), Skip: st.skip}, inAudit: st.inAudit}
+	f := foundFile{src: Source{Path: p, Server: st.server, Node: nodeFromName(name), Skip: st.skip}, inAudit: st.inAudit}
 	var err error
 	if e.Type()&fs.ModeSymlink != 0 {
 		f.info, err = os.Stat(p)
@@ -312,14 +312,14 @@ func serverOf(dir string) Server {
 	}
 }
 
-// NodeFromName returns the node that wrote an audit log, from the log's file
+// nodeFromName returns the node that wrote an audit log, from the log's file
 // name (no directory): NODE-audit.log for a live log,
 // NODE-audit-2021-03-09T14-07-27.129.log for a rotated one, either one
 // possibly followed by a logrotate number (.1) and by .gz or .zst. Node
 // names hold dashes, so the -audit part is matched from the right. Other
 // names (audit.log, audit-2021-03-09T14-07-27.129.log, events.json) give
 // "". The node, when there is one, is always a prefix of name.
-func NodeFromName(name string) string {
+func nodeFromName(name string) string {
 	stem := name
 	for _, ext := range []string{".gz", ".zst"} {
 		if s, ok := strings.CutSuffix(stem, ext); ok {

@@ -365,8 +365,8 @@ func TestNodeFromName(t *testing.T) {
 		{"", ""},
 	}
 	for _, tt := range tests {
-		if got := NodeFromName(tt.name); got != tt.node {
-			t.Errorf("NodeFromName(%q) = %q, want %q", tt.name, got, tt.node)
+		if got := nodeFromName(tt.name); got != tt.node {
+			t.Errorf("nodeFromName(%q) = %q, want %q", tt.name, got, tt.node)
 		}
 	}
 }
@@ -376,12 +376,12 @@ func FuzzNodeFromName(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, name string) {
-		node := NodeFromName(name)
+		node := nodeFromName(name)
 		if !strings.HasPrefix(name, node) {
-			t.Fatalf("NodeFromName(%q) = %q, not a prefix", name, node)
+			t.Fatalf("nodeFromName(%q) = %q, not a prefix", name, node)
 		}
 		if node != "" && !strings.Contains(name[len(node):], "-audit") {
-			t.Fatalf("NodeFromName(%q) = %q, not followed by -audit", name, node)
+			t.Fatalf("nodeFromName(%q) = %q, not followed by -audit", name, node)
 		}
 	})
 }
@@ -458,7 +458,7 @@ func TestFindCorpus(t *testing.T) {
 			continue
 		}
 		// test-audit.log is named like NODE-audit.log: node "test".
-		if s.Skip != "" || s.Server != ServerUnknown || s.Node != NodeFromName(filepath.Base(s.Path)) {
+		if s.Skip != "" || s.Server != ServerUnknown || s.Node != nodeFromName(filepath.Base(s.Path)) {
 			t.Errorf("%+v: want read, no server, the node of its name", *s)
 			continue
 		}

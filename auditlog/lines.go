@@ -12,7 +12,7 @@ const maxPrefix = 512
 
 // lineDecoder turns the lines of blocks into entries. Each worker has one.
 type lineDecoder struct {
-	dec    *Decoder
+	dec    *decoder
 	fields Fields
 	rep    *Report
 	ev     *auditv1.Event
@@ -26,7 +26,7 @@ type lineDecoder struct {
 }
 
 func newLineDecoder(opts Options, rep *Report, fresh bool) *lineDecoder {
-	return &lineDecoder{dec: NewDecoder(opts.Fields), fields: opts.Fields, rep: rep,
+	return &lineDecoder{dec: newDecoder(opts.Fields), fields: opts.Fields, rep: rep,
 		ev: new(auditv1.Event), entry: new(Entry), fresh: fresh, keep: opts.Keep, maxLine: opts.MaxLineBytes}
 }
 

@@ -43,7 +43,7 @@ func writeSource(t *testing.T, dir, name string, data []byte) Source {
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return Source{Path: p, Size: int64(len(data)), Node: NodeFromName(name)}
+	return Source{Path: p, Size: int64(len(data)), Node: nodeFromName(name)}
 }
 
 func gzipOf(t *testing.T, data []byte) []byte {

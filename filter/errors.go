@@ -25,3 +25,16 @@ func (e *FlagError) Error() string {
 
 // Unwrap returns the underlying parse error.
 func (e *FlagError) Unwrap() error { return e.Err }
+
+// ConflictError is two flags whose values do not go together, each fine
+// alone: --read-only with --write-only, an --until not after --since.
+type ConflictError struct {
+	// Flag and Other name the two flags, without dashes; Flag is the one
+	// given last on a command line as the reference orders them.
+	Flag, Other string
+	// Reason is the whole message.
+	Reason string
+}
+
+// Error returns the reason.
+func (e *ConflictError) Error() string { return e.Reason }

@@ -2,7 +2,6 @@ package filter
 
 import (
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -112,7 +111,7 @@ func (f Flags) build(validating bool) (Filter, error) {
 	b.accept("verb", f.Verbs, ok(Verbs))
 	b.accept("level", f.Levels, func(v []string) (Filter, error) { return Levels(v...) })
 	if f.ReadOnly && f.WriteOnly {
-		b.fail(errors.New("--read-only and --write-only cannot be given together"))
+		b.fail(&ConflictError{Flag: "write-only", Other: "read-only", Reason: "--read-only and --write-only cannot be given together"})
 	}
 	b.cond(f.ReadOnly, ReadOnly)
 	b.cond(f.WriteOnly, WriteOnly)
@@ -272,7 +271,7 @@ func (b *builder) window(since, until string) {
 		}
 	}
 	if fromOK && toOK && !to.After(from) {
-		b.fail(fmt.Errorf("--until=%s is not after --since=%s: no request can match", until, since))
+		b.fail(&ConflictError{Flag: "until", Other: "since", Reason: fmt.Sprintf("--until=%s is not after --since=%s: no request can match", until, since)})
 		return
 	}
 	if !b.validating {

@@ -9,7 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/auditlens/auditlens/filter"
+	"github.com/auditlens/auditlens/aggregate"
+	"github.com/auditlens/auditlens/query"
 )
 
 const examples = `
@@ -95,21 +96,12 @@ blocks of 4096 lines. Times are UTC.
 Exit status: 0 on success (an empty result included, with a note on stderr),
 1 when the input cannot be read, 2 on a bad command line.`
 
-// options are the command's flag values.
+// options are the command's flag values: the query's, and the command's
+// own.
 type options struct {
-	filenames     []string
-	output        string
-	format        string
-	by            string
-	bucket        string
-	sort          string
-	window        string
-	workers       int
-	verbose       bool
-	cpuProfile    string
-	artifactDir   string
-	artifactRegex string
-	filters       filter.Flags
+	query      query.Query
+	verbose    bool
+	cpuProfile string
 }
 
 // run runs the command with args (without the program name) and returns
@@ -124,7 +116,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "error: %s\n", sentence(err.Error()))
 	var ue *usageError
-	if errors.As(err, &ue) {
+	var qe *query.Error
+	if errors.As(err, &ue) || errors.As(err, &qe) {
 		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.Name())
 		return 2
 	}
@@ -147,12 +140,14 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 		Short:         "Analyse Kubernetes and OpenShift API-server audit logs",
 		Long:          long,
 		Example:       examples,
+		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(c *cobra.Command, args []string) error {
 			return o.run(c.Context(), args, stdout, stderr)
 		},
 	}
+	cmd.SetVersionTemplate("{{.Version}}\n")
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
@@ -161,10 +156,11 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	cmd.CompletionOptions.DisableDefaultCmd = true
 
 	f := cmd.Flags()
-	fl := &o.filters
+	q := &o.query
+	fl := &q.Filters
 	// The reference tool's flags, same names, shorthands and defaults.
-	f.StringArrayVarP(&o.filenames, "filename", "f", nil, "Audit log files or directories (walked recursively; .gz and .zst are decompressed). Repeatable, comma-separated.")
-	f.StringVarP(&o.output, "output", "o", "", "Output format: top, top=N, wide, json, stats, csv, csv=N, histogram, latency, latency=N, throttling, throttling=N, html, html=N (none: one line per event)")
+	f.StringArrayVarP(&q.Paths, "filename", "f", nil, "Audit log files or directories (walked recursively; .gz and .zst are decompressed). Repeatable, comma-separated.")
+	f.StringVarP(&q.Output, "output", "o", "", "Output format: top, top=N, wide, json, stats, csv, csv=N, histogram, latency, latency=N, throttling, throttling=N, html, html=N (none: one line per event)")
 	f.StringArrayVar(&fl.UIDs, "uid", nil, "Only match specific UIDs (auditID)")
 	f.StringArrayVar(&fl.Verbs, "verb", nil, "Filter result of search to only contain the specified verb (eg. 'update', 'get', etc..)")
 	f.StringArrayVar(&fl.Resources, "resource", nil, "Filter result of search to only contain the specified resource: RES (core group), RES.GROUP, RES.*, *.GROUP, *.*, -RES.GROUP to exclude")
@@ -172,17 +168,17 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	f.StringArrayVarP(&fl.Namespaces, "namespace", "n", nil, "Filter result of search to only contain the specified namespace")
 	f.StringArrayVar(&fl.Names, "name", nil, "Filter result of search to only contain the specified name")
 	f.StringArrayVar(&fl.Users, "user", nil, "Filter result of search to only contain the specified user")
-	f.StringVar(&o.by, "by", "", "Key of -o top, csv, histogram and latency: verb, user, resource, httpstatus, namespace, or "+strings.Join(extraKeys(), ", ")+"; several joined by commas for a composite key (user,verb)")
+	f.StringVar(&q.By, "by", "", "Key of -o top, csv, histogram and latency: verb, user, resource, httpstatus, namespace, or "+strings.Join(extraKeys(), ", ")+"; several joined by commas for a composite key (user,verb)")
 	f.BoolVar(&fl.FailedOnly, "failed-only", false, "Filter result of search to only contain http failures (code > 299)")
 	f.StringArrayVar(&fl.HTTPStatusCodes, "http-status-code", nil, "Filter result of search to only certain http status codes (200,429)")
-	f.StringVar(&fl.Before, "before", "", "Filter result of search to only before a timestamp (RFC 3339)")
-	f.StringVar(&fl.After, "after", "", "Filter result of search to only after a timestamp (RFC 3339)")
+	f.StringVar(&fl.Before, "before", "", "Filter result of search to only before a timestamp (RFC 3339; no zone means UTC; a date; +D after the first event, -D before the last)")
+	f.StringVar(&fl.After, "after", "", "Filter result of search to only after a timestamp (same forms as --before)")
 	f.StringArrayVarP(&fl.Stages, "stage", "s", []string{"ResponseComplete"}, "Filter result by event stage (eg. 'RequestReceived', 'ResponseComplete'); --stage= for every stage")
 	f.StringVar(&fl.Duration, "duration", "", "Keep only requests that took at most this long to complete (stageTimestamp - requestReceivedTimestamp <= D), a Go duration such as 500ms or 2s")
 	f.StringArrayVar(&fl.FieldManagers, "field-manager", nil, "Filter result of search to only contain the specified fieldManager query parameter")
 	f.StringVar(&fl.PodSecurityViolations, "podsecurityviolations", "", "Only requests with a pod-security.kubernetes.io/audit-violations annotation: 'pod' (pods only) or 'all'")
-	f.StringVar(&o.artifactDir, "artifact-dir", "", "Directory to traverse for artifact regex filter")
-	f.StringVar(&o.artifactRegex, "artifact-regex", "", "Regex to use to filter log files in artifact directory (default .*audit.*.log(.gz)? when empty)")
+	f.StringVar(&q.ArtifactDir, "artifact-dir", "", "Directory to traverse for artifact regex filter")
+	f.StringVar(&q.ArtifactRegex, "artifact-regex", "", "Regex to use to filter log files in artifact directory (default .*audit.*.log(.gz)? when empty)")
 
 	// Beyond the reference.
 	f.StringArrayVar(&fl.ImpersonatedUsers, "impersonated-user", nil, "Only requests impersonating these users")
@@ -199,20 +195,27 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	f.BoolVar(&fl.ReadOnly, "read-only", false, "Only read requests (get, list, watch)")
 	f.BoolVar(&fl.WriteOnly, "write-only", false, "Only write requests (every verb but get, list, watch)")
 	f.BoolVar(&fl.LongRunning, "long-running", false, "Only long-running requests (watch, exec, attach, port-forward, proxy, log follow)")
-	f.StringVar(&fl.Since, "since", "", "Only requests received at or after this RFC 3339 time, or this offset from the first event (+10m)")
-	f.StringVar(&fl.Until, "until", "", "Only requests received before this RFC 3339 time, or this offset from the first event (+1h)")
-	f.StringVar(&o.format, "format", "text", "Encoding of -o top, stats, histogram, latency and throttling: text, json or csv")
-	f.StringVar(&o.bucket, "bucket", "1m", "Bucket width of -o histogram and of the chart of -o html (Go duration)")
-	f.StringVar(&o.window, "window", "", "With -o histogram --by: also list the keys whose share grew most in FROM,TO against the rest of the log (each RFC 3339 or an offset from the first event, +10m)")
-	f.StringVar(&o.sort, "sort", "", "Order of -o latency rows: count (default), p99, max or mean, largest first")
-	f.IntVar(&o.workers, "workers", 0, "Number of goroutines reading and counting (0: one per core, GOMAXPROCS)")
+	f.StringVar(&fl.Since, "since", "", "Only requests received at or after this time: RFC 3339 (no zone: UTC), a date, +D after the first event (+10m), -D before the last (-10m: the last ten minutes)")
+	f.StringVar(&fl.Until, "until", "", "Only requests received before this time (same forms as --since)")
+	f.StringVar(&q.Format, "format", "text", "Encoding of -o top, stats, histogram, latency and throttling: text, json or csv")
+	f.StringVar(&q.Bucket, "bucket", "1m", "Bucket width of -o histogram and of the chart of -o html (Go duration)")
+	f.StringVar(&q.Window, "window", "", "With -o histogram --by: also list the keys whose share grew most in FROM,TO against the rest of the log (each a time as --since takes it: RFC 3339, a date, +10m, -10m)")
+	f.StringVar(&q.Sort, "sort", "", "Order of -o latency rows: count (default), p99, max or mean, largest first")
+	f.IntVar(&q.Workers, "workers", 0, "Number of goroutines reading and counting (0: one per core, GOMAXPROCS)")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "Report every kind of unreadable input and skipped file, with all kept samples")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "Write a CPU profile of the run to this file (for go tool pprof)")
 	_ = f.MarkHidden("cpuprofile")
+	f.Bool("version", false, "Print the module version and VCS revision this program was built from")
 	return cmd
 }
 
-// extraKeys are the --by keys beyond the reference's.
+// extraKeys are the --by keys beyond the reference's five.
 func extraKeys() []string {
-	return []string{"useragent", "useragent-product", "sourceip", "subresource", "server", "node", "stage", "level", "username", "time, time=DURATION"}
+	return append(aggregate.KeyNames()[5:], "time, time=DURATION")
 }
+
+// usageError is a command line cobra or the command itself cannot use:
+// exit status 2, as for a *query.Error.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }

@@ -5,15 +5,6 @@ import (
 	"testing"
 )
 
-// TestHTMLKeys checks that every key of the -o html tables is built in.
-func TestHTMLKeys(t *testing.T) {
-	for _, name := range append(htmlTopKeys, "verb", "user", "resource") {
-		if !mustKey(name).Valid() {
-			t.Errorf("key %q is not built in", name)
-		}
-	}
-}
-
 // TestHTMLFiltered checks that -o html reports the filtered events only and
 // shows the filter.
 func TestHTMLFiltered(t *testing.T) {

@@ -6,8 +6,6 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
-
-	"github.com/auditlens/auditlens/auditlog"
 )
 
 // progressMinBytes is the input size from which a progress bar is shown.
@@ -16,26 +14,18 @@ const progressMinBytes = 64 << 20
 // progress shows, on a terminal, how many bytes of the input files have
 // been read, the rate and the time left.
 type progress struct {
-	bar *progressbar.ProgressBar
+	stderr io.Writer
+	bar    *progressbar.ProgressBar
 }
 
-// newProgress returns a progress bar on stderr when stderr is a terminal
-// and the input is large; nil (silent) otherwise.
-func newProgress(stderr io.Writer, sources []auditlog.Source) *progress {
-	f, ok := stderr.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
+// start shows a bar on stderr when stderr is a terminal and the input is
+// large, and returns the function that moves it; nil (silent) otherwise.
+func (p *progress) start(total int64) func(n int64) {
+	f, ok := p.stderr.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) || total < progressMinBytes {
 		return nil
 	}
-	var total int64
-	for _, s := range sources {
-		if s.Skip == "" {
-			total += s.Size
-		}
-	}
-	if total < progressMinBytes {
-		return nil
-	}
-	bar := progressbar.NewOptions64(total,
+	p.bar = progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(f),
 		progressbar.OptionSetDescription("reading"),
 		progressbar.OptionShowBytes(true),
@@ -44,21 +34,12 @@ func newProgress(stderr io.Writer, sources []auditlog.Source) *progress {
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionThrottle(100_000_000),
 	)
-	return &progress{bar: bar}
-}
-
-// hook returns the function the reader calls with the bytes it reads, or
-// nil when there is no bar.
-func (p *progress) hook() func(n int64) {
-	if p == nil {
-		return nil
-	}
 	return func(n int64) { _ = p.bar.Add64(n) }
 }
 
 // done removes the bar.
 func (p *progress) done() {
-	if p != nil {
+	if p.bar != nil {
 		_ = p.bar.Finish()
 	}
 }

@@ -1,12 +1,13 @@
-package main
+package query
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/auditlens/auditlens/format"
 )
 
-// viewKind is what the command prints.
+// viewKind is what a query answers with.
 type viewKind int
 
 const (
@@ -21,39 +22,51 @@ const (
 	viewHTML                       // -o html[=N]: one page of every view
 )
 
-// encoding is how an aggregate view is written (--format).
-type encoding int
-
-const (
-	encText encoding = iota
-	encJSON
-	encCSV
-)
-
 // view is a parsed -o and --format.
 type view struct {
 	kind viewKind
 	n    int // top N; 0 means every row
-	enc  encoding
+	enc  format.Encoding
 }
 
 // isListing reports whether the view lists events rather than aggregates.
 func (v view) isListing() bool { return v.kind <= viewJSON }
 
+// name is the view's name in a format.Document.
+func (v view) name() string {
+	switch v.kind {
+	case viewStats:
+		return "stats"
+	case viewHistogram:
+		return "histogram"
+	case viewLatency:
+		return "latency"
+	case viewThrottling:
+		return "throttling"
+	}
+	return "top"
+}
+
+// listStyle is the listing style of a listing view.
+func (v view) listStyle() format.ListStyle {
+	switch v.kind {
+	case viewWide:
+		return format.ListWide
+	case viewJSON:
+		return format.ListJSON
+	}
+	return format.ListDefault
+}
+
 // parseView parses -o and --format. -o csv[=N] is -o top[=N] --format=csv
 // with every row by default.
 func parseView(output, fmtName string) (view, error) {
 	var v view
-	switch fmtName {
-	case "", "text":
-		v.enc = encText
-	case "json":
-		v.enc = encJSON
-	case "csv":
-		v.enc = encCSV
-	default:
-		return v, usageErrorf("invalid --format value %q: expected text, json or csv", fmtName)
+	enc, err := format.ParseEncoding(fmtName)
+	if err != nil {
+		return v, errorf("format", "invalid --format value %q: expected text, json or csv", fmtName)
 	}
+	v.enc = enc
 	name, arg, hasArg := strings.Cut(output, "=")
 	switch name {
 	case "":
@@ -65,7 +78,7 @@ func parseView(output, fmtName string) (view, error) {
 	case "top":
 		v.kind, v.n = viewTop, 10
 	case "csv":
-		v.kind, v.enc = viewTop, encCSV
+		v.kind, v.enc = viewTop, format.CSV
 	case "stats":
 		v.kind = viewStats
 	case "histogram":
@@ -77,32 +90,23 @@ func parseView(output, fmtName string) (view, error) {
 	case "html":
 		v.kind, v.n = viewHTML, 10
 	default:
-		return v, usageErrorf("invalid --output value %q: expected top, top=N, wide, json, stats, csv, csv=N, histogram, latency, throttling or html", output)
+		return v, errorf("output", "invalid --output value %q: expected top, top=N, wide, json, stats, csv, csv=N, histogram, latency, throttling or html", output)
 	}
 	if hasArg {
 		if v.kind == viewList || v.kind == viewWide || v.kind == viewJSON || v.kind == viewStats {
-			return v, usageErrorf("invalid --output value %q: only top, csv, histogram, latency, throttling and html take =N", output)
+			return v, errorf("output", "invalid --output value %q: only top, csv, histogram, latency, throttling and html take =N", output)
 		}
 		n, err := strconv.Atoi(arg)
 		if err != nil || n < 1 {
-			return v, usageErrorf("invalid --output value %q: N must be a whole number of at least 1", output)
+			return v, errorf("output", "invalid --output value %q: N must be a whole number of at least 1", output)
 		}
 		v.n = n
 	}
-	if v.isListing() && fmtName != "" && fmtName != "text" {
-		return v, usageErrorf("--format=%s applies to -o top, stats, csv, histogram, latency and throttling, not to event listings (use -o json for JSON events)", fmtName)
+	if v.isListing() && enc != format.Text {
+		return v, errorf("format", "--format=%s applies to -o top, stats, csv, histogram, latency and throttling, not to event listings (use -o json for JSON events)", fmtName)
 	}
-	if v.kind == viewHTML && v.enc != encText {
-		return v, usageErrorf("--format=%s does not apply to -o html, which writes an HTML page", fmtName)
+	if v.kind == viewHTML && v.enc != format.Text {
+		return v, errorf("format", "--format=%s does not apply to -o html, which writes an HTML page", fmtName)
 	}
 	return v, nil
-}
-
-// usageError is a command line that cannot be run: exit status 2.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-
-func usageErrorf(format string, args ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, args...)}
 }

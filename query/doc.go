@@ -1,0 +1,25 @@
+// Package query runs the questions of kubectl-audit in one call: a Query
+// holds the values of the command's flags (what to read, the filter
+// flags, -o, --by, --bucket, --window, --sort, --format, workers), and Run
+// checks them, finds the input, reads it on every core and answers with a
+// Result that Write renders as the command prints it, byte for byte.
+//
+// Run does the wiring every caller would otherwise write again:
+//
+//   - it checks every value before reading anything, and returns an
+//     *Error that names the flag at fault;
+//   - it resolves times given from the first or last event (--since=+10m,
+//     --window=-1h,-30m) with a first pass that decodes only each event's
+//     time;
+//   - it picks the aggregators the view needs (an aggregate.Set per
+//     worker), decodes only the event fields they and the filter read,
+//     runs auditlog.Reader.Scan and merges the workers' sets; a listing
+//     instead reads the input in time order (auditlog.Reader.Sorted) as its
+//     entries are iterated or written;
+//   - it stops when its context is done.
+//
+// The Result holds values: a format.Document for the aggregate views, a
+// format.HTMLReport for -o html, or the listing's entries; with the
+// Summary of what the filters kept and the auditlog.Report of what could
+// not be read.
+package query

@@ -1,0 +1,300 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/auditlens/auditlens/aggregate"
+	"github.com/auditlens/auditlens/auditlog"
+	"github.com/auditlens/auditlens/filter"
+)
+
+// DefaultStage is the stage the command keeps unless told otherwise, so
+// that each request counts once: the event an API server writes when the
+// response is complete.
+const DefaultStage = "ResponseComplete"
+
+// DefaultArtifactRegex picks audit logs in ArtifactDir, as the reference
+// tool does.
+const DefaultArtifactRegex = `.*audit.*.log(.gz)?`
+
+// Query is one question of kubectl-audit, as the values of its flags: what
+// to read, which events to keep, and what to answer with. Its zero value
+// reads nothing; New returns one with the command's defaults.
+type Query struct {
+	// Paths are the audit log files and directories to read (-f): a
+	// directory is walked, and a must-gather root reads every
+	// audit_logs/<server> folder in it.
+	Paths []string
+	// ArtifactDir adds the files below it whose path matches ArtifactRegex
+	// (DefaultArtifactRegex when empty): --artifact-dir, --artifact-regex.
+	ArtifactDir, ArtifactRegex string
+	// Filters are the filter flags. New sets Stages to DefaultStage, as
+	// the command does; with no stage at all, every stage of a request is
+	// an event of its own.
+	Filters filter.Flags
+	// Output is -o: "" (one line per event), wide, json, top[=N], csv[=N],
+	// stats, histogram[=N], latency[=N], throttling[=N] or html[=N].
+	Output string
+	// Format is --format of the aggregate views: text (""), json or csv.
+	Format string
+	// By is --by: the key of top, csv, histogram and latency (user, verb,
+	// resource, ..., or several joined by commas: see aggregate.KeyNames).
+	By string
+	// Bucket is --bucket, the width of histogram buckets and of the HTML
+	// chart, a Go duration; "" is one minute.
+	Bucket string
+	// Window is --window=FROM,TO of -o histogram --by: the keys whose share
+	// grew most in the window, against the rest of the log.
+	Window string
+	// Sort is --sort of -o latency: count (""), p99, max or mean.
+	Sort string
+	// Workers is how many goroutines read and count; 0 is one per core
+	// (GOMAXPROCS).
+	Workers int
+	// Progress, when not nil, is called once the input is found, with the
+	// total size of its files; the function it returns, when not nil, is
+	// then called as input is read with the bytes read since its last
+	// call, from several goroutines at once.
+	Progress func(total int64) func(n int64)
+}
+
+// New returns a query of paths with the command's defaults: the
+// ResponseComplete stage, one line per event.
+func New(paths ...string) Query {
+	return Query{Paths: paths, Filters: filter.Flags{Stages: []string{DefaultStage}}}
+}
+
+// Run checks the query, reads its input and answers it. A query that cannot
+// run as given is an *Error, returned before any input is read. A
+// listing's Result reads the input as its entries are iterated (or
+// written); every other view's Result is complete when Run returns. Lines
+// and files that cannot be read do not fail Run: they are counted in the
+// Result's Report. When ctx is done, the readers stop and Run (or the
+// listing) returns ctx's error.
+func (q Query) Run(ctx context.Context) (*Result, error) {
+	p, err := q.plan()
+	if err != nil {
+		return nil, err
+	}
+	if err := q.Filters.Validate(); err != nil {
+		return nil, filterError(err)
+	}
+	workers := q.Workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	sources, err := q.sources()
+	if err != nil {
+		return nil, err
+	}
+	flags := q.Filters
+	if flags.Relative() || p.window.relative() {
+		if flags.First, flags.Last, err = bounds(ctx, sources, workers); err != nil {
+			return nil, err
+		}
+	}
+	if p.window != nil {
+		if p.from, p.to, err = p.window.resolve(flags.First, flags.Last); err != nil {
+			return nil, err
+		}
+		if err := p.window.check(p.from, p.to, p.bucket); err != nil {
+			return nil, err
+		}
+	}
+	keep, err := flags.Build()
+	if err != nil {
+		return nil, filterError(err)
+	}
+	opts := auditlog.Options{Keep: keep.Match, Progress: q.progress(sources)}
+	res := &Result{view: p.view, filter: keep}
+	if p.view.isListing() {
+		sum := aggregate.NewSummary()
+		opts.Fields = keep.Fields() | p.view.listStyle().Fields() | sum.Fields()
+		res.listing = &listing{ctx: ctx, reader: auditlog.NewReader(sources, opts), summary: sum}
+		return res, nil
+	}
+	a, rep, err := scan(ctx, sources, opts, keep.Fields(), workers, p.newAggregators)
+	if err != nil {
+		return nil, err
+	}
+	res.finish(p, a, rep)
+	return res, nil
+}
+
+// plan checks the view's flags: -o, --format, --by, --sort, --window and
+// --bucket, and the workers.
+func (q Query) plan() (*plan, error) {
+	v, err := parseView(q.Output, q.Format)
+	if err != nil {
+		return nil, err
+	}
+	if q.Workers < 0 {
+		return nil, errorf("workers", "invalid --workers value %d: expected 0 (one per core) or more", q.Workers)
+	}
+	p := &plan{view: v}
+	if q.By != "" {
+		k, err := aggregate.KeyByName(q.By)
+		if err != nil {
+			return nil, errorf("by", "invalid --by value %q: expected one of %s, time, time=DURATION, or several joined by commas", q.By, strings.Join(aggregate.KeyNames(), ", "))
+		}
+		p.key = k
+		p.grouped = q.By == "verb" || q.By == "httpstatus"
+	}
+	if q.Sort != "" && v.kind != viewLatency {
+		return nil, errorf("sort", "--sort applies to -o latency only")
+	}
+	if v.kind == viewHTML && p.key.Valid() {
+		return nil, errorf("by", "--by does not apply to -o html, whose tables have their own keys")
+	}
+	if q.Window != "" && v.kind != viewHistogram {
+		return nil, errorf("window", "--window applies to -o histogram only")
+	}
+	switch v.kind {
+	case viewTop, viewLatency:
+		if !p.key.Valid() {
+			return nil, errorf("by", "-o %s needs --by (verb, user, resource, httpstatus, namespace...)", q.Output)
+		}
+		order, err := aggregate.ParseLatencyOrder(q.Sort)
+		if err != nil {
+			return nil, errorf("sort", "invalid --sort value %q: expected count, p99, max, mean", q.Sort)
+		}
+		p.sort = order
+	case viewHistogram, viewHTML:
+		if q.Window != "" {
+			if !p.key.Valid() {
+				return nil, errorf("window", "--window needs --by: the keys whose share grew are keys of --by")
+			}
+			if p.window, err = parseWindow(q.Window); err != nil {
+				return nil, err
+			}
+		}
+		bucket := q.Bucket
+		if bucket == "" {
+			bucket = aggregate.DefaultBucket.String()
+		}
+		d, err := time.ParseDuration(bucket)
+		if err != nil || d <= 0 {
+			return nil, errorf("bucket", "invalid --bucket value %q: expected a positive Go duration such as 10s or 1m", q.Bucket)
+		}
+		p.bucket = d
+	}
+	return p, nil
+}
+
+// sources finds the files to read: Paths, and the files of ArtifactDir
+// that match ArtifactRegex.
+func (q Query) sources() ([]auditlog.Source, error) {
+	paths := append([]string(nil), q.Paths...)
+	if q.ArtifactRegex != "" && q.ArtifactDir == "" {
+		return nil, errorf("artifact-regex", "--artifact-regex needs --artifact-dir")
+	}
+	if q.ArtifactDir != "" {
+		found, err := artifactFiles(q.ArtifactDir, q.ArtifactRegex)
+		if err != nil {
+			return nil, err
+		}
+		paths = append(paths, found...)
+	}
+	if len(paths) == 0 {
+		return nil, errorf("filename", "no input: give audit log files or directories with -f")
+	}
+	sources, err := auditlog.Find(paths...)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("cannot read audit logs: %v (no such file or directory)", strings.TrimSuffix(err.Error(), ": no such file or directory"))
+		}
+		return nil, fmt.Errorf("cannot read audit logs: %w", err)
+	}
+	for _, s := range sources {
+		if s.Skip == "" {
+			return sources, nil
+		}
+	}
+	return nil, fmt.Errorf("no audit log files found in %s", strings.Join(paths, ", "))
+}
+
+// artifactFiles lists the files below dir whose path matches expr.
+func artifactFiles(dir, expr string) ([]string, error) {
+	if expr == "" {
+		expr = DefaultArtifactRegex
+	}
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		return nil, errorf("artifact-regex", "invalid --artifact-regex value %q: %v", expr, err)
+	}
+	var files []string
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && re.MatchString(p) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cannot read --artifact-dir: %w", err)
+	}
+	return files, nil
+}
+
+// progress returns the reader's progress hook.
+func (q Query) progress(sources []auditlog.Source) func(n int64) {
+	if q.Progress == nil {
+		return nil
+	}
+	var total int64
+	for _, s := range sources {
+		if s.Skip == "" {
+			total += s.Size
+		}
+	}
+	return q.Progress(total)
+}
+
+// bounds reads the input once, decoding only the time of each event, and
+// returns the times of the first and last (for offsets such as --since=+10m
+// and --window=-1h,-30m).
+func bounds(ctx context.Context, sources []auditlog.Source, workers int) (first, last time.Time, err error) {
+	opts := auditlog.Options{Fields: auditlog.FieldRequestReceivedTimestamp}
+	a, _, err := scan(ctx, sources, opts, 0, workers, func() *aggregators {
+		s := new(aggregate.Set)
+		return &aggregators{set: s, summary: aggregate.Include(s, aggregate.NewSummary())}
+	})
+	if err != nil {
+		return first, last, err
+	}
+	sum := a.summary.Result()
+	if sum.Count == 0 {
+		return first, last, errors.New("no events in the input to count --since, --until, --before, --after or --window from")
+	}
+	return sum.First, sum.Last, nil
+}
+
+// scan reads the sources with one set of aggregators per worker, built by
+// build, and merges them; fields are what the filter of opts.Keep reads.
+func scan(ctx context.Context, sources []auditlog.Source, opts auditlog.Options, fields auditlog.Fields, workers int, build func() *aggregators) (*aggregators, *auditlog.Report, error) {
+	all := make([]*aggregators, workers)
+	sinks := make([]auditlog.Sink, workers)
+	for i := range all {
+		all[i] = build()
+		sinks[i] = all[i].set
+	}
+	opts.Fields = fields | all[0].fields()
+	r := auditlog.NewReader(sources, opts)
+	if err := r.Scan(ctx, sinks); err != nil {
+		return nil, nil, err
+	}
+	for _, a := range all[1:] {
+		all[0].set.Merge(a.set)
+	}
+	return all[0], r.Report(), nil
+}

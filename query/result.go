@@ -1,0 +1,172 @@
+package query
+
+import (
+	"fmt"
+	"io"
+	"iter"
+
+	"context"
+	"github.com/auditlens/auditlens/aggregate"
+	"github.com/auditlens/auditlens/auditlog"
+	"github.com/auditlens/auditlens/filter"
+	"github.com/auditlens/auditlens/format"
+)
+
+// Result is the answer of a Query, as values, ready to render with Write.
+type Result struct {
+	// Document is the answer of an aggregate view (top, csv, stats,
+	// histogram, latency, throttling); nil for a listing and for -o html.
+	Document *format.Document
+	// HTML is the page of -o html; nil for every other view.
+	HTML *format.HTMLReport
+	// Summary is the count and time span of the events the filters kept.
+	// A listing's is known once its entries are read.
+	Summary aggregate.SummaryResult
+	// Report is what was read and what could not be. A listing's is
+	// complete once its entries are read.
+	Report *auditlog.Report
+
+	view    view
+	filter  filter.Filter
+	listing *listing
+}
+
+// listing is a listing view's reader, read as its entries are iterated.
+type listing struct {
+	ctx     context.Context
+	reader  *auditlog.Reader
+	summary *aggregate.Summary
+	read    bool
+}
+
+// IsListing reports whether the result lists events one by one (no -o,
+// -o wide, -o json) rather than what they add up to.
+func (r *Result) IsListing() bool { return r.listing != nil }
+
+// Entries returns an iterator over the events a listing keeps, in
+// requestReceivedTimestamp order (see auditlog.Reader.Sorted), reading the
+// input as it goes; once it has run to its end, Summary and Report are
+// complete. It stops early when the query's context is done (Err then says
+// so). It reads the input once: a second iteration yields nothing. An
+// aggregate result has no entries.
+func (r *Result) Entries() iter.Seq[*auditlog.Entry] {
+	return func(yield func(*auditlog.Entry) bool) {
+		l := r.listing
+		if l == nil || l.read {
+			return
+		}
+		l.read = true
+		defer func() {
+			r.Summary = l.summary.Result()
+			r.Report = l.reader.Report()
+		}()
+		for e := range l.reader.Sorted(0) {
+			if l.ctx.Err() != nil {
+				return
+			}
+			l.summary.Add(e)
+			if !yield(e) {
+				return
+			}
+		}
+	}
+}
+
+// Err is the error that stopped a listing's entries early: the query's
+// context's, once it is done; nil otherwise.
+func (r *Result) Err() error {
+	if r.listing == nil {
+		return nil
+	}
+	return r.listing.ctx.Err()
+}
+
+// Write renders the result as the command prints it on stdout: a listing
+// (reading the input as it goes; the summary line, which kubectl-audit
+// prints on stderr, is left to the caller), the HTML page, or the Document
+// in the query's --format (format.Write).
+func (r *Result) Write(w io.Writer) error {
+	switch {
+	case r.listing != nil:
+		return r.writeListing(w)
+	case r.HTML != nil:
+		return format.WriteHTML(w, *r.HTML)
+	case r.Document != nil:
+		return format.Write(w, *r.Document, r.view.enc)
+	}
+	return fmt.Errorf("query: an empty result")
+}
+
+// writeListing writes a listing's entries one by one.
+func (r *Result) writeListing(w io.Writer) error {
+	l := format.NewListing(w, r.view.listStyle())
+	for e := range r.Entries() {
+		if err := l.Write(e); err != nil {
+			return err
+		}
+	}
+	if err := l.Flush(); err != nil {
+		return err
+	}
+	return r.Err()
+}
+
+// finish fills the result of an aggregate view from the merged aggregators
+// and the read report.
+func (r *Result) finish(p *plan, a *aggregators, rep *auditlog.Report) {
+	r.Summary, r.Report = a.summary.Result(), rep
+	v := p.view
+	if v.kind == viewHTML {
+		r.HTML = htmlReport(v, r.filter, a, r.Summary, rep)
+		return
+	}
+	d := &format.Document{View: v.name(), Filter: r.filter.String(), Summary: &r.Summary}
+	switch v.kind {
+	case viewTop:
+		if a.grouped != nil {
+			g := a.grouped.Result(v.n)
+			d.Grouped = &g
+		} else {
+			c := a.count.Result(v.n)
+			d.Top = &c
+		}
+	case viewStats:
+		t := a.trackers.Result()
+		d.Trackers = &t
+	case viewLatency:
+		l := a.latency.ResultBy(p.sort, v.n)
+		d.Latency = &l
+	case viewThrottling:
+		t := a.throttling.Result(v.n)
+		d.Throttling = &t
+	case viewHistogram:
+		per := 0
+		if p.key.Valid() {
+			per = v.n
+		}
+		h := a.histogram.Result(per, v.n)
+		d.Histogram = &h
+		if p.window != nil {
+			c := a.histogram.Changed(p.from, p.to, v.n)
+			d.Changes = &c
+		}
+	}
+	r.Document = d
+}
+
+// htmlReport gathers the merged results of -o html[=N] for the page.
+func htmlReport(v view, f filter.Filter, a *aggregators, sum aggregate.SummaryResult, rep *auditlog.Report) *format.HTMLReport {
+	h := &format.HTMLReport{Filter: f.String(), Summary: sum, Read: rep}
+	for _, c := range a.tops {
+		h.Tops = append(h.Tops, c.Result(v.n))
+	}
+	hist := a.histogram.Result(v.n, 1)
+	h.Histogram = &hist
+	g := a.grouped.Result(v.n)
+	h.Grouped = &g
+	l := a.latency.Result(v.n)
+	h.Latency = &l
+	t := a.throttling.Result(v.n)
+	h.Throttling = &t
+	return h
+}
