@@ -60,9 +60,12 @@ func (r *Result) Entries() iter.Seq[*auditlog.Entry] {
 			r.Summary = l.summary.Result()
 			r.Report = l.reader.Report()
 		}()
+		done := l.ctx.Done()
 		for e := range l.reader.Sorted(0) {
-			if l.ctx.Err() != nil {
+			select {
+			case <-done:
 				return
+			default:
 			}
 			l.summary.Add(e)
 			if !yield(e) {
