@@ -78,7 +78,8 @@ func New(paths ...string) Query {
 // written); every other view's Result is complete when Run returns. Lines
 // and files that cannot be read do not fail Run: they are counted in the
 // Result's Report. When ctx is done, the readers stop and Run (or the
-// listing) returns ctx's error.
+// listing) returns ctx's error; Run then returns with it the Result of
+// what had been read, so that a caller can say how far it got.
 func (q Query) Run(ctx context.Context) (*Result, error) {
 	p, err := q.plan()
 	if err != nil {
@@ -122,11 +123,8 @@ func (q Query) Run(ctx context.Context) (*Result, error) {
 		return res, nil
 	}
 	a, rep, err := scan(ctx, sources, opts, keep.Fields(), workers, p.newAggregators)
-	if err != nil {
-		return nil, err
-	}
 	res.finish(p, a, rep)
-	return res, nil
+	return res, err
 }
 
 // plan checks the view's flags: -o, --format, --by, --sort, --window and
@@ -281,6 +279,8 @@ func bounds(ctx context.Context, sources []auditlog.Source, workers int) (first,
 
 // scan reads the sources with one set of aggregators per worker, built by
 // build, and merges them; fields are what the filter of opts.Keep reads.
+// When ctx is done, it returns what was read and counted so far with ctx's
+// error.
 func scan(ctx context.Context, sources []auditlog.Source, opts auditlog.Options, fields auditlog.Fields, workers int, build func() *aggregators) (*aggregators, *auditlog.Report, error) {
 	all := make([]*aggregators, workers)
 	sinks := make([]auditlog.Sink, workers)
@@ -290,11 +290,9 @@ func scan(ctx context.Context, sources []auditlog.Source, opts auditlog.Options,
 	}
 	opts.Fields = fields | all[0].fields()
 	r := auditlog.NewReader(sources, opts)
-	if err := r.Scan(ctx, sinks); err != nil {
-		return nil, nil, err
-	}
+	err := r.Scan(ctx, sinks)
 	for _, a := range all[1:] {
 		all[0].set.Merge(a.set)
 	}
-	return all[0], r.Report(), nil
+	return all[0], r.Report(), err
 }

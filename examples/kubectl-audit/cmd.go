@@ -94,7 +94,9 @@ a long watch, may come later). The text columns of a listing are aligned in
 blocks of 4096 lines. Times are UTC.
 
 Exit status: 0 on success (an empty result included, with a note on stderr),
-1 when the input cannot be read, 2 on a bad command line.`
+1 when the input cannot be read, 2 on a bad command line, 130 after Ctrl-C
+(SIGINT) and 143 after SIGTERM, which stop the readers and print what had been
+read.`
 
 // options are the command's flag values: the query's, and the command's
 // own.
@@ -107,12 +109,22 @@ type options struct {
 // run runs the command with args (without the program name) and returns
 // its exit status.
 func run(args []string, stdout, stderr io.Writer) int {
+	return runContext(context.Background(), args, stdout, stderr)
+}
+
+// runContext runs the command until ctx is done: then the readers stop,
+// what had been read is reported, and the status is 130 for an interrupt
+// and 143 for a termination (see interrupted).
+func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o := &options{}
 	cmd := newCommand(o, stdout, stderr)
 	cmd.SetArgs(args)
-	err := cmd.ExecuteContext(context.Background())
+	err := cmd.ExecuteContext(ctx)
 	if err == nil {
 		return 0
+	}
+	if sig, ok := interrupted(ctx, err); ok {
+		return 128 + sig
 	}
 	fmt.Fprintf(stderr, "error: %s\n", sentence(err.Error()))
 	var ue *usageError

@@ -11,6 +11,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"runtime/debug"
 )
@@ -29,5 +30,8 @@ func main() {
 		debug.SetGCPercent(gcPercent)
 		debug.SetMemoryLimit(memoryLimit)
 	}
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	ctx, stop := withSignals(context.Background())
+	code := runContext(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/auditlens/auditlens/filter"
 	"github.com/auditlens/auditlens/format"
+	"github.com/auditlens/auditlens/query"
 )
 
 // run runs the query of the options and writes the answer on stdout; on
@@ -34,11 +35,13 @@ func (o *options) run(ctx context.Context, args []string, stdout, stderr io.Writ
 	bar := &progress{stderr: stderr}
 	q.Progress = bar.start
 	res, err := q.Run(ctx)
-	if err != nil {
-		return err
+	if err == nil {
+		err = res.Write(stdout)
 	}
-	err = res.Write(stdout)
 	bar.done()
+	if ctx.Err() != nil {
+		return o.interrupted(ctx, res, stderr)
+	}
 	if err != nil {
 		return err
 	}
@@ -51,4 +54,20 @@ func (o *options) run(ctx context.Context, args []string, stdout, stderr io.Writ
 		fmt.Fprintf(stderr, "No events matched the filters (%d events read).\n", res.Report.Events)
 	}
 	return format.WriteReadReport(stderr, res.Report, o.verbose)
+}
+
+// interrupted says on stderr that the run was stopped, and what had been
+// read and kept by then (res is nil when it stopped before reading), and
+// returns the context's error.
+func (o *options) interrupted(ctx context.Context, res *query.Result, stderr io.Writer) error {
+	if res == nil || res.Report == nil {
+		fmt.Fprintf(stderr, "interrupted by %v before any answer.\n", context.Cause(ctx))
+		return ctx.Err()
+	}
+	fmt.Fprintf(stderr, "interrupted by %v: %d events read, %d kept, before it stopped.\n",
+		context.Cause(ctx), res.Report.Events, res.Summary.Count)
+	if err := format.WriteReadReport(stderr, res.Report, o.verbose); err != nil {
+		return err
+	}
+	return ctx.Err()
 }
