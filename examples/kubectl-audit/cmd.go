@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"io"
@@ -13,90 +14,14 @@ import (
 	"github.com/auditlens/auditlens/query"
 )
 
-const examples = `
-  # who is hitting the API? (the support lab's first question)
-  kubectl audit -f must-gather/audit_logs/kube-apiserver --by=user -otop
-
-  # what is that user doing? requests grouped by verb, with status-code mix
-  kubectl audit -f audit_logs/kube-apiserver --user=system:serviceaccount:openshift-example-sysdig-agent:sysdig-agent --by=verb -otop
-
-  # find all GC calls to deployments in any apigroup (extensions or apps)
-  kubectl audit -f audit.log --user=system:serviceaccount:kube-system:generic-garbage-collector --resource=deployments.*
-
-  # find all failed calls to kube-system and olm namespaces
-  kubectl audit -f audit.log --namespace=kube-system --namespace=openshift-operator-lifecycle-manager --failed-only
-
-  # find CREATEs of everything except SAR and tokenreview
-  kubectl audit -f audit.log --verb=create --resource=*.* --resource=-subjectaccessreviews.* --resource=-tokenreviews.*
-
-  # requests per minute, and who made the most of them in the busiest minute
-  kubectl audit -f must-gather -o histogram --bucket=1m --by=user
-
-  # who is slow? latency quantiles per resource, the slowest p99 first
-  kubectl audit -f must-gather -o latency --by=resource --sort=p99
-
-  # who is being throttled (429), and since when?
-  kubectl audit -f must-gather -o throttling
-
-  # which users grew most between 23:20 and 23:50, against the rest of the log?
-  kubectl audit -f must-gather -o histogram --bucket=10m --by=user --window=2022-02-07T23:20:00Z,2022-02-07T23:50:00Z
-
-  # one self-contained HTML page of it all, to open or attach to a case
-  kubectl audit -f must-gather -o html > report.html
-
-  # top users and verbs together, as CSV for a spreadsheet
-  kubectl audit -f must-gather --by=user,verb -o csv > top.csv`
-
-const long = `Analyse Kubernetes and OpenShift API-server audit logs.
-
-Reads audit.k8s.io/v1 events (one JSON object per line; gzip and zstd files are
-decompressed) from the files and directories given with -f (a must-gather root
-works: every audit_logs/<server> folder in it is read), keeps the events every
-filter accepts, and prints them or what they add up to. Each request counts
-once: --stage defaults to ResponseComplete (give --stage= for every stage).
-
-Filters are the flags of kubectl-dev_tool audit, plus more. Most take values
-that are an exact string, "prefix*", "-exact" (exclude) or "-prefix*" (exclude
-a prefix); each may be repeated or given a comma-separated list.
-
-Output (-o):
-  (none)          one line per event: time, verb, latency, code, URI, user
-  wide            the same with the auditID
-  json            every event as one line of JSON
-  top, top=N      the summary line, then the N (10) biggest keys of --by
-  stats           the summary line, then the apiserver.latency.k8s.io annotations
-  histogram       requests per --bucket, and the top --by keys of the busiest one;
-                  with --window=FROM,TO, then the N (10) --by keys whose share
-                  grew most in the window against the rest of the log
-  latency[=N]     the summary line, then count, mean, p50, p90, p99 and max
-                  latency of the N (10) biggest keys of --by (--sort=p99|max|mean
-                  for the slowest instead)
-  throttling[=N]  the summary line, the 429s and APF queue waits, the N (10)
-                  users with the most 429s (first and last 429, queue wait), and
-                  the 429s per minute as bars (wider bars past 60 rows)
-  csv, csv=N      -o top as CSV (every row unless N is given)
-  html[=N]        one self-contained HTML page (inline CSS and SVG, no script):
-                  the summary and read report, the N (10) top users, resources,
-                  namespaces, verbs and status codes, requests per --bucket
-                  as a chart with the peak's top users, the grouped top of
-                  --by=verb, latency by resource and the 429s by user
---format=json or csv writes top, stats, histogram, latency and throttling as a
-JSON document or CSV (-o histogram --window: the window's keys; -o throttling:
-the users; the 429s per minute are -o histogram --http-status-code=429).
-
-Where output goes: the answer on stdout; on stderr, after it, the summary line
-of a listing (kubectl-dev_tool printed it only for -o top: a listing streams
-and its count is known only at the end), then the read report ("had N line
-read failures", counts by kind and the first file:line samples; -v for all).
-Listings are sorted by requestReceivedTimestamp in bounded memory: exact up
-to 4096 events per node (a request received long before it was logged, such as
-a long watch, may come later). The text columns of a listing are aligned in
-blocks of 4096 lines. Times are UTC.
-
-Exit status: 0 on success (an empty result included, with a note on stderr),
-1 when the input cannot be read, 2 on a bad command line, 130 after Ctrl-C
-(SIGINT) and 143 after SIGTERM, which stop the readers and print what had been
-read.`
+// The help's long description and examples are text files, as they are
+// printed.
+var (
+	//go:embed help/examples.txt
+	examples string
+	//go:embed help/long.txt
+	long string
+)
 
 // options are the command's flag values: the query's, and the command's
 // own.
