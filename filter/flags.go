@@ -14,7 +14,7 @@ import (
 // as plain strings, the way a command line collects them. Each element of a
 // list is one repeat of the flag; it is also split at commas, as CSV (like
 // pflag's StringSlice: `--verb=get,list` is two verbs, `"a,b"` one value), except
-// for UserAgentRegexps and Annotations, whose values may hold commas. An
+// for UserAgentRegexps, Annotations and Where, whose values may hold commas. An
 // empty (nil) field adds no filter.
 type Flags struct {
 	// The reference tool's flags.
@@ -52,6 +52,9 @@ type Flags struct {
 	ReadOnly          bool     // --read-only: get, list, watch...
 	WriteOnly         bool     // --write-only: every other verb
 	LongRunning       bool     // --long-running: watch, exec, attach, port-forward, proxy, log follow
+	// Where is --where: CEL expressions over the event (not split), all of
+	// which must be true; see Where.
+	Where []string
 	// Since is --since: an RFC 3339 time or an offset from the first event
 	// ("+10m"); requests received at or after it are kept.
 	Since string
@@ -76,7 +79,7 @@ func (f Flags) NeedsFirst() bool {
 // Build returns the filter that keeps the events every given flag keeps:
 // the And of one filter per flag, the cheapest first (those that read no
 // event field or one short field, then times, then the requestURI, then
-// regular expressions). A bad value is a *FlagError naming the flag, the
+// regular expressions, then CEL expressions). A bad value is a *FlagError naming the flag, the
 // value and what is expected. Empty Flags build a filter that keeps
 // everything.
 func (f Flags) Build() (Filter, error) {
@@ -129,6 +132,9 @@ func (f Flags) Build() (Filter, error) {
 	}
 	if len(f.UserAgentRegexps) > 0 {
 		b.add(UserAgentRegexps(f.UserAgentRegexps...))
+	}
+	if len(f.Where) > 0 {
+		b.add(Where(f.Where...)) // the most expensive, last
 	}
 
 	if b.err != nil {
