@@ -23,9 +23,10 @@ import (
 //	annotations                   map(string, string)
 //	latency                       duration: stageTimestamp - requestReceivedTimestamp (0 when either is missing)
 //	requestReceived, stageTimestamp  timestamp
-//	request                       the requestURI parsed as the API server does: .resource .subresource
-//	                              .namespace .name .group .version .path string, .query map(string, string)
-//	                              (each query parameter's first value, unescaped)
+//	request                       the requestURI parsed as auditlog.ParseRequestURI does: .resource
+//	                              .subresource .subresourcePath .namespace .name .group .version .path
+//	                              string, .query map(string, string) (each query parameter's first
+//	                              value, unescaped)
 //	server, node                  string: the API server and node that logged the event
 //
 // A field the event lacks reads as its zero value: an event without
@@ -95,7 +96,7 @@ func (l compileErrorList) Error() string { return strings.Join(l, "; ") }
 func compileErrorsOf(iss *cel.Issues) error {
 	var l compileErrorList
 	for _, e := range iss.Errors() {
-		l = append(l, fmt.Sprintf("%d:%d: %s", e.Location.Line(), e.Location.Column()+1, e.Message))
+		l = append(l, fmt.Sprintf("%d:%d: %s", max(e.Location.Line(), 1), max(e.Location.Column()+1, 1), e.Message))
 	}
 	return l
 }

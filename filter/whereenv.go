@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"cel.dev/cel-go/cel"
+	"cel.dev/cel-go/common/ast"
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/interpreter"
@@ -68,6 +69,10 @@ var whereEnv = sync.OnceValues(func() (*cel.Env, error) {
 	opts := []cel.EnvOption{
 		cel.CustomTypeProvider(p),
 		cel.CustomTypeAdapter(p),
+		// Literal mistakes at compile time, with their place, rather than
+		// as a failure on every event.
+		cel.ASTValidators(cel.ValidateDurationLiterals(), cel.ValidateTimestampLiterals(),
+			cel.ValidateRegexLiterals(), noEventStructs{}),
 	}
 	for _, v := range whereVars {
 		opts = append(opts, cel.Variable(v.name, v.typ))
@@ -129,6 +134,27 @@ func (p *whereTypes) NativeToValue(v any) ref.Val {
 		return object{s: s, p: v}
 	}
 	return p.Registry.NativeToValue(v)
+}
+
+// noEventStructs rejects an expression that creates a value of one of the
+// event's types (auditlens.User{...}), which cannot be done.
+type noEventStructs struct{}
+
+// Name implements cel.ASTValidator.
+func (noEventStructs) Name() string { return "auditlens.noEventStructs" }
+
+// Validate implements cel.ASTValidator.
+func (noEventStructs) Validate(_ *cel.Env, _ cel.ValidatorConfig, a *ast.AST, iss *cel.Issues) {
+	ast.PostOrderVisit(a.Expr(), ast.NewExprVisitor(func(e ast.Expr) {
+		if e.Kind() != ast.StructKind {
+			return
+		}
+		for _, s := range celStructs {
+			if name := e.AsStruct().TypeName(); name == s.name {
+				iss.ReportErrorAtID(e.ID(), "%s values cannot be created", name)
+			}
+		}
+	}))
 }
 
 // eventVars is an entry seen as the variables of an expression: a pointer

@@ -136,6 +136,7 @@ var requestFields = []requestField{
 	{"namespace", types.StringType, func(r *auditlog.Request) ref.Val { return str(r.Namespace) }},
 	{"name", types.StringType, func(r *auditlog.Request) ref.Val { return str(r.Name) }},
 	{"subresource", types.StringType, func(r *auditlog.Request) ref.Val { return str(r.Subresource) }},
+	{"subresourcePath", types.StringType, func(r *auditlog.Request) ref.Val { return str(r.SubresourcePath) }},
 	{"query", mapOfStrings, func(r *auditlog.Request) ref.Val { return queryMap{r} }},
 }
 
