@@ -28,7 +28,7 @@ func runInproc(o childOptions, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	f, err := filter.Flags{Stages: []string{stage}, Users: q.users, Verbs: q.verbs, Resources: q.resources}.Build()
+	f, err := q.flags().Build()
 	if err != nil {
 		return err
 	}

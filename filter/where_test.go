@@ -426,3 +426,29 @@ func TestWhereDeclaredFields(t *testing.T) {
 		}
 	}
 }
+
+// TestWhereAllocs bounds what the README's expressions allocate per event:
+// the CEL values of the strings and lists they read, nothing per
+// evaluation (no activation, no map of the event).
+func TestWhereAllocs(t *testing.T) {
+	tests := []struct {
+		expr string
+		max  float64
+	}{
+		{"user.username.startsWith('system:serviceaccount:') && responseStatus.code == 403", 1},
+		{"latency > duration('2s') && verb == 'list'", 2},
+		{"'pod-security.kubernetes.io/audit-violations' in annotations", 0},
+		{"request.query['resourceVersion'] == '0' && request.query['limit'] != ''", 2},
+	}
+	e := ev("/api/v1/pods?resourceVersion=0&limit=500", user("system:serviceaccount:a:b"), code(403), latency(3*time.Second), verb("list"),
+		annot("pod-security.kubernetes.io/audit-violations", "x"))
+	for _, tt := range tests {
+		f := mustWhere(t, tt.expr)
+		if !f.Match(e) {
+			t.Errorf("%s does not keep its event", tt.expr)
+		}
+		if n := testing.AllocsPerRun(100, func() { f.Match(e) }); n > tt.max {
+			t.Errorf("%s: %v allocations per call, want at most %v", tt.expr, n, tt.max)
+		}
+	}
+}

@@ -122,7 +122,7 @@ var objectRefFields = []objectField{
 }
 
 var statusFields = []statusField{
-	{"code", types.IntType, func(s *metav1.Status) ref.Val { return types.Int(s.Code) }},
+	{"code", types.IntType, func(s *metav1.Status) ref.Val { return statusCode(s.Code) }},
 	{"status", types.StringType, func(s *metav1.Status) ref.Val { return str(s.Status) }},
 	{"reason", types.StringType, func(s *metav1.Status) ref.Val { return str(s.Reason) }},
 	{"message", types.StringType, func(s *metav1.Status) ref.Val { return str(s.Message) }},
@@ -138,6 +138,22 @@ var requestFields = []requestField{
 	{"subresource", types.StringType, func(r *auditlog.Request) ref.Val { return str(r.Subresource) }},
 	{"subresourcePath", types.StringType, func(r *auditlog.Request) ref.Val { return str(r.SubresourcePath) }},
 	{"query", mapOfStrings, func(r *auditlog.Request) ref.Val { return queryMap{r} }},
+}
+
+// statusCodes are the CEL values of the HTTP status codes, made once: an
+// int in an interface is allocated, and the code is read on every event.
+var statusCodes = func() (v [600]ref.Val) {
+	for i := range v {
+		v[i] = types.Int(i)
+	}
+	return v
+}()
+
+func statusCode(c int32) ref.Val {
+	if c >= 0 && int(c) < len(statusCodes) {
+		return statusCodes[c]
+	}
+	return types.Int(c)
 }
 
 // object is a whole value of one of the object types, for the rare
