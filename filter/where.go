@@ -38,7 +38,8 @@ import (
 // Each expression is compiled once, here: a syntax or type mistake is a
 // *FlagError naming --where, whose Err gives the line:column of each
 // mistake. The filter reads only the event fields the expressions name
-// (user.username reads less than user). It prints as --where='EXPR'.
+// (user.username reads less than user). It prints as --where='EXPR',
+// quoted for a POSIX shell.
 //
 // An expression that fails on an event (a bad regular expression built
 // from the event, an index out of range, a loop over more than CEL's cost
@@ -77,7 +78,7 @@ func compileWhere(env *cel.Env, expr string) (*whereFilter, error) {
 	}
 	prg, err := env.Program(checked, opts...)
 	if err != nil {
-		return nil, bad(err)
+		return nil, bad(fmt.Errorf("1:1: %w", err))
 	}
 	return &whereFilter{
 		expr:   expr,
