@@ -41,3 +41,10 @@ func buildCLI(dir string) (string, error) {
 	}
 	return bin, nil
 }
+
+// cliHasFlag reports whether the CLI binary's --help lists flag (such as
+// --where), for cases that need a flag the CLI may not have yet.
+func cliHasFlag(bin, flag string) bool {
+	out, _ := exec.Command(bin, "--help").CombinedOutput()
+	return bytes.Contains(out, []byte(flag))
+}

@@ -56,6 +56,7 @@ type harness struct {
 	tmp      string
 	libs     []string // the library implementations to run
 	cli      string   // the CLI binary, when built
+	cliWhere bool     // whether the CLI has --where
 }
 
 // run runs the harness. It returns an error when a case fails or when the
@@ -128,6 +129,7 @@ func (h *harness) chooseLibrary() error {
 	switch {
 	case err == nil:
 		h.cli = bin
+		h.cliWhere = cliHasFlag(bin, "--where")
 		h.libs = []string{libCLI}
 		if h.opts.library == "both" {
 			h.libs = append(h.libs, libInproc)
@@ -195,6 +197,10 @@ func (h *harness) runSize(n int) (sizeRun, error) {
 			continue
 		}
 		for _, lib := range h.libs {
+			if lib == libCLI && q.where != "" && !h.cliWhere {
+				fmt.Fprintf(h.log, "warning: skipping %s (cli): the CLI has no --where\n", q.name)
+				continue
+			}
 			c := h.libraryChild(lib, q, d.kubeDir, culprit, filepath.Join(out, lib+"-"+q.name+".txt"))
 			if lib == libInproc {
 				c.args = h.profile(c.args, q.name, lib, n)

@@ -26,7 +26,7 @@ func runInproc(o childOptions, w io.Writer) error {
 	}
 	q := query.New(o.dir)
 	q.Workers = o.workers
-	q.Filters.Users, q.Filters.Verbs, q.Filters.Resources = qn.users, qn.verbs, qn.resources
+	q.Filters = qn.flags()
 	if qn.by != "" {
 		q.By, q.Output = qn.by, "top"
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -53,6 +54,9 @@ func naiveMatch(q question, ev *auditv1.Event) bool {
 		return false
 	}
 	if len(q.verbs) > 0 && !slices.Contains(q.verbs, ev.Verb) {
+		return false
+	}
+	if len(q.codes) > 0 && (ev.ResponseStatus == nil || !slices.Contains(q.codes, strconv.Itoa(int(ev.ResponseStatus.Code)))) {
 		return false
 	}
 	if len(q.resources) > 0 {

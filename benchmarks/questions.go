@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"strings"
+
+	"github.com/auditlens/auditlens/filter"
 )
 
 // answerKind is the shape of a question's output, which decides how its
@@ -27,8 +29,13 @@ type question struct {
 	kind answerKind
 	// by is the --by key (user, resource, verb), "" for a listing.
 	by string
-	// users, resources and verbs are the filter flags' values.
-	users, resources, verbs []string
+	// users, resources and verbs are the filter flags' values, codes the
+	// --http-status-code values.
+	users, resources, verbs, codes []string
+	// where, when set, is the question's users and codes asked as one
+	// --where expression instead of flags (the naive baseline still reads
+	// users and codes, so that both askings have one answer).
+	where string
 }
 
 // top is N of -o top; the lab uses the default, 10.
@@ -47,7 +54,23 @@ func labQuestions(culprit string) []question {
 		{name: "culprit-by-verb", kind: kindGrouped, by: "verb", users: []string{culprit}},
 		{name: "get-listing", kind: kindListing, verbs: []string{"get"},
 			resources: []string{"*.*", "-subjectaccessreviews.*", "-tokenreviews.*"}},
+		// The culprit's 403s by verb, with flags and with --where (issue
+		// 14: the expression at most 1.2x the flags).
+		{name: "culprit-403", kind: kindGrouped, by: "verb", users: []string{culprit}, codes: []string{"403"}},
+		{name: "culprit-403-where", kind: kindGrouped, by: "verb", users: []string{culprit}, codes: []string{"403"},
+			where: "user.username == '" + culprit + "' && responseStatus.code == 403"},
 	}
+}
+
+// flags returns the question's filter flags, with the CLI's default stage.
+func (q question) flags() filter.Flags {
+	f := filter.Flags{Stages: []string{stage}, Verbs: q.verbs, Resources: q.resources}
+	if q.where != "" {
+		f.Where = []string{q.where}
+	} else {
+		f.Users, f.HTTPStatusCodes = q.users, q.codes
+	}
+	return f
 }
 
 // cliArgs returns the question as examples/kubectl-audit flags, after
@@ -57,8 +80,15 @@ func (q question) cliArgs() []string {
 	for _, v := range q.verbs {
 		args = append(args, "--verb="+v)
 	}
-	for _, u := range q.users {
-		args = append(args, "--user="+u)
+	if q.where != "" {
+		args = append(args, "--where="+q.where)
+	} else {
+		for _, u := range q.users {
+			args = append(args, "--user="+u)
+		}
+		for _, c := range q.codes {
+			args = append(args, "--http-status-code="+c)
+		}
 	}
 	for _, r := range q.resources {
 		args = append(args, "--resource="+r)

@@ -157,6 +157,7 @@ const (
 	targetXNaive      = 8     // and at least 8x faster than naive
 	targetPeakRSS     = 150e6 // every library case's peak RSS, bytes
 	targetFlatRSSGrow = 1.25  // "flat": peak RSS grows at most 25% when the input doubles
+	targetXWhere      = 1.2   // culprit-403-where at most 1.2x culprit-403 (issue 14)
 )
 
 // checkTargets checks the issue's targets on the runs.
@@ -180,6 +181,7 @@ func checkTargets(runs []sizeRun) []target {
 				Detail: fmt.Sprintf("%.0f MB", float64(x.PeakRSSBytes)/mb)})
 		}
 	}
+	ts = append(ts, whereTargets(runs)...)
 	if len(runs) < 2 {
 		return ts
 	}
@@ -196,6 +198,28 @@ func checkTargets(runs []sizeRun) []target {
 			ts = append(ts, target{Name: fmt.Sprintf("%s (%s): peak RSS flat from %d to %d requests (<= %.2fx)", a.Case, a.Impl, small.Requests, large.Requests, targetFlatRSSGrow),
 				Value: grow, Limit: targetFlatRSSGrow, Met: grow <= targetFlatRSSGrow,
 				Detail: fmt.Sprintf("%.0f MB -> %.0f MB (%.2fx)", float64(a.PeakRSSBytes)/mb, float64(b.PeakRSSBytes)/mb, grow)})
+		}
+	}
+	return ts
+}
+
+// whereTargets checks that a question asked with --where takes at most
+// targetXWhere times as long as with flags, for each implementation.
+func whereTargets(runs []sizeRun) []target {
+	var ts []target
+	for _, r := range runs {
+		for _, w := range r.Rows {
+			if w.Case != "culprit-403-where" {
+				continue
+			}
+			for _, f := range r.Rows {
+				if f.Case != "culprit-403" || f.Impl != w.Impl || f.WallSeconds <= 0 {
+					continue
+				}
+				x := w.WallSeconds / f.WallSeconds
+				ts = append(ts, target{Name: fmt.Sprintf("culprit-403-where (%s) at %d: wall <= %.1fx culprit-403", w.Impl, r.Requests, targetXWhere),
+					Value: x, Limit: targetXWhere, Met: x <= targetXWhere, Detail: fmt.Sprintf("%.2fx", x)})
+			}
 		}
 	}
 	return ts

@@ -20,4 +20,25 @@
 //
 // Where the reference tool is buggy, the filters here do what it meant; each
 // such place is documented on the constructor.
+//
+// # Questions nobody wrote a flag for: --where
+//
+// Where (Flags.Where, --where, repeatable) keeps the events for which a CEL
+// expression is true: the language of Kubernetes' validation rules and
+// admission policies, over the event as its JSON field names, plus latency,
+// the parsed request, server and node (see Where for every name):
+//
+//	user.username.startsWith('system:serviceaccount:') && responseStatus.code == 403
+//	latency > duration('2s') && verb == 'list'
+//	'pod-security.kubernetes.io/audit-violations' in annotations
+//	request.query['resourceVersion'] == '0' && request.query['limit'] != ''
+//
+// An expression is compiled once, before anything is read (a mistake is a
+// *FlagError with its line:column), shared by every worker, and reads only
+// the fields it names. A field or map key the event lacks reads as its zero
+// value. It costs about 130 ns per event for a two-clause expression (a
+// flag: under 10 ns) and, unlike the other filters, allocates a few small
+// CEL values per event; on a whole run, where decoding dominates, the same
+// question takes about as long asked either way. An event it cannot be
+// evaluated on is not kept, and counted: WhereFailures.
 package filter

@@ -126,3 +126,52 @@ func ExampleSourceIPs() {
 	// true
 	// false
 }
+
+// Questions nobody wrote a flag for, in CEL: service accounts refused with
+// 403 on anything but tokenreviews, slower than a second.
+func ExampleWhere() {
+	f, err := filter.Where(
+		"user.username.startsWith('system:serviceaccount:') && responseStatus.code == 403",
+		"request.resource != 'tokenreviews' && latency > duration('1s')",
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(f)
+	fmt.Println("reads:", f.Fields())
+	slow := entry(`{"auditID":"1","verb":"get","requestURI":"/api/v1/nodes/n1/proxy/metrics","user":{"username":"system:serviceaccount:monitoring:agent"},"responseStatus":{"code":403},"requestReceivedTimestamp":"2022-02-07T22:15:16.000000Z","stageTimestamp":"2022-02-07T22:15:17.500000Z"}`)
+	fast := entry(`{"auditID":"2","verb":"get","requestURI":"/api/v1/nodes/n1/proxy/metrics","user":{"username":"system:serviceaccount:monitoring:agent"},"responseStatus":{"code":403},"requestReceivedTimestamp":"2022-02-07T22:15:16.000000Z","stageTimestamp":"2022-02-07T22:15:16.013000Z"}`)
+	fmt.Println(f.Match(slow), f.Match(fast))
+	// Output:
+	// --where="user.username.startsWith('system:serviceaccount:') && responseStatus.code == 403" --where="request.resource != 'tokenreviews' && latency > duration('1s')"
+	// reads: requestURI,user,requestReceivedTimestamp,stageTimestamp,responseStatus.code
+	// true false
+}
+
+// A mistake is found before any event is read, with its line and column.
+func ExampleWhere_error() {
+	_, err := filter.Flags{Where: []string{"verb == 'get' && usr.username == 'bob'"}}.Build()
+	fmt.Println(err)
+	// Output:
+	// invalid --where value "verb == 'get' && usr.username == 'bob'": expected a CEL expression over the event, true for the events to keep (1:18: undeclared reference to 'usr' (did you mean 'user'?))
+}
+
+// An expression that cannot be evaluated on an event does not keep it, and
+// is counted.
+func ExampleWhereFailures() {
+	f, err := filter.Where("sourceIPs[1] != '10.0.0.1'")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	e := entry(`{"auditID":"1","sourceIPs":["10.0.0.7"]}`)
+	e.Source, e.Line = &auditlog.Source{Path: "master-0-audit.log"}, 42
+	fmt.Println(f.Match(e))
+	for _, wf := range filter.WhereFailures(f) {
+		fmt.Printf("--where=%q failed on %d event(s), first: %v\n", wf.Expr, wf.Count, wf.Samples[0])
+	}
+	// Output:
+	// false
+	// --where="sourceIPs[1] != '10.0.0.1'" failed on 1 event(s), first: master-0-audit.log:42: index out of bounds: 1
+}

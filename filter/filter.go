@@ -5,7 +5,8 @@ import "github.com/auditlens/auditlens/auditlog"
 // Filter is a predicate over audit entries.
 //
 // Match must not keep the entry or anything in it after it returns, and must
-// not allocate. Filters are safe for concurrent use by many goroutines: they
+// not allocate (the filters of Where are the exception: CEL values are
+// interfaces, a few of which are allocated per event). Filters are safe for concurrent use by many goroutines: they
 // hold no per-call state.
 type Filter interface {
 	// Match reports whether the entry is kept.

@@ -13,7 +13,7 @@ import (
 // as plain strings, the way a command line collects them. Each element of a
 // list is one repeat of the flag; it is also split at commas, as CSV (like
 // pflag's StringSlice: `--verb=get,list` is two verbs, `"a,b"` one value), except
-// for UserAgentRegexps and Annotations, whose values may hold commas. An
+// for UserAgentRegexps, Annotations and Where, whose values may hold commas. An
 // empty (nil) field adds no filter.
 type Flags struct {
 	// The reference tool's flags.
@@ -51,6 +51,9 @@ type Flags struct {
 	ReadOnly          bool     // --read-only: get, list, watch...
 	WriteOnly         bool     // --write-only: every other verb
 	LongRunning       bool     // --long-running: watch, exec, attach, port-forward, proxy, log follow
+	// Where is --where: CEL expressions over the event (not split), all of
+	// which must be true; see Where.
+	Where []string
 	// Since is --since: a time (see TimeSpec: RFC 3339, "+10m" after the
 	// first event, "-10m" before the last...); requests received at or
 	// after it are kept.
@@ -91,7 +94,7 @@ func (f Flags) Validate() error {
 // Build returns the filter that keeps the events every given flag keeps:
 // the And of one filter per flag, the cheapest first (those that read no
 // event field or one short field, then times, then the requestURI, then
-// regular expressions). A bad value is a *FlagError naming the flag, the
+// regular expressions, then CEL expressions). A bad value is a *FlagError naming the flag, the
 // value and what is expected. Empty Flags build a filter that keeps
 // everything. When a time flag is an offset (Relative), First and Last must
 // be set.
@@ -151,6 +154,9 @@ func (f Flags) build(validating bool) (Filter, error) {
 	}
 	if len(f.UserAgentRegexps) > 0 {
 		b.add(UserAgentRegexps(f.UserAgentRegexps...))
+	}
+	if len(f.Where) > 0 {
+		b.add(Where(f.Where...)) // the most expensive, last
 	}
 
 	if b.err != nil || validating {

@@ -2,7 +2,6 @@ package filter
 
 import (
 	"math/rand/v2"
-	"os"
 	"testing"
 
 	"github.com/auditlens/auditlens/auditlog"
@@ -23,14 +22,10 @@ func readAll(t *testing.T, paths []string, fields auditlog.Fields, fn func(e *au
 	}
 }
 
-// samplePaths are the committed inputs: the corpus, and the sample
-// must-gather when it is there.
+// samplePaths are the committed inputs: the corpus and the sample
+// must-gather.
 func samplePaths() []string {
-	paths := []string{"../testdata/corpus"}
-	if _, err := os.Stat("../testdata/must-gather"); err == nil {
-		paths = append(paths, "../testdata/must-gather")
-	}
-	return paths
+	return []string{"../testdata/corpus", "../testdata/must-gather"}
 }
 
 // TestDeclaredFields reads the committed inputs through the auditlog reader
