@@ -53,9 +53,10 @@ func WhereFailures(f Filter) []WhereFailure {
 	return out
 }
 
-// failureTally counts an expression's failures from many workers at once:
-// an atomic count, and a lock taken only for the first few, to keep them
-// as samples.
+// failureTally counts an expression's failures from many workers at once,
+// and keeps as samples the auditlog.MaxSamples first in file and line
+// order, whichever worker meets them first, so that the samples do not
+// depend on how the input was shared out.
 type failureTally struct {
 	count   atomic.Int64
 	mu      sync.Mutex
@@ -63,24 +64,36 @@ type failureTally struct {
 }
 
 func (t *failureTally) add(e *auditlog.Entry, err error) {
-	if t.count.Add(1) > auditlog.MaxSamples {
-		return
-	}
-	s := auditlog.Sample{Line: e.Line, Detail: strings.Clone(err.Error())}
+	t.count.Add(1)
+	s := auditlog.Sample{Line: e.Line}
 	if e.Source != nil {
 		s.File = e.Source.Path
 	}
 	t.mu.Lock()
-	t.samples = append(t.samples, s)
-	t.mu.Unlock()
+	defer t.mu.Unlock()
+	if len(t.samples) < auditlog.MaxSamples {
+		s.Detail = strings.Clone(err.Error())
+		t.samples = append(t.samples, s)
+		return
+	}
+	last := slices.MaxFunc(t.samples, compareSamples)
+	if compareSamples(s, last) >= 0 {
+		return
+	}
+	i := slices.IndexFunc(t.samples, func(x auditlog.Sample) bool { return x == last })
+	s.Detail = strings.Clone(err.Error())
+	t.samples[i] = s
+}
+
+// compareSamples orders samples by file, then line.
+func compareSamples(a, b auditlog.Sample) int {
+	return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
 }
 
 func (t *failureTally) result(expr string) WhereFailure {
 	t.mu.Lock()
 	samples := slices.Clone(t.samples)
 	t.mu.Unlock()
-	slices.SortFunc(samples, func(a, b auditlog.Sample) int {
-		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
-	})
+	slices.SortFunc(samples, compareSamples)
 	return WhereFailure{Expr: expr, Count: t.count.Load(), Samples: samples}
 }

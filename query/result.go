@@ -25,6 +25,10 @@ type Result struct {
 	// Report is what was read and what could not be. A listing's is
 	// complete once its entries are read.
 	Report *auditlog.Report
+	// FilterFailures are the --where expressions that could not be
+	// evaluated on some events, which were not kept (filter.WhereFailures).
+	// A listing's are known once its entries are read.
+	FilterFailures []filter.WhereFailure
 
 	view    view
 	filter  filter.Filter
@@ -59,6 +63,7 @@ func (r *Result) Entries() iter.Seq[*auditlog.Entry] {
 		defer func() {
 			r.Summary = l.summary.Result()
 			r.Report = l.reader.Report()
+			r.FilterFailures = filter.WhereFailures(r.filter)
 		}()
 		done := l.ctx.Done()
 		for e := range l.reader.Sorted(0) {
@@ -118,6 +123,7 @@ func (r *Result) writeListing(w io.Writer) error {
 // and the read report.
 func (r *Result) finish(p *plan, a *aggregators, rep *auditlog.Report) {
 	r.Summary, r.Report = a.summary.Result(), rep
+	r.FilterFailures = filter.WhereFailures(r.filter)
 	v := p.view
 	if v.kind == viewHTML {
 		r.HTML = htmlReport(v, r.filter, a, r.Summary, rep)

@@ -123,6 +123,7 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	f.StringArrayVar(&fl.UserAgents, "user-agent", nil, "Only requests whose userAgent starts with one of these (\"-prefix\" excludes)")
 	f.StringArrayVar(&fl.UserAgentRegexps, "user-agent-regexp", nil, "Only requests whose userAgent matches this Go regular expression (repeatable, not comma-split)")
 	f.StringArrayVar(&fl.SourceIPs, "source-ip", nil, "Only requests from these IP addresses or CIDRs")
+	f.StringArrayVar(&fl.Where, "where", nil, "Only events for which this CEL expression is true, over the event's JSON fields and latency, request.*, server, node (repeatable, not comma-split; all must hold)")
 	f.StringArrayVar(&fl.Annotations, "annotation", nil, "Only events with this annotation: KEY, KEY=VALUE or KEY~REGEXP (repeatable, not comma-split)")
 	f.StringVar(&fl.Decision, "decision", "", "Only requests the authorizer decided so: allow or forbid")
 	f.StringVar(&fl.MinLatency, "min-latency", "", "Only requests that took at least this long (Go duration)")

@@ -53,7 +53,10 @@ func (o *options) run(ctx context.Context, args []string, stdout, stderr io.Writ
 	if res.Summary.Count == 0 {
 		fmt.Fprintf(stderr, "No events matched the filters (%d events read).\n", res.Report.Events)
 	}
-	return format.WriteReadReport(stderr, res.Report, o.verbose)
+	if err := format.WriteReadReport(stderr, res.Report, o.verbose); err != nil {
+		return err
+	}
+	return format.WriteFilterFailures(stderr, res.FilterFailures, o.verbose)
 }
 
 // interrupted says on stderr that the run was stopped, and what had been

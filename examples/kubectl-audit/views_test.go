@@ -50,6 +50,8 @@ var viewCommands = []struct {
 	{"html-filtered", []string{"-f", kubeAPIServer, "-o", "html=3", "--bucket=10m", "--verb=-watch", "--namespace=openshift-monitoring"}},
 	{"html-bad-input", []string{"-f", mustGatherBad, "-o", "html=3"}},
 	{"bad-input-report", []string{"-f", mustGatherBad, "--by=user", "-otop=3"}},
+	{"where-sa-403", []string{"-f", kubeAPIServer, "--where=user.username.startsWith('system:serviceaccount:') && responseStatus.code == 403", "--by=verb", "-otop=2"}},
+	{"where-failures", []string{"-f", kubeAPIServer, "--where=userAgent.matches(user.username + '(')", "--user=-system:*", "--by=user", "-otop=2"}},
 	{"bad-input-report-verbose", []string{"-f", mustGatherBad, "--by=user", "-otop=3", "-v"}},
 }
 
