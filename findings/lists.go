@@ -25,6 +25,11 @@ import (
 // resources with the most and biggest objects (pods, secrets, configmaps,
 // events, custom resources), then count and time spent.
 //
+// Only LISTs that succeeded (2xx) count: a refused or failed LIST read
+// nothing. LISTs of the metrics APIs (metrics.k8s.io,
+// custom.metrics.k8s.io, external.metrics.k8s.io) do not count either:
+// aggregated API servers without storage serve them.
+//
 // Repeated LISTs at resourceVersion=0 with a limit: the watch cache
 // ignores the limit and returns the whole collection each time. client-go
 // makes one such LIST per informer start, and again only when a watch
@@ -121,7 +126,7 @@ func (d *Lists) add(f *facts) {
 		return
 	}
 	r := f.req()
-	if r.Resource == "" {
+	if r.Resource == "" || f.code < 200 || f.code > 299 || metricsGroup(r.APIGroup) {
 		return
 	}
 	d.lists++
@@ -147,6 +152,16 @@ func (d *Lists) add(f *facts) {
 	if etcd {
 		l.reasons[reason]++
 	}
+}
+
+// metricsGroup reports whether group is one of the metrics APIs, which
+// aggregated API servers serve from memory, not from etcd.
+func metricsGroup(group string) bool {
+	switch group {
+	case "metrics.k8s.io", "custom.metrics.k8s.io", "external.metrics.k8s.io":
+		return true
+	}
+	return false
 }
 
 // Merge adds the counts of o, built with the same options, to d. o is not
@@ -272,19 +287,25 @@ func (d *Lists) etcdFinding(rows []listRow) Finding {
 	}
 	first := rows[0]
 	f.Summary = fmt.Sprintf("%s listed %s %d times in a way the API server must read from etcd (%s), each time reading every object: let it list with resourceVersion=0 or use an informer.",
-		first.user, ev[0].What[len("LIST "):], first.l.count, mainReason(first.l.reasons))
+		first.user, ev[0].What[len("LIST "):], first.l.count, reasonList(first.l.reasons))
 	return f
 }
 
-// mainReason names the commonest reason of a row's LISTs from etcd.
-func mainReason(r [numReasons]int64) string {
-	best := 0
+// reasonList names the reasons of a row's LISTs from etcd with their
+// counts, the commonest first.
+func reasonList(r [numReasons]int64) string {
+	order := []int{}
 	for i, n := range r {
-		if n > r[best] {
-			best = i
+		if n > 0 {
+			order = append(order, i)
 		}
 	}
-	return reasonNames[best]
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(r[b], r[a]) })
+	parts := make([]string, len(order))
+	for i, k := range order {
+		parts[i] = fmt.Sprintf("%s: %d", reasonNames[k], r[k])
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (d *Lists) rv0Finding(rows []listRow) Finding {

@@ -25,13 +25,13 @@ type planted struct {
 type plantedReq struct {
 	idHi, idLo uint64
 	recv       int64 // µs
-	node int   // master index
-	b    *behavior
-	ns   string
-	name string
-	code int
-	lat  int64 // µs
-	p    *planted
+	node       int   // master index
+	b          *behavior
+	ns         string
+	name       string
+	code       int
+	lat        int64 // µs
+	p          *planted
 }
 
 // stream is a set of planted requests of one user, verb and resource (or
