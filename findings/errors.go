@@ -162,7 +162,10 @@ func (d *ErrorStorm) serverFinding() Finding {
 		rows = append(rows, ev)
 	}
 	shown, more := d.rowsOf(rows)
-	worst := secs[0]
+	var worst second
+	if len(secs) > 0 {
+		worst = secs[0]
+	}
 	f := Finding{
 		ID:        "server-errors",
 		Severity:  High,
@@ -178,8 +181,12 @@ func (d *ErrorStorm) serverFinding() Finding {
 		MoreRows: more,
 		Command:  d.cmds.command(nil, "--failed-only", "--http-status-code=500,501,502,503,504", "-o", "histogram", "--bucket=1m", "--by=user"),
 	}
-	f.Summary = fmt.Sprintf("The API server answered %d requests with a server error (5xx) in %d distinct seconds, up to %d in the second of %s: it failed to serve them (etcd, webhooks, aggregated APIs or overload), and the clients retry.",
-		d.serverErrors, len(d.seconds), worst.n, time.Unix(worst.at, 0).UTC().Format(time.RFC3339))
+	peak := ""
+	if worst.n > 0 {
+		peak = fmt.Sprintf(", up to %d in the second of %s", worst.n, time.Unix(worst.at, 0).UTC().Format(time.RFC3339))
+	}
+	f.Summary = fmt.Sprintf("The API server answered %d requests with a server error (5xx) in %d distinct seconds%s: it failed to serve them (etcd, webhooks, aggregated APIs or overload), and the clients retry.",
+		d.serverErrors, len(d.seconds), peak)
 	return f
 }
 
