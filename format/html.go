@@ -10,6 +10,7 @@ import (
 
 	"github.com/auditlens/auditlens/aggregate"
 	"github.com/auditlens/auditlens/auditlog"
+	"github.com/auditlens/auditlens/findings"
 )
 
 // HTMLReport is what WriteHTML puts on the page. Every part but Summary is
@@ -17,6 +18,9 @@ import (
 type HTMLReport struct {
 	// Filter is the filter the events passed, in flag syntax, "" for none.
 	Filter string
+	// Findings, shown first, are what the findings detectors found; a
+	// result without findings is shown as such.
+	Findings *findings.Result
 	// Summary is the count and time range of the events that passed.
 	Summary aggregate.SummaryResult
 	// Read is what the reader read and could not read.
@@ -61,6 +65,7 @@ func WriteHTML(w io.Writer, r HTMLReport) error {
 // htmlPage is the template's data: every value already formatted.
 type htmlPage struct {
 	Filter     string
+	Findings   *htmlFindings
 	Summary    htmlSummary
 	Read       *htmlRead
 	Tops       []htmlTop
@@ -149,6 +154,9 @@ type htmlThrottledUser struct {
 // newHTMLPage formats r for the template.
 func newHTMLPage(r HTMLReport) htmlPage {
 	p := htmlPage{Filter: r.Filter}
+	if r.Findings != nil {
+		p.Findings = newHTMLFindings(*r.Findings)
+	}
 	s := r.Summary
 	p.Summary = htmlSummary{Count: s.Count, NoTime: s.NoTime}
 	if s.Count > 0 {
