@@ -18,15 +18,15 @@ import (
 // a header line with the number of findings by severity, then each
 // finding, highest severity first,
 //
-//	1. HIGH denied-storm: Requests refused again and again (system:serviceaccount:...:sysdig-agent)
-//	   system:serviceaccount:...:sysdig-agent was refused 7716 times (98.7% of its 7817 requests), ...
-//	   refused: 7716, requests of the user: 7817, refused share: 98.7%, ...
-//	   Evidence (share of the offender's requests):
-//	      7716x  98.7% [403-7716] 22:15:16..00:59:56 GET /api/v1/nodes/{name}/proxy/metrics [system:serviceaccount:...]
-//	           samples: kubectl audit -f audit_logs/kube-apiserver --uid=... -owide
-//	   RBAC rules that would allow the 403s (review before granting):
-//	     ClusterRole: apiGroups [""], resources [nodes/proxy], verbs [get]
-//	   Next: kubectl audit -f audit_logs/kube-apiserver --user=... --by=verb -otop
+//  1. HIGH denied-storm: Requests refused again and again (system:serviceaccount:...:sysdig-agent)
+//     system:serviceaccount:...:sysdig-agent was refused 7716 times (98.7% of its 7817 requests), ...
+//     refused: 7716, requests of the user: 7817, refused share: 98.7%, ...
+//     Evidence (share of the offender's requests):
+//     7716x  98.7% [403-7716] 22:15:16..00:59:56 GET /api/v1/nodes/{name}/proxy/metrics [system:serviceaccount:...]
+//     samples: kubectl audit -f audit_logs/kube-apiserver --uid=... -owide
+//     RBAC rules that would allow the 403s (review before granting):
+//     ClusterRole: apiGroups [""], resources [nodes/proxy], verbs [get]
+//     Next: kubectl audit -f audit_logs/kube-apiserver --user=... --by=verb -otop
 //
 // with the row's figures, when it has some, on a line under it. Times are
 // UTC, without the date when the whole result is within one day. Every
