@@ -10,6 +10,7 @@ import (
 	"github.com/auditlens/auditlens/aggregate"
 	"github.com/auditlens/auditlens/auditlog"
 	"github.com/auditlens/auditlens/filter"
+	"github.com/auditlens/auditlens/findings"
 	"github.com/auditlens/auditlens/format"
 )
 
@@ -40,6 +41,8 @@ func runInproc(o childOptions, w io.Writer) error {
 	switch q.kind {
 	case kindListing:
 		out = inprocListing(w, sources, f)
+	case kindFindings:
+		out = inprocFindings(w, sources, f, o.workers)
 	default:
 		out = inprocTop(w, q, sources, f, o.workers)
 	}
@@ -109,6 +112,47 @@ func inprocTop(w io.Writer, q question, sources []auditlog.Source, f filter.Filt
 		return format.WriteTop(w, first.count.Result(top))
 	}
 	return format.WriteGrouped(w, first.grouped.Result(top), top)
+}
+
+// findingsSink is one worker's filter and detectors.
+type findingsSink struct {
+	f        filter.Filter
+	summary  *aggregate.Summary
+	findings *findings.Detectors
+}
+
+// Add counts e when the filter keeps it.
+func (s *findingsSink) Add(e *auditlog.Entry) {
+	if s.f.Match(e) {
+		s.summary.Add(e)
+		s.findings.Add(e)
+	}
+}
+
+// inprocFindings runs every findings detector, one set per worker, and
+// writes the summary line and the findings.
+func inprocFindings(w io.Writer, sources []auditlog.Source, f filter.Filter, workers int) error {
+	sinks := make([]*findingsSink, workers)
+	asSinks := make([]auditlog.Sink, workers)
+	for i := range sinks {
+		sinks[i] = &findingsSink{f: f, summary: aggregate.NewSummary(), findings: findings.New(findings.Options{})}
+		asSinks[i] = sinks[i]
+	}
+	fields := f.Fields() | sinks[0].summary.Fields() | sinks[0].findings.Fields()
+	r := auditlog.NewReader(sources, auditlog.Options{Fields: fields})
+	if err := r.Scan(context.Background(), asSinks); err != nil {
+		return err
+	}
+	first := sinks[0]
+	for _, s := range sinks[1:] {
+		first.summary.Merge(s.summary)
+		first.findings.Merge(s.findings)
+	}
+	reportFailures(r.Report())
+	if err := format.WriteSummary(w, first.summary.Result()); err != nil {
+		return err
+	}
+	return format.WriteFindings(w, first.findings.Result())
 }
 
 // inprocListing writes every kept entry in time order, then the summary

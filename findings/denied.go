@@ -24,7 +24,11 @@ import (
 type DeniedStorm struct {
 	base
 	users table[deniedUser, *deniedUser]
-	buf   []byte
+	// recent are the last users looked up: requests come in runs of a few
+	// users, and comparing a key is cheaper than hashing it.
+	recent [4]*deniedUser
+	next   int
+	buf    []byte
 }
 
 // maxShapes bounds the distinct refused verbs and paths kept per user.
@@ -35,16 +39,21 @@ const maxShapes = 256
 const maxRuleNamespaces = 16
 
 type deniedUser struct {
-	total   int64 // every request of the user
+	key     string // the user's key in the table
+	total   int64  // every request of the user
 	refused tally
 	// userAgent is the smallest user agent of the refused requests of an
 	// unauthenticated client (the smallest, so that it does not depend on
 	// the order of requests).
 	userAgent string
 	shapes    *table[deniedShape, *deniedShape]
+	// lastShape is the shape of the user's last refused request: a storm
+	// repeats one shape.
+	lastShape *deniedShape
 }
 
 type deniedShape struct {
+	key string // the shape's key in the user's table
 	tally
 	forbidden  int64
 	group      string
@@ -79,7 +88,7 @@ func (d *DeniedStorm) add(f *facts) {
 	}
 	d.see(f)
 	d.buf = appendUserKey(d.buf[:0], f)
-	u := d.users.get(d.buf)
+	u := d.user(d.buf)
 	if u == nil {
 		return
 	}
@@ -101,9 +110,15 @@ func (d *DeniedStorm) add(f *facts) {
 	d.buf = append(d.buf[:0], f.verb...)
 	d.buf = append(d.buf, ' ')
 	d.buf = appendFoldedPath(d.buf, r)
-	s := u.shapes.get(d.buf)
-	if s == nil {
-		return
+	s := u.lastShape
+	if s == nil || s.key != string(d.buf) {
+		if s = u.shapes.get(d.buf); s == nil {
+			return
+		}
+		if s.key == "" {
+			s.key = string(d.buf)
+		}
+		u.lastShape = s
 	}
 	if s.count == 0 {
 		s.group = strings.Clone(r.APIGroup)
@@ -122,6 +137,26 @@ func (d *DeniedStorm) add(f *facts) {
 		s.forbidden++
 		s.addNamespace(r.Namespace)
 	}
+}
+
+// user returns the counts of the user whose key is key (nil when the
+// table is full), from the recent users when it is one of them.
+func (d *DeniedStorm) user(key []byte) *deniedUser {
+	for _, u := range d.recent {
+		if u != nil && u.key == string(key) {
+			return u
+		}
+	}
+	u := d.users.get(key)
+	if u == nil {
+		return nil
+	}
+	if u.key == "" {
+		u.key = string(key)
+	}
+	d.recent[d.next] = u
+	d.next = (d.next + 1) % len(d.recent)
+	return u
 }
 
 // appendUserKey appends the user a denied storm counts by: user.username,
@@ -152,6 +187,9 @@ func (s *deniedShape) addNamespace(ns string) {
 }
 
 func (s *deniedShape) merge(o *deniedShape) {
+	if s.key == "" {
+		s.key = o.key
+	}
 	if s.count == 0 {
 		s.group, s.resource, s.path = o.group, o.resource, o.path
 	}
@@ -164,6 +202,9 @@ func (s *deniedShape) merge(o *deniedShape) {
 }
 
 func (u *deniedUser) merge(o *deniedUser) {
+	if u.key == "" {
+		u.key = o.key
+	}
 	u.total += o.total
 	u.refused.merge(&o.refused)
 	if o.userAgent != "" && (u.userAgent == "" || o.userAgent < u.userAgent) {

@@ -52,7 +52,8 @@
 // # Samples
 //
 // A row's samples are up to 10 of its requests' auditIDs: those with the
-// smallest 64-bit FNV-1a hash of the auditID (ties by auditID), so that the
+// smallest 64-bit hash of the auditID (ties by auditID; the hash is fixed,
+// the same on every machine and run), so that the
 // choice depends only on the requests, never on their order or on how
 // they were split between workers. The tables that keep a row per object
 // (hot-loop, write-churn) only consider requests whose hash is in the
