@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+
+	"github.com/auditlens/auditlens/auditlog"
 )
 
 // base is what every detector keeps besides its tables: its options, the
@@ -11,13 +13,36 @@ import (
 type base struct {
 	opts     Options
 	cmds     commands
+	renews   []groupResource // opts.RenewedResources, parsed
 	requests int64
 	span     span
 }
 
+// groupResource is an API group and a resource.
+type groupResource struct{ group, resource string }
+
 func newBase(opts Options) base {
 	opts = opts.withDefaults()
-	return base{opts: opts, cmds: commands{files: opts.Files}}
+	b := base{opts: opts, cmds: commands{files: opts.Files}}
+	for _, gr := range opts.RenewedResources {
+		g, res, ok := strings.Cut(gr, "/")
+		if !ok {
+			g, res = "", gr
+		}
+		b.renews = append(b.renews, groupResource{g, res})
+	}
+	return b
+}
+
+// renewed reports whether the request's resource is one of
+// Options.RenewedResources.
+func (b *base) renewed(r *auditlog.Request) bool {
+	for _, gr := range b.renews {
+		if gr.resource == r.Resource && gr.group == r.APIGroup {
+			return true
+		}
+	}
+	return false
 }
 
 // see counts a request.

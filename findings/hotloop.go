@@ -17,14 +17,15 @@ import (
 // Lists and WatchChurn), nor at Options.RenewedResources.
 type HotLoop struct {
 	base
-	objects table[objectRate, *objectRate]
+	objects objectTable
+	user    []byte
 	buf     []byte
 }
 
 // NewHotLoop returns an empty hot-loop detector.
 func NewHotLoop(opts Options) *HotLoop {
 	d := &HotLoop{base: newBase(opts)}
-	d.objects = newTable[objectRate](d.opts.MaxKeys)
+	d.objects = newObjectTable(d.opts.MaxKeys)
 	return d
 }
 
@@ -49,15 +50,14 @@ func (d *HotLoop) add(f *facts) {
 		return
 	}
 	r := f.req()
-	if r.Name == "" || r.Resource == "" || isRenewed(d.opts.RenewedResources, r) {
+	if r.Name == "" || r.Resource == "" || d.renewed(r) {
 		return
 	}
-	d.buf, _ = aggregate.KeyUser.Append(d.buf[:0], f.e)
-	d.buf = append(d.buf, 0)
-	d.buf = append(d.buf, f.verb...)
+	d.user, _ = aggregate.KeyUser.Append(d.user[:0], f.e)
+	d.buf = append(d.buf[:0], f.verb...)
 	d.buf = append(d.buf, 0)
 	d.buf = append(d.buf, r.Path...)
-	if o := d.objects.get(d.buf); o != nil {
+	if o := d.objects.get(d.user, d.buf); o != nil {
 		o.add(f)
 	}
 }
@@ -76,14 +76,14 @@ func (d *HotLoop) Result() []Finding {
 	var rows []Evidence
 	var total, worstPeak int64
 	var worstHot int
-	for _, k := range sortedKeys(d.objects.m, func(o *objectRate) int64 { return o.count }) {
-		hot, peak := k.v.minutes.over(d.opts.HotLoopPerMinute)
+	for _, k := range d.objects.rows() {
+		hot, peak := k.rate.minutes.over(d.opts.HotLoopPerMinute)
 		if hot < d.opts.HotLoopMinutes {
 			continue
 		}
-		user, verb, path := k.parts[0], k.parts[1], k.parts[2]
-		ev := k.v.evidence(user, strings.ToUpper(verb)+" "+path)
-		ev.Share = share(k.v.count, d.requests)
+		user, verb, path := k.user, k.kind, k.path
+		ev := k.rate.evidence(user, strings.ToUpper(verb)+" "+path)
+		ev.Share = share(k.rate.count, d.requests)
 		ev.Numbers = []Number{
 			{Name: "peak", Value: float64(peak), Unit: UnitPerMinute},
 			{Name: "minutes above the limit", Value: float64(hot)},
@@ -91,7 +91,7 @@ func (d *HotLoop) Result() []Finding {
 		ev.Command = d.cmds.user(user)
 		ev.SamplesCommand = d.cmds.samples(ev.Samples)
 		rows = append(rows, ev)
-		total += k.v.count
+		total += k.rate.count
 		if len(rows) == 1 {
 			worstPeak, worstHot = peak, hot
 		}

@@ -98,9 +98,13 @@ func TestResourceHelpers(t *testing.T) {
 	}
 	leases := auditlog.ParseRequestURI("/apis/coordination.k8s.io/v1/namespaces/a/leases/b")
 	pods := auditlog.ParseRequestURI("/api/v1/namespaces/a/pods/b")
-	if !isRenewed([]string{"coordination.k8s.io/leases"}, &leases) || isRenewed([]string{"coordination.k8s.io/leases"}, &pods) ||
-		!isRenewed([]string{"pods"}, &pods) || !isRenewed([]string{"/pods"}, &pods) {
-		t.Error("isRenewed")
+	renewed := func(rs []string, r *auditlog.Request) bool {
+		b := newBase(Options{RenewedResources: rs})
+		return b.renewed(r)
+	}
+	if !renewed([]string{"coordination.k8s.io/leases"}, &leases) || renewed([]string{"coordination.k8s.io/leases"}, &pods) ||
+		!renewed([]string{"pods"}, &pods) || !renewed([]string{"/pods"}, &pods) || renewed([]string{}, &leases) || !renewed(nil, &leases) {
+		t.Error("renewed")
 	}
 }
 

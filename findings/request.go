@@ -59,22 +59,6 @@ func appendResource(dst []byte, r *auditlog.Request) []byte {
 	return append(dst, r.Resource...)
 }
 
-// isRenewed reports whether the request's resource is one of renewed,
-// given as GROUP/RESOURCE (RESOURCE or /RESOURCE for the core group), as
-// Options.RenewedResources lists them.
-func isRenewed(renewed []string, r *auditlog.Request) bool {
-	for _, gr := range renewed {
-		g, res, ok := strings.Cut(gr, "/")
-		if !ok {
-			g, res = "", gr
-		}
-		if res == r.Resource && g == r.APIGroup {
-			return true
-		}
-	}
-	return false
-}
-
 // resourceFlag is the --resource value that selects a resource given as
 // v1/RESOURCE or GROUP/VERSION/RESOURCE: RESOURCE for the core group,
 // RESOURCE.GROUP for the others.

@@ -28,16 +28,17 @@ import (
 // resource, from Options.InvalidPerHour.
 type WriteChurn struct {
 	base
-	objects   table[objectRate, *objectRate]
+	objects   objectTable
 	conflicts table[tally, *tally]
 	invalid   table[tally, *tally]
+	user      []byte
 	buf       []byte
 }
 
 // NewWriteChurn returns an empty write-churn detector.
 func NewWriteChurn(opts Options) *WriteChurn {
 	d := &WriteChurn{base: newBase(opts)}
-	d.objects = newTable[objectRate](d.opts.MaxKeys)
+	d.objects = newObjectTable(d.opts.MaxKeys)
 	d.conflicts = newTable[tally](d.opts.MaxKeys)
 	d.invalid = newTable[tally](d.opts.MaxKeys)
 	return d
@@ -83,15 +84,14 @@ func (d *WriteChurn) add(f *facts) {
 		return
 	}
 	r := f.req()
-	if r.Name == "" || r.Resource == "" || f.verb == "patch" && !isApply(r) || isRenewed(d.opts.RenewedResources, r) {
+	if r.Name == "" || r.Resource == "" || f.verb == "patch" && !isApply(r) || d.renewed(r) {
 		return
 	}
-	d.buf, _ = aggregate.KeyUser.Append(d.buf[:0], f.e)
-	d.buf = append(d.buf, 0)
-	d.buf = append(d.buf, kind...)
+	d.user, _ = aggregate.KeyUser.Append(d.user[:0], f.e)
+	d.buf = append(d.buf[:0], kind...)
 	d.buf = append(d.buf, 0)
 	d.buf = append(d.buf, r.Path...)
-	if o := d.objects.get(d.buf); o != nil {
+	if o := d.objects.get(d.user, d.buf); o != nil {
 		o.add(f)
 	}
 }
@@ -151,18 +151,18 @@ func (d *WriteChurn) Result() []Finding {
 func (d *WriteChurn) churn() (Finding, bool) {
 	var rows []Evidence
 	var total, worstPeak int64
-	for _, k := range sortedKeys(d.objects.m, func(o *objectRate) int64 { return o.count }) {
-		hot, peak := k.v.minutes.over(d.opts.WritesPerMinute)
+	for _, k := range d.objects.rows() {
+		hot, peak := k.rate.minutes.over(d.opts.WritesPerMinute)
 		if hot < d.opts.WriteMinutes {
 			continue
 		}
-		user, kind, path := k.parts[0], k.parts[1], k.parts[2]
+		user, kind, path := k.user, k.kind, k.path
 		what := "UPDATE " + path
 		if kind == "apply" {
 			what = "APPLY (server-side) " + path
 		}
-		ev := k.v.evidence(user, what)
-		ev.Share = share(k.v.count, d.requests)
+		ev := k.rate.evidence(user, what)
+		ev.Share = share(k.rate.count, d.requests)
 		ev.Numbers = []Number{
 			{Name: "peak", Value: float64(peak), Unit: UnitPerMinute},
 			{Name: "minutes above the limit", Value: float64(hot)},
@@ -170,7 +170,7 @@ func (d *WriteChurn) churn() (Finding, bool) {
 		ev.Command = d.cmds.user(user)
 		ev.SamplesCommand = d.cmds.samples(ev.Samples)
 		rows = append(rows, ev)
-		total += k.v.count
+		total += k.rate.count
 		if len(rows) == 1 {
 			worstPeak = peak
 		}
