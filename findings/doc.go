@@ -52,8 +52,9 @@
 // # Samples
 //
 // A row's samples are up to 10 of its requests' auditIDs: those with the
-// smallest 64-bit hash of the auditID (ties by auditID; the hash is fixed,
-// the same on every machine and run), so that the
+// smallest aggregate.SampleHash of the auditID (ties by auditID; the hash
+// is fixed, the same on every machine and run, and the aggregate package's
+// rows choose their samples the same way), so that the
 // choice depends only on the requests, never on their order or on how
 // they were split between workers. The tables that keep a row per object
 // (hot-loop, write-churn) only consider requests whose hash is in the

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/auditlens/auditlens/aggregate"
 	"github.com/auditlens/auditlens/auditlog"
 	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
 )
@@ -214,7 +215,7 @@ func (f *facts) auditID() string { return string(f.e.Event.AuditID) }
 // idHash is the hash of the auditID that orders samples.
 func (f *facts) idHash() uint64 {
 	if !f.hashed {
-		f.hash, f.hashed = hashString(f.auditID()), true
+		f.hash, f.hashed = aggregate.SampleHash(f.auditID()), true
 	}
 	return f.hash
 }
@@ -226,32 +227,3 @@ func loopback(v string) bool {
 	first, _, _ := strings.Cut(v, ",")
 	return strings.TrimSpace(first) == "loopback=true"
 }
-
-// hashString is a 64-bit hash of s, the same in every process, version
-// and machine: s is read 8 bytes at a time (little-endian), each word
-// xored into the state, multiplied by the golden-ratio constant and
-// folded, and the result goes through the SplitMix64 finalizer.
-func hashString(s string) uint64 {
-	h := uint64(len(s)) * golden
-	for len(s) >= 8 {
-		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-		h = (h ^ w) * golden
-		h ^= h >> 32
-		s = s[8:]
-	}
-	var w uint64
-	for i := len(s) - 1; i >= 0; i-- {
-		w = w<<8 | uint64(s[i])
-	}
-	h = (h ^ w) * golden
-	h ^= h >> 30
-	h *= 0xbf58476d1ce4e5b9
-	h ^= h >> 27
-	h *= 0x94d049bb133111eb
-	return h ^ h>>31
-}
-
-// golden is 2^64 divided by the golden ratio, an odd constant whose
-// multiples spread bits well.
-const golden = 0x9E3779B97F4A7C15

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/auditlens/auditlens/aggregate"
 	"github.com/auditlens/auditlens/auditlog"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -253,18 +254,18 @@ func TestSampleSetOrder(t *testing.T) {
 	}
 	var a, b, c sampleSet
 	for _, id := range ids {
-		a.offer(hashString(id), id)
+		a.offer(aggregate.SampleHash(id), id)
 	}
 	for i := len(ids) - 1; i >= 0; i-- {
-		b.offer(hashString(ids[i]), ids[i])
-		b.offer(hashString(ids[i]), ids[i]) // twice: kept once
+		b.offer(aggregate.SampleHash(ids[i]), ids[i])
+		b.offer(aggregate.SampleHash(ids[i]), ids[i]) // twice: kept once
 	}
 	var c1, c2 sampleSet
 	for i, id := range ids {
 		if i%3 == 0 {
-			c1.offer(hashString(id), id)
+			c1.offer(aggregate.SampleHash(id), id)
 		} else {
-			c2.offer(hashString(id), id)
+			c2.offer(aggregate.SampleHash(id), id)
 		}
 	}
 	c.merge(c2)

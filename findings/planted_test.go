@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/auditlens/auditlens/aggregate"
 	"github.com/auditlens/auditlens/auditlog"
 	"github.com/auditlens/auditlens/internal/mustgather"
 )
@@ -336,7 +337,7 @@ func TestShardMerge(t *testing.T) {
 				case "blocks":
 					k = i * n / len(entries)
 				case "shuffled":
-					k = int(hashString(string(e.Event.AuditID)+string(e.Event.Stage)) % uint64(n))
+					k = int(aggregate.SampleHash(string(e.Event.AuditID)+string(e.Event.Stage)) % uint64(n))
 				}
 				sets[k].Add(e)
 			}

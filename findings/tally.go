@@ -72,7 +72,7 @@ func (m *statusMix) merge(o statusMix) {
 }
 
 // maxSamples is the most sample auditIDs a row keeps.
-const maxSamples = 10
+const maxSamples = aggregate.MaxSamples
 
 // sample is an auditID and its hash.
 type sample struct {
@@ -81,9 +81,10 @@ type sample struct {
 }
 
 // sampleSet holds the (up to maxSamples) auditIDs with the smallest
-// (hash, auditID) among those offered: the choice depends only on the set
-// of auditIDs offered, never on their order or on how they were split
-// between workers.
+// (aggregate.SampleHash, auditID) among those offered, as
+// aggregate.Samples does (the same requests give the same samples in a
+// finding and in a top row), in a slice that grows only as needed: the
+// per-object tables hold many rows with no sample at all.
 type sampleSet []sample
 
 func compareSamples(a, b sample) int {
