@@ -58,8 +58,8 @@
 // choice depends only on the requests, never on their order or on how
 // they were split between workers. The tables that keep a row per object
 // (hot-loop, write-churn) only consider requests whose hash is in the
-// lowest eighth of the range, which keeps their memory small; their rows
-// have hundreds of requests, so they still get their samples.
+// lowest 16th of the range, which keeps their memory small; their rows
+// have hundreds of requests, so they still get their samples, or nearly.
 //
 // # Commands
 //

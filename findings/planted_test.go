@@ -268,7 +268,7 @@ func checkSamples(t *testing.T, res Result, entries []*auditlog.Entry) {
 		for _, row := range f.Rows {
 			want := min(row.Count, maxSamples)
 			if f.ID == "hot-loop" || f.ID == "write-churn" {
-				want = min(want, 5) // an eighth of the requests are candidates
+				want = min(want, 5) // a 16th of the requests are candidates
 			}
 			if int64(len(row.Samples)) < want || len(row.Samples) > maxSamples {
 				t.Errorf("%s %s: %d samples of %d requests", f.ID, row.What, len(row.Samples), row.Count)

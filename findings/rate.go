@@ -55,27 +55,97 @@ func (m minutes) over(limit int) (hot int, peak int64) {
 }
 
 // objectSamples is the sampling limit of the per-object tables (hot-loop,
-// write-churn): they keep a row for every object a user touched, so they
-// keep as samples only requests whose auditID's hash is in the lowest
-// eighth of the range. A row of a finding has hundreds of requests, so
-// it still gets its ten samples, and the choice stays deterministic.
-const objectSamples = ^uint64(0) / 8
+// write-churn): they keep a row for every object a user touched (tens of
+// thousands in a large capture), so they keep as samples only requests
+// whose auditID's hash is in the lowest 16th of the range. A row of a
+// finding has hundreds of requests (a hot loop at least 300 at the
+// defaults), so it still gets its ten samples, or nearly; the choice stays
+// deterministic.
+const objectSamples = ^uint64(0) / 16
 
 // objectRate counts one user's requests of one kind to one object, per
-// minute.
+// minute. It is small, as there is one per object: the status code of
+// most of its requests is held inline, other codes and samples apart.
 type objectRate struct {
-	tally
+	count   int64
+	span    span
+	code    int32 // the code of the first request counted
+	extra   *objectExtra
 	minutes minutes
 }
 
+// objectExtra is what few objects have: requests with other status codes
+// than the first's, and samples.
+type objectExtra struct {
+	status  statusMix // codes other than objectRate.code
+	samples sampleSet
+}
+
+func (o *objectRate) more() *objectExtra {
+	if o.extra == nil {
+		o.extra = new(objectExtra)
+	}
+	return o.extra
+}
+
 func (o *objectRate) add(f *facts) {
-	o.tally.add(f, objectSamples)
+	if o.count == 0 {
+		o.code = f.code
+	} else if f.code != o.code {
+		o.more().status.add(f.code, 1)
+	}
+	o.count++
+	o.span.add(f.recv)
+	if h := f.idHash(); h <= objectSamples {
+		o.more().samples.offer(h, f.auditID())
+	}
 	o.minutes.add(f.recv, 1)
 }
 
 func (o *objectRate) merge(p *objectRate) {
-	o.tally.merge(&p.tally)
+	if p.count == 0 {
+		return
+	}
+	if o.count == 0 {
+		o.code = p.code
+	}
+	for _, c := range p.statusMix() {
+		if c.Code != o.code {
+			o.more().status.add(c.Code, c.Count)
+		}
+	}
+	o.count += p.count
+	o.span.merge(p.span)
+	if p.extra != nil && len(p.extra.samples) > 0 {
+		o.more().samples.merge(p.extra.samples)
+	}
 	o.minutes.merge(p.minutes)
+}
+
+// statusMix is the object's requests by status code.
+func (o *objectRate) statusMix() statusMix {
+	n := o.count
+	var m statusMix
+	if o.extra != nil {
+		for _, c := range o.extra.status {
+			n -= c.Count
+		}
+		m = slices.Clone(o.extra.status)
+	}
+	if n > 0 {
+		m.add(o.code, n)
+	}
+	return m
+}
+
+// evidence returns a row of the object's requests, Share left to the
+// caller.
+func (o *objectRate) evidence(offender, what string) Evidence {
+	t := tally{count: o.count, span: o.span, status: o.statusMix()}
+	if o.extra != nil {
+		t.samples = o.extra.samples
+	}
+	return t.evidence(offender, what)
 }
 
 // objectTable holds an objectRate per user and object: a table of users,
