@@ -45,6 +45,10 @@ func (b *base) renewed(r *auditlog.Request) bool {
 	return false
 }
 
+// counted returns the base, for Detectors to set the requests it counted
+// for all of its detectors.
+func (b *base) counted() *base { return b }
+
 // see counts a request.
 func (b *base) see(f *facts) {
 	b.requests++

@@ -79,14 +79,13 @@ func (d *DeniedStorm) Fields() auditlog.Fields {
 func (d *DeniedStorm) Add(e *auditlog.Entry) {
 	var f facts
 	f.init(e)
-	d.add(&f)
+	if f.final {
+		d.see(&f)
+		d.count(&f)
+	}
 }
 
-func (d *DeniedStorm) add(f *facts) {
-	if !f.final {
-		return
-	}
-	d.see(f)
+func (d *DeniedStorm) count(f *facts) {
 	d.buf = appendUserKey(d.buf[:0], f)
 	u := d.user(d.buf)
 	if u == nil {

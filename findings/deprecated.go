@@ -33,14 +33,13 @@ func (d *DeprecatedAPIs) Fields() auditlog.Fields { return factFields | auditlog
 func (d *DeprecatedAPIs) Add(e *auditlog.Entry) {
 	var f facts
 	f.init(e)
-	d.add(&f)
+	if f.final {
+		d.see(&f)
+		d.count(&f)
+	}
 }
 
-func (d *DeprecatedAPIs) add(f *facts) {
-	if !f.final {
-		return
-	}
-	d.see(f)
+func (d *DeprecatedAPIs) count(f *facts) {
 	if !f.deprecated {
 		return
 	}

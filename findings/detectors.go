@@ -48,7 +48,8 @@ func (d *Detectors) Fields() auditlog.Fields {
 
 // Add counts e in every detector. Only the last event of a request
 // (stage ResponseComplete or Panic) counts, so that each request counts
-// once whatever stages the input holds.
+// once whatever stages the input holds. The requests and their time span
+// are counted here, once, and handed to the detectors by Result.
 func (d *Detectors) Add(e *auditlog.Entry) {
 	var f facts
 	f.init(e)
@@ -56,16 +57,16 @@ func (d *Detectors) Add(e *auditlog.Entry) {
 		return
 	}
 	d.see(&f)
-	d.denied.add(&f)
-	d.hotLoop.add(&f)
-	d.watches.add(&f)
-	d.lists.add(&f)
-	d.writes.add(&f)
-	d.errors.add(&f)
-	d.slow.add(&f)
-	d.late.add(&f)
-	d.deprecated.add(&f)
-	d.security.add(&f)
+	d.denied.count(&f)
+	d.hotLoop.count(&f)
+	d.watches.count(&f)
+	d.lists.count(&f)
+	d.writes.count(&f)
+	d.errors.count(&f)
+	d.slow.count(&f)
+	d.late.count(&f)
+	d.deprecated.count(&f)
+	d.security.count(&f)
 }
 
 // Merge adds the counts of o, built with the same options, to d. o is not
@@ -91,7 +92,11 @@ func (d *Detectors) Result() Result {
 	for _, det := range []interface {
 		Result() []Finding
 		dropped() int64
+		counted() *base
 	}{d.denied, d.hotLoop, d.watches, d.lists, d.writes, d.errors, d.slow, d.late, d.deprecated, d.security} {
+		// The detectors saw the requests d counted once for all.
+		b := det.counted()
+		b.requests, b.span = d.requests, d.span
 		res.Findings = append(res.Findings, det.Result()...)
 		if n := det.dropped(); n > 0 {
 			res.Dropped = append(res.Dropped, Dropped{Detector: detectorName(det), Requests: n})

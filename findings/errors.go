@@ -58,14 +58,13 @@ func (d *ErrorStorm) Fields() auditlog.Fields { return factFields }
 func (d *ErrorStorm) Add(e *auditlog.Entry) {
 	var f facts
 	f.init(e)
-	d.add(&f)
+	if f.final {
+		d.see(&f)
+		d.count(&f)
+	}
 }
 
-func (d *ErrorStorm) add(f *facts) {
-	if !f.final {
-		return
-	}
-	d.see(f)
+func (d *ErrorStorm) count(f *facts) {
 	switch {
 	case f.code >= 500 && f.code <= 599:
 		d.serverError(f)

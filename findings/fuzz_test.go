@@ -3,6 +3,7 @@ package findings
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"testing"
 
 	"github.com/auditlens/auditlens/auditlog"
@@ -55,6 +56,29 @@ func FuzzDetectors(f *testing.F) {
 		want, got := fmt.Sprintf("%+v", one.Result()), fmt.Sprintf("%+v", b.Result())
 		if got != want {
 			t.Fatalf("split and merged:\n%s\nwhole:\n%s", got, want)
+		}
+	})
+}
+
+// FuzzListParams checks the one-pass reading of a LIST's query against
+// auditlog.Request.QueryValue, parameter by parameter.
+func FuzzListParams(f *testing.F) {
+	for _, q := range []string{"limit=500&resourceVersion=0", "continue=a%3Db&limit=5&limit=7", "resourceVersion%4D=1&resourceVersionMatch=Exact",
+		"resourceVersion=1+2&&=&limit=-3", "continue=%zz"} {
+		f.Add(q)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		r := auditlog.ParseRequestURI("/api/v1/pods?" + q)
+		rv, match, cont, limit := listParams(&r)
+		wrv, _ := r.QueryValue("resourceVersion")
+		wmatch, _ := r.QueryValue("resourceVersionMatch")
+		wcont, _ := r.QueryValue("continue")
+		var wlimit int64
+		if l, ok := r.QueryValue("limit"); ok {
+			wlimit, _ = strconv.ParseInt(l, 10, 64)
+		}
+		if rv != wrv || match != wmatch || cont != wcont || limit != wlimit {
+			t.Fatalf("%q: %q %q %q %d, QueryValue %q %q %q %d", q, rv, match, cont, limit, wrv, wmatch, wcont, wlimit)
 		}
 	})
 }

@@ -36,14 +36,13 @@ func (d *HotLoop) Fields() auditlog.Fields { return factFields | aggregate.KeyUs
 func (d *HotLoop) Add(e *auditlog.Entry) {
 	var f facts
 	f.init(e)
-	d.add(&f)
+	if f.final {
+		d.see(&f)
+		d.count(&f)
+	}
 }
 
-func (d *HotLoop) add(f *facts) {
-	if !f.final {
-		return
-	}
-	d.see(f)
+func (d *HotLoop) count(f *facts) {
 	switch f.verb {
 	case "get", "update", "patch", "delete", "create":
 	default:

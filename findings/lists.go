@@ -3,6 +3,7 @@ package findings
 import (
 	"cmp"
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -83,20 +84,17 @@ func (d *Lists) Fields() auditlog.Fields { return factFields }
 func (d *Lists) Add(e *auditlog.Entry) {
 	var f facts
 	f.init(e)
-	d.add(&f)
+	if f.final {
+		d.see(&f)
+		d.count(&f)
+	}
 }
 
 // listSource says where a LIST is served from, as the API server's
 // cacher decides: etcd (with the reason), and whether it is a LIST at
 // resourceVersion=0 with a limit.
 func listSource(r *auditlog.Request) (etcd bool, reason int, rv0Limit bool) {
-	rv, _ := r.QueryValue("resourceVersion")
-	match, _ := r.QueryValue("resourceVersionMatch")
-	cont, _ := r.QueryValue("continue")
-	limit := int64(0)
-	if v, ok := r.QueryValue("limit"); ok {
-		limit, _ = strconv.ParseInt(v, 10, 64)
-	}
+	rv, match, cont, limit := listParams(r)
 	switch match {
 	case "Exact":
 		return true, reasonExact, false
@@ -117,11 +115,61 @@ func listSource(r *auditlog.Request) (etcd bool, reason int, rv0Limit bool) {
 	return false, 0, rv == "0" && limit > 0
 }
 
-func (d *Lists) add(f *facts) {
-	if !f.final {
-		return
+// listParams reads the query parameters that decide where a LIST is
+// served from, in one pass over the query (as Request.QueryValue reads
+// each: the first value of a parameter counts).
+func listParams(r *auditlog.Request) (rv, match, cont string, limit int64) {
+	var seen [4]bool
+	for q := r.RawQuery; q != ""; {
+		var pair string
+		pair, q, _ = strings.Cut(q, "&")
+		k, v, _ := strings.Cut(pair, "=")
+		if strings.ContainsAny(k, "%+") {
+			// An escaped name: let QueryValue unescape it, for all four.
+			rv, _ = r.QueryValue("resourceVersion")
+			match, _ = r.QueryValue("resourceVersionMatch")
+			cont, _ = r.QueryValue("continue")
+			limit = 0
+			if l, ok := r.QueryValue("limit"); ok {
+				limit, _ = strconv.ParseInt(l, 10, 64)
+			}
+			return rv, match, cont, limit
+		}
+		i := -1
+		switch k {
+		case "resourceVersion":
+			i = 0
+		case "resourceVersionMatch":
+			i = 1
+		case "continue":
+			i = 2
+		case "limit":
+			i = 3
+		}
+		if i < 0 || seen[i] {
+			continue
+		}
+		seen[i] = true
+		if strings.ContainsAny(v, "%+") {
+			if u, err := url.QueryUnescape(v); err == nil {
+				v = u
+			}
+		}
+		switch i {
+		case 0:
+			rv = v
+		case 1:
+			match = v
+		case 2:
+			cont = v
+		case 3:
+			limit, _ = strconv.ParseInt(v, 10, 64)
+		}
 	}
-	d.see(f)
+	return rv, match, cont, limit
+}
+
+func (d *Lists) count(f *facts) {
 	if f.verb != "list" {
 		return
 	}

@@ -64,10 +64,13 @@ func (d *Security) Fields() auditlog.Fields { return factFields }
 func (d *Security) Add(e *auditlog.Entry) {
 	var f facts
 	f.init(e)
-	d.add(&f)
+	if f.final {
+		d.see(&f)
+		d.count(&f)
+	}
 }
 
-func (d *Security) count(t *table[securityKey, *securityKey], f *facts, most int64, parts ...string) {
+func (d *Security) note(t *table[securityKey, *securityKey], f *facts, most int64, parts ...string) {
 	d.buf = appendKey(d.buf[:0], parts...)
 	if s := t.get(d.buf); s != nil {
 		s.tally.add(f, allSamples)
@@ -75,34 +78,30 @@ func (d *Security) count(t *table[securityKey, *securityKey], f *facts, most int
 	}
 }
 
-func (d *Security) add(f *facts) {
-	if !f.final {
-		return
-	}
-	d.see(f)
+func (d *Security) count(f *facts) {
 	if f.hasLegacyToken {
-		d.count(&d.legacy, f, 0, f.user, f.legacyToken, f.legacyTokenValue)
+		d.note(&d.legacy, f, 0, f.user, f.legacyToken, f.legacyTokenValue)
 	}
 	if f.staleToken != "" {
 		subject, seconds := parseStaleToken(f.staleToken)
 		if subject == "" {
 			subject = f.user
 		}
-		d.count(&d.stale, f, seconds, subject)
+		d.note(&d.stale, f, seconds, subject)
 	}
 	for _, c := range f.certs[:f.numCerts] {
-		d.count(&d.certs, f, 0, c.host, c.problem)
+		d.note(&d.certs, f, 0, c.host, c.problem)
 	}
 	if f.podSecurity != "" {
 		r := f.req()
-		d.count(&d.podSecurity, f, 0, f.user, f.verb, r.Resource, r.Namespace)
+		d.note(&d.podSecurity, f, 0, f.user, f.verb, r.Resource, r.Namespace)
 	}
 	if f.verb == "create" || f.verb == "get" {
 		r := f.req()
 		switch r.Subresource {
 		case "exec", "attach", "portforward":
 			if f.user != "" && !strings.HasPrefix(f.user, "system:") {
-				d.count(&d.exec, f, 0, f.user, r.Subresource, r.Namespace)
+				d.note(&d.exec, f, 0, f.user, r.Subresource, r.Namespace)
 			}
 		}
 	}

@@ -40,14 +40,13 @@ func (d *LateRequests) Fields() auditlog.Fields { return factFields }
 func (d *LateRequests) Add(e *auditlog.Entry) {
 	var f facts
 	f.init(e)
-	d.add(&f)
+	if f.final {
+		d.see(&f)
+		d.count(&f)
+	}
 }
 
-func (d *LateRequests) add(f *facts) {
-	if !f.final {
-		return
-	}
-	d.see(f)
+func (d *LateRequests) count(f *facts) {
 	if !f.hasTermination && !f.hasGraceful {
 		return
 	}

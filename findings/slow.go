@@ -58,7 +58,10 @@ func (d *SlowLayers) Fields() auditlog.Fields { return factFields }
 func (d *SlowLayers) Add(e *auditlog.Entry) {
 	var f facts
 	f.init(e)
-	d.add(&f)
+	if f.final {
+		d.see(&f)
+		d.count(&f)
+	}
 }
 
 // longRunning reports whether the API server treats the request as
@@ -81,11 +84,7 @@ func longRunning(f *facts) bool {
 	return false
 }
 
-func (d *SlowLayers) add(f *facts) {
-	if !f.final {
-		return
-	}
-	d.see(f)
+func (d *SlowLayers) count(f *facts) {
 	if longRunning(f) {
 		return
 	}

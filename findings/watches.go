@@ -55,14 +55,13 @@ func (d *WatchChurn) Fields() auditlog.Fields { return factFields }
 func (d *WatchChurn) Add(e *auditlog.Entry) {
 	var f facts
 	f.init(e)
-	d.add(&f)
+	if f.final {
+		d.see(&f)
+		d.count(&f)
+	}
 }
 
-func (d *WatchChurn) add(f *facts) {
-	if !f.final {
-		return
-	}
-	d.see(f)
+func (d *WatchChurn) count(f *facts) {
 	if f.verb != "watch" || f.recv == 0 {
 		return
 	}

@@ -51,7 +51,10 @@ func (d *WriteChurn) Fields() auditlog.Fields { return factFields | aggregate.Ke
 func (d *WriteChurn) Add(e *auditlog.Entry) {
 	var f facts
 	f.init(e)
-	d.add(&f)
+	if f.final {
+		d.see(&f)
+		d.count(&f)
+	}
 }
 
 // isApply reports whether a PATCH is a server-side apply, as far as the
@@ -64,11 +67,7 @@ func isApply(r *auditlog.Request) bool {
 	return ok && fm != "" && !strings.HasPrefix(fm, "kubectl-")
 }
 
-func (d *WriteChurn) add(f *facts) {
-	if !f.final {
-		return
-	}
-	d.see(f)
+func (d *WriteChurn) count(f *facts) {
 	switch f.code {
 	case 409:
 		d.countStatus(&d.conflicts, f)
