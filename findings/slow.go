@@ -193,7 +193,7 @@ func (d *SlowLayers) Result() []Finding {
 			ID:        "slow-layer",
 			Subject:   layerNames[l],
 			Severity:  Medium,
-			Title:     "Slow requests: time spent in " + layerNames[l],
+			Title:     "Slow requests, by the layer that took their time",
 			Magnitude: n,
 			Numbers: []Number{
 				{Name: "slow requests", Value: float64(n), Unit: UnitRequests},

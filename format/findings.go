@@ -16,21 +16,25 @@ import (
 
 // WriteFindings writes what the findings detectors found (-o findings):
 // a header line with the number of findings by severity, then each
-// finding, highest severity first,
+// finding, highest severity first, with its summary, its figures, its
+// evidence rows (count, share, status mix, first and last time, what, the
+// offender; the row's figures, drill-down and samples commands under it),
+// the RBAC rules of a 403 storm and the command to run next:
 //
-//  1. HIGH denied-storm: Requests refused again and again (system:serviceaccount:...:sysdig-agent)
-//     system:serviceaccount:...:sysdig-agent was refused 7716 times (98.7% of its 7817 requests), ...
-//     refused: 7716, requests of the user: 7817, refused share: 98.7%, ...
-//     Evidence (share of the offender's requests):
-//     7716x  98.7% [403-7716] 22:15:16..00:59:56 GET /api/v1/nodes/{name}/proxy/metrics [system:serviceaccount:...]
-//     samples: kubectl audit -f audit_logs/kube-apiserver --uid=... -owide
-//     RBAC rules that would allow the 403s (review before granting):
-//     ClusterRole: apiGroups [""], resources [nodes/proxy], verbs [get]
-//     Next: kubectl audit -f audit_logs/kube-apiserver --user=... --by=verb -otop
+//	Findings: 4 (1 high, 2 medium, 1 low) in 20000 requests from 2022-02-07T22:15:16Z to 2022-02-08T00:59:57Z
 //
-// with the row's figures, when it has some, on a line under it. Times are
-// UTC, without the date when the whole result is within one day. Every
-// string that comes from the logs is sanitized.
+//	1. HIGH denied-storm: Requests refused again and again: system:serviceaccount:...:sysdig-agent
+//	   system:serviceaccount:...:sysdig-agent was refused 7716 times (98.7% of its 7817 requests), ...
+//	   refused: 7716, requests of the user: 7817, refused share: 98.7%, ...
+//	   Evidence (share of the offender's requests):
+//	      7716x  98.7% [403-7716] 22:15:16..00:59:56 GET /api/v1/nodes/{name}/proxy/metrics [system:serviceaccount:...]
+//	            samples: kubectl audit -f audit_logs/kube-apiserver --uid=... -owide
+//	   RBAC rules that would allow the 403s (review before granting):
+//	     ClusterRole: apiGroups [""] resources [nodes/proxy] verbs [get]
+//	   Next: kubectl audit -f audit_logs/kube-apiserver --user=... --by=verb -otop
+//
+// Times are UTC, without the date when the whole result is within one
+// day. Every string that comes from the logs is sanitized.
 func WriteFindings(w io.Writer, r findings.Result) error {
 	bw := bufio.NewWriter(w)
 	layout := rowTimeLayout(r)
@@ -41,7 +45,7 @@ func WriteFindings(w io.Writer, r findings.Result) error {
 	for i, f := range r.Findings {
 		title := f.Title
 		if f.Subject != "" {
-			title += " (" + Sanitize(f.Subject) + ")"
+			title += ": " + Sanitize(f.Subject)
 		}
 		fmt.Fprintf(bw, "\n%d. %s %s: %s\n", i+1, strings.ToUpper(f.Severity.String()), f.ID, title)
 		fmt.Fprintf(bw, "   %s\n", Sanitize(f.Summary))
