@@ -14,7 +14,9 @@ import (
 // Options.HotLoopMinutes minutes. It looks at requests for one object (a
 // path with a name: get, update, patch, delete, and creates of a
 // subresource such as pods/eviction), not at lists and watches (see
-// Lists and WatchChurn), nor at Options.RenewedResources.
+// Lists and WatchChurn), nor at Options.RenewedResources, nor at requests
+// refused before they reached the object (401, 403, 429: see DeniedStorm
+// and ErrorStorm).
 type HotLoop struct {
 	base
 	objects objectTable
@@ -46,6 +48,10 @@ func (d *HotLoop) count(f *facts) {
 	switch f.verb {
 	case "get", "update", "patch", "delete", "create":
 	default:
+		return
+	}
+	switch f.code {
+	case 401, 403, 429:
 		return
 	}
 	r := f.req()

@@ -23,16 +23,20 @@ import (
 // this is the practical sign. Options.RenewedResources are left out.
 //
 // Conflicts: 409 responses (an update of an outdated object, a create of
-// an existing one) to one user on one resource, from
-// Options.ConflictsPerHour. Invalid: 422 responses to one user on one
-// resource, from Options.InvalidPerHour.
+// an existing one) to one user, verb and resource, from
+// Options.ConflictsPerHour and Options.ConflictShare of that user's
+// requests of that verb and resource. Invalid: 422 responses to one user,
+// verb and resource, from Options.InvalidPerHour.
 type WriteChurn struct {
 	base
 	objects   objectTable
 	conflicts table[tally, *tally]
 	invalid   table[tally, *tally]
-	user      []byte
-	buf       []byte
+	// writes counts every create, update, patch and delete by user, verb
+	// and resource: what a conflict is a share of.
+	writes table[counter, *counter]
+	user   []byte
+	buf    []byte
 }
 
 // NewWriteChurn returns an empty write-churn detector.
@@ -41,6 +45,7 @@ func NewWriteChurn(opts Options) *WriteChurn {
 	d.objects = newObjectTable(d.opts.MaxKeys)
 	d.conflicts = newTable[tally](d.opts.MaxKeys)
 	d.invalid = newTable[tally](d.opts.MaxKeys)
+	d.writes = newTable[counter](d.opts.MaxKeys)
 	return d
 }
 
@@ -68,6 +73,13 @@ func isApply(r *auditlog.Request) bool {
 }
 
 func (d *WriteChurn) count(f *facts) {
+	switch f.verb {
+	case "create", "update", "patch", "delete":
+		d.statusKey(f)
+		if w := d.writes.get(d.buf); w != nil {
+			w.n++
+		}
+	}
 	switch f.code {
 	case 409:
 		d.countStatus(&d.conflicts, f)
@@ -97,6 +109,15 @@ func (d *WriteChurn) count(f *facts) {
 
 // countStatus counts a 409 or 422 by user, verb and resource.
 func (d *WriteChurn) countStatus(t *table[tally, *tally], f *facts) {
+	d.statusKey(f)
+	if c := t.get(d.buf); c != nil {
+		c.add(f, allSamples)
+	}
+}
+
+// statusKey puts the request's user, verb and resource (with its
+// subresource; the path of a non-resource request) in d.buf.
+func (d *WriteChurn) statusKey(f *facts) {
 	r := f.req()
 	d.buf = append(d.buf[:0], f.user...)
 	d.buf = append(d.buf, 0)
@@ -111,10 +132,13 @@ func (d *WriteChurn) countStatus(t *table[tally, *tally], f *facts) {
 	} else {
 		d.buf = append(d.buf, r.Path...)
 	}
-	if c := t.get(d.buf); c != nil {
-		c.add(f, allSamples)
-	}
 }
+
+// counter is a count, for tables.
+type counter struct{ n int64 }
+
+func (c *counter) merge(o *counter) { c.n += o.n }
+func (c *counter) requests() int64  { return c.n }
 
 // Merge adds the counts of o, built with the same options, to d. o is not
 // changed.
@@ -123,10 +147,11 @@ func (d *WriteChurn) Merge(o *WriteChurn) {
 	d.objects.merge(&o.objects)
 	d.conflicts.merge(&o.conflicts)
 	d.invalid.merge(&o.invalid)
+	d.writes.merge(&o.writes)
 }
 
 func (d *WriteChurn) dropped() int64 {
-	return d.objects.dropped + d.conflicts.dropped + d.invalid.dropped
+	return d.objects.dropped + d.conflicts.dropped + d.invalid.dropped + d.writes.dropped
 }
 
 // Result returns the write-churn, write-conflicts and invalid-writes
@@ -136,11 +161,11 @@ func (d *WriteChurn) Result() []Finding {
 	if f, ok := d.churn(); ok {
 		out = append(out, f)
 	}
-	if f, ok := d.statusFinding(&d.conflicts, d.opts.ConflictsPerHour, "write-conflicts", "Writes refused with 409 Conflict",
+	if f, ok := d.statusFinding(&d.conflicts, d.opts.ConflictsPerHour, d.opts.ConflictShare, "write-conflicts", "Writes refused with 409 Conflict",
 		"was answered 409 Conflict %d times on %s: it writes from an outdated copy (or creates what exists) and retries; each retry is a read and a write."); ok {
 		out = append(out, f)
 	}
-	if f, ok := d.statusFinding(&d.invalid, d.opts.InvalidPerHour, "invalid-writes", "Writes refused with 422 Invalid",
+	if f, ok := d.statusFinding(&d.invalid, d.opts.InvalidPerHour, -1, "invalid-writes", "Writes refused with 422 Invalid",
 		"was answered 422 Invalid %d times on %s: it sends objects the API server rejects, and sends them again."); ok {
 		out = append(out, f)
 	}
@@ -203,18 +228,23 @@ func (d *WriteChurn) churn() (Finding, bool) {
 }
 
 // statusFinding returns a finding of the rows of t that reach rate per
-// hour; sentence is the summary after the first row's user, with the
-// count and the verb and resource.
-func (d *WriteChurn) statusFinding(t *table[tally, *tally], rate float64, id, title, sentence string) (Finding, bool) {
+// hour and minShare of the user's requests of that verb and resource;
+// sentence is the summary after the first row's user, with the count and
+// the verb and resource.
+func (d *WriteChurn) statusFinding(t *table[tally, *tally], rate, minShare float64, id, title, sentence string) (Finding, bool) {
 	var rows []Evidence
 	var total int64
 	for _, k := range sortedKeys(t.m, func(c *tally) int64 { return c.count }) {
-		if !d.perHour(k.v.count, rate) {
+		var all int64
+		if w := d.writes.m[strings.Join(k.parts, "\x00")]; w != nil {
+			all = w.n
+		}
+		if !d.perHour(k.v.count, rate) || share(k.v.count, all) < minShare {
 			continue
 		}
 		user, verb, resource := k.parts[0], k.parts[1], k.parts[2]
 		ev := k.v.evidence(user, strings.ToUpper(verb)+" "+resource)
-		ev.Share = share(k.v.count, d.requests)
+		ev.Share = share(k.v.count, all)
 		ev.Numbers = []Number{{Name: "per hour", Value: float64(k.v.count) / d.span.hours(), Unit: UnitPerHour}}
 		ev.Command = d.cmds.user(user)
 		ev.SamplesCommand = d.cmds.samples(ev.Samples)
@@ -232,7 +262,7 @@ func (d *WriteChurn) statusFinding(t *table[tally, *tally], rate float64, id, ti
 		Title:     title,
 		Magnitude: total,
 		Numbers:   []Number{{Name: "responses", Value: float64(total), Unit: UnitRequests}},
-		ShareOf:   "all requests",
+		ShareOf:   "the user's requests of that verb and resource",
 		Rows:      shown,
 		MoreRows:  more,
 		Command:   first.Command,
