@@ -2,6 +2,7 @@ package findings
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -411,5 +412,36 @@ func TestDeniedRules(t *testing.T) {
 	}
 	if n, _ := number(fs[0].Numbers, "requests of the user"); n != 10 {
 		t.Errorf("%v requests of the user, want 10", n)
+	}
+}
+
+// TestConflictShare checks that conflicts count only when they are a
+// share of the user's writes: a busy controller conflicting a few times
+// in a hundred is ordinary.
+func TestConflictShare(t *testing.T) {
+	d := NewWriteChurn(Options{})
+	t0 := time.Date(2022, 2, 7, 22, 0, 0, 0, time.UTC)
+	for i := range 2000 {
+		code := int32(200)
+		if i%50 == 0 {
+			code = 409 // 40 conflicts, 2%
+		}
+		d.Add(newEntry("update", "busy-controller", fmt.Sprintf("/api/v1/namespaces/a/configmaps/c%d", i%97), code, t0.Add(time.Duration(i)*time.Second), time.Millisecond, nil))
+	}
+	for i := range 30 {
+		code := int32(409)
+		if i%2 == 0 {
+			code = 200 // 15 conflicts, 50%
+		}
+		d.Add(newEntry("update", "fighter", "/api/v1/namespaces/a/configmaps/x", code, t0.Add(time.Duration(i)*time.Minute), time.Millisecond, nil))
+	}
+	var got []string
+	for _, f := range d.Result() {
+		for _, r := range f.Rows {
+			got = append(got, fmt.Sprintf("%s %s %d %.2f", f.ID, r.Offender, r.Count, r.Share))
+		}
+	}
+	if want := []string{"write-conflicts fighter 15 0.50"}; !slices.Equal(got, want) {
+		t.Errorf("rows %v, want %v", got, want)
 	}
 }
