@@ -73,3 +73,30 @@ func (d *durations) mean() time.Duration {
 	}
 	return time.Duration(d.sum / d.count)
 }
+
+// totals are the exact count, sum and maximum of durations: what a mean
+// and a maximum need, without the cost of a sketch.
+type totals struct {
+	count, sum, max int64
+}
+
+func (t *totals) add(v time.Duration) {
+	v = max(v, 0)
+	t.count++
+	t.sum += int64(v)
+	t.max = max(t.max, int64(v))
+}
+
+func (t *totals) merge(o *totals) {
+	t.count += o.count
+	t.sum += o.sum
+	t.max = max(t.max, o.max)
+}
+
+// mean is the exact mean; 0 when empty.
+func (t *totals) mean() time.Duration {
+	if t.count == 0 {
+		return 0
+	}
+	return time.Duration(t.sum / t.count)
+}

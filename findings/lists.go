@@ -57,7 +57,7 @@ var reasonNames = [numReasons]string{"resourceVersionMatch=Exact", "limit with r
 
 type listKey struct {
 	tally
-	latency durations
+	latency totals
 	reasons [numReasons]int64
 }
 

@@ -28,8 +28,8 @@ type WatchChurn struct {
 type watchKey struct {
 	watches   durations // lifetimes of every watch
 	short     tally
-	shortLife durations // lifetimes of the short ones
-	timeouts  durations // timeoutSeconds of the short ones that had it
+	shortLife totals // lifetimes of the short ones
+	timeouts  totals // timeoutSeconds of the short ones that had it
 }
 
 func (w *watchKey) merge(o *watchKey) {
@@ -124,11 +124,11 @@ func (d *WatchChurn) Result() []Finding {
 		ev.Numbers = []Number{
 			{Name: "watches", Value: float64(w.watches.count), Unit: UnitRequests},
 			{Name: "median lifetime", Value: w.watches.quantile(0.5).Seconds(), Unit: UnitSeconds},
-			{Name: "median lifetime of the short ones", Value: w.shortLife.quantile(0.5).Seconds(), Unit: UnitSeconds},
+			{Name: "mean lifetime of the short ones", Value: w.shortLife.mean().Seconds(), Unit: UnitSeconds},
 			{Name: "short per hour", Value: float64(n) / d.span.hours(), Unit: UnitPerHour},
 		}
 		if w.timeouts.count > 0 {
-			ev.Numbers = append(ev.Numbers, Number{Name: "median timeoutSeconds asked", Value: w.timeouts.quantile(0.5).Seconds(), Unit: UnitSeconds})
+			ev.Numbers = append(ev.Numbers, Number{Name: "mean timeoutSeconds asked", Value: w.timeouts.mean().Seconds(), Unit: UnitSeconds})
 		}
 		ev.Command = d.cmds.user(user)
 		ev.SamplesCommand = d.cmds.samples(ev.Samples)
@@ -159,7 +159,7 @@ func (d *WatchChurn) Result() []Finding {
 	}
 	f.Summary = fmt.Sprintf("%s opened %d watches on %s that ended early (%s of its watches there; median lifetime %s): each new watch costs the API server, and a client that cannot resume lists everything again.",
 		first.Offender, first.Count, first.What[len("WATCH "):], formatPercent(first.Share),
-		formatSeconds(first.Numbers[2].Value))
+		formatSeconds(first.Numbers[1].Value))
 	return finish([]Finding{f})
 }
 
