@@ -3,7 +3,7 @@
 // hitting the API, how often, how fast, and who did that. Its input is the
 // API server's audit log, as an OpenShift must-gather collects it.
 //
-// The work is done by four packages, through which data flows one way:
+// The work is done by five packages, through which data flows one way:
 //
 //   - auditlog finds audit logs (files, directories, must-gather trees;
 //     plain, gzip or zstd) and decodes their lines into entries, in
@@ -13,6 +13,11 @@
 //   - aggregate counts what is kept, one aggregator per worker, merged at
 //     the end: top users and resources, requests grouped by URI with their
 //     status codes and latencies, time histograms, latency quantiles;
+//   - findings looks for the patterns that overload an API server
+//     (requests refused again and again, hot loops, watch churn, LISTs from
+//     etcd, write churn, 5xx and 429 storms, slow layers...), with
+//     mergeable detectors like aggregate's, and gives each finding its
+//     evidence and a drill-down command;
 //   - format renders the results as the reference tool's text, or as JSON
 //     or CSV.
 //

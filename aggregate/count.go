@@ -11,6 +11,8 @@ type Count struct {
 	counts map[string]*int64
 	total  int64
 	noKey  int64
+	// samples, when kept (KeepSamples), are per key.
+	samples map[string]*Samples
 }
 
 // NewCount returns an empty count by k.
@@ -18,8 +20,25 @@ func NewCount(k Key) *Count {
 	return &Count{key: k, counts: make(map[string]*int64)}
 }
 
+// KeepSamples makes c keep up to MaxSamples auditIDs per key (Row.Samples),
+// for drilling down with --uid, and returns c. It costs a second map
+// lookup per entry; counts that will not show samples (the text views)
+// need not keep them. Call it before the first Add, on every Count that is
+// merged.
+func (c *Count) KeepSamples() *Count {
+	if c.samples == nil {
+		c.samples = make(map[string]*Samples)
+	}
+	return c
+}
+
 // Fields is the set of event fields Count reads.
-func (c *Count) Fields() auditlog.Fields { return c.key.Fields() }
+func (c *Count) Fields() auditlog.Fields {
+	if c.samples != nil {
+		return c.key.Fields() | auditlog.FieldAuditID
+	}
+	return c.key.Fields()
+}
 
 // Add counts e.
 func (c *Count) Add(e *auditlog.Entry) {
@@ -31,6 +50,9 @@ func (c *Count) Add(e *auditlog.Entry) {
 		return
 	}
 	addCount(c.counts, c.buf, 1)
+	if c.samples != nil {
+		addSample(c.samples, c.buf, e)
+	}
 }
 
 // Merge adds the counts of o, a count by the same key, to c. o is not
@@ -40,6 +62,9 @@ func (c *Count) Merge(o *Count) {
 	c.noKey += o.noKey
 	for k, n := range o.counts {
 		mergeCount(c.counts, k, *n)
+	}
+	if c.samples != nil {
+		mergeSamples(c.samples, o.samples)
 	}
 }
 
@@ -68,6 +93,6 @@ func (c *Count) Result(n int) CountResult {
 		Total:    c.total,
 		NoKey:    c.noKey,
 		Distinct: len(c.counts),
-		Rows:     topRows(c.key, c.counts, n),
+		Rows:     topRows(c.key, c.counts, n, c.samples),
 	}
 }

@@ -35,6 +35,13 @@
 // Keys are functions from an entry to bytes ([Key]); [KeyByName] turns the
 // names the command line uses (user, verb, resource, "user,verb") into keys.
 //
+// For drilling down, Count, Grouped and Latency keep up to [MaxSamples]
+// auditIDs per row when asked (KeepSamples; Row.Samples, Group.Samples,
+// LatencyRow.Samples), for --uid to list. [Samples] chooses them by a fixed
+// hash ([SampleHash]), so that they too are the same whatever the split
+// between workers and the order of merges. Keeping them costs a second
+// map lookup per entry; views that do not show them need not.
+//
 // Latency quantiles come from DDSketch (github.com/DataDog/sketches-go) with
 // a relative accuracy of 1%: a returned quantile q̂ of a true quantile q
 // satisfies |q̂-q| <= 0.01*q. Counts, sums, minimums and maximums are exact.

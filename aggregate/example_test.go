@@ -51,14 +51,19 @@ func ExampleCount() {
 }
 
 func ExampleCount_Merge() {
-	// Two workers, each with its own count; merged at the end.
-	a, b := aggregate.NewCount(aggregate.KeyVerb), aggregate.NewCount(aggregate.KeyVerb)
+	// Two workers, each with its own count, keeping sample auditIDs;
+	// merged at the end. (Both saw the same events here: a request seen
+	// twice is sampled once.)
+	a, b := aggregate.NewCount(aggregate.KeyVerb).KeepSamples(), aggregate.NewCount(aggregate.KeyVerb).KeepSamples()
 	feed(a)
 	feed(b)
 	a.Merge(b)
-	fmt.Println(a.Result(0).Rows)
+	for _, row := range a.Result(0).Rows {
+		fmt.Println(row.Key, row.Count, row.Samples)
+	}
 	// Output:
-	// [{get [] 6} {patch [] 2}]
+	// get 6 [1 3 2]
+	// patch 2 [4]
 }
 
 func ExampleKeyByName() {

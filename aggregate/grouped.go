@@ -19,10 +19,11 @@ import (
 //
 // Grouping is by hash: linear time in the number of events.
 type Grouped struct {
-	outer  Key
-	outers map[string]*outerGroup
-	buf    []byte
-	pairs  []string
+	outer   Key
+	outers  map[string]*outerGroup
+	buf     []byte
+	pairs   []string
+	samples groupSamples // when kept (KeepSamples)
 }
 
 type outerGroup struct {
@@ -56,7 +57,7 @@ func NewGrouped(outer Key) *Grouped {
 // Fields is the set of event fields Grouped reads.
 func (g *Grouped) Fields() auditlog.Fields {
 	return g.outer.Fields() | KeyUser.Fields() | auditlog.FieldRequestURI | auditlog.FieldResponseCode |
-		auditlog.FieldRequestReceivedTimestamp | auditlog.FieldStageTimestamp
+		auditlog.FieldRequestReceivedTimestamp | auditlog.FieldStageTimestamp | g.samples.fields()
 }
 
 // Add counts e in its group. Entries with no outer key are not counted.
@@ -98,6 +99,7 @@ func (g *Grouped) Add(e *auditlog.Entry) {
 	gr.latency.add(e.Latency())
 	t := e.Event.RequestReceivedTimestamp.Time
 	gr.offerFirst(t, e.Event.RequestURI, true)
+	g.samples.add(og, buf, e)
 }
 
 // offerFirst makes uri the group's first URI if its time t is earlier than
@@ -151,6 +153,7 @@ func (g *Grouped) Merge(o *Grouped) {
 				gr.offerFirst(ogr.firstTime, ogr.firstURI, false)
 			}
 		}
+		g.samples.merge(og, o.samples[oog])
 	}
 }
 
@@ -175,6 +178,9 @@ type Group struct {
 	FirstURI string `json:"firstURI"`
 	// FirstTime is that event's requestReceivedTimestamp, UTC.
 	FirstTime time.Time `json:"firstTime"`
+	// Samples are up to MaxSamples auditIDs of the group's events, when
+	// kept (KeepSamples).
+	Samples []string `json:"samples,omitempty"`
 }
 
 // GroupedOuter is one value of the outer key with its top groups.
@@ -211,6 +217,7 @@ func (g *Grouped) Result(n int) GroupedResult {
 	for k, og := range g.outers {
 		res.Total += og.total
 		res.Outer = append(res.Outer, og.result(k, n))
+		g.samples.attach(og, &res.Outer[len(res.Outer)-1])
 	}
 	slices.SortFunc(res.Outer, func(a, b GroupedOuter) int { return compareKeys(g.outer, a.Key, b.Key) })
 	return res

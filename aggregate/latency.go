@@ -14,6 +14,8 @@ type Latency struct {
 	buf   []byte
 	dists map[string]*dist
 	noKey int64
+	// samples, when kept (KeepSamples), are per key.
+	samples map[string]*Samples
 }
 
 // NewLatency returns an empty latency distribution per key k.
@@ -21,9 +23,22 @@ func NewLatency(k Key) *Latency {
 	return &Latency{key: k, dists: make(map[string]*dist)}
 }
 
+// KeepSamples makes l keep up to MaxSamples auditIDs per key
+// (LatencyRow.Samples), as Count.KeepSamples does, and returns l.
+func (l *Latency) KeepSamples() *Latency {
+	if l.samples == nil {
+		l.samples = make(map[string]*Samples)
+	}
+	return l
+}
+
 // Fields is the set of event fields Latency reads.
 func (l *Latency) Fields() auditlog.Fields {
-	return l.key.Fields() | auditlog.FieldRequestReceivedTimestamp | auditlog.FieldStageTimestamp
+	f := l.key.Fields() | auditlog.FieldRequestReceivedTimestamp | auditlog.FieldStageTimestamp
+	if l.samples != nil {
+		f |= auditlog.FieldAuditID
+	}
+	return f
 }
 
 // Add adds the latency of e to its key's distribution.
@@ -40,6 +55,9 @@ func (l *Latency) Add(e *auditlog.Entry) {
 		l.dists[string(l.buf)] = d
 	}
 	d.add(e.Latency())
+	if l.samples != nil {
+		addSample(l.samples, l.buf, e)
+	}
 }
 
 // Merge adds the distributions of o, by the same key, to l. o is not
@@ -54,6 +72,9 @@ func (l *Latency) Merge(o *Latency) {
 		}
 		d.merge(od)
 	}
+	if l.samples != nil {
+		mergeSamples(l.samples, o.samples)
+	}
 }
 
 // LatencyRow is the latency distribution of one key.
@@ -64,6 +85,9 @@ type LatencyRow struct {
 	Parts []string `json:"parts,omitempty"`
 	// Latency is the distribution; Latency.Count is the key's count.
 	Latency Quantiles `json:"latency"`
+	// Samples are up to MaxSamples auditIDs of the key's entries, when
+	// kept (KeepSamples).
+	Samples []string `json:"samples,omitempty"`
 }
 
 // LatencyResult is what a Latency measured.
@@ -95,6 +119,9 @@ func (l *Latency) Result(n int) LatencyResult {
 	for i, k := range keys {
 		res.Rows[i].Key, res.Rows[i].Parts = l.key.displayKey(k)
 		res.Rows[i].Latency = l.dists[k].quantiles()
+		if l.samples != nil {
+			res.Rows[i].Samples = l.samples[k].IDs()
+		}
 	}
 	return res
 }

@@ -49,6 +49,9 @@ func kinds() []kind {
 			return []any{s.users.Result(10), s.latency.Result(5), s.summary.Result()}
 		}),
 		kindOf("histogram-1s-resource", func() *Histogram { return NewHistogram(time.Second, KeyResource) }, func(h *Histogram) any { return h.Result(1, 0).Peaks }),
+		kindOf("count-user-samples", func() *Count { return NewCount(KeyUser).KeepSamples() }, func(c *Count) any { return c.Result(10) }),
+		kindOf("grouped-verb-samples", func() *Grouped { return NewGrouped(KeyVerb).KeepSamples() }, func(g *Grouped) any { return g.Result(3) }),
+		kindOf("latency-samples", func() *Latency { return NewLatency(KeyResource).KeepSamples() }, func(l *Latency) any { return l.Result(20) }),
 	}
 }
 

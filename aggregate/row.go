@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/auditlens/auditlens/auditlog"
 )
 
 // Row is one key and its count.
@@ -17,6 +19,9 @@ type Row struct {
 	Parts []string `json:"parts,omitempty"`
 	// Count is the number of entries with this key.
 	Count int64 `json:"count"`
+	// Samples are up to MaxSamples auditIDs of the key's entries, chosen
+	// as Samples does, when the aggregator keeps samples (KeepSamples).
+	Samples []string `json:"samples,omitempty"`
 }
 
 // compareCountKey orders by count, largest first, then by key.
@@ -25,8 +30,9 @@ func compareCountKey(ca, cb int64, ka, kb string) int {
 }
 
 // topRows turns a count map into rows, sorted by count (largest first) then
-// key, keeping the first n (all when n <= 0).
-func topRows(k Key, counts map[string]*int64, n int) []Row {
+// key, keeping the first n (all when n <= 0), with their samples when
+// samples is not nil.
+func topRows(k Key, counts map[string]*int64, n int, samples map[string]*Samples) []Row {
 	type kc struct {
 		key   string
 		count int64
@@ -43,8 +49,34 @@ func topRows(k Key, counts map[string]*int64, n int) []Row {
 	for i, x := range all {
 		rows[i].Key, rows[i].Parts = k.displayKey(x.key)
 		rows[i].Count = x.count
+		if samples != nil {
+			rows[i].Samples = samples[x.key].IDs()
+		}
 	}
 	return rows
+}
+
+// addSample offers the auditID of e to the samples of key in m, adding
+// them when key is new (key is copied).
+func addSample(m map[string]*Samples, key []byte, e *auditlog.Entry) {
+	s := m[string(key)]
+	if s == nil {
+		s = new(Samples)
+		m[string(key)] = s
+	}
+	s.Offer(string(e.Event.AuditID))
+}
+
+// mergeSamples merges the samples of src into dst, key by key.
+func mergeSamples(dst, src map[string]*Samples) {
+	for k, os := range src {
+		s := dst[k]
+		if s == nil {
+			s = new(Samples)
+			dst[k] = s
+		}
+		s.Merge(os)
+	}
 }
 
 // compareKeys orders two keys of k: as integers when k is numeric, as text

@@ -258,6 +258,9 @@ func (d *decoder) event(ev *auditv1.Event, depth int) error {
 		case memberAuthenticationMetadata:
 			return d.authnMetadata(&ev.AuthenticationMetadata, depth+1)
 		case memberSourceIPs:
+			if ev.SourceIPs == nil {
+				ev.SourceIPs = d.spare.sourceIPs()
+			}
 			return strs(d, &ev.SourceIPs, depth+1, "sourceIPs")
 		case memberUserAgent:
 			return d.str(&ev.UserAgent, "userAgent")

@@ -13,6 +13,7 @@ type spares struct {
 	stat   *metav1.Status
 	annot  map[string]string
 	groups []string
+	ips    []string
 }
 
 // recycle takes back the reusable parts of ev and clears ev.
@@ -33,7 +34,18 @@ func (sp *spares) recycle(ev *auditv1.Event) {
 		clear(g[:cap(g)])
 		sp.groups = g[:0]
 	}
+	if ips := ev.SourceIPs; cap(ips) > 0 && cap(ips) <= 64 {
+		clear(ips[:cap(ips)])
+		sp.ips = ips[:0]
+	}
 	*ev = auditv1.Event{}
+}
+
+// sourceIPs returns an empty slice to decode sourceIPs into.
+func (sp *spares) sourceIPs() []string {
+	ips := sp.ips
+	sp.ips = nil
+	return ips
 }
 
 // userGroups returns an empty slice to decode a user's groups into.

@@ -41,7 +41,7 @@ func caseNames() []string {
 	for _, q := range labQuestions("") {
 		names = append(names, q.name)
 	}
-	return append(names, "naive")
+	return append(names, findingsQuestion.name, "naive")
 }
 
 // selected reports whether the case named name is to run.
@@ -111,7 +111,7 @@ func run(o options, out, log io.Writer) error {
 // chooseLibrary decides how library cases run, building the CLI if needed.
 func (h *harness) chooseLibrary() error {
 	anyLibrary := false
-	for _, q := range labQuestions("") {
+	for _, q := range append(labQuestions(""), findingsQuestion) {
 		anyLibrary = anyLibrary || h.opts.selected(q.name)
 	}
 	if !anyLibrary {
@@ -212,6 +212,19 @@ func (h *harness) runSize(n int) (sizeRun, error) {
 			}
 			r.Rows = append(r.Rows, newRow(q.name, lib, q.String(), m))
 		}
+	}
+
+	// The findings detectors, always in-process.
+	if h.opts.selected(findingsQuestion.name) {
+		q := findingsQuestion
+		c := h.libraryChild(libInproc, q, d.kubeDir, culprit, filepath.Join(out, libInproc+"-"+q.name+".txt"))
+		c.args = h.profile(c.args, q.name, libInproc, n)
+		fmt.Fprintf(h.log, "measuring %s (%s)...\n", q.name, libInproc)
+		m, err := measureBest(c, h.opts.count)
+		if err != nil {
+			return r, err
+		}
+		r.Rows = append(r.Rows, newRow(q.name, libInproc, q.String(), m))
 	}
 
 	// The naive baseline, one process answering every selected question.

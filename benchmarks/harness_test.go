@@ -62,7 +62,7 @@ func TestHarnessInproc(t *testing.T) {
 		if x.WallSeconds <= 0 || x.PeakRSSBytes <= 0 || x.MBPerSecond <= 0 {
 			t.Errorf("%s: wall %v, rss %d, MB/s %v", x.Case, x.WallSeconds, x.PeakRSSBytes, x.MBPerSecond)
 		}
-		if x.Impl == libInproc && x.XFasterThanNaive <= 0 {
+		if x.Impl == libInproc && x.Case != findingsQuestion.name && x.XFasterThanNaive <= 0 {
 			t.Errorf("%s: no ratio to the naive baseline", x.Case)
 		}
 	}

@@ -27,7 +27,10 @@ func runInproc(o childOptions, w io.Writer) error {
 	q := query.New(o.dir)
 	q.Workers = o.workers
 	q.Filters = qn.flags()
-	if qn.by != "" {
+	switch {
+	case qn.kind == kindFindings:
+		q.Output = "findings"
+	case qn.by != "":
 		q.By, q.Output = qn.by, "top"
 	}
 	res, err := q.Run(context.Background())

@@ -19,6 +19,9 @@ const (
 	// kindListing is one line per event (no -o), too long to compare line
 	// by line: it is compared by line count and an order-free hash.
 	kindListing
+	// kindFindings is the findings view (every findings detector at
+	// once). The reference has none: it is not compared.
+	kindFindings
 )
 
 // question is one of the support lab's commands, asked of the
@@ -73,6 +76,11 @@ func (q question) flags() filter.Flags {
 	return f
 }
 
+// findingsQuestion is the findings case: every detector of the findings
+// package over the same input, run in-process (examples/kubectl-audit
+// has no -o findings yet), to compare with by-user in-process.
+var findingsQuestion = question{name: "findings", kind: kindFindings}
+
 // cliArgs returns the question as examples/kubectl-audit flags, after
 // "-f DIR": the reference's own syntax, as the lab types it.
 func (q question) cliArgs() []string {
@@ -96,6 +104,9 @@ func (q question) cliArgs() []string {
 	if q.by != "" {
 		args = append(args, "--by="+q.by, "-otop")
 	}
+	if q.kind == kindFindings {
+		args = append(args, "-o", "findings")
+	}
 	return args
 }
 
@@ -106,7 +117,7 @@ func (q question) String() string {
 
 // findQuestion returns the question named name.
 func findQuestion(qs []question, name string) (question, error) {
-	for _, q := range qs {
+	for _, q := range append(qs, findingsQuestion) {
 		if q.name == name {
 			return q, nil
 		}

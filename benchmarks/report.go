@@ -158,12 +158,26 @@ const (
 	targetPeakRSS     = 150e6 // every library case's peak RSS, bytes
 	targetFlatRSSGrow = 1.25  // "flat": peak RSS grows at most 25% when the input doubles
 	targetXWhere      = 1.2   // culprit-403-where at most 1.2x culprit-403 (issue 14)
+	targetXByUser     = 1.5   // every findings detector at once at most 1.5x by-user, in-process
 )
 
 // checkTargets checks the issue's targets on the runs.
 func checkTargets(runs []sizeRun) []target {
 	var ts []target
 	for _, r := range runs {
+		var byUser, found float64
+		for _, x := range r.Rows {
+			switch {
+			case x.Case == "by-user" && x.Impl == libInproc:
+				byUser = x.WallSeconds
+			case x.Case == findingsQuestion.name:
+				found = x.WallSeconds
+			}
+		}
+		if byUser > 0 && found > 0 {
+			ts = append(ts, target{Name: fmt.Sprintf("findings (inproc) at %d: wall <= %.1fx by-user (inproc)", r.Requests, targetXByUser),
+				Value: found / byUser, Limit: targetXByUser, Met: found/byUser <= targetXByUser, Detail: fmt.Sprintf("%.2fx", found/byUser)})
+		}
 		for _, x := range r.Rows {
 			if x.Impl == "floor" || x.Impl == "naive" {
 				continue

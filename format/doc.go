@@ -28,14 +28,18 @@
 // window of it ("what changed"); [WriteLatency] writes latency quantiles by
 // key ("how fast, and for whom"); [WriteThrottling] writes the 429
 // responses and APF queue waits by user, with the 429s per minute as bars
-// ("who is being throttled, and since when"). Every aggregate view can be
+// ("who is being throttled, and since when"); [WriteFindings] writes what
+// the findings package found, by severity, with evidence rows, RBAC rules
+// and drill-down commands ("what is overloading the API"). Every aggregate
+// view can be
 // written as CSV ([WriteCountCSV], [WriteGroupedCSV], [WriteHistogramCSV],
 // [WriteTrackersCSV], [WriteLatencyCSV], [WriteThrottlingCSV],
-// [WriteChangesCSV]) and as a JSON [Document]; [Write] renders a Document
-// in the [Encoding] --format names, in one call. [WriteReadReport] writes
-// what could not be read. [WriteHTML] puts the views together on one
-// self-contained HTML page (inline CSS, the histogram as inline SVG, no
-// script), to open offline or attach to a support case.
+// [WriteChangesCSV], [WriteFindingsCSV]) and as a JSON [Document]; [Write]
+// renders a Document in the [Encoding] --format names, in one call.
+// [WriteReadReport] writes what could not be read. [WriteHTML] puts the
+// views together on one self-contained HTML page (inline CSS, the
+// histogram as inline SVG, no script), the findings first, to open
+// offline or attach to a support case.
 //
 // # Untrusted text
 //

@@ -10,6 +10,7 @@ import (
 
 	"github.com/auditlens/auditlens/aggregate"
 	"github.com/auditlens/auditlens/auditlog"
+	"github.com/auditlens/auditlens/findings"
 )
 
 // HTMLReport is what WriteHTML puts on the page. Every part but Summary is
@@ -17,6 +18,9 @@ import (
 type HTMLReport struct {
 	// Filter is the filter the events passed, in flag syntax, "" for none.
 	Filter string
+	// Findings, shown first, are what the findings detectors found; a
+	// result without findings is shown as such.
+	Findings *findings.Result
 	// Summary is the count and time range of the events that passed.
 	Summary aggregate.SummaryResult
 	// Read is what the reader read and could not read.
@@ -61,6 +65,7 @@ func WriteHTML(w io.Writer, r HTMLReport) error {
 // htmlPage is the template's data: every value already formatted.
 type htmlPage struct {
 	Filter     string
+	Findings   *htmlFindings
 	Summary    htmlSummary
 	Read       *htmlRead
 	Tops       []htmlTop
@@ -101,9 +106,10 @@ type htmlTop struct {
 // htmlBarRow is a row of a count table, with its bar's length in percent
 // of the first row's.
 type htmlBarRow struct {
-	Count int64
-	Key   string
-	Pct   int
+	Count   int64
+	Key     string
+	Pct     int
+	Samples []string
 }
 
 type htmlGrouped struct {
@@ -121,6 +127,7 @@ type htmlGroup struct {
 	Count        int64
 	Mean, Status string
 	URI, User    string
+	Samples      []string
 }
 
 type htmlLatency struct {
@@ -132,6 +139,7 @@ type htmlLatencyRow struct {
 	Count         int64
 	P50, P99, Max string
 	Key           string
+	Samples       []string
 }
 
 type htmlThrottling struct {
@@ -149,6 +157,9 @@ type htmlThrottledUser struct {
 // newHTMLPage formats r for the template.
 func newHTMLPage(r HTMLReport) htmlPage {
 	p := htmlPage{Filter: r.Filter}
+	if r.Findings != nil {
+		p.Findings = newHTMLFindings(*r.Findings)
+	}
 	s := r.Summary
 	p.Summary = htmlSummary{Count: s.Count, NoTime: s.NoTime}
 	if s.Count > 0 {
@@ -173,7 +184,8 @@ func newHTMLPage(r HTMLReport) htmlPage {
 			sec := htmlGroupSection{Label: htmlOuterLabel(g.By, o.Key), Total: o.Total}
 			for _, gr := range o.Groups {
 				sec.Groups = append(sec.Groups, htmlGroup{Count: gr.Count, Mean: ShortDuration(gr.Latency.Mean),
-					Status: StatusMix(gr.Status), URI: Sanitize(gr.FirstURI), User: Sanitize(gr.User)})
+					Status: StatusMix(gr.Status), URI: Sanitize(gr.FirstURI), User: Sanitize(gr.User),
+					Samples: sanitizeAll(gr.Samples)})
 			}
 			hg.Sections = append(hg.Sections, sec)
 		}
@@ -184,7 +196,7 @@ func newHTMLPage(r HTMLReport) htmlPage {
 		for _, row := range l.Rows {
 			q := row.Latency
 			hl.Rows = append(hl.Rows, htmlLatencyRow{Count: q.Count, P50: ShortDuration(q.P50), P99: ShortDuration(q.P99),
-				Max: ShortDuration(q.Max), Key: Sanitize(row.Key)})
+				Max: ShortDuration(q.Max), Key: Sanitize(row.Key), Samples: sanitizeAll(row.Samples)})
 		}
 		p.Latency = hl
 	}
@@ -232,9 +244,22 @@ func newHTMLTop(c aggregate.CountResult) htmlTop {
 	}
 	for _, r := range c.Rows {
 		t.Shown += r.Count
-		t.Rows = append(t.Rows, htmlBarRow{Count: r.Count, Key: Sanitize(r.Key), Pct: pct(r.Count, first)})
+		t.Rows = append(t.Rows, htmlBarRow{Count: r.Count, Key: Sanitize(r.Key), Pct: pct(r.Count, first),
+			Samples: sanitizeAll(r.Samples)})
 	}
 	return t
+}
+
+// sanitizeAll sanitizes every string of ss; nil for none.
+func sanitizeAll(ss []string) []string {
+	if len(ss) == 0 {
+		return nil
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = Sanitize(s)
+	}
+	return out
 }
 
 // pct is n in whole percent of of, at least 1 for any n > 0.

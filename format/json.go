@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/auditlens/auditlens/aggregate"
+	"github.com/auditlens/auditlens/findings"
 )
 
 // DocumentVersion is the version of the Document layout. It changes only
@@ -19,8 +20,8 @@ const DocumentVersion = 1
 type Document struct {
 	// Version is DocumentVersion.
 	Version int `json:"version"`
-	// View names the view: "top", "stats", "histogram", "latency" or
-	// "throttling".
+	// View names the view: "top", "stats", "histogram", "latency",
+	// "throttling" or "findings".
 	View string `json:"view"`
 	// Filter is the filter the events passed, in flag syntax, "" for none.
 	Filter string `json:"filter"`
@@ -42,6 +43,8 @@ type Document struct {
 	Latency *aggregate.LatencyResult `json:"latency,omitempty"`
 	// Throttling are the 429s and queue waits of -o throttling.
 	Throttling *aggregate.ThrottlingResult `json:"throttling,omitempty"`
+	// Findings are what the findings detectors found (-o findings).
+	Findings *findings.Result `json:"findings,omitempty"`
 }
 
 // WriteDocument writes d as one indented JSON document followed by a

@@ -43,10 +43,11 @@ func (e Encoding) String() string {
 	return "text"
 }
 
-// Write writes the view d holds (d.View: top, stats, histogram, latency or
-// throttling) in enc: in Text, the summary line then the view's text
-// ([WriteCount], [WriteGrouped], [WriteTrackers], [WriteHistogram] and
-// [WriteChanges], [WriteLatency], [WriteThrottling]); in JSON, the whole
+// Write writes the view d holds (d.View: top, stats, histogram, latency,
+// throttling or findings) in enc: in Text, the summary line then the view's
+// text ([WriteCount], [WriteGrouped], [WriteTrackers], [WriteHistogram] and
+// [WriteChanges], [WriteLatency], [WriteThrottling], [WriteFindings]); in
+// JSON, the whole
 // Document; in CSV, the view's table ([WriteChangesCSV] rather than the
 // histogram's when d holds Changes). A Document whose view lacks its
 // result is an error.
@@ -88,6 +89,10 @@ func Write(w io.Writer, d Document, enc Encoding) error {
 		t := *d.Throttling
 		body = pick(csv, func(w io.Writer) error { return WriteThrottlingCSV(w, t) },
 			func(w io.Writer) error { return WriteThrottling(w, t, ThrottlingOptions{}) })
+	case d.View == "findings" && d.Findings != nil:
+		f := *d.Findings
+		body = pick(csv, func(w io.Writer) error { return WriteFindingsCSV(w, f) },
+			func(w io.Writer) error { return WriteFindings(w, f) })
 	default:
 		return fmt.Errorf("format: the %s document lacks its result", d.View)
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/auditlens/auditlens/aggregate"
 	"github.com/auditlens/auditlens/auditlog"
+	"github.com/auditlens/auditlens/findings"
 )
 
 // plan is what a query computes: its view, and the keys and options of the
@@ -18,6 +19,8 @@ type plan struct {
 	window  *window                // --window of -o histogram; nil when not given
 	// from and to are the window's bounds once resolved.
 	from, to time.Time
+	// paths are the -f values, which findings repeat in their commands.
+	paths []string
 }
 
 // htmlTopKeys are the keys of the count tables of -o html, in page order.
@@ -35,36 +38,63 @@ type aggregators struct {
 	latency    *aggregate.Latency
 	throttling *aggregate.Throttling
 	tops       []*aggregate.Count // the count tables of -o html
+	findings   *findings.Detectors
 }
 
 // newAggregators returns empty aggregators for the plan. -o html has them
-// all: the count tables, the grouped top of --by=verb, the histogram of
-// --bucket by user, latency by resource and throttling, fed by one Scan.
+// all: the findings, the count tables, the grouped top of --by=verb, the
+// histogram of --bucket by user, latency by resource and throttling, fed
+// by one Scan. Rows keep sample auditIDs where the view shows them.
 func (p *plan) newAggregators() *aggregators {
 	s := new(aggregate.Set)
 	a := &aggregators{set: s, summary: aggregate.Include(s, aggregate.NewSummary())}
+	samples := p.view.samples()
+	count := func(k aggregate.Key) *aggregate.Count {
+		c := aggregate.NewCount(k)
+		if samples {
+			c.KeepSamples()
+		}
+		return aggregate.Include(s, c)
+	}
+	grouped := func(k aggregate.Key) *aggregate.Grouped {
+		g := aggregate.NewGrouped(k)
+		if samples {
+			g.KeepSamples()
+		}
+		return aggregate.Include(s, g)
+	}
+	latency := func(k aggregate.Key) *aggregate.Latency {
+		l := aggregate.NewLatency(k)
+		if samples {
+			l.KeepSamples()
+		}
+		return aggregate.Include(s, l)
+	}
 	switch p.view.kind {
 	case viewTop:
 		if p.grouped {
-			a.grouped = aggregate.Include(s, aggregate.NewGrouped(p.key))
+			a.grouped = grouped(p.key)
 		} else {
-			a.count = aggregate.Include(s, aggregate.NewCount(p.key))
+			a.count = count(p.key)
 		}
 	case viewStats:
 		a.trackers = aggregate.Include(s, aggregate.NewTrackers())
 	case viewHistogram:
 		a.histogram = aggregate.Include(s, aggregate.NewHistogram(p.bucket, p.key))
 	case viewLatency:
-		a.latency = aggregate.Include(s, aggregate.NewLatency(p.key))
+		a.latency = latency(p.key)
 	case viewThrottling:
 		a.throttling = aggregate.Include(s, aggregate.NewThrottling())
+	case viewFindings:
+		a.findings = aggregate.Include(s, findings.New(findings.Options{Files: p.paths}))
 	case viewHTML:
+		a.findings = aggregate.Include(s, findings.New(findings.Options{Files: p.paths}))
 		for _, k := range htmlTopKeys {
-			a.tops = append(a.tops, aggregate.Include(s, aggregate.NewCount(k)))
+			a.tops = append(a.tops, count(k))
 		}
-		a.grouped = aggregate.Include(s, aggregate.NewGrouped(aggregate.KeyVerb))
+		a.grouped = grouped(aggregate.KeyVerb)
 		a.histogram = aggregate.Include(s, aggregate.NewHistogram(p.bucket, aggregate.KeyUser))
-		a.latency = aggregate.Include(s, aggregate.NewLatency(aggregate.KeyResource))
+		a.latency = latency(aggregate.KeyResource)
 		a.throttling = aggregate.Include(s, aggregate.NewThrottling())
 	}
 	return a

@@ -41,7 +41,8 @@ type Query struct {
 	// an event of its own.
 	Filters filter.Flags
 	// Output is -o: "" (one line per event), wide, json, top[=N], csv[=N],
-	// stats, histogram[=N], latency[=N], throttling[=N] or html[=N].
+	// stats, histogram[=N], latency[=N], throttling[=N], findings or
+	// html[=N].
 	Output string
 	// Format is --format of the aggregate views: text (""), json or csv.
 	Format string
@@ -137,7 +138,7 @@ func (q Query) plan() (*plan, error) {
 	if q.Workers < 0 {
 		return nil, errorf("workers", "invalid --workers value %d: expected 0 (one per core) or more", q.Workers)
 	}
-	p := &plan{view: v}
+	p := &plan{view: v, paths: q.Paths}
 	if q.By != "" {
 		k, err := aggregate.KeyByName(q.By)
 		if err != nil {

@@ -148,6 +148,9 @@ func (r *Result) finish(p *plan, a *aggregators, rep *auditlog.Report) {
 	case viewThrottling:
 		t := a.throttling.Result(v.n)
 		d.Throttling = &t
+	case viewFindings:
+		f := a.findings.Result()
+		d.Findings = &f
 	case viewHistogram:
 		per := 0
 		if p.key.Valid() {
@@ -165,7 +168,8 @@ func (r *Result) finish(p *plan, a *aggregators, rep *auditlog.Report) {
 
 // htmlReport gathers the merged results of -o html[=N] for the page.
 func htmlReport(v view, f filter.Filter, a *aggregators, sum aggregate.SummaryResult, rep *auditlog.Report) *format.HTMLReport {
-	h := &format.HTMLReport{Filter: f.String(), Summary: sum, Read: rep}
+	found := a.findings.Result()
+	h := &format.HTMLReport{Filter: f.String(), Summary: sum, Read: rep, Findings: &found}
 	for _, c := range a.tops {
 		h.Tops = append(h.Tops, c.Result(v.n))
 	}

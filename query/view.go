@@ -20,6 +20,7 @@ const (
 	viewLatency                    // -o latency[=N]
 	viewThrottling                 // -o throttling[=N]
 	viewHTML                       // -o html[=N]: one page of every view
+	viewFindings                   // -o findings: what overloads the API
 )
 
 // view is a parsed -o and --format.
@@ -32,6 +33,11 @@ type view struct {
 // isListing reports whether the view lists events rather than aggregates.
 func (v view) isListing() bool { return v.kind <= viewJSON }
 
+// samples reports whether the view's rows carry sample auditIDs: in JSON
+// and on the HTML page, to drill into with --uid (the text views of the
+// reference have no room for them).
+func (v view) samples() bool { return v.enc == format.JSON || v.kind == viewHTML }
+
 // name is the view's name in a format.Document.
 func (v view) name() string {
 	switch v.kind {
@@ -43,6 +49,8 @@ func (v view) name() string {
 		return "latency"
 	case viewThrottling:
 		return "throttling"
+	case viewFindings:
+		return "findings"
 	}
 	return "top"
 }
@@ -89,11 +97,13 @@ func parseView(output, fmtName string) (view, error) {
 		v.kind, v.n = viewThrottling, 10
 	case "html":
 		v.kind, v.n = viewHTML, 10
+	case "findings":
+		v.kind = viewFindings
 	default:
-		return v, errorf("output", "invalid --output value %q: expected top, top=N, wide, json, stats, csv, csv=N, histogram, latency, throttling or html", output)
+		return v, errorf("output", "invalid --output value %q: expected top, top=N, wide, json, stats, csv, csv=N, histogram, latency, throttling, findings or html", output)
 	}
 	if hasArg {
-		if v.kind == viewList || v.kind == viewWide || v.kind == viewJSON || v.kind == viewStats {
+		if v.kind == viewList || v.kind == viewWide || v.kind == viewJSON || v.kind == viewStats || v.kind == viewFindings {
 			return v, errorf("output", "invalid --output value %q: only top, csv, histogram, latency, throttling and html take =N", output)
 		}
 		n, err := strconv.Atoi(arg)
@@ -103,7 +113,7 @@ func parseView(output, fmtName string) (view, error) {
 		v.n = n
 	}
 	if v.isListing() && enc != format.Text {
-		return v, errorf("format", "--format=%s applies to -o top, stats, csv, histogram, latency and throttling, not to event listings (use -o json for JSON events)", fmtName)
+		return v, errorf("format", "--format=%s applies to -o top, stats, csv, histogram, latency, throttling and findings, not to event listings (use -o json for JSON events)", fmtName)
 	}
 	if v.kind == viewHTML && v.enc != format.Text {
 		return v, errorf("format", "--format=%s does not apply to -o html, which writes an HTML page", fmtName)

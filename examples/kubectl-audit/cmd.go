@@ -97,7 +97,7 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	fl := &q.Filters
 	// The reference tool's flags, same names, shorthands and defaults.
 	f.StringArrayVarP(&q.Paths, "filename", "f", nil, "Audit log files or directories (walked recursively; .gz and .zst are decompressed). Repeatable, comma-separated.")
-	f.StringVarP(&q.Output, "output", "o", "", "Output format: top, top=N, wide, json, stats, csv, csv=N, histogram, latency, latency=N, throttling, throttling=N, html, html=N (none: one line per event)")
+	f.StringVarP(&q.Output, "output", "o", "", "Output format: top, top=N, wide, json, stats, csv, csv=N, histogram, latency, latency=N, throttling, throttling=N, findings, html, html=N (none: one line per event)")
 	f.StringArrayVar(&fl.UIDs, "uid", nil, "Only match specific UIDs (auditID)")
 	f.StringArrayVar(&fl.Verbs, "verb", nil, "Filter result of search to only contain the specified verb (eg. 'update', 'get', etc..)")
 	f.StringArrayVar(&fl.Resources, "resource", nil, "Filter result of search to only contain the specified resource: RES (core group), RES.GROUP, RES.*, *.GROUP, *.*, -RES.GROUP to exclude")
@@ -135,7 +135,7 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	f.BoolVar(&fl.LongRunning, "long-running", false, "Only long-running requests (watch, exec, attach, port-forward, proxy, log follow)")
 	f.StringVar(&fl.Since, "since", "", "Only requests received at or after this time: RFC 3339 (no zone: UTC), a date, +D after the first event (+10m), -D before the last (-10m: the last ten minutes)")
 	f.StringVar(&fl.Until, "until", "", "Only requests received before this time (same forms as --since)")
-	f.StringVar(&q.Format, "format", "text", "Encoding of -o top, stats, histogram, latency and throttling: text, json or csv")
+	f.StringVar(&q.Format, "format", "text", "Encoding of -o top, stats, histogram, latency, throttling and findings: text, json or csv")
 	f.StringVar(&q.Bucket, "bucket", "1m", "Bucket width of -o histogram and of the chart of -o html (Go duration)")
 	f.StringVar(&q.Window, "window", "", "With -o histogram --by: also list the keys whose share grew most in FROM,TO against the rest of the log (each a time as --since takes it: RFC 3339, a date, +10m, -10m)")
 	f.StringVar(&q.Sort, "sort", "", "Order of -o latency rows: count (default), p99, max or mean, largest first")

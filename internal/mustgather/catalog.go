@@ -33,6 +33,7 @@ func newResource(gv, name, kind string, namespaced bool) *resource {
 // actor is a user of the API: its identity and how it connects.
 type actor struct {
 	username string
+	ua, ip   string
 	userJSON string // the "user" object, encoded
 	tailJSON string // ,"sourceIPs":[...],"userAgent":"..." encoded
 	reason   string // authorization.k8s.io/reason when allowed
@@ -259,33 +260,39 @@ const (
 	consoleUA = "Mozilla/5.0 (X11; Linux x86_64; rv:109.0) Gecko/20100101 Firefox/115.0"
 )
 
+// makeActor returns an actor with its JSON encoded.
+func makeActor(username string, groups []string, uid, ua, ip, reason, ns string, extra bool) *actor {
+	a := &actor{username: username, ua: ua, ip: ip, reason: reason, ns: ns}
+	b := []byte(`{"username":`)
+	b = appendJSONString(b, username)
+	if uid != "" {
+		b = append(b, `,"uid":`...)
+		b = appendJSONString(b, uid)
+	}
+	b = append(b, `,"groups":[`...)
+	for i, g := range groups {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, g)
+	}
+	b = append(b, ']')
+	if extra {
+		b = append(b, `,"extra":{"scopes.authorization.openshift.io":["user:full"]}`...)
+	}
+	b = append(b, '}')
+	a.userJSON = string(b)
+	t := []byte(`,"sourceIPs":[`)
+	t = appendJSONString(t, ip)
+	t = append(t, `],"userAgent":`...)
+	t = appendJSONString(t, ua)
+	a.tailJSON = string(t)
+	return a
+}
+
 func (c *catalog) addActors(rng *rand.Rand) {
 	add := func(username string, groups []string, uid, ua, ip, reason, ns string, extra bool) *actor {
-		a := &actor{username: username, reason: reason, ns: ns}
-		b := []byte(`{"username":`)
-		b = appendJSONString(b, username)
-		if uid != "" {
-			b = append(b, `,"uid":`...)
-			b = appendJSONString(b, uid)
-		}
-		b = append(b, `,"groups":[`...)
-		for i, g := range groups {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, g)
-		}
-		b = append(b, ']')
-		if extra {
-			b = append(b, `,"extra":{"scopes.authorization.openshift.io":["user:full"]}`...)
-		}
-		b = append(b, '}')
-		a.userJSON = string(b)
-		t := []byte(`,"sourceIPs":[`)
-		t = appendJSONString(t, ip)
-		t = append(t, `],"userAgent":`...)
-		t = appendJSONString(t, ua)
-		a.tailJSON = string(t)
+		a := makeActor(username, groups, uid, ua, ip, reason, ns, extra)
 		c.actors[username] = a
 		return a
 	}

@@ -21,8 +21,27 @@ const (
 	// ScenarioThrottled is a controller whose requests are rejected with 429
 	// (API Priority and Fairness) during a burst.
 	ScenarioThrottled
+	// ScenarioOrdinary is what healthy components do all the time, which no
+	// analysis should call a problem: leader election (three replicas of
+	// one operator getting and renewing a lease every 2 s), kubelets'
+	// node-status patches and lease renewals every 10 s, informers (a LIST
+	// at resourceVersion=0, then watches that last their timeoutSeconds)
+	// and a client-side kubectl apply of 40 objects. Its requests are
+	// exact (no randomness in their counts) and listed in Truth.Planted.
+	ScenarioOrdinary
+	// ScenarioFindings plants, in the first 30 minutes (Duration must be at
+	// least that), a pattern for each of the findings package's detectors,
+	// each by users of its own, at exact counts listed in Truth.Planted:
+	// refused requests (403 and 401), a hot loop, watch churn, LISTs from
+	// etcd and repeated full LISTs, write churn, conflicts and invalid
+	// writes, 5xx and 429 storms, slow webhooks and a slow etcd, requests
+	// during an API server's shutdown, deprecated APIs, legacy and stale
+	// tokens, webhooks with bad certificates, exec by humans and pod
+	// security violations.
+	ScenarioFindings
 
-	// ScenarioMix is every scenario at once.
+	// ScenarioMix is the support lab's scenarios at once: metrics-403,
+	// pod-delete and throttled-controller.
 	ScenarioMix = ScenarioMetrics403 | ScenarioPodDelete | ScenarioThrottled
 )
 
@@ -33,12 +52,14 @@ var scenarioNames = []struct {
 	{"metrics-403", ScenarioMetrics403},
 	{"pod-delete", ScenarioPodDelete},
 	{"throttled-controller", ScenarioThrottled},
+	{"ordinary", ScenarioOrdinary},
+	{"findings", ScenarioFindings},
 	{"mix", ScenarioMix},
 }
 
 // ParseScenario parses a comma-separated list of scenario names
-// (metrics-403, pod-delete, throttled-controller, mix); "" and "none" are
-// no scenario.
+// (metrics-403, pod-delete, throttled-controller, ordinary, findings, mix);
+// "" and "none" are no scenario.
 func ParseScenario(s string) (Scenario, error) {
 	var out Scenario
 	for name := range strings.SplitSeq(s, ",") {
@@ -63,8 +84,8 @@ func ParseScenario(s string) (Scenario, error) {
 // String lists the scenarios by name, comma-separated ("none" for none).
 func (s Scenario) String() string {
 	var names []string
-	for _, n := range scenarioNames[:3] {
-		if s&n.s != 0 {
+	for _, n := range scenarioNames {
+		if n.s != ScenarioMix && s&n.s != 0 {
 			names = append(names, n.name)
 		}
 	}
@@ -195,6 +216,8 @@ func (c Config) validate() error {
 		return fmt.Errorf("mustgather: LiveFraction %v > 1000", c.LiveFraction)
 	case c.Files > 1000:
 		return fmt.Errorf("mustgather: Files %d > 1000", c.Files)
+	case c.Scenarios&ScenarioFindings != 0 && c.Duration < 30*time.Minute:
+		return fmt.Errorf("mustgather: the findings scenario needs a Duration of 30 minutes or more, not %v", c.Duration)
 	case c.Bad.TruncatedGzip < 0 || c.Bad.CutLastLine < 0 || c.Bad.NonJSON < 0 ||
 		c.Bad.HostPrefix < 0 || c.Bad.InvalidUTF8 < 0 || c.Bad.HugeLine < 0:
 		return fmt.Errorf("mustgather: negative bad-input count")

@@ -34,6 +34,7 @@ type event struct {
 	apfWait    int64 // µs queued by API Priority and Fairness (429s)
 	podsec     bool
 	huge       int // an injected huge line's least length
+	p          *planted
 }
 
 func (e *event) user() *actor { return e.b.actors[e.actor] }
@@ -41,6 +42,9 @@ func (e *event) user() *actor { return e.b.actors[e.actor] }
 // latencyAnnotated reports whether the event carries the
 // apiserver.latency.k8s.io annotations: a slow request, not a watch.
 func (e *event) latencyAnnotated() bool {
+	if e.p != nil {
+		return e.stage == stageResponseComplete && e.p.annotated("apiserver.latency.k8s.io/total")
+	}
 	return e.stage == stageResponseComplete && e.lat >= 500000 && e.code != 429 && e.b.verb != "watch"
 }
 
@@ -77,6 +81,12 @@ func (e *event) appendURI(b []byte) []byte {
 	if bh.sub != "" {
 		b = append(b, '/')
 		b = append(b, bh.sub...)
+	}
+	if e.p != nil {
+		if e.p.query != "" {
+			b = appendPlantedQuery(b, e.p.query)
+		}
+		return b
 	}
 	const amp = `\u0026`
 	switch bh.query {
@@ -203,9 +213,12 @@ func (e *event) appendStatus(b []byte) []byte {
 		b = append(b, `,"status":"Failure","message":`...)
 		b = append(b, '"')
 		b = append(b, what...)
-		b = append(b, ` \"`...)
-		b = appendJSONInner(b, e.name)
-		b = append(b, `\" is forbidden: User \"`...)
+		if e.name != "" {
+			b = append(b, ` \"`...)
+			b = appendJSONInner(b, e.name)
+			b = append(b, `\"`...)
+		}
+		b = append(b, ` is forbidden: User \"`...)
 		b = appendJSONInner(b, e.user().username)
 		b = append(b, `\" cannot `...)
 		b = append(b, bh.verb...)
@@ -218,9 +231,13 @@ func (e *event) appendStatus(b []byte) []byte {
 		b = append(b, `\" in API group \"`...)
 		b = append(b, bh.res.group...)
 		b = append(b, `\" at the cluster scope"`...)
-		b = append(b, `,"reason":"Forbidden","details":{"name":`...)
-		b = appendJSONString(b, e.name)
-		b = append(b, `,"kind":"`...)
+		b = append(b, `,"reason":"Forbidden","details":{`...)
+		if e.name != "" {
+			b = append(b, `"name":`...)
+			b = appendJSONString(b, e.name)
+			b = append(b, ',')
+		}
+		b = append(b, `"kind":"`...)
 		b = append(b, what...)
 		b = append(b, `"}`...)
 	case 404:
@@ -241,6 +258,16 @@ func (e *event) appendStatus(b []byte) []byte {
 		b = append(b, `"}`...)
 	case 429:
 		b = append(b, `,"status":"Failure","message":"Too many requests, please try again later.","reason":"TooManyRequests","details":{"retryAfterSeconds":1}`...)
+	case 401:
+		b = append(b, `,"status":"Failure","message":"Unauthorized","reason":"Unauthorized"`...)
+	case 422:
+		b = append(b, `,"status":"Failure","message":`...)
+		b = appendJSONString(b, what+` is invalid: spec.template.spec.containers[0].image: Required value`)
+		b = append(b, `,"reason":"Invalid"`...)
+	case 500:
+		b = append(b, `,"status":"Failure","message":"Internal error occurred","reason":"InternalError"`...)
+	case 503:
+		b = append(b, `,"status":"Failure","message":"the server is currently unable to handle the request","reason":"ServiceUnavailable"`...)
 	}
 	b = append(b, `,"code":`...)
 	b = strconv.AppendInt(b, int64(e.code), 10)
@@ -262,6 +289,9 @@ func appendDuration(b []byte, micros int64) []byte {
 }
 
 func (e *event) appendAnnotations(b []byte) []byte {
+	if e.p != nil {
+		return e.appendPlantedAnnotations(b)
+	}
 	b = append(b, `,"annotations":{`...)
 	if e.code == 429 {
 		b = append(b, `"apiserver.latency.k8s.io/apf-queue-wait":"`...)

@@ -30,6 +30,7 @@ type gen struct {
 	deletion   *behavior
 	sysdig     *actor
 	inventory  *actor
+	planted    []*plantedReq // this node's, in time order
 
 	seq     uint64
 	pending eventHeap
@@ -77,6 +78,7 @@ func (g *gen) run(w *writer) error {
 		if step := span / int64(g.n); step > 1 {
 			t += g.rng.Int64N(step)
 		}
+		g.plantUntil(t)
 		for len(g.pending) > 0 && g.pending[0].at <= t {
 			if err := g.emit(w); err != nil {
 				return err
@@ -84,6 +86,7 @@ func (g *gen) run(w *writer) error {
 		}
 		g.request(i, t)
 	}
+	g.plantUntil(math.MaxInt64)
 	for len(g.pending) > 0 {
 		if err := g.emit(w); err != nil {
 			return err
@@ -112,6 +115,27 @@ func (g *gen) push(e *event) {
 	g.seq++
 	e.seq = g.seq
 	g.pending.push(e)
+}
+
+// plantUntil queues the events of the planted requests received at or
+// before t. (They go in before the events due at t are written, so that
+// none is written after a later one.)
+func (g *gen) plantUntil(t int64) {
+	for len(g.planted) > 0 && g.planted[0].recv <= t {
+		r := g.planted[0]
+		g.planted = g.planted[1:]
+		e := g.newEvent()
+		*e = event{recv: r.recv, b: r.b, level: levelMetadata, code: r.code, idHi: r.idHi, idLo: r.idLo,
+			ns: r.ns, name: r.name, lat: r.lat, p: r.p}
+		if r.p.started {
+			rs := g.newEvent()
+			*rs = *e
+			rs.stage, rs.at = stageResponseStarted, r.recv+min(800, r.lat)
+			g.push(rs)
+		}
+		e.stage, e.at = stageResponseComplete, r.recv+r.lat
+		g.push(e)
+	}
 }
 
 // chooseBehavior draws who does what at time t.

@@ -63,6 +63,8 @@ func Generate(dir string, cfg Config) (*Truth, error) {
 		lat: 11000, level: levelRequestResponse, body: bodyDelete}})[0]
 	deletion.errRate = 0
 	deleteNode := root.IntN(cfg.Masters)
+	planter := newPlanter(cfg, cat)
+	planter.plant(cfg.Scenarios)
 	plans := planBad(root, cfg)
 	start := cfg.Start.UnixMicro()
 	span := cfg.Duration.Microseconds()
@@ -90,6 +92,7 @@ func Generate(dir string, cfg Config) (*Truth, error) {
 			}
 			g.bgCum = cumulative(g.bg)
 			if s.name == serverKube {
+				g.planted = planter.forNode(n)
 				if cfg.Scenarios&ScenarioMetrics403 != 0 {
 					g.storm, g.stormOther, g.stormCum = true, stormOther, cumulative(stormOther)
 				}
@@ -188,6 +191,9 @@ func Generate(dir string, cfg Config) (*Truth, error) {
 		truth.Throttled = &t
 	}
 	truth.PodDelete = kube.podDelete
+	if len(planter.streams) > 0 {
+		truth.Planted = plantedTruth(planter.streams, kube.planted)
+	}
 	slices.SortFunc(truth.Files, func(a, b FileTruth) int { return strings.Compare(a.Path, b.Path) })
 	slices.SortFunc(truth.Bad.Lines, func(a, b BadLine) int {
 		if c := strings.Compare(a.File, b.File); c != 0 {

@@ -26,6 +26,8 @@ var samples = []struct {
 	{"must-gather", Config{Seed: 1, Events: 20000, Scenarios: ScenarioMix, LiveFraction: 0.05, GzipLevel: 9}},
 	{"must-gather-bad", Config{Seed: 1, Events: 3000, Scenarios: ScenarioMix, LiveFraction: 0.05, GzipLevel: 9,
 		Bad: BadInput{TruncatedGzip: 1, CutLastLine: 1, NonJSON: 3, HostPrefix: 3, InvalidUTF8: 2, HugeLine: 1, HugeLineBytes: 100000}}},
+	{"findings", Config{Seed: 1, Events: 1000, Duration: 30 * time.Minute, Masters: 2, Scenarios: ScenarioFindings,
+		Files: 2, LiveFraction: 0.01, GzipLevel: 9}},
 }
 
 func repoTestdata(dir string) string { return filepath.Join("..", "..", "testdata", dir) }
@@ -81,7 +83,7 @@ func TestCommittedSampleSize(t *testing.T) {
 			total += fi.Size()
 		}
 	}
-	if total > 3<<20+512<<10 {
+	if total > 4<<20 {
 		t.Errorf("committed samples take %d bytes", total)
 	}
 }
@@ -118,12 +120,33 @@ func TestDeterministic(t *testing.T) {
 // encoding/json into an Event that encodes back to the very same bytes,
 // and that files are in time order.
 func TestLinesDecode(t *testing.T) {
+	t.Run("mix", func(t *testing.T) {
+		n, big := linesDecode(t, Config{Seed: 7, Events: 6000, Scenarios: ScenarioMix, Workers: 5})
+		if n < 6000 {
+			t.Errorf("only %d lines", n)
+		}
+		if big == 0 {
+			t.Error("no line over 64 KiB")
+		}
+	})
+	t.Run("findings", func(t *testing.T) {
+		// Planted requests interleave with the background's.
+		n, _ := linesDecode(t, Config{Seed: 7, Events: 3000, Duration: 30 * time.Minute,
+			Scenarios: ScenarioFindings | ScenarioOrdinary, Workers: 5})
+		if n < 10000 {
+			t.Errorf("only %d lines", n)
+		}
+	})
+}
+
+// linesDecode generates cfg and checks every line (see TestLinesDecode); it
+// returns the number of lines and of lines over 64 KiB.
+func linesDecode(t *testing.T, cfg Config) (n, big int) {
 	dir := t.TempDir()
-	truth, err := Generate(dir, Config{Seed: 7, Events: 6000, Scenarios: ScenarioMix, Workers: 5})
+	truth, err := Generate(dir, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var n, big int
 	for _, f := range truth.Files {
 		content, err := readContent(t, filepath.Join(dir, f.Path))
 		if err != nil {
@@ -158,12 +181,7 @@ func TestLinesDecode(t *testing.T) {
 			n++
 		}
 	}
-	if n < 6000 {
-		t.Errorf("only %d lines", n)
-	}
-	if big == 0 {
-		t.Error("no line over 64 KiB")
-	}
+	return n, big
 }
 
 func TestBadInput(t *testing.T) {

@@ -44,6 +44,9 @@ type Truth struct {
 	Metrics403 *Metrics403Truth `json:"metrics403,omitempty"`
 	PodDelete  *PodDeleteTruth  `json:"podDelete,omitempty"`
 	Throttled  *ThrottledTruth  `json:"throttled,omitempty"`
+	// Planted lists the streams of planted requests of the ordinary and
+	// findings scenarios, in the order they were planted.
+	Planted []PlantedTruth `json:"planted,omitempty"`
 	// Bad lists the injected broken input.
 	Bad BadTruth `json:"bad"`
 	// Files lists every audit log file written, by path.
@@ -109,6 +112,41 @@ type ThrottledTruth struct {
 	Last429         time.Time `json:"last429"`
 }
 
+// PlantedTruth is one stream of planted requests (ScenarioOrdinary,
+// ScenarioFindings): one user's requests of one verb on one resource or
+// path, counted while writing (kube-apiserver ResponseComplete events).
+type PlantedTruth struct {
+	// Pattern names what the stream plants (hot-loop, denied-403,
+	// leader-election...).
+	Pattern string `json:"pattern"`
+	// Finding is the ID of the finding the stream must produce (the
+	// findings package's), "" for ordinary behaviour, which must produce
+	// none.
+	Finding string `json:"finding,omitempty"`
+	// Username is user.username ("" for a client refused before
+	// authentication); UserKey is the user as --by=user counts it
+	// (username[fieldManager] when the URI has a fieldManager).
+	Username  string `json:"username"`
+	UserKey   string `json:"userKey"`
+	UserAgent string `json:"userAgent"`
+	SourceIP  string `json:"sourceIP"`
+	Verb      string `json:"verb"`
+	// Resource is the resource as --by=resource writes it, "" for a
+	// non-resource path.
+	Resource string `json:"resource,omitempty"`
+	// Path is the requestURI's path, with {namespace} and {name} where
+	// they vary from one request to the next, and for refused requests
+	// (a denied storm's rows fold them).
+	Path string `json:"path"`
+	// Requests counts the stream's requests; Codes counts them by status
+	// code.
+	Requests int64            `json:"requests"`
+	Codes    map[string]int64 `json:"codes"`
+	// First and Last are the first and last requestReceivedTimestamp.
+	First time.Time `json:"first"`
+	Last  time.Time `json:"last"`
+}
+
 // BadTruth lists injected broken input.
 type BadTruth struct {
 	// Injected counts the injections made, by kind (truncated-gzip,
@@ -160,11 +198,13 @@ type tally struct {
 	podDelete             *PodDeleteTruth
 	files                 []FileTruth
 	bad                   []BadLine
+	planted               map[*stream]*plantedCount
 }
 
 func newTally() *tally {
 	return &tally{users: map[string]int64{}, res: map[string]int64{}, ns: map[string]int64{},
-		verbs: map[string]int64{}, codes: map[int]int64{}, stormNodes: map[string]int64{}}
+		verbs: map[string]int64{}, codes: map[int]int64{}, stormNodes: map[string]int64{},
+		planted: map[*stream]*plantedCount{}}
 }
 
 // count counts a kube-apiserver ResponseComplete event.
@@ -184,7 +224,12 @@ func (t *tally) count(e *event, g *gen) {
 	t.ns[e.nsKey()]++
 	t.verbs[b.verb]++
 	t.codes[e.code]++
-	if e.podsec && b.res != nil && b.res.name == "pods" && b.verb == "create" && b.sub == "" {
+	if e.p != nil {
+		t.countPlanted(e)
+		if e.p.annotated("pod-security.kubernetes.io/audit-violations") {
+			t.podsec++
+		}
+	} else if e.podsec && b.res != nil && b.res.name == "pods" && b.verb == "create" && b.sub == "" {
 		t.podsec++
 	}
 	if e.latencyAnnotated() {
@@ -260,6 +305,25 @@ func (t *tally) merge(o *tally) {
 	}
 	t.files = append(t.files, o.files...)
 	t.bad = append(t.bad, o.bad...)
+	for s, oc := range o.planted {
+		c := t.planted[s]
+		if c == nil {
+			c = &plantedCount{codes: map[int]int64{}}
+			t.planted[s] = c
+		}
+		if oc.n > 0 {
+			if c.n == 0 || oc.first < c.first {
+				c.first = oc.first
+			}
+			if c.n == 0 || oc.last > c.last {
+				c.last = oc.last
+			}
+		}
+		c.n += oc.n
+		for code, n := range oc.codes {
+			c.codes[code] += n
+		}
+	}
 }
 
 // sortedCounts turns a map into a top list: biggest first, ties by key.

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -166,4 +167,108 @@ func TestTruthRecount(t *testing.T) {
 	if codes["403"] != m.Forbidden || codes[strconv.Itoa(429)] != truth.Throttled.TooManyRequests {
 		t.Errorf("codes %v", truth.Codes)
 	}
+}
+
+// TestPlantedRecount reads back the planted streams of the findings and
+// ordinary scenarios (without a background, every request is planted)
+// and compares them with the truth.
+func TestPlantedRecount(t *testing.T) {
+	dir := t.TempDir()
+	truth, err := Generate(dir, Config{Seed: 5, Duration: 30 * time.Minute, Scenarios: ScenarioFindings | ScenarioOrdinary})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type count struct {
+		n           int64
+		codes       map[string]int64
+		first, last time.Time
+	}
+	counts := make([]count, len(truth.Planted))
+	var total int64
+	for _, f := range truth.Files {
+		if f.Server != serverKube {
+			continue
+		}
+		content, _ := readContent(t, filepath.Join(dir, f.Path))
+		for _, line := range lines(content) {
+			var ev auditv1.Event
+			if err := json.Unmarshal(line, &ev); err != nil {
+				t.Fatal(err)
+			}
+			if ev.Stage != auditv1.StageResponseComplete {
+				continue
+			}
+			total++
+			r := auditlog.ParseRequestURI(ev.RequestURI)
+			key := ev.User.Username
+			if fm, ok := r.QueryValue("fieldManager"); ok {
+				key += "[" + fm + "]"
+			}
+			var matched []int
+			for i, s := range truth.Planted {
+				if s.UserKey == key && s.Verb == ev.Verb && pathMatches(s.Path, r.Path) &&
+					(s.Username != "" || len(ev.SourceIPs) > 0 && ev.SourceIPs[0] == s.SourceIP) &&
+					ev.UserAgent == s.UserAgent && sameAnnotationSet(s.Pattern, ev.Annotations) {
+					matched = append(matched, i)
+				}
+			}
+			if len(matched) != 1 {
+				t.Fatalf("%s %s by %q matches %d streams", ev.Verb, ev.RequestURI, key, len(matched))
+			}
+			c := &counts[matched[0]]
+			if c.codes == nil {
+				c.codes = map[string]int64{}
+			}
+			recv := ev.RequestReceivedTimestamp.UTC()
+			if c.n == 0 || recv.Before(c.first) {
+				c.first = recv
+			}
+			if c.n == 0 || recv.After(c.last) {
+				c.last = recv
+			}
+			c.n++
+			c.codes[strconv.Itoa(int(ev.ResponseStatus.Code))]++
+		}
+	}
+	for i, s := range truth.Planted {
+		c := counts[i]
+		if c.n != s.Requests || !reflect.DeepEqual(c.codes, s.Codes) || !c.first.Equal(s.First) || !c.last.Equal(s.Last) {
+			t.Errorf("%s %s %s: counted %d %v %v..%v, truth %d %v %v..%v", s.Pattern, s.Verb, s.Path,
+				c.n, c.codes, c.first, c.last, s.Requests, s.Codes, s.First, s.Last)
+		}
+		if s.Requests == 0 {
+			t.Errorf("%s: no requests", s.Pattern)
+		}
+	}
+	if total != truth.Kube.Count {
+		t.Errorf("%d requests, truth %d", total, truth.Kube.Count)
+	}
+}
+
+// pathMatches reports whether path matches a truth path, where {name} and
+// {namespace} stand for one segment.
+func pathMatches(pattern, path string) bool {
+	ps, qs := strings.Split(pattern, "/"), strings.Split(path, "/")
+	if len(ps) != len(qs) {
+		return false
+	}
+	for i := range ps {
+		if ps[i] != qs[i] && ps[i] != "{name}" && ps[i] != "{namespace}" {
+			return false
+		}
+	}
+	return true
+}
+
+// sameAnnotationSet tells the late-request streams apart, which differ
+// only by their openshift.io/during-* annotations.
+func sameAnnotationSet(pattern string, ann map[string]string) bool {
+	_, graceful := ann["openshift.io/during-graceful"]
+	switch pattern {
+	case "late-requests":
+		return graceful
+	case "late-requests-termination":
+		return !graceful
+	}
+	return true
 }

@@ -23,7 +23,7 @@ func main() {
 func run() error {
 	var cfg mustgather.Config
 	out := flag.String("out", "", "directory to write (required)")
-	scen := flag.String("scenarios", "mix", "comma-separated: metrics-403, pod-delete, throttled-controller, mix, none")
+	scen := flag.String("scenarios", "mix", "comma-separated: metrics-403, pod-delete, throttled-controller, ordinary, findings, mix, none")
 	start := flag.String("start", mustgather.DefaultStart.Format(time.RFC3339), "time of the first request (RFC3339)")
 	flag.Int64Var(&cfg.Seed, "seed", 1, "random seed")
 	flag.IntVar(&cfg.Events, "events", 30000, "kube-apiserver requests (ResponseComplete events)")

@@ -1,0 +1,74 @@
+package aggregate
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestSamplesOrder checks that the samples kept depend only on the set of
+// auditIDs offered: not on their order, repeats or splits and merges.
+func TestSamplesOrder(t *testing.T) {
+	ids := make([]string, 200)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("%08x-aaaa-4bbb-8ccc-%012x", i*7919, i)
+	}
+	var want Samples
+	for _, id := range ids {
+		want.Offer(id)
+	}
+	if want.Len() != MaxSamples {
+		t.Fatalf("%d samples", want.Len())
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for round := range 20 {
+		shuffled := slices.Clone(ids)
+		r.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+		parts := make([]Samples, 1+round%5)
+		for i, id := range shuffled {
+			parts[i%len(parts)].Offer(id)
+			parts[r.IntN(len(parts))].Offer(id) // a repeat
+		}
+		var got Samples
+		for i := range parts {
+			got.Merge(&parts[i])
+		}
+		if !slices.Equal(got.IDs(), want.IDs()) {
+			t.Fatalf("round %d: %v, want %v", round, got.IDs(), want.IDs())
+		}
+	}
+	// They are the ten smallest hashes.
+	sorted := slices.Clone(ids)
+	slices.SortFunc(sorted, func(a, b string) int { return compareSamples(sample{SampleHash(a), a}, sample{SampleHash(b), b}) })
+	if !slices.Equal(want.IDs(), sorted[:MaxSamples]) {
+		t.Errorf("samples %v, want %v", want.IDs(), sorted[:MaxSamples])
+	}
+}
+
+func TestSamplesEdges(t *testing.T) {
+	var s Samples
+	if s.IDs() != nil || (*Samples)(nil).IDs() != nil {
+		t.Error("empty samples have IDs")
+	}
+	s.Offer("")
+	s.Offer("a")
+	s.Offer("a")
+	if got := s.IDs(); !slices.Equal(got, []string{"a"}) {
+		t.Errorf("samples %v", got)
+	}
+}
+
+// TestSampleHashStable pins the hash: changing it changes every sample of
+// every result.
+func TestSampleHashStable(t *testing.T) {
+	for id, want := range map[string]uint64{
+		"":                                     0x0,
+		"a":                                    0x613732f6c54c1e84,
+		"ac9f1de1-bfaa-4c67-a55b-5fb051025abb": 0x49308cabcdc46f5a,
+	} {
+		if got := SampleHash(id); got != want {
+			t.Errorf("SampleHash(%q) = %#x, want %#x", id, got, want)
+		}
+	}
+}

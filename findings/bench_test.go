@@ -1,0 +1,86 @@
+package findings
+
+import (
+	"context"
+	"testing"
+
+	"github.com/auditlens/auditlens/aggregate"
+	"github.com/auditlens/auditlens/auditlog"
+)
+
+const sampleLogs = "../testdata/must-gather/audit_logs/kube-apiserver"
+
+// byUser is what -otop --by=user counts: the yardstick of the findings'
+// cost.
+type byUser struct {
+	s *aggregate.Summary
+	c *aggregate.Count
+}
+
+func (b byUser) Add(e *auditlog.Entry) {
+	if e.Event.Stage == "ResponseComplete" {
+		b.s.Add(e)
+		b.c.Add(e)
+	}
+}
+
+// BenchmarkAdd is the cost per event of counting entries already decoded
+// (every field the detectors read; URIs parsed), into one sink that has
+// seen them all before (its keys are known, as in a long capture):
+// --by=user against every detector.
+func BenchmarkAdd(b *testing.B) {
+	entries := readEntries(b, sampleLogs)
+	for _, c := range []struct {
+		name string
+		sink func() auditlog.Sink
+	}{
+		{"by-user", func() auditlog.Sink { return byUser{aggregate.NewSummary(), aggregate.NewCount(aggregate.KeyUser)} }},
+		{"findings", func() auditlog.Sink { return New(Options{}) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			s := c.sink()
+			for _, e := range entries {
+				s.Add(e)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				for _, e := range entries {
+					s.Add(e)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(entries)), "ns/event")
+		})
+	}
+}
+
+// BenchmarkScan reads the committed sample must-gather (gzip, decoding only
+// the fields asked for) with one worker: --by=user against every
+// detector, the whole pipeline but the output.
+func BenchmarkScan(b *testing.B) {
+	sources, err := auditlog.Find(sampleLogs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name   string
+		sink   func() auditlog.Sink
+		fields auditlog.Fields
+	}{
+		{"by-user", func() auditlog.Sink { return byUser{aggregate.NewSummary(), aggregate.NewCount(aggregate.KeyUser)} },
+			aggregate.NewSummary().Fields() | aggregate.KeyUser.Fields() | auditlog.FieldStage},
+		{"findings", func() auditlog.Sink { return New(Options{}) }, New(Options{}).Fields()},
+		// What decoding the detectors' fields costs, without them.
+		{"findings-fields", func() auditlog.Sink { return auditlog.SinkFunc(func(*auditlog.Entry) {}) }, New(Options{}).Fields()},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				r := auditlog.NewReader(sources, auditlog.Options{Fields: c.fields})
+				if err := r.Scan(context.Background(), []auditlog.Sink{c.sink()}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

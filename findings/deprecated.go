@@ -1,0 +1,117 @@
+package findings
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/auditlens/auditlens/auditlog"
+)
+
+// DeprecatedAPIs finds requests to deprecated API versions, which the API
+// server annotates k8s.io/deprecated=true, and k8s.io/removed-release with
+// the release that removes them: after that upgrade, the clients get 404.
+// The rows are by user agent (the client program to fix), resource and
+// removal release. It is a finding from Options.DeprecatedRequests.
+type DeprecatedAPIs struct {
+	base
+	keys  table[tally, *tally]
+	total int64
+	buf   []byte
+}
+
+// NewDeprecatedAPIs returns an empty deprecated-APIs detector.
+func NewDeprecatedAPIs(opts Options) *DeprecatedAPIs {
+	d := &DeprecatedAPIs{base: newBase(opts)}
+	d.keys = newTable[tally](d.opts.MaxKeys)
+	return d
+}
+
+// Fields is the set of event fields DeprecatedAPIs reads.
+func (d *DeprecatedAPIs) Fields() auditlog.Fields { return factFields | auditlog.FieldUserAgent }
+
+// Add counts e.
+func (d *DeprecatedAPIs) Add(e *auditlog.Entry) {
+	var f facts
+	f.init(e)
+	if f.final {
+		d.see(&f)
+		d.count(&f)
+	}
+}
+
+func (d *DeprecatedAPIs) count(f *facts) {
+	if !f.deprecated {
+		return
+	}
+	d.total++
+	r := f.req()
+	d.buf = append(d.buf[:0], f.e.Event.UserAgent...)
+	d.buf = append(d.buf, 0)
+	if r.Resource != "" {
+		d.buf = appendResource(d.buf, r)
+	} else {
+		d.buf = append(d.buf, r.Path...)
+	}
+	d.buf = append(d.buf, 0)
+	d.buf = append(d.buf, f.removedRelease...)
+	if t := d.keys.get(d.buf); t != nil {
+		t.add(f, allSamples)
+	}
+}
+
+// Merge adds the counts of o, built with the same options, to d. o is not
+// changed.
+func (d *DeprecatedAPIs) Merge(o *DeprecatedAPIs) {
+	d.mergeBase(&o.base)
+	d.total += o.total
+	d.keys.merge(&o.keys)
+}
+
+func (d *DeprecatedAPIs) dropped() int64 { return d.keys.dropped }
+
+// Result returns the deprecated-apis finding, or none.
+func (d *DeprecatedAPIs) Result() []Finding {
+	if d.total == 0 || d.total < d.opts.DeprecatedRequests {
+		return nil
+	}
+	var rows []Evidence
+	removed := false
+	for _, k := range sortedKeys(d.keys.m, func(t *tally) int64 { return t.count }) {
+		ua, resource, release := k.parts[0], k.parts[1], k.parts[2]
+		what := resource
+		if release != "" {
+			what += " (removed in " + release + ")"
+			removed = true
+		}
+		ev := k.v.evidence(ua, what)
+		ev.Share = share(k.v.count, d.total)
+		flags := []flag{{"user-agent", ua}}
+		if strings.Contains(resource, "/") && !strings.HasPrefix(resource, "/") {
+			flags = append(flags, flag{"resource", resourceFlag(resource)})
+		}
+		ev.Command = d.cmds.byUser(flags...)
+		ev.SamplesCommand = d.cmds.samples(ev.Samples)
+		rows = append(rows, ev)
+	}
+	shown, more := d.rowsOf(rows)
+	f := Finding{
+		ID:        "deprecated-apis",
+		Severity:  Low,
+		Title:     "Deprecated API versions in use",
+		Magnitude: d.total,
+		Numbers: []Number{
+			{Name: "requests", Value: float64(d.total), Unit: UnitRequests},
+			{Name: "user agents and APIs", Value: float64(len(rows))},
+		},
+		ShareOf:  "the requests to deprecated APIs",
+		Rows:     shown,
+		MoreRows: more,
+		Command:  d.cmds.command([]flag{{"annotation", annDeprecated + "=true"}}, "--by=useragent", "-otop"),
+	}
+	if removed {
+		f.Severity = Medium
+	}
+	f.Summary = fmt.Sprintf("%d requests used deprecated API versions, %d of them by %q on %s: update those clients before the upgrade that removes the version, or they will fail.",
+		d.total, rows[0].Count, rows[0].Offender, rows[0].What)
+	return finish([]Finding{f})
+}

@@ -1,0 +1,72 @@
+// Package findings names what is overloading an API server, from its
+// audit log: the patterns experts look for, each with the numbers, the
+// evidence (the top offenders with their count, share, first and last
+// time, status-code mix and sample auditIDs) and the exact kubectl audit
+// command that drills into it.
+//
+// Each detector is an aggregator like those of the aggregate package: an
+// auditlog.Sink with Add, Fields and Merge, one per worker of a Scan,
+// merged when the Scan is done; memory grows with the distinct keys it
+// counts (users, objects, user and resource pairs), never with the
+// requests, and every table is bounded by Options.MaxKeys (what does not
+// fit is counted in Result.Dropped). [New] returns all of them as one
+// [Detectors], which looks at each entry once; [Detectors.Result] returns
+// the findings by severity, then by the number of requests they account
+// for. Only the last event of a request (stage ResponseComplete or Panic)
+// counts.
+//
+// The detectors, and the IDs of the findings they report:
+//
+//   - [DeniedStorm] (denied-storm, one per user): requests refused with
+//     401 or 403 again and again, with the RBAC rules that would allow the
+//     403s;
+//   - [HotLoop] (hot-loop): one user requesting one object more than
+//     Options.HotLoopPerMinute times a minute, sustained;
+//   - [WatchChurn] (watch-churn): watches that end long before their
+//     timeoutSeconds;
+//   - [Lists] (etcd-lists, repeated-lists): LISTs the API server must read
+//     from etcd, and LISTs at resourceVersion=0 with a limit repeated;
+//   - [WriteChurn] (write-churn, write-conflicts, invalid-writes):
+//     server-side applies and updates of one object over and over, 409
+//     and 422 responses;
+//   - [ErrorStorm] (server-errors, throttled): seconds with 5xx responses,
+//     429 responses and their APF queue waits;
+//   - [SlowLayers] (slow-layer, one per layer): where slow requests spent
+//     their time (etcd, admission webhooks, serialization, response
+//     writing, APF queues), from the apiserver.latency.k8s.io annotations;
+//   - [LateRequests] (late-requests): requests that reached an API server
+//     during its graceful shutdown (OpenShift's openshift.io/during-*
+//     annotations);
+//   - [DeprecatedAPIs] (deprecated-apis): deprecated API versions in use,
+//     by user agent;
+//   - [Security] (legacy-tokens, stale-tokens, webhook-certificates,
+//     exec-by-humans, pod-security-violations).
+//
+// Every threshold is a field of [Options]; its documentation gives the
+// default and where it comes from (API server and client-go behaviour,
+// openshift/origin's audit-log checks). Defaults are the same on every
+// platform, and chosen so that the ordinary behaviour of Kubernetes
+// components (informers, leader election, kubelets, kubectl apply) is
+// never a finding.
+//
+// # Samples
+//
+// A row's samples are up to 10 of its requests' auditIDs: those with the
+// smallest aggregate.SampleHash of the auditID (ties by auditID; the hash
+// is fixed, the same on every machine and run, and the aggregate package's
+// rows choose their samples the same way), so that the
+// choice depends only on the requests, never on their order or on how
+// they were split between workers. The tables that keep a row per object
+// (hot-loop, write-churn) only consider requests whose hash is in the
+// lowest 16th of the range, which keeps their memory small; their rows
+// have hundreds of requests, so they still get their samples, or nearly.
+//
+// # Commands
+//
+// Finding.Command and Evidence.Command are kubectl audit command lines
+// (--user ... --by=verb -otop for an offender), and
+// Evidence.SamplesCommand lists the samples (--uid ... -owide), with the
+// -f paths of Options.Files (PathsPlaceholder when none) and every value
+// quoted for a POSIX shell. They are text, not run: show them through
+// format.Sanitize like any other string from a log.
+package findings

@@ -1,0 +1,202 @@
+package findings
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/auditlens/auditlens/aggregate"
+)
+
+// Severity ranks findings: High first.
+type Severity int
+
+// The severities, lowest first.
+const (
+	// Low is worth knowing (deprecated APIs, humans exec-ing into pods).
+	Low Severity = iota + 1
+	// Medium costs the API server work it should not have to do, or will
+	// break something later.
+	Medium
+	// High is a likely cause of an API server that is slow or failing now.
+	High
+)
+
+var severityNames = [...]string{Low: "low", Medium: "medium", High: "high"}
+
+// String is "low", "medium" or "high".
+func (s Severity) String() string {
+	if s >= Low && s <= High {
+		return severityNames[s]
+	}
+	return fmt.Sprintf("severity(%d)", int(s))
+}
+
+// MarshalText writes the severity's name (JSON carries "high", not 3).
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads a severity's name.
+func (s *Severity) UnmarshalText(b []byte) error {
+	for v, name := range severityNames {
+		if name != "" && name == string(b) {
+			*s = Severity(v)
+			return nil
+		}
+	}
+	return fmt.Errorf("findings: unknown severity %q", b)
+}
+
+// Finding is one pattern found in the logs, with its evidence.
+type Finding struct {
+	// ID names the kind of finding, stably: "denied-storm", "hot-loop"...
+	// (see the package documentation for the list).
+	ID string `json:"id"`
+	// Subject is what the finding is about when a kind can be found more
+	// than once (the refused user of a denied storm, the layer of a slow
+	// layer); "" otherwise. ID and Subject together are unique in a Result.
+	Subject string `json:"subject,omitempty"`
+	// Severity ranks the finding.
+	Severity Severity `json:"severity"`
+	// Title is a few words: "Requests refused again and again".
+	Title string `json:"title"`
+	// Summary is one sentence a newcomer understands, with the numbers.
+	Summary string `json:"summary"`
+	// Magnitude is the number of requests the finding accounts for; within
+	// a severity, findings are ordered by it.
+	Magnitude int64 `json:"magnitude"`
+	// Numbers are the figures behind the finding.
+	Numbers []Number `json:"numbers"`
+	// ShareOf says what a row's Share is a share of.
+	ShareOf string `json:"shareOf,omitempty"`
+	// Rows are the evidence: the top offenders, largest first.
+	Rows []Evidence `json:"rows"`
+	// MoreRows is the number of qualifying rows left out (Options.Rows).
+	MoreRows int `json:"moreRows,omitempty"`
+	// Rules, for requests refused with 403, are the RBAC rules that would
+	// have allowed them, for review (derived from the requests, as
+	// audit2rbac does).
+	Rules []RBACRule `json:"rules,omitempty"`
+	// Command is the kubectl audit command that drills into the first row.
+	Command string `json:"command"`
+}
+
+// Number is one labelled figure.
+type Number struct {
+	// Name says what is counted or measured.
+	Name string `json:"name"`
+	// Value is the figure, in Unit.
+	Value float64 `json:"value"`
+	// Unit is "requests", "seconds", "percent", "per minute", "per hour" or
+	// "" (a plain count).
+	Unit string `json:"unit,omitempty"`
+}
+
+// The units of a Number.
+const (
+	UnitRequests  = "requests"
+	UnitSeconds   = "seconds"
+	UnitPercent   = "percent"
+	UnitPerMinute = "per minute"
+	UnitPerHour   = "per hour"
+)
+
+// Evidence is one row of a finding: an offender and what it did.
+type Evidence struct {
+	// Offender is who did it: a user (user.username, with [fieldManager]
+	// where the finding is about writes), a user agent, a webhook's host
+	// name, or "" when the row is about a resource.
+	Offender string `json:"offender"`
+	// What is what it did: a verb and a path with its variable parts
+	// folded ({name}, {namespace}), a resource, a layer...
+	What string `json:"what"`
+	// Count is the number of requests of the row.
+	Count int64 `json:"count"`
+	// Share is Count as a share (0 to 1) of what Finding.ShareOf says.
+	Share float64 `json:"share"`
+	// First and Last are the first and last requestReceivedTimestamp of
+	// the row's requests, UTC.
+	First time.Time `json:"first"`
+	Last  time.Time `json:"last"`
+	// Status is the status-code mix of the row's requests, by code (-1
+	// for none).
+	Status []aggregate.StatusCount `json:"status"`
+	// Numbers are figures of the row (peak per minute, median lifetime,
+	// latency...).
+	Numbers []Number `json:"numbers,omitempty"`
+	// Samples are up to 10 auditIDs of the row's requests, chosen
+	// deterministically (see the package documentation).
+	Samples []string `json:"samples"`
+	// Command drills into the row's offender (kubectl audit --user ...
+	// --by=verb -otop, or the like).
+	Command string `json:"command"`
+	// SamplesCommand lists the sample requests (kubectl audit --uid ...).
+	SamplesCommand string `json:"samplesCommand,omitempty"`
+}
+
+// RBACRule is a rule of a Role (Namespace set) or ClusterRole (Namespace
+// ""), in the fields of rbac.authorization.k8s.io/v1 PolicyRule.
+type RBACRule struct {
+	// Namespace is the namespace of a Role; "" for a ClusterRole.
+	Namespace       string   `json:"namespace,omitempty"`
+	APIGroups       []string `json:"apiGroups,omitempty"`
+	Resources       []string `json:"resources,omitempty"`
+	NonResourceURLs []string `json:"nonResourceURLs,omitempty"`
+	Verbs           []string `json:"verbs"`
+}
+
+// Dropped counts the requests a detector did not count because one of its
+// tables was full (Options.MaxKeys).
+type Dropped struct {
+	// Detector names the detector.
+	Detector string `json:"detector"`
+	// Requests is the number of requests not counted.
+	Requests int64 `json:"requests"`
+}
+
+// Result is what the detectors found.
+type Result struct {
+	// Requests is the number of requests looked at (events at stage
+	// ResponseComplete or Panic; each request once).
+	Requests int64 `json:"requests"`
+	// First and Last are the first and last requestReceivedTimestamp, UTC.
+	First time.Time `json:"first"`
+	Last  time.Time `json:"last"`
+	// Findings are by severity (highest first), then magnitude (largest
+	// first), then ID and Subject.
+	Findings []Finding `json:"findings"`
+	// Dropped lists the detectors that dropped requests (Options.MaxKeys);
+	// empty when every request was counted.
+	Dropped []Dropped `json:"dropped,omitempty"`
+}
+
+// finish rounds the figures of findings (to 3 decimals, shares to 4), so
+// that results read well and compare exactly, and orders them as
+// Result.Findings are.
+func finish(fs []Finding) []Finding {
+	round := func(v float64, scale float64) float64 { return math.Round(v*scale) / scale }
+	for i := range fs {
+		f := &fs[i]
+		for j := range f.Numbers {
+			f.Numbers[j].Value = round(f.Numbers[j].Value, 1e3)
+		}
+		for j := range f.Rows {
+			r := &f.Rows[j]
+			r.Share = round(r.Share, 1e4)
+			for k := range r.Numbers {
+				r.Numbers[k].Value = round(r.Numbers[k].Value, 1e3)
+			}
+		}
+	}
+	sortFindings(fs)
+	return fs
+}
+
+// sortFindings orders findings as Result.Findings are.
+func sortFindings(fs []Finding) {
+	slices.SortFunc(fs, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(b.Severity, a.Severity), cmp.Compare(b.Magnitude, a.Magnitude),
+			cmp.Compare(a.ID, b.ID), cmp.Compare(a.Subject, b.Subject))
+	})
+}

@@ -1,0 +1,133 @@
+package findings
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/auditlens/auditlens/aggregate"
+	"github.com/auditlens/auditlens/auditlog"
+)
+
+// HotLoop finds clients in a loop on one object: one user (field-manager
+// aware, as --by=user counts users) requesting the same object, with the
+// same verb, more than Options.HotLoopPerMinute times a minute in at least
+// Options.HotLoopMinutes minutes. It looks at requests for one object (a
+// path with a name: get, update, patch, delete, and creates of a
+// subresource such as pods/eviction), not at lists and watches (see
+// Lists and WatchChurn), nor at Options.RenewedResources, nor at requests
+// refused before they reached the object (401, 403, 429: see DeniedStorm
+// and ErrorStorm).
+type HotLoop struct {
+	base
+	objects objectTable
+	user    []byte
+	buf     []byte
+}
+
+// NewHotLoop returns an empty hot-loop detector.
+func NewHotLoop(opts Options) *HotLoop {
+	d := &HotLoop{base: newBase(opts)}
+	d.objects = newObjectTable(d.opts.MaxKeys)
+	return d
+}
+
+// Fields is the set of event fields HotLoop reads.
+func (d *HotLoop) Fields() auditlog.Fields { return factFields | aggregate.KeyUser.Fields() }
+
+// Add counts e.
+func (d *HotLoop) Add(e *auditlog.Entry) {
+	var f facts
+	f.init(e)
+	if f.final {
+		d.see(&f)
+		d.count(&f)
+	}
+}
+
+func (d *HotLoop) count(f *facts) {
+	switch f.verb {
+	case "get", "update", "patch", "delete", "create":
+	default:
+		return
+	}
+	switch f.code {
+	case 401, 403, 429:
+		return
+	}
+	r := f.req()
+	if r.Name == "" || r.Resource == "" || d.renewed(r) {
+		return
+	}
+	d.user, _ = aggregate.KeyUser.Append(d.user[:0], f.e)
+	d.buf = append(d.buf[:0], f.verb...)
+	d.buf = append(d.buf, 0)
+	d.buf = append(d.buf, r.Path...)
+	if o := d.objects.get(d.user, d.buf); o != nil {
+		o.add(f)
+	}
+}
+
+// Merge adds the counts of o, built with the same options, to d. o is not
+// changed.
+func (d *HotLoop) Merge(o *HotLoop) {
+	d.mergeBase(&o.base)
+	d.objects.merge(&o.objects)
+}
+
+func (d *HotLoop) dropped() int64 { return d.objects.dropped }
+
+// Result returns the hot-loop finding, or none.
+func (d *HotLoop) Result() []Finding {
+	var rows []Evidence
+	var total, worstPeak int64
+	var worstHot int
+	for _, k := range d.objects.rows() {
+		hot, peak := k.rate.minutes.over(d.opts.HotLoopPerMinute)
+		if hot < d.opts.HotLoopMinutes {
+			continue
+		}
+		user, verb, path := k.user, k.kind, k.path
+		ev := k.rate.evidence(user, strings.ToUpper(verb)+" "+path)
+		ev.Share = share(k.rate.count, d.requests)
+		ev.Numbers = []Number{
+			{Name: "peak", Value: float64(peak), Unit: UnitPerMinute},
+			{Name: "minutes above the limit", Value: float64(hot)},
+		}
+		ev.Command = d.cmds.user(user)
+		ev.SamplesCommand = d.cmds.samples(ev.Samples)
+		rows = append(rows, ev)
+		total += k.rate.count
+		if len(rows) == 1 {
+			worstPeak, worstHot = peak, hot
+		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	first := rows[0]
+	shown, more := d.rowsOf(rows)
+	f := Finding{
+		ID:        "hot-loop",
+		Severity:  Medium,
+		Title:     "Clients in a loop on one object",
+		Magnitude: total,
+		Numbers: []Number{
+			{Name: "requests in hot loops", Value: float64(total), Unit: UnitRequests},
+			{Name: "objects", Value: float64(len(rows))},
+			{Name: "limit", Value: float64(d.opts.HotLoopPerMinute), Unit: UnitPerMinute},
+		},
+		ShareOf:  "all requests",
+		Rows:     shown,
+		MoreRows: more,
+		Command:  first.Command,
+	}
+	if worstPeak >= 5*int64(d.opts.HotLoopPerMinute) || share(total, d.requests) >= 0.1 {
+		f.Severity = High
+	}
+	f.Summary = fmt.Sprintf("%s made %s %d times, up to %d a minute and more than %d a minute in %d minutes: a client that requests the same object in a loop instead of watching it or backing off.",
+		first.Offender, first.What, first.Count, worstPeak, d.opts.HotLoopPerMinute, worstHot)
+	if len(rows) > 1 {
+		f.Summary = fmt.Sprintf("%d objects are requested in a loop by one user; the worst: %s", len(rows), f.Summary)
+	}
+	return finish([]Finding{f})
+}

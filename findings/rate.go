@@ -1,0 +1,245 @@
+package findings
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// minutes counts requests per minute: sorted entries, each a Unix minute
+// in the high 32 bits and a count in the low 32 bits. Memory grows with
+// the minutes that had requests, never with the requests.
+type minutes []uint64
+
+const countMask = 1<<32 - 1
+
+// add counts n requests in the minute of t (Unix nanoseconds); 0 (no
+// time) is not counted.
+func (m *minutes) add(t int64, n uint64) {
+	if t <= 0 {
+		return
+	}
+	minute := uint64(t / int64(time.Minute))
+	s := *m
+	// Requests mostly come in time order: look at the last minute first.
+	if k := len(s) - 1; k >= 0 && s[k]>>32 == minute {
+		s[k] = minute<<32 | min(s[k]&countMask+n, countMask)
+		return
+	}
+	i, found := slices.BinarySearchFunc(s, minute, func(e, minute uint64) int { return cmp.Compare(e>>32, minute) })
+	if found {
+		s[i] = minute<<32 | min(s[i]&countMask+n, countMask)
+		return
+	}
+	*m = slices.Insert(s, i, minute<<32|min(n, countMask))
+}
+
+func (m *minutes) merge(o minutes) {
+	for _, e := range o {
+		m.add(int64(e>>32)*int64(time.Minute), e&countMask)
+	}
+}
+
+// over returns the number of minutes with more than limit requests and the
+// largest count of a minute.
+func (m minutes) over(limit int) (hot int, peak int64) {
+	for _, e := range m {
+		c := int64(e & countMask)
+		if c > int64(limit) {
+			hot++
+		}
+		peak = max(peak, c)
+	}
+	return hot, peak
+}
+
+// objectSamples is the sampling limit of the per-object tables (hot-loop,
+// write-churn): they keep a row for every object a user touched (tens of
+// thousands in a large capture), so they keep as samples only requests
+// whose auditID's hash is in the lowest 16th of the range. A row of a
+// finding has hundreds of requests (a hot loop at least 300 at the
+// defaults), so it still gets its ten samples, or nearly; the choice stays
+// deterministic.
+const objectSamples = ^uint64(0) / 16
+
+// objectRate counts one user's requests of one kind to one object, per
+// minute. It is small, as there is one per object: the status code of
+// most of its requests is held inline, other codes and samples apart.
+type objectRate struct {
+	count   int64
+	span    span
+	code    int32 // the code of the first request counted
+	extra   *objectExtra
+	minutes minutes
+}
+
+// objectExtra is what few objects have: requests with other status codes
+// than the first's, and samples.
+type objectExtra struct {
+	status  statusMix // codes other than objectRate.code
+	samples sampleSet
+}
+
+func (o *objectRate) more() *objectExtra {
+	if o.extra == nil {
+		o.extra = new(objectExtra)
+	}
+	return o.extra
+}
+
+func (o *objectRate) add(f *facts) {
+	if o.count == 0 {
+		o.code = f.code
+	} else if f.code != o.code {
+		o.more().status.add(f.code, 1)
+	}
+	o.count++
+	o.span.add(f.recv)
+	if h := f.idHash(); h <= objectSamples {
+		o.more().samples.offer(h, f.auditID())
+	}
+	o.minutes.add(f.recv, 1)
+}
+
+func (o *objectRate) merge(p *objectRate) {
+	if p.count == 0 {
+		return
+	}
+	if o.count == 0 {
+		o.code = p.code
+	}
+	for _, c := range p.statusMix() {
+		if c.Code != o.code {
+			o.more().status.add(c.Code, c.Count)
+		}
+	}
+	o.count += p.count
+	o.span.merge(p.span)
+	if p.extra != nil && len(p.extra.samples) > 0 {
+		o.more().samples.merge(p.extra.samples)
+	}
+	o.minutes.merge(p.minutes)
+}
+
+// statusMix is the object's requests by status code.
+func (o *objectRate) statusMix() statusMix {
+	n := o.count
+	var m statusMix
+	if o.extra != nil {
+		for _, c := range o.extra.status {
+			n -= c.Count
+		}
+		m = slices.Clone(o.extra.status)
+	}
+	if n > 0 {
+		m.add(o.code, n)
+	}
+	return m
+}
+
+// evidence returns a row of the object's requests, Share left to the
+// caller.
+func (o *objectRate) evidence(offender, what string) Evidence {
+	t := tally{count: o.count, span: o.span, status: o.statusMix()}
+	if o.extra != nil {
+		t.samples = o.extra.samples
+	}
+	return t.evidence(offender, what)
+}
+
+// objectTable holds an objectRate per user and object: a table of users,
+// each with a table of its objects (a verb or kind, NUL, a path), so that
+// a request's user and object are hashed apart and the last few users are
+// found by comparing keys. It holds at most max objects in all; a request
+// for a new object of a full table is dropped and counted.
+type objectTable struct {
+	users   map[string]*userObjects
+	recent  [4]*userObjects
+	next    int
+	max, n  int
+	dropped int64
+}
+
+// userObjects are one user's objects.
+type userObjects struct {
+	user    string
+	objects map[string]*objectRate
+}
+
+func newObjectTable(max int) objectTable {
+	return objectTable{users: make(map[string]*userObjects), max: max}
+}
+
+// get returns the rate of user's object, adding it when new, or nil when
+// the table is full.
+func (t *objectTable) get(user, object []byte) *objectRate {
+	var u *userObjects
+	for _, r := range t.recent {
+		if r != nil && r.user == string(user) {
+			u = r
+			break
+		}
+	}
+	if u == nil {
+		if u = t.users[string(user)]; u == nil {
+			if t.n >= t.max {
+				t.dropped++
+				return nil
+			}
+			u = &userObjects{user: string(user), objects: make(map[string]*objectRate)}
+			t.users[u.user] = u
+		}
+		t.recent[t.next] = u
+		t.next = (t.next + 1) % len(t.recent)
+	}
+	if o := u.objects[string(object)]; o != nil {
+		return o
+	}
+	if t.n >= t.max {
+		t.dropped++
+		return nil
+	}
+	o := new(objectRate)
+	u.objects[string(object)] = o
+	t.n++
+	return o
+}
+
+// merge adds the rates of o to t, copying what t does not hold yet.
+func (t *objectTable) merge(o *objectTable) {
+	t.dropped += o.dropped
+	for name, ou := range o.users {
+		for key, or := range ou.objects {
+			r := t.get([]byte(name), []byte(key))
+			if r == nil {
+				t.dropped += or.count - 1 // get counted one
+				continue
+			}
+			r.merge(or)
+		}
+	}
+}
+
+// objectRow is one user's object and its rate.
+type objectRow struct {
+	user, kind, path string
+	rate             *objectRate
+}
+
+// rows returns every user's objects, by count (largest first), then user,
+// kind and path.
+func (t *objectTable) rows() []objectRow {
+	var out []objectRow
+	for _, u := range t.users {
+		for key, r := range u.objects {
+			kind, path, _ := strings.Cut(key, "\x00")
+			out = append(out, objectRow{u.user, kind, path, r})
+		}
+	}
+	slices.SortFunc(out, func(a, b objectRow) int {
+		return cmp.Or(cmp.Compare(b.rate.count, a.rate.count), cmp.Compare(a.user, b.user),
+			cmp.Compare(a.kind, b.kind), cmp.Compare(a.path, b.path))
+	})
+	return out
+}

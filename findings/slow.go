@@ -1,0 +1,215 @@
+package findings
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/auditlens/auditlens/auditlog"
+)
+
+// SlowLayers tells where slow requests spent their time. The API server
+// writes apiserver.latency.k8s.io/* annotations on requests that took more
+// than 500 ms: the total and the time in etcd, in mutating and validating
+// admission webhooks, in encoding and converting the response
+// (serialization), in writing it to the client, and queued by API
+// Priority and Fairness. A slow request counts against the layer that
+// took the most of its time, if that is at least Options.SlowLayerShare of
+// it, so that "etcd is slow" and "a webhook is slow" are told apart.
+// Long-running requests (watch, exec, attach, port-forward, proxy, log
+// follow) are never counted: they are meant to last.
+//
+// A layer is a finding when its slow requests reach Options.SlowPerHour
+// and Options.SlowShare of all short-running requests. The rows are by
+// resource and verb.
+type SlowLayers struct {
+	base
+	shortRunning int64
+	layers       [numLayers]table[slowKey, *slowKey]
+	attributed   [numLayers]int64
+	buf          []byte
+}
+
+type slowKey struct {
+	tally
+	layer durations // time in the layer
+	total durations // the requests' total latency
+}
+
+func (s *slowKey) merge(o *slowKey) {
+	s.tally.merge(&o.tally)
+	s.layer.merge(&o.layer)
+	s.total.merge(&o.total)
+}
+
+// NewSlowLayers returns an empty slow-layers detector.
+func NewSlowLayers(opts Options) *SlowLayers {
+	d := &SlowLayers{base: newBase(opts)}
+	for i := range d.layers {
+		d.layers[i] = newTable[slowKey](d.opts.MaxKeys)
+	}
+	return d
+}
+
+// Fields is the set of event fields SlowLayers reads.
+func (d *SlowLayers) Fields() auditlog.Fields { return factFields }
+
+// Add counts e.
+func (d *SlowLayers) Add(e *auditlog.Entry) {
+	var f facts
+	f.init(e)
+	if f.final {
+		d.see(&f)
+		d.count(&f)
+	}
+}
+
+// longRunning reports whether the API server treats the request as
+// long-running: the verbs watch and proxy, the subresources exec, attach,
+// portforward and proxy, and log with follow=true (as filter.LongRunning;
+// a watch=true LIST is logged with the verb watch).
+func longRunning(f *facts) bool {
+	switch f.verb {
+	case "watch", "proxy":
+		return true
+	}
+	r := f.req()
+	switch r.Subresource {
+	case "exec", "attach", "portforward", "proxy":
+		return r.Resource != ""
+	case "log":
+		v, ok := r.QueryValue("follow")
+		return ok && (v == "true" || v == "1")
+	}
+	return false
+}
+
+func (d *SlowLayers) count(f *facts) {
+	if longRunning(f) {
+		return
+	}
+	d.shortRunning++
+	if f.latencyTotal == "" {
+		return
+	}
+	total, err := time.ParseDuration(f.latencyTotal)
+	if err != nil || total <= 0 {
+		total = f.latency
+	}
+	if total <= 0 {
+		return
+	}
+	best, bestTime := layer(-1), time.Duration(0)
+	for l := range numLayers {
+		var t time.Duration
+		for _, v := range f.layers[l] {
+			if v == "" {
+				continue
+			}
+			if x, err := time.ParseDuration(v); err == nil {
+				t += x
+			}
+		}
+		if t > bestTime {
+			best, bestTime = l, t
+		}
+	}
+	if best < 0 || float64(bestTime) < d.opts.SlowLayerShare*float64(total) {
+		return
+	}
+	r := f.req()
+	d.buf = append(d.buf[:0], f.verb...)
+	d.buf = append(d.buf, 0)
+	if r.Resource != "" {
+		d.buf = appendResource(d.buf, r)
+	} else {
+		d.buf = append(d.buf, r.Path...)
+	}
+	d.attributed[best]++
+	if s := d.layers[best].get(d.buf); s != nil {
+		s.tally.add(f, allSamples)
+		s.layer.add(bestTime)
+		s.total.add(total)
+	}
+}
+
+// Merge adds the counts of o, built with the same options, to d. o is not
+// changed.
+func (d *SlowLayers) Merge(o *SlowLayers) {
+	d.mergeBase(&o.base)
+	d.shortRunning += o.shortRunning
+	for i := range d.layers {
+		d.attributed[i] += o.attributed[i]
+		d.layers[i].merge(&o.layers[i])
+	}
+}
+
+func (d *SlowLayers) dropped() int64 {
+	var n int64
+	for i := range d.layers {
+		n += d.layers[i].dropped
+	}
+	return n
+}
+
+// layerSentences say, per layer, what its slowness means.
+var layerSentences = [numLayers]string{
+	"waiting for etcd: etcd is slow (disk, defragmentation, size) or the requests read too much",
+	"in admission webhooks: a webhook answers slowly or times out",
+	"encoding and converting responses: the responses are very large",
+	"writing responses to the clients: the clients read slowly or the network is congested",
+	"queued by API Priority and Fairness: their priority level is saturated",
+}
+
+// Result returns a slow-layer finding per layer that qualifies.
+func (d *SlowLayers) Result() []Finding {
+	var out []Finding
+	for l := range numLayers {
+		n := d.attributed[l]
+		if n == 0 || !d.perHour(n, d.opts.SlowPerHour) || share(n, d.shortRunning) < d.opts.SlowShare {
+			continue
+		}
+		var rows []Evidence
+		for _, k := range sortedKeys(d.layers[l].m, func(s *slowKey) int64 { return s.count }) {
+			verb, resource := k.parts[0], k.parts[1]
+			ev := k.v.evidence("", strings.ToUpper(verb)+" "+resource)
+			ev.Share = share(k.v.count, n)
+			ev.Numbers = []Number{
+				{Name: "median time in " + layerNames[l], Value: k.v.layer.quantile(0.5).Seconds(), Unit: UnitSeconds},
+				{Name: "max time in " + layerNames[l], Value: time.Duration(k.v.layer.max).Seconds(), Unit: UnitSeconds},
+				{Name: "median total", Value: k.v.total.quantile(0.5).Seconds(), Unit: UnitSeconds},
+			}
+			flags := []flag{{"verb", verb}}
+			if strings.Contains(resource, "/") && !strings.HasPrefix(resource, "/") {
+				flags = append(flags, flag{"resource", resourceFlag(resource)})
+			}
+			flags = append(flags, flag{"min-latency", "500ms"})
+			ev.Command = d.cmds.byUser(flags...)
+			ev.SamplesCommand = d.cmds.samples(ev.Samples)
+			rows = append(rows, ev)
+		}
+		shown, more := d.rowsOf(rows)
+		f := Finding{
+			ID:        "slow-layer",
+			Subject:   layerNames[l],
+			Severity:  Medium,
+			Title:     "Slow requests, by the layer that took their time",
+			Magnitude: n,
+			Numbers: []Number{
+				{Name: "slow requests", Value: float64(n), Unit: UnitRequests},
+				{Name: "share of short-running requests", Value: 100 * share(n, d.shortRunning), Unit: UnitPercent},
+			},
+			ShareOf:  "the layer's slow requests",
+			Rows:     shown,
+			MoreRows: more,
+			Command:  rows[0].Command,
+		}
+		if share(n, d.shortRunning) >= 10*d.opts.SlowShare {
+			f.Severity = High
+		}
+		f.Summary = fmt.Sprintf("%d requests took more than 500 ms, most of it %s; the most: %s (%d).",
+			n, layerSentences[l], rows[0].What, rows[0].Count)
+		out = append(out, f)
+	}
+	return finish(out)
+}

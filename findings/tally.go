@@ -1,0 +1,221 @@
+package findings
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/auditlens/auditlens/aggregate"
+)
+
+// span is the first and last of a set of times, in Unix nanoseconds; the
+// zero span holds none.
+type span struct {
+	first, last int64
+}
+
+// add widens the span to hold t; 0 (no time) is ignored.
+func (s *span) add(t int64) {
+	if t == 0 {
+		return
+	}
+	if s.first == 0 || t < s.first {
+		s.first = t
+	}
+	if t > s.last {
+		s.last = t
+	}
+}
+
+// merge widens s to hold o.
+func (s *span) merge(o span) {
+	if o.first != 0 {
+		s.add(o.first)
+		s.add(o.last)
+	}
+}
+
+// hours is the span's length in hours, at least 1: the divisor of every
+// per-hour rate.
+func (s span) hours() float64 {
+	return max(float64(s.last-s.first)/float64(time.Hour), 1)
+}
+
+// times returns the span as UTC times (zero times for an empty span).
+func (s span) times() (first, last time.Time) {
+	if s.first == 0 {
+		return time.Time{}, time.Time{}
+	}
+	return time.Unix(0, s.first).UTC(), time.Unix(0, s.last).UTC()
+}
+
+// statusMix counts requests by status code, sorted by code.
+type statusMix []aggregate.StatusCount
+
+func (m *statusMix) add(code int32, n int64) {
+	s := *m
+	for i := range s {
+		if s[i].Code == code {
+			s[i].Count += n
+			return
+		}
+	}
+	i, _ := slices.BinarySearchFunc(s, code, func(c aggregate.StatusCount, code int32) int { return cmp.Compare(c.Code, code) })
+	*m = slices.Insert(s, i, aggregate.StatusCount{Code: code, Count: n})
+}
+
+func (m *statusMix) merge(o statusMix) {
+	for _, c := range o {
+		m.add(c.Code, c.Count)
+	}
+}
+
+// maxSamples is the most sample auditIDs a row keeps.
+const maxSamples = aggregate.MaxSamples
+
+// sample is an auditID and its hash.
+type sample struct {
+	hash uint64
+	id   string
+}
+
+// sampleSet holds the (up to maxSamples) auditIDs with the smallest
+// (aggregate.SampleHash, auditID) among those offered, as
+// aggregate.Samples does (the same requests give the same samples in a
+// finding and in a top row), in a slice that grows only as needed: the
+// per-object tables hold many rows with no sample at all.
+type sampleSet []sample
+
+func compareSamples(a, b sample) int {
+	return cmp.Or(cmp.Compare(a.hash, b.hash), strings.Compare(a.id, b.id))
+}
+
+// offer adds the auditID id with hash h if it is among the smallest; id
+// is copied when kept.
+func (s *sampleSet) offer(h uint64, id string) {
+	set := *s
+	if len(set) == maxSamples {
+		if last := set[len(set)-1]; compareSamples(sample{h, id}, last) >= 0 {
+			return
+		}
+	}
+	c := sample{h, id}
+	i, found := slices.BinarySearchFunc(set, c, compareSamples)
+	if found {
+		return // the same request seen twice
+	}
+	c.id = strings.Clone(id)
+	if len(set) == maxSamples {
+		set = set[:len(set)-1]
+	}
+	*s = slices.Insert(set, i, c)
+}
+
+func (s *sampleSet) merge(o sampleSet) {
+	for _, c := range o {
+		s.offer(c.hash, c.id)
+	}
+}
+
+// ids returns the auditIDs, in (hash, auditID) order.
+func (s sampleSet) ids() []string {
+	out := make([]string, len(s))
+	for i, c := range s {
+		out[i] = c.id
+	}
+	return out
+}
+
+// allSamples is the sampling limit of a tally that samples among all of
+// its requests.
+const allSamples = ^uint64(0)
+
+// tally counts the requests of one row: how many, when, their status
+// codes and a few samples.
+type tally struct {
+	count   int64
+	span    span
+	status  statusMix
+	samples sampleSet
+}
+
+// add counts the request of f, offering it as a sample when its auditID's
+// hash is at most limit (allSamples: always).
+func (t *tally) add(f *facts, limit uint64) {
+	t.count++
+	t.span.add(f.recv)
+	t.status.add(f.code, 1)
+	if limit == allSamples || f.idHash() <= limit {
+		t.samples.offer(f.idHash(), f.auditID())
+	}
+}
+
+func (t *tally) merge(o *tally) {
+	t.count += o.count
+	t.span.merge(o.span)
+	t.status.merge(o.status)
+	t.samples.merge(o.samples)
+}
+
+func (t *tally) requests() int64 { return t.count }
+
+// evidence returns a row of the tally's requests, Share left to the
+// caller.
+func (t *tally) evidence(offender, what string) Evidence {
+	first, last := t.span.times()
+	return Evidence{Offender: offender, What: what, Count: t.count, First: first, Last: last,
+		Status: slices.Clone([]aggregate.StatusCount(t.status)), Samples: t.samples.ids()}
+}
+
+// entry is what a table holds: a mergeable value that knows how many
+// requests it counts.
+type entry[V any] interface {
+	*V
+	merge(o *V)
+	requests() int64
+}
+
+// table is a map from keys to values with at most max keys: a request
+// whose key would be new in a full table is dropped and counted.
+type table[V any, P entry[V]] struct {
+	m       map[string]*V
+	max     int
+	dropped int64
+}
+
+func newTable[V any, P entry[V]](max int) table[V, P] {
+	return table[V, P]{m: make(map[string]*V), max: max}
+}
+
+// get returns the value of key, adding a zero value when key is new, or
+// nil (and counts the request as dropped) when the table is full.
+func (t *table[V, P]) get(key []byte) *V {
+	if v := t.m[string(key)]; v != nil {
+		return v
+	}
+	if len(t.m) >= t.max {
+		t.dropped++
+		return nil
+	}
+	v := new(V)
+	t.m[string(key)] = v
+	return v
+}
+
+// merge adds the values of o to t, copying what t does not hold yet.
+func (t *table[V, P]) merge(o *table[V, P]) {
+	t.dropped += o.dropped
+	for k, ov := range o.m {
+		v := t.m[k]
+		if v == nil {
+			if len(t.m) >= t.max {
+				t.dropped += P(ov).requests()
+				continue
+			}
+			v = new(V)
+			t.m[k] = v
+		}
+		P(v).merge(ov)
+	}
+}

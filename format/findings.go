@@ -1,0 +1,236 @@
+package format
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/auditlens/auditlens/findings"
+)
+
+// WriteFindings writes what the findings detectors found (-o findings):
+// a header line with the number of findings by severity, then each
+// finding, highest severity first, with its summary, its figures, its
+// evidence rows (count, share, status mix, first and last time, what, the
+// offender; the row's figures, drill-down and samples commands under it),
+// the RBAC rules of a 403 storm and the command to run next:
+//
+//	Findings: 4 (1 high, 2 medium, 1 low) in 20000 requests from 2022-02-07T22:15:16Z to 2022-02-08T00:59:57Z
+//
+//	1. HIGH denied-storm: Requests refused again and again: system:serviceaccount:...:sysdig-agent
+//	   system:serviceaccount:...:sysdig-agent was refused 7716 times (98.7% of its 7817 requests), ...
+//	   refused: 7716, requests of the user: 7817, refused share: 98.7%, ...
+//	   Evidence (share of the offender's requests):
+//	      7716x  98.7% [403-7716] 22:15:16..00:59:56 GET /api/v1/nodes/{name}/proxy/metrics [system:serviceaccount:...]
+//	            samples: kubectl audit -f audit_logs/kube-apiserver --uid=... -owide
+//	   RBAC rules that would allow the 403s (review before granting):
+//	     ClusterRole: apiGroups [""] resources [nodes/proxy] verbs [get]
+//	   Next: kubectl audit -f audit_logs/kube-apiserver --user=... --by=verb -otop
+//
+// Times are UTC, without the date when the whole result is within one
+// day. Every string that comes from the logs is sanitized.
+func WriteFindings(w io.Writer, r findings.Result) error {
+	bw := bufio.NewWriter(w)
+	layout := rowTimeLayout(r)
+	fmt.Fprintln(bw, findingsHeader(r))
+	for _, d := range r.Dropped {
+		fmt.Fprintf(bw, "Note: %s did not count %d requests: its tables were full (Options.MaxKeys).\n", d.Detector, d.Requests)
+	}
+	for i, f := range r.Findings {
+		title := f.Title
+		if f.Subject != "" {
+			title += ": " + Sanitize(f.Subject)
+		}
+		fmt.Fprintf(bw, "\n%d. %s %s: %s\n", i+1, strings.ToUpper(f.Severity.String()), f.ID, title)
+		fmt.Fprintf(bw, "   %s\n", Sanitize(f.Summary))
+		if len(f.Numbers) > 0 {
+			fmt.Fprintf(bw, "   %s\n", numbersText(f.Numbers))
+		}
+		if len(f.Rows) > 0 {
+			fmt.Fprintf(bw, "   Evidence (share of %s):\n", f.ShareOf)
+		}
+		for _, row := range f.Rows {
+			fmt.Fprintf(bw, "   %8s %6s [%s] %s..%s %s", strconv.FormatInt(row.Count, 10)+"x", sharePercent(row.Share),
+				StatusMix(row.Status), rowTime(row.First, layout), rowTime(row.Last, layout), Sanitize(row.What))
+			if row.Offender != "" {
+				fmt.Fprintf(bw, " [%s]", Sanitize(row.Offender))
+			}
+			bw.WriteByte('\n')
+			if len(row.Numbers) > 0 {
+				fmt.Fprintf(bw, "            %s\n", numbersText(row.Numbers))
+			}
+			if row.Command != "" && row.Command != f.Command {
+				fmt.Fprintf(bw, "            drill down: %s\n", Sanitize(row.Command))
+			}
+			if row.SamplesCommand != "" {
+				fmt.Fprintf(bw, "            samples: %s\n", Sanitize(row.SamplesCommand))
+			}
+		}
+		if f.MoreRows > 0 {
+			fmt.Fprintf(bw, "            and %d more\n", f.MoreRows)
+		}
+		if len(f.Rules) > 0 {
+			fmt.Fprintln(bw, "   RBAC rules that would allow the 403s (review before granting):")
+			for _, rule := range f.Rules {
+				fmt.Fprintf(bw, "     %s\n", ruleText(rule))
+			}
+		}
+		if f.Command != "" {
+			fmt.Fprintf(bw, "   Next: %s\n", Sanitize(f.Command))
+		}
+	}
+	return bw.Flush()
+}
+
+// findingsHeader is the first line of the findings view.
+func findingsHeader(r findings.Result) string {
+	span := ""
+	if !r.First.IsZero() {
+		span = fmt.Sprintf(" from %s to %s", r.First.UTC().Format(time.RFC3339), r.Last.UTC().Format(time.RFC3339))
+	}
+	if len(r.Findings) == 0 {
+		return fmt.Sprintf("No findings in %d requests%s: nothing reaches the thresholds.", r.Requests, span)
+	}
+	var by [findings.High + 1]int
+	for _, f := range r.Findings {
+		if f.Severity >= findings.Low && f.Severity <= findings.High {
+			by[f.Severity]++
+		}
+	}
+	var parts []string
+	for s := findings.High; s >= findings.Low; s-- {
+		if by[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", by[s], s))
+		}
+	}
+	return fmt.Sprintf("Findings: %d (%s) in %d requests%s", len(r.Findings), strings.Join(parts, ", "), r.Requests, span)
+}
+
+// rowTimeLayout is the layout of the rows' times: the time of day when
+// the result is within one UTC day, else the date too.
+func rowTimeLayout(r findings.Result) string {
+	if r.First.UTC().Format(time.DateOnly) == r.Last.UTC().Format(time.DateOnly) {
+		return time.TimeOnly
+	}
+	return time.DateTime
+}
+
+func rowTime(t time.Time, layout string) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(layout)
+}
+
+// sharePercent writes a share (0 to 1) as a percentage with one decimal.
+func sharePercent(s float64) string {
+	return strconv.FormatFloat(100*s, 'f', 1, 64) + "%"
+}
+
+// numbersText writes figures as "name: value, name: value".
+func numbersText(ns []findings.Number) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = n.Name + ": " + numberValue(n)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// numberValue writes a figure in its unit: requests and plain counts as
+// integers, percentages with one decimal, seconds as a short duration,
+// rates with a unit.
+func numberValue(n findings.Number) string {
+	v := n.Value
+	switch n.Unit {
+	case findings.UnitPercent:
+		return strconv.FormatFloat(v, 'f', 1, 64) + "%"
+	case findings.UnitSeconds:
+		return ShortDuration(time.Duration(math.Round(v * float64(time.Second))))
+	case findings.UnitPerHour:
+		return plainNumber(v) + "/h"
+	case findings.UnitPerMinute:
+		return plainNumber(v) + "/min"
+	}
+	return plainNumber(v)
+}
+
+// plainNumber writes v as an integer when it is one, else with one
+// decimal.
+func plainNumber(v float64) string {
+	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return strconv.FormatInt(int64(v), 10)
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64)
+}
+
+// ruleText writes an RBAC rule on one line.
+func ruleText(r findings.RBACRule) string {
+	var b strings.Builder
+	if r.Namespace == "" {
+		b.WriteString("ClusterRole:")
+	} else {
+		b.WriteString("Role in namespace " + Sanitize(r.Namespace) + ":")
+	}
+	list := func(name string, vs []string, quote bool) {
+		if len(vs) == 0 {
+			return
+		}
+		b.WriteString(" " + name + " [")
+		for i, v := range vs {
+			if i > 0 {
+				b.WriteString(" ")
+			}
+			if quote {
+				v = strconv.Quote(v)
+			}
+			b.WriteString(Sanitize(v))
+		}
+		b.WriteString("]")
+	}
+	list("apiGroups", r.APIGroups, true)
+	list("resources", r.Resources, false)
+	list("nonResourceURLs", r.NonResourceURLs, false)
+	list("verbs", r.Verbs, false)
+	return b.String()
+}
+
+// WriteFindingsCSV writes findings as CSV: one row per evidence row (a
+// finding without rows is one row with empty row cells), the finding's
+// cells repeated on each. Figures are "name: value" joined by "; ".
+func WriteFindingsCSV(w io.Writer, r findings.Result) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"finding", "id", "subject", "severity", "title", "magnitude", "summary", "numbers", "command",
+		"row", "offender", "what", "count", "share", "first", "last", "status", "row_numbers", "samples",
+		"row_command", "samples_command"})
+	for i, f := range r.Findings {
+		head := []string{strconv.Itoa(i + 1), f.ID, cell(f.Subject), f.Severity.String(), cell(f.Title),
+			itoa(f.Magnitude), cell(f.Summary), cell(numbersCSV(f.Numbers)), cell(f.Command)}
+		if len(f.Rows) == 0 {
+			cw.Write(append(head, make([]string, 12)...))
+			continue
+		}
+		for j, row := range f.Rows {
+			cw.Write(append(slices.Clone(head), strconv.Itoa(j+1), cell(row.Offender), cell(row.What), itoa(row.Count),
+				ftoa(row.Share), timeCell(row.First), timeCell(row.Last), cell(StatusMix(row.Status)),
+				cell(numbersCSV(row.Numbers)), cell(strings.Join(row.Samples, " ")), cell(row.Command),
+				cell(row.SamplesCommand)))
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// numbersCSV writes figures as "name: value" joined by "; ".
+func numbersCSV(ns []findings.Number) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = n.Name + ": " + numberValue(n)
+	}
+	return strings.Join(parts, "; ")
+}

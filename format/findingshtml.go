@@ -1,0 +1,65 @@
+package format
+
+import (
+	"strconv"
+
+	"github.com/auditlens/auditlens/findings"
+)
+
+// htmlFindings is the findings section of the HTML page, every value
+// formatted (and sanitized; the template escapes it).
+type htmlFindings struct {
+	Header string
+	Notes  []string
+	Items  []htmlFinding
+}
+
+type htmlFinding struct {
+	Rank                    int
+	Severity, ID, Subject   string
+	Title, Summary, Numbers string
+	ShareOf, Command        string
+	Rows                    []htmlEvidence
+	More                    int
+	Rules                   []string
+}
+
+type htmlEvidence struct {
+	Count                      int64
+	Share, Status, First, Last string
+	What, Offender, Numbers    string
+	Samples                    []string
+	Command, SamplesCommand    string
+}
+
+// newHTMLFindings formats a findings result for the page.
+func newHTMLFindings(r findings.Result) *htmlFindings {
+	layout := rowTimeLayout(r)
+	hf := &htmlFindings{Header: findingsHeader(r)}
+	for _, d := range r.Dropped {
+		hf.Notes = append(hf.Notes, d.Detector+" did not count "+strconv.FormatInt(d.Requests, 10)+
+			" requests: its tables were full (Options.MaxKeys).")
+	}
+	for i, f := range r.Findings {
+		item := htmlFinding{Rank: i + 1, Severity: f.Severity.String(), ID: f.ID, Subject: Sanitize(f.Subject),
+			Title: f.Title, Summary: Sanitize(f.Summary), Numbers: numbersText(f.Numbers), ShareOf: f.ShareOf,
+			Command: Sanitize(f.Command), More: f.MoreRows}
+		for _, row := range f.Rows {
+			ev := htmlEvidence{Count: row.Count, Share: sharePercent(row.Share), Status: StatusMix(row.Status),
+				First: rowTime(row.First, layout), Last: rowTime(row.Last, layout), What: Sanitize(row.What),
+				Offender: Sanitize(row.Offender), Numbers: numbersText(row.Numbers), SamplesCommand: Sanitize(row.SamplesCommand)}
+			for _, s := range row.Samples {
+				ev.Samples = append(ev.Samples, Sanitize(s))
+			}
+			if row.Command != f.Command {
+				ev.Command = Sanitize(row.Command)
+			}
+			item.Rows = append(item.Rows, ev)
+		}
+		for _, rule := range f.Rules {
+			item.Rules = append(item.Rules, ruleText(rule))
+		}
+		hf.Items = append(hf.Items, item)
+	}
+	return hf
+}
