@@ -6,6 +6,7 @@ import (
 	"iter"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Sink receives the entries of one worker of a Scan. Each worker has its
@@ -41,6 +42,12 @@ type Options struct {
 	// filter.Filter's Match will do). A sink can filter as well, but for
 	// Sorted, Keep saves holding back and ordering what is dropped anyway.
 	Keep func(e *Entry) bool
+	// Since and Until, when not zero, say that only entries received in
+	// [Since, Until) are wanted, so that input known to hold none may be
+	// skipped unread: the row groups of a Parquet source whose statistics
+	// put them outside. They are a hint, not a filter: Keep (or the sink)
+	// must still reject what is outside.
+	Since, Until time.Time
 	// Progress, when not nil, is called as input is read with the number
 	// of bytes of files (compressed or not) read since its last call. It is
 	// called from several goroutines at once during a Scan or Sorted.

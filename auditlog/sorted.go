@@ -135,7 +135,7 @@ func (r *Reader) readStream(stream []int, rep *Report, ch chan<- []sortItem, don
 		return len(batch) < sortBatch || send()
 	}
 	for _, i := range stream {
-		sp := splitter{src: &r.sources[i], order: i, maxLine: r.opts.MaxLineBytes, rep: rep, progress: r.opts.Progress}
+		sp := splitter{src: &r.sources[i], order: i, maxLine: r.opts.MaxLineBytes, rep: rep, progress: r.opts.Progress, ordered: true}
 		if !sp.run(func(b *block) bool { defer putBlock(b); return ld.block(b, add) }) {
 			return
 		}
