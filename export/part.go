@@ -22,10 +22,10 @@ type part struct {
 	bw     *bufio.Writer
 	w      *parquet.GenericWriter[*auditparquet.Row]
 	rows   [][]auditparquet.Row // in chunks of rowChunk, which never move
-	order  []*auditparquet.Row   // the rows, by time, to write
-	bytes  int64               // the memory rows take, estimated
-	groups int                 // row groups written
-	used   int64               // the sink's clock when last added to
+	order  []*auditparquet.Row  // the rows, by time, to write
+	bytes  int64                // the memory rows take, estimated
+	groups int                  // row groups written
+	used   int64                // the sink's clock when last added to
 }
 
 // rowChunk is the number of rows in a chunk of a part's buffer.

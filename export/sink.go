@@ -34,7 +34,7 @@ type Sink struct {
 	row    auditparquet.Row
 	intern auditparquet.Interner
 	req    auditparquet.Request
-	loc auditparquet.Location
+	loc    auditparquet.Location
 }
 
 // file is a file a sink wrote.
