@@ -73,8 +73,8 @@ type Row struct {
 	ResponseMessage string `parquet:"response_message,optional,plain"`
 	ResponseDetails string `parquet:"response_details,optional,plain"`
 
-	AuthzDecision string            `parquet:"authz_decision,optional,dict"`
-	AuthzReason   string            `parquet:"authz_reason,optional,dict"`
+	AuthzDecision *string           `parquet:"authz_decision,optional,dict"`
+	AuthzReason   *string           `parquet:"authz_reason,optional,dict"`
 	Annotations   map[string]string `parquet:"annotations" parquet-key:",dict" parquet-value:",plain"`
 
 	RequestObject  string `parquet:"request_object,optional,plain"`

@@ -110,9 +110,9 @@ func (r *Row) Set(ev *auditv1.Event, req *Request, loc *Location, bodies bool) {
 	for k, v := range ev.Annotations {
 		switch k {
 		case AnnotationDecision:
-			r.AuthzDecision = v
+			r.AuthzDecision = &v
 		case AnnotationReason:
-			r.AuthzReason = v
+			r.AuthzReason = &v
 		default:
 			if annot == nil {
 				annot = make(map[string]string, len(ev.Annotations))
@@ -177,7 +177,7 @@ func (r *Row) Own(in *Interner) int64 {
 	r.ObjectAPIGroup, r.ObjectAPIVersion = s(r.ObjectAPIGroup), s(r.ObjectAPIVersion)
 	r.ObjectResourceVersion, r.ObjectSubresource = c(r.ObjectResourceVersion), s(r.ObjectSubresource)
 	r.ResponseStatus, r.ResponseReason, r.ResponseMessage = s(r.ResponseStatus), s(r.ResponseReason), c(r.ResponseMessage)
-	r.AuthzDecision, r.AuthzReason = s(r.AuthzDecision), s(r.AuthzReason)
+	r.AuthzDecision, r.AuthzReason = in.ptr(r.AuthzDecision), in.ptr(r.AuthzReason)
 	if len(r.Annotations) > 0 {
 		m := make(map[string]string, len(r.Annotations))
 		for k, v := range r.Annotations {
