@@ -31,10 +31,6 @@ type part struct {
 // rowChunk is the number of rows in a chunk of a part's buffer.
 const rowChunk = 1024
 
-// dictionaryMaxBytes bounds a column chunk's dictionary: past it, the rest
-// of the chunk is written PLAIN.
-const dictionaryMaxBytes = 4 << 20
-
 // newPart creates the file of a partition at path (its temporary name).
 func newPart(k partKey, path string, opts *Options) (*part, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -45,13 +41,7 @@ func newPart(k partKey, path string, opts *Options) (*part, error) {
 		return nil, err
 	}
 	p := &part{key: k, path: path, f: f, bw: bufio.NewWriterSize(f, 1<<20)}
-	p.w = parquet.NewGenericWriter[*auditparquet.Row](p.bw,
-		parquet.DataPageVersion(1),
-		parquet.Compression(&parquet.Zstd),
-		parquet.DictionaryMaxBytes(dictionaryMaxBytes),
-		parquet.KeyValueMetadata(auditparquet.SchemaKey, auditparquet.SchemaVersion),
-		parquet.KeyValueMetadata(auditparquet.ClusterKey, opts.Cluster),
-	)
+	p.w = auditparquet.NewWriter(p.bw, opts.Cluster)
 	return p, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 
 	"github.com/parquet-go/parquet-go"
 )
@@ -22,10 +23,12 @@ var ErrDamaged = errors.New("damaged Parquet file")
 
 // maxFooter bounds the footer size Open accepts: a damaged length must not
 // make it allocate gigabytes.
-const maxFooter = 64 << 20
+const maxFooter = 4 << 20
 
 // File is a Parquet file written by auditlens, opened for reading.
 type File struct {
+	r       io.ReaderAt
+	size    int64
 	pf      *parquet.File
 	leaves  [numColumns][2]leafInfo
 	cluster string
@@ -58,7 +61,7 @@ func Open(r io.ReaderAt, size int64) (f *File, err error) {
 	if v != SchemaVersion {
 		return nil, fmt.Errorf("%w (schema version %q; this version of auditlens reads %q)", ErrForeign, v, SchemaVersion)
 	}
-	f = &File{pf: pf}
+	f = &File{r: r, size: size, pf: pf}
 	f.cluster, _ = pf.Lookup(ClusterKey)
 	for c := range numColumns {
 		for i, path := range leafPaths(c) {
@@ -73,8 +76,12 @@ func Open(r io.ReaderAt, size int64) (f *File, err error) {
 		}
 	}
 	for i := range pf.Metadata().RowGroups {
-		if n := len(pf.Metadata().RowGroups[i].Columns); n != len(pf.Schema().Columns()) {
+		g := &pf.Metadata().RowGroups[i]
+		if n := len(g.Columns); n != len(pf.Schema().Columns()) {
 			return nil, fmt.Errorf("%w: row group %d has %d columns", ErrDamaged, i, n)
+		}
+		if g.NumRows < 0 || g.NumRows > math.MaxInt32 {
+			return nil, fmt.Errorf("%w: row group %d has %d rows", ErrDamaged, i, g.NumRows)
 		}
 	}
 	return f, nil
@@ -97,8 +104,16 @@ func checkEnds(r io.ReaderAt, size int64) error {
 	if string(head[:]) != Magic || string(tail[4:]) != Magic {
 		return fmt.Errorf("%w: no %s magic at both ends (cut short?)", ErrDamaged, Magic)
 	}
-	if n := int64(binary.LittleEndian.Uint32(tail[:4])); n > size-12 || n > maxFooter {
+	n := int64(binary.LittleEndian.Uint32(tail[:4]))
+	if n > size-12 || n > maxFooter {
 		return fmt.Errorf("%w: footer of %d bytes in a file of %d", ErrDamaged, n, size)
+	}
+	footer := make([]byte, n)
+	if _, err := r.ReadAt(footer, size-8-n); err != nil {
+		return err
+	}
+	if _, err := checkThrift(footer); err != nil {
+		return fmt.Errorf("%w: footer: %v", ErrDamaged, err)
 	}
 	return nil
 }

@@ -46,14 +46,19 @@ type dictStrings struct {
 	in Interner
 }
 
-// open starts reading leaf i of column c of row group rg.
-func (l *leaf) open(f *File, rg int, c Column, i int, in *dictStrings) {
+// open starts reading leaf i of column c of row group rg, once its pages
+// are checked (checkChunk).
+func (l *leaf) open(f *File, rg int, c Column, i int, in *dictStrings) error {
+	if err := f.checkChunk(rg, c, i); err != nil {
+		return err
+	}
 	li := f.leaves[c][i]
 	*l = leaf{col: c, pages: f.chunk(rg, c, i).Pages(), kind: kindOf(c), maxDef: li.maxDef, in: in,
 		dict: l.dict[:0], from: nil}
 	if l.kind == kindMap || l.kind == kindList {
 		l.kind = kindString
 	}
+	return nil
 }
 
 // close releases the pages.

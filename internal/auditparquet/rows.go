@@ -53,14 +53,21 @@ type Rows struct {
 func (r *Rows) Open(f *File, rg int, cols Columns, fresh bool) (err error) {
 	r.Close()
 	defer recoverError(&err)
-	r.cols, r.left, r.fresh, r.err = cols, f.NumRows(rg), fresh, nil
+	r.cols, r.left, r.fresh, r.err = 0, f.NumRows(rg), fresh, nil
 	for c := range numColumns {
 		if cols.Has(c) {
-			r.leaves[c].open(f, rg, c, 0, &r.dict)
+			if err := r.leaves[c].open(f, rg, c, 0, &r.dict); err != nil {
+				r.Close()
+				return err
+			}
+			r.cols |= ColumnsOf(c)
 		}
 	}
 	if cols.Has(ColAnnotations) {
-		r.values.open(f, rg, ColAnnotations, 1, &r.dict)
+		if err := r.values.open(f, rg, ColAnnotations, 1, &r.dict); err != nil {
+			r.Close()
+			return err
+		}
 	}
 	return nil
 }
