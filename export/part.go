@@ -40,7 +40,7 @@ func newPart(k partKey, path string, opts *Options) (*part, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &part{key: k, path: path, f: f, bw: bufio.NewWriterSize(f, 1<<20)}
+	p := &part{key: k, path: path, f: f, bw: bufio.NewWriterSize(f, 256<<10)}
 	p.w = auditparquet.NewWriter(p.bw, opts.Cluster)
 	return p, nil
 }

@@ -22,7 +22,7 @@ const (
 	// DefaultRowGroupBytes is the size of a row group in memory, before
 	// encoding and compression: a row group of the lab's events holds
 	// about 50,000 of them and takes 3 to 4 MB on disk.
-	DefaultRowGroupBytes = 32 << 20
+	DefaultRowGroupBytes = 16 << 20
 	// DefaultFileRowGroups is the number of row groups after which a
 	// sink starts a new file in the same partition.
 	DefaultFileRowGroups = 16

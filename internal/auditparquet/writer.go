@@ -18,7 +18,7 @@ const dictionaryMaxBytes = 4 << 20
 func NewWriter(w io.Writer, cluster string) *parquet.GenericWriter[*Row] {
 	return parquet.NewGenericWriter[*Row](w,
 		parquet.DataPageVersion(1),
-		parquet.Compression(&parquet.Zstd),
+		parquet.Compression(&pageCodec),
 		parquet.DictionaryMaxBytes(dictionaryMaxBytes),
 		parquet.KeyValueMetadata(SchemaKey, SchemaVersion),
 		parquet.KeyValueMetadata(ClusterKey, cluster),
