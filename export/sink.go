@@ -10,9 +10,9 @@ import (
 	"github.com/auditlens/auditlens/internal/auditparquet"
 )
 
-// maxOpenParts is how many partitions a sink writes at once; past that, it
-// finishes the file of the one it wrote least recently.
-const maxOpenParts = 6
+// maxOpenParts is how many files a sink writes at once; past that, it
+// finishes the one it wrote least recently.
+const maxOpenParts = 32
 
 // Sink writes the entries of one worker into files of its own, one per
 // partition at a time. It is an auditlog.Sink: Add is called by one
@@ -22,7 +22,7 @@ type Sink struct {
 	w      *Writer
 	id     int
 	parts  map[partKey]*part
-	seq    map[partKey]int // the next file number of each partition
+	seq    int // the number of the sink's next file
 	files  []*file
 	clock  int64 // counts Adds, to find the partition used least recently
 	err    error
@@ -43,16 +43,23 @@ type file struct {
 	committed  bool
 }
 
-// partKey is a partition of the export: an hour of a day, in UTC.
+// partKey is what a sink writes a file of: a partition of the export
+// (an hour of a day, in UTC), and in it the events of one API server on
+// one node. A node logs its events nearly in time order, and a worker gets
+// them in that order, so the row groups of such a file hardly overlap in
+// time: a reader that merges them by time (Sorted) has one or two open at
+// once.
 type partKey struct {
-	day  string // 2006-01-02
-	hour int
+	day          string // 2006-01-02
+	hour         int
+	server, node string
 }
 
-// partOf is the partition of an event received at t.
-func partOf(t time.Time) partKey {
+// partOf is the file key of an event received at t, logged by server on
+// node.
+func partOf(t time.Time, server, node string) partKey {
 	t = t.UTC()
-	return partKey{day: t.Format(time.DateOnly), hour: t.Hour()}
+	return partKey{day: t.Format(time.DateOnly), hour: t.Hour(), server: server, node: node}
 }
 
 // dir is the partition's directory below the export's.
@@ -61,7 +68,7 @@ func (k partKey) dir(cluster string) string {
 }
 
 func newSink(w *Writer, id int) *Sink {
-	return &Sink{w: w, id: id, parts: make(map[partKey]*part), seq: make(map[partKey]int)}
+	return &Sink{w: w, id: id, parts: make(map[partKey]*part)}
 }
 
 // Fields is the set of event fields the sink writes (Writer.Fields).
@@ -75,7 +82,11 @@ func (s *Sink) Add(e *auditlog.Entry) {
 	}
 	s.clock++
 	ev := e.Event
-	p, err := s.part(partOf(ev.RequestReceivedTimestamp.Time))
+	s.loc = auditparquet.Location{Node: e.Node, Line: e.Line}
+	if src := e.Source; src != nil {
+		s.loc.Server, s.loc.File = string(src.Server), src.Path
+	}
+	p, err := s.part(partOf(ev.RequestReceivedTimestamp.Time, s.loc.Server, s.loc.Node))
 	if err != nil {
 		s.err = err
 		return
@@ -84,10 +95,6 @@ func (s *Sink) Add(e *auditlog.Entry) {
 	s.req = auditparquet.Request{APIGroup: r.APIGroup, APIVersion: r.APIVersion, Resource: r.Resource,
 		Subresource: r.Subresource, Namespace: r.Namespace, Name: r.Name}
 	s.req.FieldManager, s.req.HasFieldManager = e.FieldManager()
-	s.loc = auditparquet.Location{Node: e.Node, Line: e.Line}
-	if src := e.Source; src != nil {
-		s.loc.Server, s.loc.File = string(src.Server), src.Path
-	}
 	s.row.Set(ev, &s.req, &s.loc, s.w.opts.Bodies)
 	p.add(&s.row, &s.intern, s.clock)
 	s.own.Rows++
@@ -115,8 +122,8 @@ func (s *Sink) part(k partKey) (*part, error) {
 			return nil, err
 		}
 	}
-	seq := s.seq[k]
-	s.seq[k] = seq + 1
+	seq := s.seq
+	s.seq++
 	dir := filepath.Join(s.w.dir, k.dir(s.w.opts.Cluster))
 	name := fmt.Sprintf("part-%s-%d-%d.parquet", s.w.run, s.id, seq)
 	f := &file{tmp: filepath.Join(dir, "."+name+".tmp"), final: filepath.Join(dir, name)}
