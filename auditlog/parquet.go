@@ -8,6 +8,7 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -17,10 +18,12 @@ import (
 )
 
 // Parquet sources are the files of an export (package export): Open tells
-// them by their magic, and the footer by its metadata. The splitter opens
-// the footer and hands out the row groups as blocks (each one, or, for
-// Sorted, all of them to merge by time); the workers decode them reading
-// only the columns of Options.Fields.
+// them by their magic, and the footer by its metadata. For All and Scan,
+// the splitter opens the footer and hands out each row group as a block,
+// which the workers decode reading only the columns of Options.Fields.
+// Sorted reads the Parquet files of a reader as one stream (mergeParquet):
+// every row group is sorted by time, and the row groups of all the files
+// are merged, each opened only when the merge reaches its first time.
 
 // parquetFile is an opened Parquet source, shared by the blocks of its
 // row groups; the last block let go of closes it.
@@ -36,11 +39,10 @@ func (pf *parquetFile) release() {
 	}
 }
 
-// parquetUnit is the work of a block of a Parquet source: one row group,
-// or every row group to merge by time.
+// parquetUnit is the work of a block of a Parquet source: a row group.
 type parquetUnit struct {
-	pf     *parquetFile
-	groups []int
+	pf *parquetFile
+	rg int
 }
 
 func (u *parquetUnit) release() { u.pf.release() }
@@ -66,18 +68,9 @@ func (sp *splitter) parquet(f *File, emit func(*block) bool) bool {
 	pf.refs.Store(1)
 	defer pf.release()
 	defer sp.tellParquet(size)
-	n := pq.NumRowGroups()
-	if sp.ordered {
-		all := make([]int, n)
-		for i := range all {
-			all[i] = i
-		}
+	for i := range pq.NumRowGroups() {
 		pf.refs.Add(1)
-		return emit(&block{src: sp.src, order: sp.order, line: 1, eof: true, pq: &parquetUnit{pf: pf, groups: all}})
-	}
-	for i := range n {
-		pf.refs.Add(1)
-		if !emit(&block{src: sp.src, order: sp.order, line: 1, eof: true, pq: &parquetUnit{pf: pf, groups: []int{i}}}) {
+		if !emit(&block{src: sp.src, order: sp.order, line: 1, eof: true, pq: &parquetUnit{pf: pf, rg: i}}) {
 			return false
 		}
 		sp.tellParquet(pq.Offset(i))
@@ -145,27 +138,20 @@ func parquetColumns(f Fields) auditparquet.Columns {
 	return cols
 }
 
-// parquet decodes the row groups of a Parquet block.
+// parquet decodes the row group of a Parquet block.
 func (ld *lineDecoder) parquet(b *block, add func(*Entry) bool) bool {
+	ld.initParquet()
+	if !ld.wanted(b.pq.pf.pq, b.pq.rg) {
+		return true
+	}
+	return ld.rowGroup(b, b.pq.rg, add)
+}
+
+// initParquet readies ld to decode Parquet row groups.
+func (ld *lineDecoder) initParquet() {
 	if ld.pq == nil {
 		ld.pq = &parquetDecoder{cols: parquetColumns(ld.fields), sources: make(map[sourceKey]*Source)}
 	}
-	u := b.pq
-	groups := make([]int, 0, len(u.groups))
-	for _, rg := range u.groups {
-		if ld.wanted(u.pf.pq, rg) {
-			groups = append(groups, rg)
-		}
-	}
-	if len(u.groups) > 1 {
-		return ld.mergeGroups(b, groups, add)
-	}
-	for _, rg := range groups {
-		if !ld.rowGroup(b, rg, add) {
-			return false
-		}
-	}
-	return true
 }
 
 // wanted reports whether row group rg may hold entries received in
@@ -270,68 +256,198 @@ func (pd *parquetDecoder) source(b *block, m *auditparquet.Meta) *Source {
 	return s
 }
 
-// mergeGroups decodes the row groups of a file, each sorted by time, and
-// hands on their rows in time order. A row group is opened only when the
-// merge reaches its first time, so that only row groups whose times
-// overlap are open at once.
-func (ld *lineDecoder) mergeGroups(b *block, groups []int, add func(*Entry) bool) bool {
-	pq := b.pq.pf.pq
-	type pending struct {
-		rg    int
-		first int64
-	}
-	queue := make([]pending, 0, len(groups))
-	for _, rg := range groups {
-		first, _, ok := pq.Times(rg)
-		if !ok {
-			first = math.MinInt64
+// parquetStream is the stream key under which Sorted reads the Parquet
+// sources; no node has this name.
+const parquetStream = "\x00parquet"
+
+// isParquetName reports whether a source's name is an export file's.
+// Sorted merges such sources as one stream; what a file holds is still
+// told by its content.
+func isParquetName(path string) bool { return strings.HasSuffix(path, ".parquet") }
+
+// mergeFile is a Parquet source of a merge.
+type mergeFile struct {
+	b      block        // the source, for reports and rows that name none
+	pf     *parquetFile // nil when not open
+	left   int          // row groups not done yet
+	failed bool
+}
+
+// mergeGroup is a row group waiting to be merged.
+type mergeGroup struct {
+	file  *mergeFile
+	rg    int
+	first int64
+}
+
+// mergeParquet reads the Parquet sources of stream and hands on their
+// rows in time order: each row group is sorted by time (export writes
+// them so), and the row groups of every file are merged, each opened only
+// when the merge reaches its first time, so that only row groups whose
+// times overlap are open at once: memory grows with the files written at
+// the same time (nodes, workers, clusters), not with the time they span.
+// It reports false when add did. Sources of the stream that are not
+// Parquet after all are read after the merge, as they are.
+func (r *Reader) mergeParquet(stream []int, ld *lineDecoder, add func(*Entry) bool) bool {
+	ld.initParquet()
+	var queue []mergeGroup
+	var others []int
+	for _, i := range stream {
+		f := &mergeFile{b: block{src: &r.sources[i], order: i}}
+		if !ld.openMerged(f, true) {
+			if f.pf == nil && !f.failed {
+				others = append(others, i)
+			}
+			continue
 		}
-		queue = append(queue, pending{rg, first})
+		pq := f.pf.pq
+		for rg := range pq.NumRowGroups() {
+			if !ld.wanted(pq, rg) {
+				continue
+			}
+			first, _, ok := pq.Times(rg)
+			if !ok {
+				first = math.MinInt64
+			}
+			queue = append(queue, mergeGroup{f, rg, first})
+			f.left++
+		}
+		if f.left == 0 {
+			f.left = 1
+			r.doneMerged(f) // nothing to read: done
+		} else {
+			r.closeMerged(f)
+		}
 	}
-	slices.SortStableFunc(queue, func(a, b pending) int { return cmp.Compare(a.first, b.first) })
+	slices.SortStableFunc(queue, func(a, b mergeGroup) int { return cmp.Compare(a.first, b.first) })
 	cols := ld.pq.cols | auditparquet.ColumnsOf(auditparquet.ColRequestReceived)
 	var h rowHeap
-	defer func() {
+	defer func() { // on an early return
 		for _, c := range h {
-			ld.closeRows(b, &c.rows, c.rg)
+			ld.closeRows(&c.file.b, &c.rows, c.rg)
+			r.closeMerged(c.file)
+		}
+		for _, g := range queue {
+			r.closeMerged(g.file)
 		}
 	}()
 	for {
 		for len(queue) > 0 && (len(h) == 0 || queue[0].first <= h[0].t) {
-			c := &rowCursor{rg: queue[0].rg}
+			g := queue[0]
 			queue = queue[1:]
-			if err := c.rows.Open(pq, c.rg, cols, true); err != nil {
-				ld.rep.add(BadParquet, Sample{File: b.src.Path, Detail: fmt.Sprintf("row group %d: %v", c.rg, err), order: b.order})
-				continue
-			}
-			compressed, _ := pq.Bytes(c.rg, cols)
-			ld.rep.CompressedBytes += compressed
-			if c.next() {
+			if c := ld.startMerged(g, cols); c != nil {
 				heap.Push(&h, c)
 			} else {
-				ld.closeRows(b, &c.rows, c.rg)
+				r.doneMerged(g.file)
 			}
 		}
 		if len(h) == 0 {
-			return true
+			break
 		}
 		c := h[0]
-		ev := c.ev
-		ld.pq.meta = c.meta
+		ev, meta := c.ev, c.meta
 		if c.next() {
 			heap.Fix(&h, 0)
 		} else {
 			heap.Pop(&h)
-			ld.closeRows(b, &c.rows, c.rg)
+			ld.closeRows(&c.file.b, &c.rows, c.rg)
+			r.doneMerged(c.file)
 		}
-		if !ld.emitRow(b, ev, add) {
+		ld.pq.meta = meta
+		if !ld.emitRow(&c.file.b, ev, add) {
 			return false
 		}
+	}
+	for _, i := range others {
+		sp := splitter{src: &r.sources[i], order: i, maxLine: r.opts.MaxLineBytes, rep: ld.rep, progress: r.opts.Progress}
+		if !sp.run(func(b *block) bool { defer putBlock(b); return ld.block(b, add) }) {
+			return false
+		}
+	}
+	return true
+}
+
+// openMerged opens the Parquet file of f, counting it in the report the
+// first time. It reports false when the file is not Parquet (f.pf stays
+// nil) or cannot be read (f.failed, reported).
+func (ld *lineDecoder) openMerged(f *mergeFile, first bool) bool {
+	file, err := Open(f.b.src)
+	if err != nil {
+		ld.rep.add(Unreadable, Sample{File: f.b.src.Path, Detail: err.Error(), order: f.b.order})
+		f.failed = true
+		return false
+	}
+	if file.Format() != FormatParquet {
+		file.Close()
+		return false
+	}
+	size, err := file.file.Seek(0, 2)
+	var pq *auditparquet.File
+	if err == nil {
+		pq, err = auditparquet.Open(file.file, size)
+	}
+	if err != nil {
+		file.Close()
+		p := BadParquet
+		if !errors.Is(err, auditparquet.ErrDamaged) {
+			p = Unreadable
+		}
+		ld.rep.add(p, Sample{File: f.b.src.Path, Detail: err.Error(), order: f.b.order})
+		f.failed = true
+		return false
+	}
+	if first {
+		ld.rep.Files++
+	}
+	f.pf = &parquetFile{file: file, pq: pq}
+	f.pf.refs.Store(1)
+	return true
+}
+
+// startMerged opens row group g (and its file, if need be) and reads its
+// first row; nil when it has none or cannot be read.
+func (ld *lineDecoder) startMerged(g mergeGroup, cols auditparquet.Columns) *rowCursor {
+	f := g.file
+	if f.failed || f.pf == nil && !ld.openMerged(f, false) {
+		return nil
+	}
+	pq := f.pf.pq
+	c := &rowCursor{file: f, rg: g.rg}
+	if err := c.rows.Open(pq, g.rg, cols, true); err != nil {
+		ld.rep.add(BadParquet, Sample{File: f.b.src.Path, Detail: fmt.Sprintf("row group %d: %v", g.rg, err), order: f.b.order})
+		return nil
+	}
+	compressed, _ := pq.Bytes(g.rg, cols)
+	ld.rep.CompressedBytes += compressed
+	if !c.next() {
+		ld.closeRows(&f.b, &c.rows, g.rg)
+		return nil
+	}
+	return c
+}
+
+// doneMerged counts a row group of f as done, and closes f after its
+// last.
+func (r *Reader) doneMerged(f *mergeFile) {
+	if f.left--; f.left <= 0 {
+		r.closeMerged(f)
+		if p := r.opts.Progress; p != nil && !f.failed {
+			p(f.b.src.Size)
+		}
+	}
+}
+
+// closeMerged closes f's file, if open.
+func (r *Reader) closeMerged(f *mergeFile) {
+	if f.pf != nil {
+		f.pf.release()
+		f.pf = nil
 	}
 }
 
 // rowCursor is a row group being merged, with its next row.
 type rowCursor struct {
+	file *mergeFile
 	rg   int
 	rows auditparquet.Rows
 	ev   *auditv1.Event
@@ -354,10 +470,8 @@ type rowHeap []*rowCursor
 
 func (h rowHeap) Len() int { return len(h) }
 func (h rowHeap) Less(i, j int) bool {
-	if h[i].t != h[j].t {
-		return h[i].t < h[j].t
-	}
-	return h[i].rg < h[j].rg
+	a, b := h[i], h[j]
+	return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.file.b.order, b.file.b.order), cmp.Compare(a.rg, b.rg)) < 0
 }
 func (h rowHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
 func (h *rowHeap) Push(x any)   { *h = append(*h, x.(*rowCursor)) }

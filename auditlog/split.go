@@ -126,9 +126,6 @@ type splitter struct {
 	// progress, if not nil, is told of the file bytes read.
 	progress func(n int64)
 	reported int64
-	// ordered asks for the row groups of a Parquet source merged in time
-	// order, as one block (Sorted); otherwise each is a block.
-	ordered bool
 }
 
 // tell passes on to progress the file bytes read since its last call.
