@@ -24,8 +24,10 @@ type lineDecoder struct {
 	fresh   bool
 	keep    func(*Entry) bool
 	maxLine int
-	// pq decodes Parquet row groups, once there is one to decode.
-	pq *parquetDecoder
+	// pq decodes Parquet row groups, once there is one to decode, reading
+	// the columns of the fields asked for.
+	pq    *parquetDecoder
+	asked Fields
 	// since and until are Options.Since and Options.Until.
 	since, until time.Time
 }
@@ -33,7 +35,7 @@ type lineDecoder struct {
 func newLineDecoder(opts Options, rep *Report, fresh bool) *lineDecoder {
 	return &lineDecoder{dec: NewDecoder(opts.Fields), fields: opts.Fields, rep: rep,
 		ev: new(auditv1.Event), entry: new(Entry), fresh: fresh, keep: opts.Keep, maxLine: opts.MaxLineBytes,
-		since: opts.Since, until: opts.Until}
+		since: opts.Since, until: opts.Until, asked: opts.asked}
 }
 
 // next readies the event to decode the next line into.

@@ -150,7 +150,11 @@ func (ld *lineDecoder) parquet(b *block, add func(*Entry) bool) bool {
 // initParquet readies ld to decode Parquet row groups.
 func (ld *lineDecoder) initParquet() {
 	if ld.pq == nil {
-		ld.pq = &parquetDecoder{cols: parquetColumns(ld.fields), sources: make(map[sourceKey]*Source)}
+		asked := ld.asked
+		if asked == 0 {
+			asked = ld.fields
+		}
+		ld.pq = &parquetDecoder{cols: parquetColumns(asked), sources: make(map[sourceKey]*Source)}
 	}
 }
 
