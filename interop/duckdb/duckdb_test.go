@@ -125,15 +125,23 @@ func exportCluster(t *testing.T, out string, c cluster, appending bool) {
 	}
 }
 
-// openExport opens DuckDB on the export, as the view audit.
-func openExport(t *testing.T, out string) *sql.DB {
+// openDB opens an in-memory DuckDB, on one connection: settings and views
+// live in the connection.
+func openDB(t *testing.T) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("duckdb", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	db.SetMaxOpenConns(1) // the settings and the view live in the connection
+	db.SetMaxOpenConns(1)
 	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// openExport opens DuckDB on the export, as the view audit.
+func openExport(t *testing.T, out string) *sql.DB {
+	t.Helper()
+	db := openDB(t)
 	for _, stmt := range []string{
 		`SET TimeZone = 'UTC'`,
 		fmt.Sprintf(`CREATE VIEW audit AS SELECT * FROM read_parquet('%s/**/*.parquet',
@@ -152,6 +160,7 @@ type answers struct {
 	first, last int64 // request_received in microseconds
 	culprit     string
 	counts      map[string]map[string]int64
+	topUsers    []aggregate.Row // the top 10 of by-user, in the library's order
 	latency     aggregate.LatencyResult
 	// latencies are every latency per resource, in microseconds, sorted,
 	// for the exact percentiles.
@@ -171,7 +180,7 @@ func libraryAnswers(t *testing.T, dir string) *answers {
 	for e := range r.All() {
 		entries = append(entries, e.Clone())
 	}
-	count := func(f filter.Flags, k aggregate.Key) map[string]int64 {
+	count := func(f filter.Flags, k aggregate.Key) aggregate.CountResult {
 		f.Stages = []string{"ResponseComplete"}
 		keep, err := f.Build()
 		if err != nil {
@@ -183,17 +192,15 @@ func libraryAnswers(t *testing.T, dir string) *answers {
 				c.Add(e)
 			}
 		}
-		m := map[string]int64{}
-		for _, row := range c.Result(0).Rows {
-			m[row.Key] = row.Count
-		}
-		return m
+		return c.Result(0)
 	}
 	a := &answers{counts: map[string]map[string]int64{}, latencies: map[string][]int64{}}
-	a.counts["by-user"] = count(filter.Flags{}, aggregate.KeyUser)
-	a.counts["by-resource"] = count(filter.Flags{}, aggregate.KeyResource)
-	a.counts["nodes-by-user"] = count(filter.Flags{Resources: []string{"nodes"}}, aggregate.KeyUser)
-	a.counts["403-by-user"] = count(filter.Flags{HTTPStatusCodes: []string{"403"}}, aggregate.KeyUser)
+	byUser := count(filter.Flags{}, aggregate.KeyUser)
+	a.counts["by-user"] = countMap(byUser)
+	a.topUsers = byUser.Rows[:min(10, len(byUser.Rows))]
+	a.counts["by-resource"] = countMap(count(filter.Flags{}, aggregate.KeyResource))
+	a.counts["nodes-by-user"] = countMap(count(filter.Flags{Resources: []string{"nodes"}}, aggregate.KeyUser))
+	a.counts["403-by-user"] = countMap(count(filter.Flags{HTTPStatusCodes: []string{"403"}}, aggregate.KeyUser))
 	top := aggregate.NewCount(aggregate.KeyUsername)
 	lat := aggregate.NewLatency(aggregate.KeyResource)
 	keep, _ := filter.Flags{Stages: []string{"ResponseComplete"}}.Build()
@@ -214,12 +221,21 @@ func libraryAnswers(t *testing.T, dir string) *answers {
 		}
 	}
 	a.culprit = top.Result(1).Rows[0].Key
-	a.counts["culprit-by-verb"] = count(filter.Flags{Users: []string{a.culprit}}, aggregate.KeyVerb)
+	a.counts["culprit-by-verb"] = countMap(count(filter.Flags{Users: []string{a.culprit}}, aggregate.KeyVerb))
 	a.latency = lat.Result(0)
 	for _, v := range a.latencies {
 		slices.Sort(v)
 	}
 	return a
+}
+
+// countMap is a count's rows by key.
+func countMap(r aggregate.CountResult) map[string]int64 {
+	m := map[string]int64{}
+	for _, row := range r.Rows {
+		m[row.Key] = row.Count
+	}
+	return m
 }
 
 // countsOf runs a query of (key, count) rows.
