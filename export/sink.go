@@ -50,21 +50,21 @@ type file struct {
 // time: a reader that merges them by time (Sorted) has one or two open at
 // once.
 type partKey struct {
-	day          string // 2006-01-02
-	hour         int
-	server, node string
+	year, month, day, hour int
+	server, node           string
 }
 
 // partOf is the file key of an event received at t, logged by server on
 // node.
 func partOf(t time.Time, server, node string) partKey {
 	t = t.UTC()
-	return partKey{day: t.Format(time.DateOnly), hour: t.Hour(), server: server, node: node}
+	y, m, d := t.Date()
+	return partKey{year: y, month: int(m), day: d, hour: t.Hour(), server: server, node: node}
 }
 
 // dir is the partition's directory below the export's.
 func (k partKey) dir(cluster string) string {
-	return filepath.Join("cluster="+cluster, "date="+k.day, fmt.Sprintf("hour=%02d", k.hour))
+	return filepath.Join("cluster="+cluster, fmt.Sprintf("date=%04d-%02d-%02d", k.year, k.month, k.day), fmt.Sprintf("hour=%02d", k.hour))
 }
 
 func newSink(w *Writer, id int) *Sink {

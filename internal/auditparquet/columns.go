@@ -110,18 +110,24 @@ func kindOf(c Column) kind {
 	return kindString
 }
 
-// leafPaths are the paths of the column's leaves in the schema: one, or
-// the keys and the values of a map.
-func leafPaths(c Column) [][]string {
-	name := c.String()
-	switch kindOf(c) {
-	case kindList:
-		return [][]string{{name, "list", "element"}}
-	case kindMap:
-		return [][]string{{name, "key_value", "key"}, {name, "key_value", "value"}}
+// leafPaths returns the paths of the column's leaves in the schema: one,
+// or the keys and the values of a map.
+func leafPaths(c Column) [][]string { return leafPathsOf[c] }
+
+var leafPathsOf = func() (paths [numColumns][][]string) {
+	for c := range numColumns {
+		name := c.String()
+		switch kindOf(c) {
+		case kindList:
+			paths[c] = [][]string{{name, "list", "element"}}
+		case kindMap:
+			paths[c] = [][]string{{name, "key_value", "key"}, {name, "key_value", "value"}}
+		default:
+			paths[c] = [][]string{{name}}
+		}
 	}
-	return [][]string{{name}}
-}
+	return paths
+}()
 
 // Columns is a set of columns.
 type Columns uint64

@@ -232,40 +232,31 @@ func (r *Rows) fill(ev *auditv1.Event, m *Meta) {
 }
 
 func (r *Rows) fillImpersonated(ev *auditv1.Event) {
-	c, l := r.cols, &r.leaves
-	var u authnv1.UserInfo
-	present := false
-	if c.Has(ColImpersonatedUsername) {
-		u.Username, present = l[ColImpersonatedUsername].str()
+	name, present := r.str(ColImpersonatedUsername)
+	uid, _ := r.str(ColImpersonatedUID)
+	var groups []string
+	if r.cols.Has(ColImpersonatedGroups) {
+		groups = r.list(&r.leaves[ColImpersonatedGroups])
 	}
-	if c.Has(ColImpersonatedUID) {
-		u.UID, _ = l[ColImpersonatedUID].str()
-	}
-	if c.Has(ColImpersonatedGroups) {
-		u.Groups = r.list(&l[ColImpersonatedGroups])
-	}
-	if c.Has(ColImpersonatedExtra) {
-		if s, ok := l[ColImpersonatedExtra].str(); ok {
-			u.Extra = extraOf(s)
-		}
-	}
+	extra, hasExtra := r.str(ColImpersonatedExtra)
 	if present {
+		u := &r.impUser
 		if r.fresh {
-			ev.ImpersonatedUser = &u
-		} else {
-			r.impUser = u
-			ev.ImpersonatedUser = &r.impUser
+			u = new(authnv1.UserInfo)
 		}
+		*u = authnv1.UserInfo{Username: name, UID: uid, Groups: groups}
+		if hasExtra {
+			u.Extra = extraOf(extra)
+		}
+		ev.ImpersonatedUser = u
 	}
-	if c.Has(ColImpersonationConstraint) {
-		if s, ok := l[ColImpersonationConstraint].str(); ok {
-			a := &r.authn
-			if r.fresh {
-				a = new(auditv1.AuthenticationMetadata)
-			}
-			a.ImpersonationConstraint = s
-			ev.AuthenticationMetadata = a
+	if s, ok := r.str(ColImpersonationConstraint); ok {
+		a := &r.authn
+		if r.fresh {
+			a = new(auditv1.AuthenticationMetadata)
 		}
+		a.ImpersonationConstraint = s
+		ev.AuthenticationMetadata = a
 	}
 }
 
