@@ -16,6 +16,10 @@
 //   - format renders the results as the reference tool's text, or as JSON
 //     or CSV.
 //
+// Beside them, export writes events as Parquet (partitioned by cluster,
+// date and hour) for DuckDB, Spark, Trino or ClickHouse, and auditlog reads
+// such an export back as a source, by columns, faster than the logs.
+//
 // examples/kubectl-audit wires them into a kubectl plugin that takes the
 // flags of kubectl-dev_tool audit. The example below is the same pipeline
 // in a few lines.
