@@ -21,18 +21,19 @@ type part struct {
 	f      *os.File
 	bw     *bufio.Writer
 	w      *parquet.GenericWriter[*auditparquet.Row]
-	rows   [][]auditparquet.Row // in chunks of rowChunk, which never move
-	order  []*auditparquet.Row  // the rows, by time, to write
-	bytes  int64                // the memory rows take, estimated
-	groups int                  // row groups written
-	used   int64                // the sink's clock when last added to
+	rows   [][]auditparquet.Row  // in chunks of rowChunk, which never move
+	free   *[][]auditparquet.Row // the sink's chunks to reuse
+	order  []*auditparquet.Row   // the rows, by time, to write
+	bytes  int64                 // the memory rows take, estimated
+	groups int                   // row groups written
+	used   int64                 // the sink's clock when last added to
 }
 
 // rowChunk is the number of rows in a chunk of a part's buffer.
 const rowChunk = 1024
 
 // newPart creates the file of a partition at path (its temporary name).
-func newPart(k partKey, path string, opts *Options) (*part, error) {
+func newPart(k partKey, path string, opts *Options, free *[][]auditparquet.Row) (*part, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
@@ -40,7 +41,7 @@ func newPart(k partKey, path string, opts *Options) (*part, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &part{key: k, path: path, f: f, bw: bufio.NewWriterSize(f, 256<<10)}
+	p := &part{key: k, path: path, f: f, bw: bufio.NewWriterSize(f, 256<<10), free: free}
 	p.w = auditparquet.NewWriter(p.bw, opts.Cluster)
 	return p, nil
 }
@@ -49,7 +50,13 @@ func newPart(k partKey, path string, opts *Options) (*part, error) {
 func (p *part) add(r *auditparquet.Row, in *auditparquet.Interner, clock int64) {
 	p.used = clock
 	if n := len(p.rows); n == 0 || len(p.rows[n-1]) == rowChunk {
-		p.rows = append(p.rows, make([]auditparquet.Row, 0, rowChunk))
+		var chunk []auditparquet.Row
+		if f := *p.free; len(f) > 0 {
+			chunk, *p.free = f[len(f)-1], f[:len(f)-1]
+		} else {
+			chunk = make([]auditparquet.Row, 0, rowChunk)
+		}
+		p.rows = append(p.rows, chunk)
 	}
 	chunk := &p.rows[len(p.rows)-1]
 	*chunk = append(*chunk, *r)
@@ -78,7 +85,11 @@ func (p *part) flush() (err error) {
 		return fmt.Errorf("%s: %w", p.path, err)
 	}
 	clear(p.order)
-	p.rows, p.order, p.bytes = nil, p.order[:0], 0
+	for _, chunk := range p.rows {
+		clear(chunk)
+		*p.free = append(*p.free, chunk[:0])
+	}
+	p.rows, p.order, p.bytes = p.rows[:0], p.order[:0], 0
 	p.groups++
 	return nil
 }

@@ -14,6 +14,11 @@ import (
 // finishes the one it wrote least recently.
 const maxOpenParts = 32
 
+// idleAdds is how many rows a sink adds to other files before it finishes
+// a file it no longer adds to (an hour gone by): each open file holds
+// buffers, so that memory does not grow with the hours an export spans.
+const idleAdds = 1 << 18
+
 // Sink writes the entries of one worker into files of its own, one per
 // partition at a time. It is an auditlog.Sink: Add is called by one
 // goroutine. It copies what it keeps of an entry, so the entry need live
@@ -32,6 +37,7 @@ type Sink struct {
 	own, merged Result
 
 	row    auditparquet.Row
+	free   [][]auditparquet.Row // chunks of rows to reuse (part.rows)
 	intern auditparquet.Interner
 	req    auditparquet.Request
 	loc    auditparquet.Location
@@ -98,10 +104,13 @@ func (s *Sink) Add(e *auditlog.Entry) {
 	s.row.Set(ev, &s.req, &s.loc, s.w.opts.Bodies)
 	p.add(&s.row, &s.intern, s.clock)
 	s.own.Rows++
-	if p.bytes >= s.w.opts.RowGroupBytes {
+	switch {
+	case p.bytes >= s.w.opts.RowGroupBytes:
 		s.err = s.flush(p)
-	} else if s.clock%256 == 0 && s.buffered() > 2*s.w.opts.RowGroupBytes {
+	case s.clock%256 == 0 && s.buffered() > 2*s.w.opts.RowGroupBytes:
 		s.err = s.flush(s.largest())
+	case s.clock%4096 == 0:
+		s.err = s.finishIdle()
 	}
 }
 
@@ -127,7 +136,7 @@ func (s *Sink) part(k partKey) (*part, error) {
 	dir := filepath.Join(s.w.dir, k.dir(s.w.opts.Cluster))
 	name := fmt.Sprintf("part-%s-%d-%d.parquet", s.w.run, s.id, seq)
 	f := &file{tmp: filepath.Join(dir, "."+name+".tmp"), final: filepath.Join(dir, name)}
-	p, err := newPart(k, f.tmp, &s.w.opts)
+	p, err := newPart(k, f.tmp, &s.w.opts, &s.free)
 	if err != nil {
 		return nil, err
 	}
@@ -154,6 +163,18 @@ func (s *Sink) largest() *part {
 		}
 	}
 	return big
+}
+
+// finishIdle finishes the files not added to in idleAdds rows.
+func (s *Sink) finishIdle() error {
+	for _, p := range s.parts {
+		if s.clock-p.used > idleAdds {
+			if err := s.finish(p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // flush writes p's buffer as a row group, and finishes p's file when it
