@@ -50,22 +50,21 @@ type file struct {
 }
 
 // partKey is what a sink writes a file of: a partition of the export
-// (an hour of a day, in UTC), and in it the events of one API server on
-// one node. A node logs its events nearly in time order, and a worker gets
-// them in that order, so the row groups of such a file hardly overlap in
-// time: a reader that merges them by time (Sorted) has one or two open at
-// once.
+// (an hour of a day, in UTC), and in it the events read from one audit log
+// (one API server, one node). A log holds its events nearly in time order,
+// and a worker gets them in that order, so the row groups of such a file
+// follow one another in time: a reader that merges row groups by time
+// (Sorted) has few open at once, whatever the rate of events.
 type partKey struct {
 	year, month, day, hour int
-	server, node           string
+	source                 string
 }
 
-// partOf is the file key of an event received at t, logged by server on
-// node.
-func partOf(t time.Time, server, node string) partKey {
+// partOf is the file key of an event received at t, read from source.
+func partOf(t time.Time, source string) partKey {
 	t = t.UTC()
 	y, m, d := t.Date()
-	return partKey{year: y, month: int(m), day: d, hour: t.Hour(), server: server, node: node}
+	return partKey{year: y, month: int(m), day: d, hour: t.Hour(), source: source}
 }
 
 // dir is the partition's directory below the export's.
@@ -92,7 +91,7 @@ func (s *Sink) Add(e *auditlog.Entry) {
 	if src := e.Source; src != nil {
 		s.loc.Server, s.loc.File = string(src.Server), src.Path
 	}
-	p, err := s.part(partOf(ev.RequestReceivedTimestamp.Time, s.loc.Server, s.loc.Node))
+	p, err := s.part(partOf(ev.RequestReceivedTimestamp.Time, s.loc.File))
 	if err != nil {
 		s.err = err
 		return
