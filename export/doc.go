@@ -3,8 +3,8 @@
 // auditlog reads back as a source (auditlog.Find recognises them by their
 // content), faster than the logs they came from.
 //
-// An export is a directory of Hive-style partitions, one file per worker
-// and partition, with the partition keys in the path only:
+// An export is a directory of Hive-style partitions, with the partition
+// keys in the path only, and in each a file per worker and audit log read:
 //
 //	OUT/cluster=NAME/date=YYYY-MM-DD/hour=HH/part-RUN-WORKER-SEQ.parquet
 //
