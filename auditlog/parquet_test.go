@@ -18,9 +18,9 @@ import (
 
 const sampleKube = "../testdata/must-gather/audit_logs/kube-apiserver"
 
-// exportSample exports the sample's kube-apiserver logs into a new
-// directory in row groups of about 64 KiB, and returns it with the number
-// of events exported.
+// exportSample exports the logs of one node of the sample's kube-apiserver
+// (a third of it, 2h45m) into a new directory in row groups of about
+// 64 KiB, and returns it with the number of events exported.
 func exportSample(t *testing.T) (string, int64) {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "export")
@@ -28,9 +28,15 @@ func exportSample(t *testing.T) (string, int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sources, err := auditlog.Find(sampleKube)
+	all, err := auditlog.Find(sampleKube)
 	if err != nil {
 		t.Fatal(err)
+	}
+	var sources []auditlog.Source
+	for _, s := range all {
+		if s.Node == "ip-10-0-142-86.ec2.internal" {
+			sources = append(sources, s)
+		}
 	}
 	for e := range auditlog.NewReader(sources, auditlog.Options{Fields: w.Fields()}).All() {
 		if err := w.Write(e); err != nil {
