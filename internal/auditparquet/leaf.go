@@ -36,8 +36,10 @@ type leaf struct {
 	offs []uint32 // their offsets in text
 	// bytes counts the uncompressed bytes of the pages read.
 	bytes int64
-	err   error
-	in    *dictStrings
+	// err is where the leaf records its first error: its Rows' error,
+	// which every leaf of the row group shares.
+	err *error
+	in  *dictStrings
 }
 
 // dictStrings turns dictionaries into strings, sharing the strings of
@@ -48,13 +50,13 @@ type dictStrings struct {
 
 // open starts reading leaf i of column c of row group rg, once its pages
 // are checked (checkChunk).
-func (l *leaf) open(f *File, rg int, c Column, i int, in *dictStrings) error {
+func (l *leaf) open(f *File, rg int, c Column, i int, in *dictStrings, errp *error) error {
 	if err := f.checkChunk(rg, c, i); err != nil {
 		return err
 	}
 	li := f.leaves[c][i]
 	*l = leaf{col: c, pages: f.chunk(rg, c, i).Pages(), kind: kindOf(c), maxDef: li.maxDef, in: in,
-		dict: l.dict[:0], from: nil}
+		dict: l.dict[:0], from: nil, err: errp}
 	if l.kind == kindMap || l.kind == kindList {
 		l.kind = kindString
 	}
@@ -75,15 +77,15 @@ func (l *leaf) close() {
 
 // fail records the first error.
 func (l *leaf) fail(err error) {
-	if l.err == nil {
-		l.err = fmt.Errorf("%w: column %s: %v", ErrDamaged, l.col, err)
+	if *l.err == nil {
+		*l.err = fmt.Errorf("%w: column %s: %v", ErrDamaged, l.col, err)
 	}
 }
 
 // load reads the next page; it reports false at the end of the chunk or
-// on an error (then l.err is set).
+// on an error (then *l.err is set).
 func (l *leaf) load() bool {
-	if l.err != nil {
+	if *l.err != nil {
 		return false
 	}
 	if l.page != nil {
@@ -197,7 +199,7 @@ func offsetsFit(offs []uint32, n int) bool {
 func (l *leaf) ready() bool {
 	for l.pos == l.n {
 		if !l.load() {
-			if l.err == nil {
+			if *l.err == nil {
 				l.fail(errEnded)
 			}
 			return false

@@ -56,7 +56,7 @@ func (r *Rows) Open(f *File, rg int, cols Columns, fresh bool) (err error) {
 	r.cols, r.left, r.fresh, r.err = 0, f.NumRows(rg), fresh, nil
 	for c := range numColumns {
 		if cols.Has(c) {
-			if err := r.leaves[c].open(f, rg, c, 0, &r.dict); err != nil {
+			if err := r.leaves[c].open(f, rg, c, 0, &r.dict, &r.err); err != nil {
 				r.Close()
 				return err
 			}
@@ -64,7 +64,7 @@ func (r *Rows) Open(f *File, rg int, cols Columns, fresh bool) (err error) {
 		}
 	}
 	if cols.Has(ColAnnotations) {
-		if err := r.values.open(f, rg, ColAnnotations, 1, &r.dict); err != nil {
+		if err := r.values.open(f, rg, ColAnnotations, 1, &r.dict, &r.err); err != nil {
 			r.Close()
 			return err
 		}
@@ -116,15 +116,7 @@ func (r *Rows) Next(ev *auditv1.Event, m *Meta) (ok bool) {
 	}()
 	r.left--
 	r.fill(ev, m)
-	for c := range numColumns {
-		if r.cols.Has(c) && r.leaves[c].err != nil {
-			r.err = r.leaves[c].err
-		}
-	}
-	if r.values.err != nil {
-		r.err = r.values.err
-	}
-	return r.err == nil
+	return r.err == nil // the leaves record their errors in r.err
 }
 
 // fill sets ev and m from the next value of every column read.
