@@ -21,6 +21,10 @@
 //   - format renders the results as the reference tool's text, or as JSON
 //     or CSV.
 //
+// Beside them, export writes events as Parquet (partitioned by cluster,
+// date and hour) for DuckDB, Spark, Trino or ClickHouse, and auditlog reads
+// such an export back as a source, by columns, faster than the logs.
+//
 // Package query wires them once: a query.Query holds the values of the
 // command's flags and Run answers it, on every core, with the values the
 // format package renders. examples/kubectl-audit is a thin kubectl plugin

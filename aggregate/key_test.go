@@ -131,7 +131,7 @@ func TestKeyFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := auditlog.FieldUser | auditlog.FieldRequestURI | auditlog.FieldResponseCode | auditlog.FieldRequestReceivedTimestamp
+	want := auditlog.FieldUser | auditlog.FieldFieldManager | auditlog.FieldResponseCode | auditlog.FieldRequestReceivedTimestamp
 	if k.Fields() != want {
 		t.Errorf("Fields = %v, want %v", k.Fields(), want)
 	}

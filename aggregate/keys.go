@@ -2,7 +2,6 @@ package aggregate
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/auditlens/auditlens/auditlog"
 )
@@ -17,8 +16,10 @@ var (
 
 	// KeyUser is user.username, followed by [fieldManager] when the
 	// requestURI has a fieldManager query parameter, as the reference tool
-	// counts users.
-	KeyUser = NewKey("user", auditlog.FieldUser|auditlog.FieldRequestURI, appendUser)
+	// counts users. It reads the field manager alone
+	// (auditlog.FieldFieldManager), not the whole requestURI, which a
+	// Parquet source need not read.
+	KeyUser = NewKey("user", auditlog.FieldUser|auditlog.FieldFieldManager, appendUser)
 
 	// KeyUsername is user.username alone.
 	KeyUsername = NewKey("username", auditlog.FieldUser, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
@@ -115,20 +116,12 @@ var namedKeys = []Key{
 
 func appendUser(dst []byte, e *auditlog.Entry) ([]byte, bool) {
 	dst = append(dst, e.Event.User.Username...)
-	uri := e.Event.RequestURI
-	q := strings.IndexByte(uri, '?')
-	if q < 0 || !strings.Contains(uri[q:], "fieldManager") && strings.IndexByte(uri[q:], '%') < 0 {
-		// No fieldManager parameter, not even an escaped one: no need to
-		// parse the URI (most requests).
-		return dst, true
+	if fm, ok := e.FieldManager(); ok {
+		dst = append(dst, '[')
+		dst = append(dst, fm...)
+		dst = append(dst, ']')
 	}
-	n := len(dst)
-	dst = append(dst, '[')
-	dst, ok := e.Request().AppendQueryValue(dst, "fieldManager")
-	if !ok {
-		return dst[:n], true
-	}
-	return append(dst, ']'), true
+	return dst, true
 }
 
 func appendResource(dst []byte, e *auditlog.Entry) ([]byte, bool) {

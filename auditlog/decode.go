@@ -232,6 +232,8 @@ func (d *decoder) event(ev *auditv1.Event, depth int) error {
 			bit |= FieldUserGroups | FieldUserExtra
 		case memberResponseStatus:
 			bit |= FieldResponseCode
+		case memberRequestURI:
+			bit |= FieldFieldManager
 		}
 		if d.fields&bit == 0 {
 			return s.skipValue(depth + 1)

@@ -54,15 +54,15 @@ func project(ev auditv1.Event, f Fields) auditv1.Event {
 	if f.Has(FieldKind) {
 		p.TypeMeta = ev.TypeMeta
 	}
-	copyIf := func(bit Fields, dst, src any) {
-		if f.Has(bit) {
+	copyIf := func(bits Fields, dst, src any) {
+		if f&bits != 0 {
 			reflect.ValueOf(dst).Elem().Set(reflect.ValueOf(src))
 		}
 	}
 	copyIf(FieldLevel, &p.Level, ev.Level)
 	copyIf(FieldAuditID, &p.AuditID, ev.AuditID)
 	copyIf(FieldStage, &p.Stage, ev.Stage)
-	copyIf(FieldRequestURI, &p.RequestURI, ev.RequestURI)
+	copyIf(FieldRequestURI|FieldFieldManager, &p.RequestURI, ev.RequestURI)
 	copyIf(FieldVerb, &p.Verb, ev.Verb)
 	copyIf(FieldUser, &p.User.Username, ev.User.Username)
 	copyIf(FieldUser, &p.User.UID, ev.User.UID)

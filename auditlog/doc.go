@@ -29,8 +29,16 @@
 // when built with -tags noasm, it scans eight bytes at a time. Both give the
 // same events, and the same errors for lines cut short.
 //
+// A source may also be a Parquet file written by package export (an
+// export directory holds them: Find finds them, Open tells them by their
+// content). A Reader reads such a file by columns, only those that hold the
+// fields asked for: Scan hands its row groups to the workers, Sorted merges
+// the row groups of every Parquet file by time, and row groups whose time
+// statistics fall outside Options.Since and Until are skipped unread.
+//
 // Lines that cannot be read are never dropped silently: they are counted by
-// kind in a [Report], with file:line samples.
+// kind in a [Report], with file:line samples; so are Parquet files that
+// export did not write or that are damaged.
 //
 // Entries are reused: an entry handed to a sink or yielded by All is valid
 // only until the call returns. Use [Entry.Clone] to keep one. The strings of

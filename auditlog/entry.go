@@ -59,7 +59,18 @@ type Entry struct {
 
 	request       Request
 	requestParsed bool
+	// fieldManager is the fieldManager parameter when fieldManagerState
+	// says it is known: from a Parquet column, or parsed from the URI.
+	fieldManager      string
+	fieldManagerState uint8
 }
+
+// The states of Entry.fieldManager.
+const (
+	fieldManagerUnknown uint8 = iota
+	fieldManagerAbsent
+	fieldManagerPresent
+)
 
 // Request returns the request parsed from the event's requestURI. It is
 // parsed on first use and then shared by every caller.
@@ -69,6 +80,32 @@ func (e *Entry) Request() *Request {
 		e.requestParsed = true
 	}
 	return &e.request
+}
+
+// FieldManager returns the fieldManager query parameter of the event's
+// requestURI, unescaped, and whether there is one. It needs
+// FieldFieldManager (or FieldRequestURI) in Options.Fields: a Parquet
+// source has it in a column of its own, so that reading it does not read
+// the requestURI. It allocates only for an escaped value, once per entry.
+func (e *Entry) FieldManager() (string, bool) {
+	if e.fieldManagerState == fieldManagerUnknown {
+		e.fieldManagerState = fieldManagerAbsent
+		uri := e.Event.RequestURI
+		if q := strings.IndexByte(uri, '?'); q >= 0 && (strings.Contains(uri[q:], "fieldManager") || strings.IndexByte(uri[q:], '%') >= 0) {
+			if v, ok := e.Request().QueryValue("fieldManager"); ok {
+				e.fieldManager, e.fieldManagerState = v, fieldManagerPresent
+			}
+		}
+	}
+	return e.fieldManager, e.fieldManagerState == fieldManagerPresent
+}
+
+// setFieldManager records the fieldManager parameter read from a column.
+func (e *Entry) setFieldManager(v string, present bool) {
+	e.fieldManager, e.fieldManagerState = v, fieldManagerAbsent
+	if present {
+		e.fieldManagerState = fieldManagerPresent
+	}
 }
 
 // Latency is how long the request had taken when the event was logged:
@@ -94,7 +131,8 @@ func (e *Entry) Reset(ev *auditv1.Event, src *Source, line int64, node string) {
 func (e *Entry) Clone() *Entry {
 	ev := e.Event.DeepCopy()
 	detach(ev)
-	return &Entry{Event: ev, Source: e.Source, Line: e.Line, Node: strings.Clone(e.Node)}
+	return &Entry{Event: ev, Source: e.Source, Line: e.Line, Node: strings.Clone(e.Node),
+		fieldManager: strings.Clone(e.fieldManager), fieldManagerState: e.fieldManagerState}
 }
 
 // detach gives every string of ev memory of its own.

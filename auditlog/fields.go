@@ -30,6 +30,7 @@ const (
 	FieldUserGroups                                  // user.groups
 	FieldUserExtra                                   // user.extra
 	FieldResponseCode                                // responseStatus.code alone
+	FieldFieldManager                                // the requestURI's fieldManager parameter alone (Entry.FieldManager)
 
 	fieldEnd
 )
@@ -47,7 +48,7 @@ var fieldNames = [...]string{
 	"impersonatedUser", "authenticationMetadata", "sourceIPs", "userAgent",
 	"objectRef", "responseStatus", "requestObject", "responseObject",
 	"requestReceivedTimestamp", "stageTimestamp", "annotations",
-	"user.groups", "user.extra", "responseStatus.code",
+	"user.groups", "user.extra", "responseStatus.code", "requestURI.fieldManager",
 }
 
 // Has reports whether every field of g is in f.

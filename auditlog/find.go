@@ -22,6 +22,7 @@ const (
 	skipDirLink     = "symbolic link to a directory"
 	skipBrokenLink  = "broken symbolic link"
 	skipOutside     = "outside audit_logs"
+	skipUnfinished  = "unfinished export file"
 )
 
 // auditLogsDir is the folder under which must-gather puts one folder per
@@ -41,14 +42,16 @@ const auditLogsDir = "audit_logs"
 // (NODE-audit-2021-...log.gz) come before its live NODE-audit.log. Symbolic
 // links to files are followed; symbolic links to directories are not
 // (they are listed, skipped). A file found by a walk is read when its name
-// ends in .log, .log.N (logrotate), .gz, .zst, .json or .jsonl, or has no
-// extension; it is listed with a Skip reason and not read when:
+// ends in .log, .log.N (logrotate), .gz, .zst, .json, .jsonl or .parquet
+// (an export: see package export; what a file holds is told by its content
+// when it is read, not by its name), or has no extension; it is listed
+// with a Skip reason and not read when:
 //   - its name is termination*.log, startup*.log or lock.log, or ends in
 //     .audit_logs_listing (must-gather bookkeeping);
 //   - it is under a folder etcd or monitoring that sits directly in an
 //     audit_logs folder;
 //   - it is hidden (.name); a hidden directory is listed once and not
-//     walked;
+//     walked; an export's unfinished files (.NAME.parquet.tmp) say so;
 //   - it is not a regular file, or is a broken symbolic link;
 //   - the walked directory holds an audit_logs folder (it is a must-gather
 //     root) and the file is not under any audit_logs folder (timestamp,
@@ -248,6 +251,8 @@ func (w *walker) file(p string, e fs.DirEntry, st dirState) foundFile {
 // "" if it is.
 func skipReason(name string) string {
 	switch {
+	case strings.HasSuffix(name, ".parquet.tmp"):
+		return skipUnfinished
 	case strings.HasPrefix(name, "."):
 		return skipHidden
 	case strings.HasSuffix(name, ".audit_logs_listing"):
@@ -279,7 +284,7 @@ func isLogName(name string) bool {
 	if !strings.Contains(name, ".") {
 		return true
 	}
-	for _, ext := range []string{".log", ".gz", ".zst", ".json", ".jsonl"} {
+	for _, ext := range []string{".log", ".gz", ".zst", ".json", ".jsonl", ".parquet"} {
 		if strings.HasSuffix(name, ext) {
 			return true
 		}

@@ -2,6 +2,7 @@ package auditlog
 
 import (
 	"bytes"
+	"time"
 
 	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
 )
@@ -23,11 +24,18 @@ type lineDecoder struct {
 	fresh   bool
 	keep    func(*Entry) bool
 	maxLine int
+	// pq decodes Parquet row groups, once there is one to decode, reading
+	// the columns of the fields asked for.
+	pq    *parquetDecoder
+	asked Fields
+	// since and until are Options.Since and Options.Until.
+	since, until time.Time
 }
 
 func newLineDecoder(opts Options, rep *Report, fresh bool) *lineDecoder {
 	return &lineDecoder{dec: newDecoder(opts.Fields), fields: opts.Fields, rep: rep,
-		ev: new(auditv1.Event), entry: new(Entry), fresh: fresh, keep: opts.Keep, maxLine: opts.MaxLineBytes}
+		ev: new(auditv1.Event), entry: new(Entry), fresh: fresh, keep: opts.Keep, maxLine: opts.MaxLineBytes,
+		since: opts.Since, until: opts.Until, asked: opts.asked}
 }
 
 // next readies the event to decode the next line into.
@@ -43,6 +51,9 @@ func (ld *lineDecoder) next() *auditv1.Event {
 // block decodes every line of b and hands each event to add. It stops
 // early, reporting false, when add does.
 func (ld *lineDecoder) block(b *block, add func(*Entry) bool) bool {
+	if b.pq != nil {
+		return ld.parquet(b, add)
+	}
 	data := b.data
 	lineNo := b.line
 	for len(data) > 0 {

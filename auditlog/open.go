@@ -17,6 +17,10 @@ const (
 	FormatPlain = "plain"
 	FormatGzip  = "gzip"
 	FormatZstd  = "zstd"
+	// FormatParquet is a Parquet file (PAR1), which a Reader reads as an
+	// export (see package export), by columns; Read gives its bytes as
+	// they are.
+	FormatParquet = "parquet"
 )
 
 // openBufferSize is the size of the reads from disk.
@@ -29,6 +33,9 @@ const zstdMaxWindow = 128 << 20
 var (
 	gzipMagic = []byte{0x1f, 0x8b}
 	zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
+	// parquetMagic also ends a Parquet file, whose footer says what it
+	// holds.
+	parquetMagic = []byte("PAR1")
 )
 
 // File is an opened Source, read as uncompressed bytes.
@@ -69,7 +76,8 @@ func (e *DecompressError) Unwrap() error { return e.Err }
 // Open opens the source's file and returns it as uncompressed bytes. The
 // format is told by the file's first bytes, not by its name: gzip (1f 8b;
 // files of several gzip members are read as one stream), zstd (28 b5 2f fd;
-// several frames likewise), else plain text. An empty file is plain. Open
+// several frames likewise), Parquet (PAR1: Read gives its bytes as they
+// are; a Reader reads it by columns), else plain text. An empty file is plain. Open
 // fails only when the file cannot be opened; a corrupt compressed header is
 // reported by the first Read.
 func Open(src *Source) (*File, error) {
@@ -107,6 +115,8 @@ func Open(src *Source) (*File, error) {
 		}
 		f.zstd = zd
 		f.r = zd
+	case bytes.HasPrefix(magic, parquetMagic):
+		f.format = FormatParquet
 	}
 	return f, nil
 }
@@ -153,7 +163,7 @@ func (f *File) CompressedOffset() int64 {
 	return f.disk.n - int64(f.buf.Buffered())
 }
 
-// Format is FormatGzip, FormatZstd or FormatPlain.
+// Format is FormatGzip, FormatZstd, FormatParquet or FormatPlain.
 func (f *File) Format() string { return f.format }
 
 // Source is the source the file was opened from.

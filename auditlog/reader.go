@@ -6,6 +6,7 @@ import (
 	"iter"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Sink receives the entries of one worker of a Scan. Each worker has its
@@ -29,8 +30,9 @@ const DefaultMaxLineBytes = 64 << 20
 // Options says what a Reader reads and how.
 type Options struct {
 	// Fields is the set of event fields to decode; 0 means FieldsAll.
-	// Entries handed out always have AuditID and Kind set as well, which the
-	// reader needs to tell events from other JSON.
+	// Entries read from JSON always have AuditID and Kind set as well,
+	// which the reader needs to tell events from other JSON; entries read
+	// from Parquet have only the fields asked for.
 	Fields Fields
 	// MaxLineBytes is the longest line read; longer ones are counted as
 	// TooLong and skipped. 0 means DefaultMaxLineBytes.
@@ -41,16 +43,25 @@ type Options struct {
 	// filter.Filter's Match will do). A sink can filter as well, but for
 	// Sorted, Keep saves holding back and ordering what is dropped anyway.
 	Keep func(e *Entry) bool
+	// Since and Until, when not zero, say that only entries received in
+	// [Since, Until) are wanted, so that input known to hold none may be
+	// skipped unread: the row groups of a Parquet source whose statistics
+	// put them outside. They are a hint, not a filter: Keep (or the sink)
+	// must still reject what is outside.
+	Since, Until time.Time
 	// Progress, when not nil, is called as input is read with the number
 	// of bytes of files (compressed or not) read since its last call. It is
 	// called from several goroutines at once during a Scan or Sorted.
 	Progress func(n int64)
+
+	asked Fields // Fields as asked, before the reader adds what it needs
 }
 
 func (o Options) withDefaults() Options {
 	if o.Fields == 0 {
 		o.Fields = FieldsAll
 	}
+	o.asked = o.Fields
 	o.Fields |= FieldAuditID | FieldKind
 	if o.MaxLineBytes <= 0 {
 		o.MaxLineBytes = DefaultMaxLineBytes

@@ -26,8 +26,13 @@ const (
 	// Decompress is a compressed stream that is corrupt or cut short; every
 	// event before the damage is read.
 	Decompress
-	// Unreadable is a file that could not be opened or read.
+	// Unreadable is a file that could not be opened or read, or a
+	// Parquet file that export did not write.
 	Unreadable
+	// BadParquet is a Parquet file written by export that is damaged: its
+	// footer (nothing of it is read) or a row group (the rows before the
+	// damage, and the other row groups, are read).
+	BadParquet
 	// SkippedFile is a file in an audit_logs tree that is not an audit log.
 	SkippedFile
 
@@ -36,7 +41,7 @@ const (
 
 var problemNames = [numProblems]string{
 	"bad JSON", "not an audit event", "line too long", "truncated line",
-	"decompression error", "unreadable file", "skipped file",
+	"decompression error", "unreadable file", "damaged Parquet", "skipped file",
 }
 
 // String names the problem in a few words.

@@ -123,16 +123,6 @@ func (r *Request) QueryValue(key string) (string, bool) {
 	return v, ok
 }
 
-// AppendQueryValue appends what QueryValue returns to dst, without
-// allocating, and reports whether the parameter is present.
-func (r *Request) AppendQueryValue(dst []byte, key string) ([]byte, bool) {
-	v, ok := queryParam(r.RawQuery, key)
-	if !ok {
-		return dst, false
-	}
-	return appendUnescaped(dst, v), true
-}
-
 // queryParam returns the value of the first parameter key of the query
 // string raw, as written (still escaped). A parameter's name may be
 // escaped.
@@ -151,40 +141,4 @@ func queryParam(raw, key string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// appendUnescaped appends the query-unescaped v ('+' is a space, %XX a
-// byte), or v as it is when it holds a malformed escape.
-func appendUnescaped(dst []byte, v string) []byte {
-	if !strings.ContainsAny(v, "%+") {
-		return append(dst, v...)
-	}
-	for i := 0; i < len(v); i++ {
-		if v[i] == '%' && (i+2 >= len(v) || !isHex(v[i+1]) || !isHex(v[i+2])) {
-			return append(dst, v...)
-		}
-	}
-	for i := 0; i < len(v); i++ {
-		switch c := v[i]; c {
-		case '+':
-			dst = append(dst, ' ')
-		case '%':
-			dst = append(dst, unhex(v[i+1])<<4|unhex(v[i+2]))
-			i += 2
-		default:
-			dst = append(dst, c)
-		}
-	}
-	return dst
-}
-
-func unhex(c byte) byte {
-	switch {
-	case c <= '9':
-		return c - '0'
-	case c <= 'F':
-		return c - 'A' + 10
-	default:
-		return c - 'a' + 10
-	}
 }

@@ -22,7 +22,9 @@ const sortBatch = 256
 //
 //   - the sources are grouped into streams, one per API server and node
 //     (a node's rotated files, then its live file, are one stream in time);
-//     a source whose node is unknown is a stream of its own;
+//     a source whose node is unknown is a stream of its own; the Parquet
+//     files of an export (*.parquet) are one stream, whose row groups, each
+//     sorted by time, are merged, each opened when the merge reaches it;
 //   - each stream is read by its own goroutine, which holds back up to
 //     window events (DefaultSortWindow when window <= 0) to reorder them,
 //     since an API server writes an event when the request completes, not
@@ -104,8 +106,11 @@ func (r *Reader) streams() [][]int {
 			continue
 		}
 		k := streamKey{src.Server, src.Node}
+		if isParquetName(src.Path) {
+			k = streamKey{node: parquetStream}
+		}
 		j, ok := index[k]
-		if !ok || src.Node == "" {
+		if !ok || k.node == "" {
 			j = len(streams)
 			streams = append(streams, nil)
 			index[k] = j
@@ -133,6 +138,12 @@ func (r *Reader) readStream(stream []int, rep *Report, ch chan<- []sortItem, don
 		// The time is read here, while the event is in this core's cache.
 		batch = append(batch, sortItem{e: e, t: timeKey(e)})
 		return len(batch) < sortBatch || send()
+	}
+	if isParquetName(r.sources[stream[0]].Path) {
+		if !r.mergeParquet(stream, ld, add) {
+			return
+		}
+		stream = nil
 	}
 	for _, i := range stream {
 		sp := splitter{src: &r.sources[i], order: i, maxLine: r.opts.MaxLineBytes, rep: rep, progress: r.opts.Progress}

@@ -24,6 +24,9 @@ type block struct {
 	// block are substrings of it, so the block's buffer is reused only by
 	// readers whose strings need not outlive the call (see buffers).
 	text string
+	// pq, when not nil, is the block of a Parquet source: row groups to
+	// decode instead of data (see parquet.go).
+	pq *parquetUnit
 }
 
 // newBlock returns a block of data, which must not change while any string
@@ -102,6 +105,10 @@ func (p *buffers) put(b *block) {
 
 // putBlock lets go of a block.
 func putBlock(b *block) {
+	if b.pq != nil {
+		b.pq.release()
+		b.pq = nil
+	}
 	b.data, b.text = nil, ""
 }
 
@@ -141,6 +148,9 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 	if err != nil {
 		sp.rep.add(Unreadable, Sample{File: sp.src.Path, Detail: err.Error(), order: sp.order})
 		return true
+	}
+	if f.format == FormatParquet {
+		return sp.parquet(f, emit)
 	}
 	defer f.Close()
 	sp.rep.Files++

@@ -20,6 +20,7 @@ const (
 	modeFloor  = "floor"
 	modeNaive  = "naive"
 	modeInproc = "inproc"
+	modeExport = "export"
 )
 
 // childOptions are the flags of a child process.
@@ -29,7 +30,7 @@ type childOptions struct {
 	workers   int
 	questions []string // naive: every question; inproc: exactly one
 	culprit   string
-	outDir    string // naive writes naive-QUESTION.txt files here
+	outDir    string // naive writes naive-QUESTION.txt files here; export its Parquet
 	result    string // JSON file the child writes its childResult to
 	profile   string // file for a CPU profile of the child
 }
@@ -75,12 +76,12 @@ func runChild(args []string, stdout io.Writer) error {
 	var o childOptions
 	var questions string
 	fs := flag.NewFlagSet("child", flag.ContinueOnError)
-	fs.StringVar(&o.mode, "child", "", "mode: floor, naive, inproc")
+	fs.StringVar(&o.mode, "child", "", "mode: floor, naive, inproc, export")
 	fs.StringVar(&o.dir, "dir", "", "kube-apiserver audit log folder")
 	fs.IntVar(&o.workers, "workers", 1, "workers")
 	fs.StringVar(&questions, "questions", "", "comma-separated question names")
 	fs.StringVar(&o.culprit, "culprit", "", "user of the metrics-403 storm")
-	fs.StringVar(&o.outDir, "outdir", "", "naive: folder for answers")
+	fs.StringVar(&o.outDir, "outdir", "", "naive: folder for answers; export: folder for the Parquet export")
 	fs.StringVar(&o.result, "result", "", "file for the child's JSON result")
 	fs.StringVar(&o.profile, "cpuprofile", "", "file for a CPU profile")
 	if err := fs.Parse(args); err != nil {
@@ -108,6 +109,8 @@ func runChild(args []string, stdout io.Writer) error {
 		res, err = runNaive(o)
 	case modeInproc:
 		err = runInproc(o, stdout)
+	case modeExport:
+		res, err = runExport(o.dir, o.outDir, o.workers)
 	default:
 		return fmt.Errorf("unknown child mode %q", o.mode)
 	}

@@ -35,13 +35,41 @@ type options struct {
 	exe string
 }
 
+// exportCase is the case that exports the set to Parquet with the
+// library.
+const exportCase = "export"
+
+// parquetCase is the case that asks question q of the Parquet copy.
+func parquetCase(q string) string { return "parquet-" + q }
+
+// questionOf is the lab question a case asks: its own name, or that of a
+// parquet- case.
+func questionOf(c string) string { return strings.TrimPrefix(c, "parquet-") }
+
 // caseNames are the cases, in the order they run.
 func caseNames() []string {
 	names := []string{"floor"}
 	for _, q := range labQuestions("") {
 		names = append(names, q.name)
 	}
-	return append(names, findingsQuestion.name, "naive")
+	names = append(names, findingsQuestion.name, exportCase)
+	for _, q := range labQuestions("") {
+		names = append(names, parquetCase(q.name))
+	}
+	return append(names, "naive")
+}
+
+// parquetSelected reports whether a case needs the Parquet copy.
+func (o *options) parquetSelected() bool {
+	if o.selected(exportCase) {
+		return true
+	}
+	for _, q := range labQuestions("") {
+		if o.selected(parquetCase(q.name)) {
+			return true
+		}
+	}
+	return false
 }
 
 // selected reports whether the case named name is to run.
@@ -112,7 +140,7 @@ func run(o options, out, log io.Writer) error {
 func (h *harness) chooseLibrary() error {
 	anyLibrary := false
 	for _, q := range append(labQuestions(""), findingsQuestion) {
-		anyLibrary = anyLibrary || h.opts.selected(q.name)
+		anyLibrary = anyLibrary || h.opts.selected(q.name) || h.opts.selected(parquetCase(q.name))
 	}
 	if !anyLibrary {
 		return nil
@@ -227,11 +255,17 @@ func (h *harness) runSize(n int) (sizeRun, error) {
 		r.Rows = append(r.Rows, newRow(q.name, libInproc, q.String(), m))
 	}
 
+	if h.opts.parquetSelected() {
+		if err := h.runParquet(&r, n, d.kubeDir, qs, culprit, out); err != nil {
+			return r, err
+		}
+	}
+
 	// The naive baseline, one process answering every selected question.
 	if h.opts.selected("naive") {
 		var names []string
 		for _, q := range qs {
-			if h.opts.selected(q.name) {
+			if h.opts.selected(q.name) || h.opts.selected(parquetCase(q.name)) {
 				names = append(names, q.name)
 			}
 		}
@@ -255,6 +289,51 @@ func (h *harness) runSize(n int) (sizeRun, error) {
 	}
 	r.finish()
 	return r, nil
+}
+
+// runParquet exports the set to Parquet (the export case, measured when
+// selected) and asks the selected questions of the copy.
+func (h *harness) runParquet(r *sizeRun, n int, kubeDir string, qs []question, culprit, out string) error {
+	pqDir := filepath.Join(out, "parquet")
+	res := filepath.Join(out, "export.json")
+	ex := child{path: h.opts.exe, harness: true, result: res,
+		args: h.profile([]string{"-child=" + modeExport, "-dir", kubeDir, "-workers", strconv.Itoa(h.opts.workers),
+			"-outdir", pqDir, "-result", res}, exportCase, libInproc, n),
+		before: func() error { return clearExport(pqDir) }}
+	if h.opts.selected(exportCase) {
+		fmt.Fprintln(h.log, "measuring export...")
+		m, err := measureBest(ex, h.opts.count)
+		if err != nil {
+			return err
+		}
+		r.Rows = append(r.Rows, newRow(exportCase, libInproc, "library export of DIR to Parquet", m))
+	} else {
+		if err := clearExport(pqDir); err != nil {
+			return err
+		}
+		if _, err := runExport(kubeDir, pqDir, h.opts.workers); err != nil {
+			return err
+		}
+	}
+	for _, q := range qs {
+		name := parquetCase(q.name)
+		if !h.opts.selected(name) {
+			continue
+		}
+		for _, lib := range h.libs {
+			c := h.libraryChild(lib, q, pqDir, culprit, filepath.Join(out, lib+"-"+name+".txt"))
+			if lib == libInproc {
+				c.args = h.profile(c.args, name, lib, n)
+			}
+			fmt.Fprintf(h.log, "measuring %s (%s)...\n", name, lib)
+			m, err := measureBest(c, h.opts.count)
+			if err != nil {
+				return err
+			}
+			r.Rows = append(r.Rows, newRow(name, lib, strings.Replace(q.String(), "-f DIR", "-f PARQUET", 1), m))
+		}
+	}
+	return nil
 }
 
 // libraryChild is the process that answers q with the library
@@ -290,24 +369,26 @@ func (r *sizeRun) compare(qs []question, libs []string, out string) error {
 			return err
 		}
 		for _, lib := range libs {
-			got, err := readAnswer(filepath.Join(out, lib+"-"+q.name+".txt"), q.kind)
-			if os.IsNotExist(err) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			if got.summary == "" {
-				// The CLI writes a listing's summary line to stderr, after
-				// the listing: only then is the count known.
-				if got.summary, err = readSummary(filepath.Join(out, lib+"-"+q.name+".txt.stderr")); err != nil {
+			for _, name := range []string{q.name, parquetCase(q.name)} {
+				got, err := readAnswer(filepath.Join(out, lib+"-"+name+".txt"), q.kind)
+				if os.IsNotExist(err) {
+					continue
+				}
+				if err != nil {
 					return err
 				}
+				if got.summary == "" {
+					// The CLI writes a listing's summary line to stderr, after
+					// the listing: only then is the count known.
+					if got.summary, err = readSummary(filepath.Join(out, lib+"-"+name+".txt.stderr")); err != nil {
+						return err
+					}
+				}
+				c := comparison{Question: name, Library: lib, Diffs: diffAnswers(got, want)}
+				c.Equal = len(c.Diffs) == 0
+				c.Lines = int64(len(want.lines)) + want.count
+				r.Answers = append(r.Answers, c)
 			}
-			c := comparison{Question: q.name, Library: lib, Diffs: diffAnswers(got, want)}
-			c.Equal = len(c.Diffs) == 0
-			c.Lines = int64(len(want.lines)) + want.count
-			r.Answers = append(r.Answers, c)
 		}
 	}
 	return nil

@@ -62,12 +62,13 @@ func TestHarnessInproc(t *testing.T) {
 		if x.WallSeconds <= 0 || x.PeakRSSBytes <= 0 || x.MBPerSecond <= 0 {
 			t.Errorf("%s: wall %v, rss %d, MB/s %v", x.Case, x.WallSeconds, x.PeakRSSBytes, x.MBPerSecond)
 		}
-		if x.Impl == libInproc && x.Case != findingsQuestion.name && x.XFasterThanNaive <= 0 {
+		if x.Impl == libInproc && x.Case != findingsQuestion.name && x.Case != exportCase && x.XFasterThanNaive <= 0 {
 			t.Errorf("%s: no ratio to the naive baseline", x.Case)
 		}
 	}
-	if len(r.Answers) != len(labQuestions("")) {
-		t.Fatalf("%d answers compared, want %d", len(r.Answers), len(labQuestions("")))
+	// Every question, from the logs and from the Parquet copy.
+	if len(r.Answers) != 2*len(labQuestions("")) {
+		t.Fatalf("%d answers compared, want %d", len(r.Answers), 2*len(labQuestions("")))
 	}
 	for _, c := range r.Answers {
 		if !c.Equal || c.Lines == 0 {
@@ -86,10 +87,10 @@ func TestHarnessCLI(t *testing.T) {
 	if _, err := buildCLI(t.TempDir()); err != nil {
 		t.Fatalf("the CLI does not build: %v", err)
 	}
-	doc, _ := runSmall(t, libCLI, []string{"by-user", "culprit-by-verb", "get-listing", "naive"})
+	doc, _ := runSmall(t, libCLI, []string{"by-user", "culprit-by-verb", "get-listing", parquetCase("by-user"), parquetCase("get-listing"), "naive"})
 	r := doc.Runs[0]
-	if len(r.Answers) != 3 {
-		t.Fatalf("%d answers compared, want 3", len(r.Answers))
+	if len(r.Answers) != 5 {
+		t.Fatalf("%d answers compared, want 5", len(r.Answers))
 	}
 	for _, c := range r.Answers {
 		if c.Library != libCLI || !c.Equal {

@@ -23,6 +23,8 @@ type child struct {
 	stderr string
 	// result is the file a harness child writes its childResult to.
 	result string
+	// before, when not nil, runs before each run of the child, unmeasured.
+	before func() error
 }
 
 // measurement is what one run of a child cost.
@@ -36,6 +38,11 @@ type measurement struct {
 // measure runs c, timing it from start to exit. Its peak RSS is its own:
 // the kernel's maximum resident set size of the child process.
 func measure(c child) (measurement, error) {
+	if c.before != nil {
+		if err := c.before(); err != nil {
+			return measurement{}, err
+		}
+	}
 	cmd := exec.Command(c.path, c.args...)
 	// The summary line's times are in the local zone in the reference;
 	// UTC everywhere keeps the answers comparable.

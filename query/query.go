@@ -97,25 +97,10 @@ func (q Query) Run(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	flags := q.Filters
-	if flags.Relative() || p.window.relative() {
-		if flags.First, flags.Last, err = bounds(ctx, sources, workers); err != nil {
-			return nil, err
-		}
-	}
-	if p.window != nil {
-		if p.from, p.to, err = p.window.resolve(flags.First, flags.Last); err != nil {
-			return nil, err
-		}
-		if err := p.window.check(p.from, p.to, p.bucket); err != nil {
-			return nil, err
-		}
-	}
-	keep, err := flags.Build()
+	keep, opts, err := q.prepare(ctx, sources, workers, p)
 	if err != nil {
-		return nil, filterError(err)
+		return nil, err
 	}
-	opts := auditlog.Options{Keep: keep.Match, Progress: q.progress(sources)}
 	res := &Result{view: p.view, filter: keep}
 	if p.view.isListing() {
 		sum := aggregate.NewSummary()
@@ -126,6 +111,67 @@ func (q Query) Run(ctx context.Context) (*Result, error) {
 	a, rep, err := scan(ctx, sources, opts, keep.Fields(), workers, p.newAggregators)
 	res.finish(p, a, rep)
 	return res, err
+}
+
+// prepare resolves the times of the query's flags and of the plan's window
+// (p may be nil), with a first pass over the input when one counts from
+// the first or last event, and returns its filter and the reader's
+// options: the filter as Keep, the time window the filter keeps (which
+// lets a columnar source skip what lies outside), the progress hook.
+func (q Query) prepare(ctx context.Context, sources []auditlog.Source, workers int, p *plan) (filter.Filter, auditlog.Options, error) {
+	var opts auditlog.Options
+	flags := q.Filters
+	var w *window
+	if p != nil {
+		w = p.window
+	}
+	if flags.Relative() || w.relative() {
+		var err error
+		if flags.First, flags.Last, err = bounds(ctx, sources, workers); err != nil {
+			return nil, opts, err
+		}
+	}
+	if w != nil {
+		var err error
+		if p.from, p.to, err = w.resolve(flags.First, flags.Last); err != nil {
+			return nil, opts, err
+		}
+		if err := w.check(p.from, p.to, p.bucket); err != nil {
+			return nil, opts, err
+		}
+	}
+	keep, err := flags.Build()
+	if err != nil {
+		return nil, opts, filterError(err)
+	}
+	opts = auditlog.Options{Keep: keep.Match, Progress: q.progress(sources)}
+	opts.Since, opts.Until = timeWindow(flags)
+	return keep, opts, nil
+}
+
+// timeWindow is the window [since, until) of request times that flags
+// keep at most (zero for a side left open), once their offsets are
+// resolved: the latest of --since and --after, the earliest of --until
+// and --before.
+func timeWindow(flags filter.Flags) (since, until time.Time) {
+	at := func(s string) (time.Time, bool) {
+		spec, err := filter.ParseTimeSpec("", s)
+		if s == "" || err != nil {
+			return time.Time{}, false
+		}
+		return spec.Resolve(flags.First, flags.Last), true
+	}
+	for _, s := range []string{flags.Since, flags.After} {
+		if t, ok := at(s); ok && t.After(since) {
+			since = t
+		}
+	}
+	for _, s := range []string{flags.Until, flags.Before} {
+		if t, ok := at(s); ok && (until.IsZero() || t.Before(until)) {
+			until = t
+		}
+	}
+	return since, until
 }
 
 // plan checks the view's flags: -o, --format, --by, --sort, --window and

@@ -8,6 +8,7 @@ import (
 	"context"
 	"github.com/auditlens/auditlens/aggregate"
 	"github.com/auditlens/auditlens/auditlog"
+	"github.com/auditlens/auditlens/export"
 	"github.com/auditlens/auditlens/filter"
 	"github.com/auditlens/auditlens/format"
 )
@@ -19,6 +20,8 @@ type Result struct {
 	Document *format.Document
 	// HTML is the page of -o html; nil for every other view.
 	HTML *format.HTMLReport
+	// Export says what Query.Export wrote; nil for every view.
+	Export *export.Result
 	// Summary is the count and time span of the events the filters kept.
 	// A listing's is known once its entries are read.
 	Summary aggregate.SummaryResult
@@ -91,14 +94,16 @@ func (r *Result) Err() error {
 
 // Write renders the result as the command prints it on stdout: a listing
 // (reading the input as it goes; the summary line, which kubectl-audit
-// prints on stderr, is left to the caller), the HTML page, or the Document
-// in the query's --format (format.Write).
+// prints on stderr, is left to the caller), the HTML page, what an export
+// wrote, or the Document in the query's --format (format.Write).
 func (r *Result) Write(w io.Writer) error {
 	switch {
 	case r.listing != nil:
 		return r.writeListing(w)
 	case r.HTML != nil:
 		return format.WriteHTML(w, *r.HTML)
+	case r.Export != nil:
+		return format.WriteExport(w, *r.Export)
 	case r.Document != nil:
 		return format.Write(w, *r.Document, r.view.enc)
 	}

@@ -21,6 +21,7 @@ const (
 	viewThrottling                 // -o throttling[=N]
 	viewHTML                       // -o html[=N]: one page of every view
 	viewFindings                   // -o findings: what overloads the API
+	viewExport                     // Query.Export: the events as Parquet
 )
 
 // view is a parsed -o and --format.

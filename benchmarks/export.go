@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/auditlens/auditlens/auditlog"
+	"github.com/auditlens/auditlens/export"
+)
+
+// exportCluster is the cluster name of the harness's exports.
+const exportCluster = "harness"
+
+// runExport exports the audit logs under dir into out with the library,
+// one export sink per worker of auditlog.Reader.Scan, as the command's
+// export subcommand would: the export case, and the Parquet copy the
+// parquet-* cases read.
+func runExport(dir, out string, workers int) (childResult, error) {
+	sources, err := auditlog.Find(dir)
+	if err != nil {
+		return childResult{}, err
+	}
+	w, err := export.NewWriter(out, export.Options{Cluster: exportCluster})
+	if err != nil {
+		return childResult{}, err
+	}
+	sinks := make([]auditlog.Sink, workers)
+	for i := range sinks {
+		sinks[i] = w.Sink()
+	}
+	r := auditlog.NewReader(sources, auditlog.Options{Fields: w.Fields()})
+	if err := r.Scan(context.Background(), sinks); err != nil {
+		w.Abort()
+		return childResult{}, err
+	}
+	if err := w.Close(); err != nil {
+		return childResult{}, err
+	}
+	res := w.Result()
+	if res.Rows != r.Report().Events {
+		return childResult{}, fmt.Errorf("export: %d rows written of %d events read", res.Rows, r.Report().Events)
+	}
+	return childResult{Events: res.Rows, Files: res.Files, Bytes: r.Report().Bytes}, nil
+}
+
+// clearExport removes the harness's export from out, so that the export
+// case runs into an empty folder each time.
+func clearExport(out string) error {
+	if err := os.RemoveAll(filepath.Join(out, "cluster="+exportCluster)); err != nil {
+		return err
+	}
+	return os.MkdirAll(out, 0o755)
+}

@@ -1,0 +1,69 @@
+package query
+
+import (
+	"context"
+	"errors"
+	"runtime"
+
+	"github.com/auditlens/auditlens/aggregate"
+	"github.com/auditlens/auditlens/export"
+)
+
+// Export writes the events the query's filters keep as Parquet into dir
+// (see package export: a Hive-style tree of cluster, date and hour), one
+// writer per worker, and returns a Result whose Export says what was
+// written, with the Summary and Report of what was read. The view's
+// fields (Output, By...) must be empty: an export is the events
+// themselves. When anything fails or ctx is done, the files written so far
+// are removed (none is left that a reader would take for complete).
+func (q Query) Export(ctx context.Context, dir string, opts export.Options) (*Result, error) {
+	if q.Output != "" || q.By != "" || q.Window != "" || q.Sort != "" || q.Format != "" {
+		return nil, errorf("output", "an export writes the events themselves: -o, --by, --window, --sort and --format do not apply")
+	}
+	if dir == "" {
+		return nil, errorf("to", "an export needs a directory to write (--to)")
+	}
+	if err := q.Filters.Validate(); err != nil {
+		return nil, filterError(err)
+	}
+	workers := q.Workers
+	if workers < 0 {
+		return nil, errorf("workers", "invalid --workers value %d: expected 0 (one per core) or more", q.Workers)
+	}
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	sources, err := q.sources()
+	if err != nil {
+		return nil, err
+	}
+	keep, ropts, err := q.prepare(ctx, sources, workers, nil)
+	if err != nil {
+		return nil, err
+	}
+	w, err := export.NewWriter(dir, opts)
+	if err != nil {
+		if errors.Is(err, export.ErrNotEmpty) {
+			return nil, errorf("to", "%v: %s holds files already (give --append to add to it)", err, dir)
+		}
+		return nil, err
+	}
+	a, rep, err := scan(ctx, sources, ropts, keep.Fields(), workers, func() *aggregators {
+		s := new(aggregate.Set)
+		a := &aggregators{set: s, summary: aggregate.Include(s, aggregate.NewSummary())}
+		aggregate.Include(s, w.Sink())
+		return a
+	})
+	res := &Result{filter: keep, view: view{kind: viewExport}}
+	res.Summary, res.Report = a.summary.Result(), rep
+	if err != nil {
+		w.Abort()
+		return res, err
+	}
+	if err := w.Close(); err != nil {
+		return res, err
+	}
+	written := w.Result()
+	res.Export = &written
+	return res, nil
+}
