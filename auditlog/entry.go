@@ -40,6 +40,8 @@ type Source struct {
 	// audit_logs tree but is not an audit log: termination.log, lock.log...).
 	// Skipped files are listed in the Report.
 	Skip string
+
+	spool string // the copy of standard input read for Stdin (SpoolStdin)
 }
 
 // Entry is one audit event with where it came from. Entries handed out by a

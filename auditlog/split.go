@@ -24,6 +24,9 @@ type block struct {
 	// block are substrings of it, so the block's buffer is reused only by
 	// readers whose strings need not outlive the call (see buffers).
 	text string
+	// values, when not nil, are the values of a JSON document that data
+	// holds (see docReader): they are decoded instead of lines.
+	values []docValue
 }
 
 // newBlock returns a block of data, which must not change while any string
@@ -144,9 +147,11 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 	}
 	defer f.Close()
 	sp.rep.Files++
+	defer sp.account(f, sp.rep.Lines, sp.rep.Bytes)
 	line := int64(1)
 	buf := sp.bufs.get()
 	var readErr error
+	sniffed := false
 	for readErr == nil {
 		// Fill the buffer.
 		b := *buf
@@ -158,6 +163,16 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 		}
 		*buf = b
 		sp.tell(f)
+		if !sniffed {
+			sniffed = true
+			switch sp.sniff(f, b) {
+			case layoutDocument:
+				return sp.document(f, buf, readErr, emit)
+			case layoutSkip:
+				sp.rep.CompressedBytes += f.CompressedOffset()
+				return true
+			}
+		}
 		if readErr != nil {
 			break
 		}
