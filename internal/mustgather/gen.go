@@ -34,6 +34,9 @@ type gen struct {
 	seq     uint64
 	pending eventHeap
 	free    []*event
+	// proxies are the aggregated servers whose requests kube-apiserver's
+	// generator logs too (Config.Proxied).
+	proxies []*proxy
 }
 
 func cumulative(bs []*behavior) []float64 {
@@ -77,6 +80,7 @@ func (g *gen) run(w *writer) error {
 		if step := span / int64(g.n); step > 1 {
 			t += g.rng.Int64N(step)
 		}
+		g.proxyUpTo(t)
 		for len(g.pending) > 0 && g.pending[0].at <= t {
 			if err := g.emit(w); err != nil {
 				return err
@@ -84,6 +88,7 @@ func (g *gen) run(w *writer) error {
 		}
 		g.request(i, t)
 	}
+	g.proxyUpTo(g.end)
 	for len(g.pending) > 0 {
 		if err := g.emit(w); err != nil {
 			return err
