@@ -11,6 +11,10 @@ import (
 type FileReport struct {
 	// Path is the file's path, as its Source names it.
 	Path string
+	// Server and Node are its Source's: the API server and the node that
+	// wrote it, when its folder and name say.
+	Server Server
+	Node   string
 	// Format is how the file's bytes were read, as their first bytes say:
 	// FormatPlain, FormatGzip or FormatZstd.
 	Format string
@@ -23,6 +27,10 @@ type FileReport struct {
 	Events [numShapes]int64
 	// Problems counts what could not be read, by kind.
 	Problems [numProblems]int64
+	// Repeated counts the events of the file (an aggregated API server's
+	// log) dropped as copies of requests kube-apiserver logged
+	// (Options.CountOnce).
+	Repeated int64
 
 	order int // the source's position in the read order
 }
@@ -133,6 +141,9 @@ func (r *Report) mergeFiles(o *Report) {
 		if f.Format == "" {
 			f.Format = of.Format
 		}
+		if of.Server != "" || of.Node != "" {
+			f.Server, f.Node = of.Server, of.Node
+		}
 		for _, n := range of.Notes {
 			if !slices.Contains(f.Notes, n) {
 				f.Notes = append(f.Notes, n)
@@ -146,6 +157,7 @@ func (r *Report) mergeFiles(o *Report) {
 		for p := range f.Problems {
 			f.Problems[p] += of.Problems[p]
 		}
+		f.Repeated += of.Repeated
 	}
 }
 
@@ -213,7 +225,7 @@ func verdictPlural(v string, n int64) string {
 // read since the report said lines and bytes.
 func (sp *splitter) account(f *File, lines, bytes int64) {
 	fr := sp.rep.fileAt(sp.order, sp.src.Path)
-	fr.Format = f.Format()
+	fr.Format, fr.Server, fr.Node = f.Format(), sp.src.Server, sp.src.Node
 	fr.Lines += sp.rep.Lines - lines
 	fr.Bytes += sp.rep.Bytes - bytes
 }

@@ -25,11 +25,15 @@ type lineDecoder struct {
 	// wrapped counts the events of the current block found in a shape
 	// other than ShapeLines (see account).
 	wrapped [numShapes]int64
+	// once, when not nil, drops the second copy of a request (CountOnce);
+	// repeated counts the current block's events it dropped.
+	once     *countOnce
+	repeated int64
 }
 
 func newLineDecoder(opts Options, rep *Report, fresh bool) *lineDecoder {
 	return &lineDecoder{dec: newDecoder(opts.Fields), fields: opts.Fields, rep: rep,
-		ev: new(auditv1.Event), entry: new(Entry), fresh: fresh, keep: opts.Keep, maxLine: opts.MaxLineBytes}
+		ev: new(auditv1.Event), entry: new(Entry), fresh: fresh, keep: opts.Keep, maxLine: opts.MaxLineBytes, once: opts.once}
 }
 
 // next readies the event to decode the next line into.
@@ -129,6 +133,10 @@ func (ld *lineDecoder) emit(b *block, lineNo int64, node string, add func(*Entry
 	e := ld.entry
 	e.Reset(ev, b.src, lineNo, node)
 	if ld.keep != nil && !ld.keep(e) {
+		return true
+	}
+	if ld.once != nil && !ld.once.first(e) {
+		ld.repeated++
 		return true
 	}
 	if ld.fresh {

@@ -117,8 +117,12 @@ type Report struct {
 	Bytes int64
 	// Lines is the number of lines read, blank ones included.
 	Lines int64
-	// Events is the number of events decoded and handed on.
+	// Events is the number of events decoded, whether or not Keep
+	// accepted them.
 	Events int64
+	// Repeated is the number of events of aggregated API servers dropped
+	// as copies of requests kube-apiserver logged (Options.CountOnce).
+	Repeated int64
 	// Problems counts the lines and files that could not be used, by kind.
 	Problems [numProblems]Tally
 	// ByFile says, for every file read (or that could not be), in read
@@ -152,6 +156,7 @@ func (r *Report) Merge(o *Report) {
 	r.Bytes += o.Bytes
 	r.Lines += o.Lines
 	r.Events += o.Events
+	r.Repeated += o.Repeated
 	for p := range r.Problems {
 		r.Problems[p].Count += o.Problems[p].Count
 		for _, s := range o.Problems[p].Samples {

@@ -300,6 +300,7 @@ func (ld *lineDecoder) rejectAt(p Problem, b *block, at place, detail string) {
 // before, to its file's report, by shape.
 func (ld *lineDecoder) account(b *block, before int64) {
 	f := ld.rep.fileAt(b.order, b.src.Path)
+	f.Server, f.Node = b.src.Server, b.src.Node
 	lines := ld.rep.Events - before
 	for s, n := range ld.wrapped {
 		f.Events[s] += n
@@ -307,4 +308,7 @@ func (ld *lineDecoder) account(b *block, before int64) {
 	}
 	f.Events[ShapeLines] += lines
 	clear(ld.wrapped[:])
+	f.Repeated += ld.repeated
+	ld.rep.Repeated += ld.repeated
+	ld.repeated = 0
 }
