@@ -93,9 +93,17 @@ func (f *FileReport) String() string {
 	v := f.Verdict()
 	if v == verdictNotAudit {
 		var what []string
-		for _, p := range []Problem{BadJSON, NotEvent, TooLong, Truncated} {
-			if n := f.Problems[p]; n > 0 {
-				what = append(what, fmt.Sprintf("%d %s", n, p))
+		for _, w := range []struct {
+			p         Problem
+			one, many string
+		}{
+			{BadJSON, "line of bad JSON", "lines of bad JSON"},
+			{NotEvent, "JSON value that is no audit event", "JSON values that are no audit events"},
+			{TooLong, "line too long", "lines too long"},
+			{Truncated, "cut-off line", "cut-off lines"},
+		} {
+			if n := f.Problems[w.p]; n > 0 {
+				what = append(what, plural(n, w.one, w.many))
 			}
 		}
 		v += " (" + strings.Join(what, ", ") + ")"

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -207,7 +208,8 @@ func TestStdin(t *testing.T) {
 	}
 	old := stdin
 	defer func() { stdin = old }()
-	stdin = bytes.NewReader(gzipOf(t, data))
+	in := bytes.NewReader(gzipOf(t, data))
+	stdin = func() io.Reader { return in }
 	sources, err := Find(Stdin, Stdin)
 	if err != nil || len(sources) != 1 {
 		t.Fatalf("Find(-, -) = %+v, %v", sources, err)
@@ -224,7 +226,7 @@ func TestStdin(t *testing.T) {
 		t.Errorf("report %+v", f)
 	}
 
-	stdin = bytes.NewReader(data)
+	in = bytes.NewReader(data)
 	remove, err := SpoolStdin(sources, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -258,7 +260,7 @@ func TestNoEvents(t *testing.T) {
 		t.Errorf("Err() = %q, want %q", err, want)
 	}
 	one := &NoEventsError{Files: ne.Files[:1]}
-	if want := "no audit events in " + sources[0].Path + ": not an audit log (2 bad JSON)"; one.Error() != want {
+	if want := "no audit events in " + sources[0].Path + ": not an audit log (2 lines of bad JSON)"; one.Error() != want {
 		t.Errorf("one file: %q, want %q", one.Error(), want)
 	}
 	_, rep = readEntries(t, Options{}, Source{Path: "testdata/shapes/aks-export.json"})

@@ -12,8 +12,9 @@ import (
 // node) or a JSON document.
 const Stdin = "-"
 
-// stdin is the standard input that Open reads for Stdin; tests replace it.
-var stdin io.Reader = os.Stdin
+// stdin returns the standard input that Open reads for Stdin; tests
+// replace it.
+var stdin = func() io.Reader { return os.Stdin }
 
 // openInput opens the file of a source: standard input for Stdin (never
 // closed, and readable once), the spooled copy of it once SpoolStdin has
@@ -23,7 +24,7 @@ func openInput(src *Source) (io.ReadCloser, error) {
 	case src.spool != "":
 		return os.Open(src.spool)
 	case src.Path == Stdin:
-		return io.NopCloser(stdin), nil
+		return io.NopCloser(stdin()), nil
 	}
 	return os.Open(src.Path)
 }
@@ -50,7 +51,7 @@ func SpoolStdin(sources []Source, dir string) (remove func(), err error) {
 		return remove, fmt.Errorf("cannot keep standard input to read it twice: %w", err)
 	}
 	remove = func() { os.Remove(f.Name()) }
-	n, err := io.Copy(f, stdin)
+	n, err := io.Copy(f, stdin())
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

@@ -96,8 +96,15 @@ func (q Query) Run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	flags := q.Filters
-	if flags.Relative() || p.window.relative() {
+	twice := flags.Relative() || p.window.relative()
+	remove := func() {}
+	if twice {
+		// Standard input is read once: keep a copy to read it twice.
+		if remove, err = auditlog.SpoolStdin(sources, ""); err != nil {
+			return nil, err
+		}
 		if flags.First, flags.Last, err = bounds(ctx, sources, workers); err != nil {
+			remove()
 			return nil, err
 		}
 	}
@@ -111,16 +118,18 @@ func (q Query) Run(ctx context.Context) (*Result, error) {
 	}
 	keep, err := flags.Build()
 	if err != nil {
+		remove()
 		return nil, filterError(err)
 	}
-	opts := auditlog.Options{Keep: keep.Match, Progress: q.progress(sources)}
+	opts := auditlog.Options{Keep: keep.Match, Progress: q.progress(sources), CountOnce: true}
 	res := &Result{view: p.view, filter: keep}
 	if p.view.isListing() {
 		sum := aggregate.NewSummary()
 		opts.Fields = keep.Fields() | p.view.listStyle().Fields() | sum.Fields()
-		res.listing = &listing{ctx: ctx, reader: auditlog.NewReader(sources, opts), summary: sum}
+		res.listing = &listing{ctx: ctx, reader: auditlog.NewReader(sources, opts), summary: sum, done: remove}
 		return res, nil
 	}
+	defer remove()
 	a, rep, err := scan(ctx, sources, opts, keep.Fields(), workers, p.newAggregators)
 	if err != nil {
 		return nil, err
@@ -218,7 +227,32 @@ func (q Query) sources() ([]auditlog.Source, error) {
 			return sources, nil
 		}
 	}
-	return nil, fmt.Errorf("no audit log files found in %s", strings.Join(paths, ", "))
+	return nil, fmt.Errorf("no audit log files found in %s (%s)", strings.Join(paths, ", "), lookedAt(sources))
+}
+
+// maxLookedAt is how many files the error of input without audit log
+// files names.
+const maxLookedAt = 5
+
+// lookedAt names the files found, all skipped, and why: "looked at 2
+// files: x/notes.txt (not an audit log name), x/lock.log (lock file)".
+func lookedAt(sources []auditlog.Source) string {
+	if len(sources) == 0 {
+		return "no file in them"
+	}
+	var names []string
+	for i, s := range sources {
+		if i == maxLookedAt {
+			names = append(names, fmt.Sprintf("and %d more", len(sources)-i))
+			break
+		}
+		names = append(names, fmt.Sprintf("%s (%s)", s.Path, s.Skip))
+	}
+	what := "files"
+	if len(sources) == 1 {
+		what = "file"
+	}
+	return fmt.Sprintf("looked at %d %s: %s", len(sources), what, strings.Join(names, ", "))
 }
 
 // artifactFiles lists the files below dir whose path matches expr.
@@ -265,7 +299,7 @@ func (q Query) progress(sources []auditlog.Source) func(n int64) {
 // and --window=-1h,-30m).
 func bounds(ctx context.Context, sources []auditlog.Source, workers int) (first, last time.Time, err error) {
 	opts := auditlog.Options{Fields: auditlog.FieldRequestReceivedTimestamp}
-	a, _, err := scan(ctx, sources, opts, 0, workers, func() *aggregators {
+	a, rep, err := scan(ctx, sources, opts, 0, workers, func() *aggregators {
 		s := new(aggregate.Set)
 		return &aggregators{set: s, summary: aggregate.Include(s, aggregate.NewSummary())}
 	})
@@ -273,6 +307,9 @@ func bounds(ctx context.Context, sources []auditlog.Source, workers int) (first,
 		return first, last, err
 	}
 	sum := a.summary.Result()
+	if err := rep.Err(); err != nil {
+		return first, last, err
+	}
 	if sum.Count == 0 {
 		return first, last, errors.New("no events in the input to count --since, --until, --before, --after or --window from")
 	}

@@ -2,17 +2,16 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"runtime/pprof"
 
 	"github.com/auditlens/auditlens/filter"
-	"github.com/auditlens/auditlens/format"
 )
 
 // run runs the query of the options and writes the answer on stdout; on
-// stderr, after it, a listing's summary line and the read report.
+// stderr, after it, a listing's summary line and the read report. Input
+// that held no audit event at all is an error (exit status 1).
 func (o *options) run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	q := o.query
 	paths, err := filter.SplitValues("filename", q.Paths)
@@ -42,13 +41,8 @@ func (o *options) run(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	if res.IsListing() {
-		if err := format.WriteSummary(stderr, res.Summary); err != nil {
-			return err
-		}
+	if err := res.WriteReport(stderr, o.verbose); err != nil {
+		return err
 	}
-	if res.Summary.Count == 0 {
-		fmt.Fprintf(stderr, "No events matched the filters (%d events read).\n", res.Report.Events)
-	}
-	return format.WriteReadReport(stderr, res.Report, o.verbose)
+	return res.Err()
 }
