@@ -9,43 +9,77 @@ import (
 // Latency keeps the distribution of request latencies (stageTimestamp -
 // requestReceivedTimestamp) per key, in a mergeable sketch per key rather
 // than a list of every latency.
+//
+// Two kinds of request are left out and counted apart, so that a view can
+// say so: long-running requests (auditlog.Entry.LongRunning: watches,
+// exec, attach, port-forward, proxy, log follow), whose latency says how
+// long a client stayed connected, not how fast the API server answered,
+// unless IncludeLongRunning; and requests whose latency is unknown (no
+// stageTimestamp: v1beta1 events, GKE entries), which are not 0s.
 type Latency struct {
-	key   Key
-	buf   []byte
-	dists map[string]*dist
-	noKey int64
+	key             Key
+	buf             []byte
+	dists           map[string]*dist
+	noKey           int64
+	longRunning     int64 // left out
+	unknown         int64 // latency unknown
+	withLongRunning bool
 }
 
-// NewLatency returns an empty latency distribution per key k.
+// NewLatency returns an empty latency distribution per key k, leaving out
+// long-running requests.
 func NewLatency(k Key) *Latency {
 	return &Latency{key: k, dists: make(map[string]*dist)}
 }
 
-// Fields is the set of event fields Latency reads.
-func (l *Latency) Fields() auditlog.Fields {
-	return l.key.Fields() | auditlog.FieldRequestReceivedTimestamp | auditlog.FieldStageTimestamp
+// IncludeLongRunning makes l count long-running requests too, as every
+// other (the command's --long-running, which keeps nothing else), and
+// returns l.
+func (l *Latency) IncludeLongRunning() *Latency {
+	l.withLongRunning = true
+	return l
 }
 
-// Add adds the latency of e to its key's distribution.
+// Fields is the set of event fields Latency reads.
+func (l *Latency) Fields() auditlog.Fields {
+	f := l.key.Fields() | auditlog.FieldRequestReceivedTimestamp | auditlog.FieldStageTimestamp
+	if !l.withLongRunning {
+		f |= auditlog.FieldsLongRunning
+	}
+	return f
+}
+
+// Add adds the latency of e to its key's distribution, unless e is left
+// out (see Latency) or has no key.
 func (l *Latency) Add(e *auditlog.Entry) {
-	var ok bool
+	if !l.withLongRunning && e.LongRunning() {
+		l.longRunning++
+		return
+	}
+	d, ok := e.Latency()
+	if !ok {
+		l.unknown++
+		return
+	}
 	l.buf, ok = l.key.Append(l.buf[:0], e)
 	if !ok {
 		l.noKey++
 		return
 	}
-	d := l.dists[string(l.buf)]
-	if d == nil {
-		d = newDist()
-		l.dists[string(l.buf)] = d
+	dd := l.dists[string(l.buf)]
+	if dd == nil {
+		dd = newDist()
+		l.dists[string(l.buf)] = dd
 	}
-	d.add(e.Latency())
+	dd.add(d)
 }
 
 // Merge adds the distributions of o, by the same key, to l. o is not
 // changed.
 func (l *Latency) Merge(o *Latency) {
 	l.noKey += o.noKey
+	l.longRunning += o.longRunning
+	l.unknown += o.unknown
 	for k, od := range o.dists {
 		d := l.dists[k]
 		if d == nil {
@@ -74,6 +108,15 @@ type LatencyResult struct {
 	Columns []string `json:"columns"`
 	// NoKey is the number of entries that had no key.
 	NoKey int64 `json:"noKey"`
+	// LongRunning is the number of long-running requests left out; 0 when
+	// they were counted (LongRunningIncluded).
+	LongRunning int64 `json:"longRunning"`
+	// LongRunningIncluded says long-running requests were counted as every
+	// other (IncludeLongRunning).
+	LongRunningIncluded bool `json:"longRunningIncluded"`
+	// Unknown is the number of requests left out because their latency is
+	// unknown (no stageTimestamp).
+	Unknown int64 `json:"unknownLatency"`
 	// Rows are the keys, by count (largest first) then key.
 	Rows []LatencyRow `json:"rows"`
 }
@@ -91,7 +134,8 @@ func (l *Latency) Result(n int) LatencyResult {
 	if n > 0 && len(keys) > n {
 		keys = keys[:n]
 	}
-	res := LatencyResult{By: l.key.Name(), Columns: l.key.Columns(), NoKey: l.noKey, Rows: make([]LatencyRow, len(keys))}
+	res := LatencyResult{By: l.key.Name(), Columns: l.key.Columns(), NoKey: l.noKey, LongRunning: l.longRunning,
+		LongRunningIncluded: l.withLongRunning, Unknown: l.unknown, Rows: make([]LatencyRow, len(keys))}
 	for i, k := range keys {
 		res.Rows[i].Key, res.Rows[i].Parts = l.key.displayKey(k)
 		res.Rows[i].Latency = l.dists[k].quantiles()

@@ -2,7 +2,6 @@ package auditlog
 
 import (
 	"strings"
-	"time"
 
 	authnv1 "k8s.io/api/authentication/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -71,17 +70,6 @@ func (e *Entry) Request() *Request {
 		e.requestParsed = true
 	}
 	return &e.request
-}
-
-// Latency is how long the request had taken when the event was logged:
-// stageTimestamp minus requestReceivedTimestamp. It is 0 when either is
-// missing.
-func (e *Entry) Latency() time.Duration {
-	ev := e.Event
-	if ev.StageTimestamp.IsZero() || ev.RequestReceivedTimestamp.IsZero() {
-		return 0
-	}
-	return ev.StageTimestamp.Sub(ev.RequestReceivedTimestamp.Time)
 }
 
 // Reset points the entry at a new event and forgets the parsed request.

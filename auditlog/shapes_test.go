@@ -31,8 +31,8 @@ func describe(t *testing.T, opts Options, sources ...Source) string {
 			code = ev.ResponseStatus.Code
 		}
 		lat := "?"
-		if !ev.StageTimestamp.IsZero() {
-			lat = e.Latency().String()
+		if d, ok := e.Latency(); ok {
+			lat = d.String()
 		}
 		fmt.Fprintf(&b, "%s:%d node=%q %s %s %s %d %s user=%q %s\n", filepath.Base(e.Source.Path), e.Line, e.Node,
 			ev.AuditID, ev.Stage, ev.Verb, code, ev.RequestURI, ev.User.Username,

@@ -18,7 +18,8 @@ type ListStyle int
 // The listing styles of the reference tool.
 const (
 	// ListDefault is one line per event (no -o):
-	// "HH:MM:SS [  VERB][    duration] [code]\t URI\t [user]".
+	// "HH:MM:SS [  VERB][    duration] [code]\t URI\t [user]"; the
+	// duration of an event without stageTimestamp is "unknown".
 	ListDefault ListStyle = iota
 	// ListWide adds the auditID after the time (-o wide):
 	// "HH:MM:SS (auditID) [VERB][duration] [code]\t URI\t [user]".
@@ -92,7 +93,10 @@ func (l *Listing) Write(e *auditlog.Entry) error {
 	b := l.buf[:0]
 	b = ev.RequestReceivedTimestamp.UTC().AppendFormat(b, "15:04:05")
 	verb := Sanitize(strings.ToUpper(ev.Verb))
-	latency := e.Latency().String()
+	latency := "unknown"
+	if d, ok := e.Latency(); ok {
+		latency = d.String()
+	}
 	// As fmt's " (%s) [%s][%s] [%d]\t " and " [%6s][%12s] [%3d]\t ".
 	if l.style == ListWide {
 		b = append(b, " ("...)

@@ -44,11 +44,15 @@ func TestListingMatchesFmt(t *testing.T) {
 			}
 			ev := e.Event
 			verb := Sanitize(strings.ToUpper(ev.Verb))
+			latency := "unknown"
+			if d, ok := e.Latency(); ok {
+				latency = d.String()
+			}
 			line := ev.RequestReceivedTimestamp.UTC().Format("15:04:05")
 			if style == ListWide {
-				line += fmt.Sprintf(" (%s) [%s][%s] [%d]\t ", Sanitize(string(ev.AuditID)), verb, e.Latency(), ev.ResponseStatus.Code)
+				line += fmt.Sprintf(" (%s) [%s][%s] [%d]\t ", Sanitize(string(ev.AuditID)), verb, latency, ev.ResponseStatus.Code)
 			} else {
-				line += fmt.Sprintf(" [%6s][%12s] [%3d]\t ", verb, e.Latency(), ev.ResponseStatus.Code)
+				line += fmt.Sprintf(" [%6s][%12s] [%3d]\t ", verb, latency, ev.ResponseStatus.Code)
 			}
 			fmt.Fprintf(tw, "%s%s\t [%s]\n", line, ev.RequestURI, ev.User.Username)
 		}

@@ -16,6 +16,9 @@ type plan struct {
 	bucket  time.Duration
 	sort    aggregate.LatencyOrder // --sort of -o latency
 	window  *window                // --window of -o histogram; nil when not given
+	// longRunning is --long-running: the latency views measure the
+	// long-running requests it keeps, which they leave out otherwise.
+	longRunning bool
 	// from and to are the window's bounds once resolved.
 	from, to time.Time
 }
@@ -55,7 +58,7 @@ func (p *plan) newAggregators() *aggregators {
 	case viewHistogram:
 		a.histogram = aggregate.Include(s, aggregate.NewHistogram(p.bucket, p.key))
 	case viewLatency:
-		a.latency = aggregate.Include(s, aggregate.NewLatency(p.key))
+		a.latency = aggregate.Include(s, p.newLatency(p.key))
 	case viewThrottling:
 		a.throttling = aggregate.Include(s, aggregate.NewThrottling())
 	case viewHTML:
@@ -64,7 +67,7 @@ func (p *plan) newAggregators() *aggregators {
 		}
 		a.grouped = aggregate.Include(s, aggregate.NewGrouped(aggregate.KeyVerb))
 		a.histogram = aggregate.Include(s, aggregate.NewHistogram(p.bucket, aggregate.KeyUser))
-		a.latency = aggregate.Include(s, aggregate.NewLatency(aggregate.KeyResource))
+		a.latency = aggregate.Include(s, p.newLatency(aggregate.KeyResource))
 		a.throttling = aggregate.Include(s, aggregate.NewThrottling())
 	}
 	return a
@@ -72,3 +75,14 @@ func (p *plan) newAggregators() *aggregators {
 
 // fields is what the aggregators read.
 func (a *aggregators) fields() auditlog.Fields { return a.set.Fields() }
+
+// newLatency returns a latency aggregator by k that leaves out
+// long-running requests unless --long-running asks for them (and then for
+// them alone).
+func (p *plan) newLatency(k aggregate.Key) *aggregate.Latency {
+	l := aggregate.NewLatency(k)
+	if p.longRunning {
+		l.IncludeLongRunning()
+	}
+	return l
+}

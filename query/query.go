@@ -148,7 +148,7 @@ func (q Query) plan() (*plan, error) {
 	if q.Workers < 0 {
 		return nil, errorf("workers", "invalid --workers value %d: expected 0 (one per core) or more", q.Workers)
 	}
-	p := &plan{view: v}
+	p := &plan{view: v, longRunning: q.Filters.LongRunning}
 	if q.By != "" {
 		k, err := aggregate.KeyByName(q.By)
 		if err != nil {
