@@ -20,10 +20,10 @@ func TestLatencyResultBy(t *testing.T) {
 			l.Add(&e)
 		}
 	}
-	add("get", time.Millisecond, 100)      // most requests
-	add("list", time.Second, 10)           // slowest p99 and mean
+	add("get", time.Millisecond, 100)       // most requests
+	add("list", time.Second, 10)            // slowest p99 and mean
 	add("update", 100*time.Millisecond, 20) // middle
-	add("delete", 3*time.Second, 1)        // slowest max, one request
+	add("delete", 3*time.Second, 1)         // slowest max, one request
 	cases := []struct {
 		order LatencyOrder
 		want  []string
