@@ -49,11 +49,19 @@ const examples = `
 
 const long = `Analyse Kubernetes and OpenShift API-server audit logs.
 
-Reads audit.k8s.io/v1 events (one JSON object per line; gzip and zstd files are
-decompressed) from the files and directories given with -f (a must-gather root
-works: every audit_logs/<server> folder in it is read), keeps the events every
-filter accepts, and prints them or what they add up to. Each request counts
-once: --stage defaults to ResponseComplete (give --stage= for every stage).
+Reads audit.k8s.io/v1 events from the files and directories given with -f, or
+standard input (-f -), keeps the events every filter accepts, and prints them or
+what they add up to. A file is read by what it holds, whatever its name: gzip,
+zstd or plain; one JSON event per line as API servers write them (with host-name
+prefixes, as oc adm node-logs writes them), or whole JSON documents (a
+pretty-printed event, an EventList, a JSON array), or the exports of managed
+clusters (AKS {"records":[...]}, CloudWatch Logs and aws logs output, GKE Cloud
+Logging entries); stderr names what was found in any file that is not plain
+JSON lines. A must-gather root works: every audit_logs/<server> folder in it is
+read, and a request that kube-apiserver proxied to an aggregated API server
+(openshift-apiserver, oauth-apiserver), which both logged under the same
+auditID, counts once, as kube-apiserver's. Each request counts once: --stage
+defaults to ResponseComplete (give --stage= for every stage).
 
 Filters are the flags of kubectl-dev_tool audit, plus more. Most take values
 that are an exact string, "prefix*", "-exact" (exclude) or "-prefix*" (exclude
@@ -70,7 +78,10 @@ Output (-o):
                   grew most in the window against the rest of the log
   latency[=N]     the summary line, then count, mean, p50, p90, p99 and max
                   latency of the N (10) biggest keys of --by (--sort=p99|max|mean
-                  for the slowest instead)
+                  for the slowest instead); long-running requests (watch, exec,
+                  attach, port-forward, proxy, log follow) are left out unless
+                  --long-running asks for them alone, and so are requests of
+                  unknown latency (no stageTimestamp); a line says how many
   throttling[=N]  the summary line, the 429s and APF queue waits, the N (10)
                   users with the most 429s (first and last 429, queue wait), and
                   the 429s per minute as bars (wider bars past 60 rows)
@@ -91,10 +102,12 @@ read failures", counts by kind and the first file:line samples; -v for all).
 Listings are sorted by requestReceivedTimestamp in bounded memory: exact up
 to 4096 events per node (a request received long before it was logged, such as
 a long watch, may come later). The text columns of a listing are aligned in
-blocks of 4096 lines. Times are UTC.
+blocks of 4096 lines. Times are UTC; a listing that spans days marks where each
+day begins.
 
 Exit status: 0 on success (an empty result included, with a note on stderr),
-1 when the input cannot be read, 2 on a bad command line.`
+1 when the input cannot be read or holds no audit event at all (stderr says
+what each file held), 2 on a bad command line.`
 
 // options are the command's flag values: the query's, and the command's
 // own.
@@ -159,7 +172,7 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	q := &o.query
 	fl := &q.Filters
 	// The reference tool's flags, same names, shorthands and defaults.
-	f.StringArrayVarP(&q.Paths, "filename", "f", nil, "Audit log files or directories (walked recursively; .gz and .zst are decompressed). Repeatable, comma-separated.")
+	f.StringArrayVarP(&q.Paths, "filename", "f", nil, "Audit log files or directories (walked recursively; gzip and zstd are decompressed), - for standard input. Repeatable, comma-separated.")
 	f.StringVarP(&q.Output, "output", "o", "", "Output format: top, top=N, wide, json, stats, csv, csv=N, histogram, latency, latency=N, throttling, throttling=N, html, html=N (none: one line per event)")
 	f.StringArrayVar(&fl.UIDs, "uid", nil, "Only match specific UIDs (auditID)")
 	f.StringArrayVar(&fl.Verbs, "verb", nil, "Filter result of search to only contain the specified verb (eg. 'update', 'get', etc..)")
@@ -194,7 +207,7 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	f.StringArrayVar(&fl.Levels, "level", nil, "Only events at these audit levels: None, Metadata, Request, RequestResponse")
 	f.BoolVar(&fl.ReadOnly, "read-only", false, "Only read requests (get, list, watch)")
 	f.BoolVar(&fl.WriteOnly, "write-only", false, "Only write requests (every verb but get, list, watch)")
-	f.BoolVar(&fl.LongRunning, "long-running", false, "Only long-running requests (watch, exec, attach, port-forward, proxy, log follow)")
+	f.BoolVar(&fl.LongRunning, "long-running", false, "Only long-running requests (watch, exec, attach, port-forward, proxy, log follow), which -o latency and -o html's latency table leave out otherwise")
 	f.StringVar(&fl.Since, "since", "", "Only requests received at or after this time: RFC 3339 (no zone: UTC), a date, +D after the first event (+10m), -D before the last (-10m: the last ten minutes)")
 	f.StringVar(&fl.Until, "until", "", "Only requests received before this time (same forms as --since)")
 	f.StringVar(&q.Format, "format", "text", "Encoding of -o top, stats, histogram, latency and throttling: text, json or csv")
