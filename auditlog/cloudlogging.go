@@ -120,7 +120,7 @@ func readAuditLog(w *wrapper, span []byte) (*auditLog, error) {
 				if isStatus && code >= 100 && code <= 599 {
 					p.responseCode = code
 				}
-				p.response = span[start:s.pos]
+				p.response = s.data[start:s.pos]
 				return err
 			}
 			return s.skipValue(2)

@@ -414,18 +414,19 @@ func (d *docReader) skip() bool {
 func (d *docReader) stringEnd() bool {
 	for {
 		rest := d.buf[d.pos:]
-		i := quoteOrBackslash(rest)
-		if i < len(rest) {
-			if rest[i] == '"' {
-				d.advance(i + 1)
-				return true
+		i := 0
+		for {
+			i += quoteOrBackslash(rest[i:])
+			if i >= len(rest) || rest[i] == '"' || i+1 >= len(rest) {
+				break
 			}
-			if i+1 < len(rest) {
-				d.advance(i + 2)
-				continue
-			}
+			i += 2 // an escape: the escaped byte cannot end the string
 		}
-		d.advance(i)
+		if i < len(rest) && rest[i] == '"' {
+			d.advance(i + 1)
+			return true
+		}
+		d.advance(min(i, len(rest)))
 		if !d.more() {
 			return false
 		}

@@ -2,6 +2,7 @@ package auditlog
 
 import (
 	"context"
+	"runtime"
 	"sync/atomic"
 	"testing"
 
@@ -88,5 +89,54 @@ func TestCountOnce(t *testing.T) {
 	onlyOpenShift := func(e *Entry) bool { return complete(e) && e.Source.Server == ServerOpenShift }
 	if n, rep := scan(Options{Fields: FieldStage, Keep: onlyOpenShift, CountOnce: true}, 2); n != truth.Servers["openshift-apiserver"].Requests || rep.Repeated != 0 {
 		t.Errorf("openshift-apiserver alone: %d requests, %d repeated; want %d and 0", n, rep.Repeated, truth.Servers["openshift-apiserver"].Requests)
+	}
+}
+
+// BenchmarkCountOnce reads a generated must-gather whose kube-apiserver
+// proxies the aggregated servers' requests, with and without CountOnce,
+// and reports the memory the set of proxied requests holds, per request
+// in it.
+func BenchmarkCountOnce(b *testing.B) {
+	dir := b.TempDir()
+	truth, err := mustgather.Generate(dir, mustgather.Config{Seed: 1, Events: 100000, Scenarios: mustgather.ScenarioMix, Proxied: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sources, err := Find(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	complete := func(e *Entry) bool { return e.Event.Stage == "ResponseComplete" }
+	sinks := []Sink{SinkFunc(func(*Entry) {}), SinkFunc(func(*Entry) {})}
+	for _, once := range []bool{false, true} {
+		name := "every-copy"
+		if once {
+			name = "count-once"
+		}
+		b.Run(name, func(b *testing.B) {
+			var held uint64
+			var inSet int
+			for b.Loop() {
+				var m0, m1 runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&m0)
+				r := NewReader(sources, Options{Fields: FieldStage | FieldUser, Keep: complete, CountOnce: once})
+				if err := r.Scan(context.Background(), sinks); err != nil {
+					b.Fatal(err)
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&m1)
+				held = m1.HeapAlloc - m0.HeapAlloc
+				if r.once != nil {
+					inSet = r.once.size()
+				}
+				runtime.KeepAlive(r)
+			}
+			b.ReportMetric(float64(truth.Requests), "requests")
+			if once {
+				b.ReportMetric(float64(inSet), "in-set")
+				b.ReportMetric(float64(held)/float64(inSet), "B/in-set")
+			}
+		})
 	}
 }

@@ -13,8 +13,7 @@ import (
 // is tried: reading must not panic, every entry must be an event, All,
 // Scan and Sorted must agree, and every line and byte must be counted.
 func FuzzSniff(f *testing.F) {
-	files, _ := filepath.Glob("testdata/shapes/*.*")
-	for _, name := range files {
+	for _, name := range shapeFiles() {
 		if data, err := os.ReadFile(name); err == nil && len(data) < 8<<10 {
 			f.Add(data)
 		}

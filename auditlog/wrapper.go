@@ -59,6 +59,8 @@ var wrapKeys = [numWrapKeys]string{
 type wrapper struct {
 	data []byte
 	text string // data as a string that never changes, or ""
+	// s scans data, classified once; scanner positions it at a member.
+	s scanner
 	// array is data when it is a JSON array.
 	array   []byte
 	members [numWrapKeys][]byte
@@ -66,9 +68,12 @@ type wrapper struct {
 }
 
 // readWrapper reads the top-level members of data, an object or array.
+// Their values are found by their brackets and quotes, not checked: what
+// is read of them later is.
 func readWrapper(data []byte, text string) *wrapper {
 	w := &wrapper{data: data, text: text}
-	s := w.scanner(data)
+	w.s.reset(data, text)
+	s := &w.s
 	switch s.ws() {
 	case '[':
 		w.array = data
@@ -80,7 +85,7 @@ func readWrapper(data []byte, text string) *wrapper {
 	w.err = s.object(0, func(key []byte) error {
 		for k, name := range wrapKeys {
 			if string(key) == name {
-				span, err := s.span(1)
+				span, err := fastSpan(s, 1)
 				w.members[k] = span
 				return err
 			}
@@ -90,9 +95,22 @@ func readWrapper(data []byte, text string) *wrapper {
 	return w
 }
 
-// scanner returns a scanner of span, a part of w's data.
+// fastSpan consumes one value, found by its brackets and quotes, and
+// returns its bytes.
+func fastSpan(s *scanner, depth int) ([]byte, error) {
+	s.ws()
+	start := s.pos
+	if err := s.skipValue(depth); err != nil {
+		return nil, err
+	}
+	return s.data[start:s.pos], nil
+}
+
+// scanner returns w's scanner at span, a part of w's data. The scanner is
+// w's own: one use at a time.
 func (w *wrapper) scanner(span []byte) *scanner {
-	return &scanner{data: span, str: w.sub(span)}
+	w.s.pos = cap(w.data) - cap(span)
+	return &w.s
 }
 
 // sub returns span, a part of w.data, as a part of w.text ("" if w has
@@ -216,7 +234,7 @@ func (ld *lineDecoder) items(b *block, w *wrapper, arr []byte, at place, in stri
 			return err
 		}
 		if keepGoing {
-			item := arr[start:s.pos]
+			item := s.data[start:s.pos]
 			keepGoing = ld.value(b, item, w.sub(item), at.item(in, index), node, shape, depth+1, add)
 		}
 		index++
@@ -239,13 +257,12 @@ func (ld *lineDecoder) inner(b *block, w *wrapper, span []byte, name string, at 
 		ld.rejectAt(NotEvent, b, at, name+" holds no JSON object")
 		return true
 	}
-	raw, err := w.scanner(span).rawString()
+	// The event's strings will point into this copy, which never changes.
+	data, err := unquotedCopy(w.scanner(span))
 	if err != nil {
 		ld.rejectAt(BadJSON, b, at, err.Error())
 		return true
 	}
-	// The event's strings will point into this copy, which never changes.
-	data := append([]byte(nil), raw...)
 	i := 0
 	for i < len(data) && isSpace(data[i]) {
 		i++
@@ -274,7 +291,7 @@ func (ld *lineDecoder) aks(b *block, w *wrapper, at place, node string, depth in
 	var log []byte
 	err := s.object(1, func(key []byte) error {
 		if string(key) == "log" {
-			span, err := s.span(2)
+			span, err := fastSpan(s, 2)
 			log = span
 			return err
 		}
@@ -311,4 +328,18 @@ func (ld *lineDecoder) account(b *block, before int64) {
 	f.Repeated += ld.repeated
 	ld.rep.Repeated += ld.repeated
 	ld.repeated = 0
+}
+
+// unquotedCopy consumes a string and returns its contents unescaped, in
+// memory of their own.
+func unquotedCopy(s *scanner) ([]byte, error) {
+	start, end, clean, err := s.scanString()
+	if err != nil {
+		return nil, err
+	}
+	raw := s.data[start:end]
+	if clean {
+		return append([]byte(nil), raw...), nil
+	}
+	return unquote(make([]byte, 0, len(raw)), raw), nil
 }
