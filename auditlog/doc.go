@@ -15,7 +15,8 @@
 // or logEvents array starts on its first line makes JSON documents, whose
 // values are found by their brackets and the items of such arrays
 // streamed one by one, so that a one-line export of gigabytes is read in
-// the memory of one record. A UTF-8 byte-order mark is passed over.
+// the memory of one record. A UTF-8 byte-order mark is passed over, and
+// UTF-16 text (as Windows PowerShell redirects output) is read as UTF-8.
 //
 // Each value, line or item, is an Event, or a wrapper the reader opens
 // (see [Shape]): an EventList (items), a JSON array, Azure Monitor records

@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
+	"unicode/utf16"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of the shapes test")
@@ -273,4 +275,53 @@ func TestNoEvents(t *testing.T) {
 func shapeFiles() []string {
 	files, _ := filepath.Glob("testdata/shapes/*.*")
 	return slices.DeleteFunc(files, func(f string) bool { return strings.HasSuffix(f, ".md") })
+}
+
+// TestUTF16Reader decodes UTF-16 of both byte orders, read in pieces of
+// every size, with surrogate pairs, a lone surrogate and an odd last byte.
+func TestUTF16Reader(t *testing.T) {
+	text := "{\"user\":\"Zoë 😀\"}\r\n"
+	for _, big := range []bool{false, true} {
+		var enc []byte
+		bom := utf16LE
+		if big {
+			bom = utf16BE
+		}
+		enc = append(enc, bom...)
+		for _, r := range text {
+			for _, c := range utf16.Encode([]rune{r}) {
+				if big {
+					enc = append(enc, byte(c>>8), byte(c))
+				} else {
+					enc = append(enc, byte(c), byte(c>>8))
+				}
+			}
+		}
+		for _, piece := range []int{1, 2, 3, 5, 64} {
+			got, err := io.ReadAll(newUTF16Reader(iotest.OneByteReader(&pieceReader{data: enc, n: piece}), big))
+			if err != nil || string(got) != text {
+				t.Errorf("big endian %v, pieces of %d: %q, %v", big, piece, got, err)
+			}
+		}
+	}
+	// A lone low surrogate and an odd last byte become U+FFFD.
+	got, _ := io.ReadAll(newUTF16Reader(bytes.NewReader([]byte{0xff, 0xfe, 'a', 0, 0x00, 0xdc, 'b', 0, 'c'}), false))
+	if string(got) != "a\ufffdb\ufffd" {
+		t.Errorf("bad UTF-16: %q", got)
+	}
+}
+
+// pieceReader reads data n bytes at a time.
+type pieceReader struct {
+	data []byte
+	n    int
+}
+
+func (p *pieceReader) Read(b []byte) (int, error) {
+	if len(p.data) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(b[:min(len(b), p.n)], p.data)
+	p.data = p.data[n:]
+	return n, nil
 }

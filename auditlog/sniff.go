@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 )
 
 // utf8BOM is the UTF-8 byte-order mark some editors and Windows tools put
@@ -26,6 +27,9 @@ const (
 	layoutDocument
 	// layoutSkip is a file not to read (see NotCompressed).
 	layoutSkip
+	// layoutRefill is a file to read again from its start: its reader now
+	// transcodes it (UTF-16 text).
+	layoutRefill
 )
 
 // containerShape returns the shape of the events in the items of a
@@ -132,9 +136,11 @@ func looksLikeText(b []byte) bool {
 	return ok
 }
 
-// sniff looks at the first bytes of the file the splitter reads, *buf,
-// and says how to read it. It blanks out a UTF-8 byte-order mark (three
-// spaces, so that every count stays the file's) and notes it, notes a name that says a compression the file does not
+// sniff looks at the first bytes of the file the splitter reads, b, and
+// says how to read it. It makes f read UTF-16 text (with its byte-order
+// mark, as Windows PowerShell writes redirected output) as UTF-8, from its
+// start again; it blanks out a UTF-8 byte-order mark (three spaces, so
+// that every count stays the file's) and notes it, notes a name that says a compression the file does not
 // have, and reports a file named .gz or .zst that is neither that nor text
 // as NotCompressed, not to be read.
 func (sp *splitter) sniff(f *File, b []byte) layout {
@@ -147,6 +153,13 @@ func (sp *splitter) sniff(f *File, b []byte) layout {
 			return layoutSkip
 		}
 		fr.Notes = append(fr.Notes, fmt.Sprintf("named .%s, read as %s", extOf(named), readAs(f.Format())))
+	}
+	if big := bytes.HasPrefix(b, utf16BE); big || bytes.HasPrefix(b, utf16LE) {
+		f.r = newUTF16Reader(io.MultiReader(bytes.NewReader(bytes.Clone(b)), f.r), big)
+		f.err = nil
+		sp.rep.Bytes -= int64(len(b)) // counted again as UTF-8
+		fr.Notes = append(fr.Notes, "UTF-16 text, read as UTF-8")
+		return layoutRefill
 	}
 	if bytes.HasPrefix(b, utf8BOM) {
 		copy(b, "   ")

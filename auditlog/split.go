@@ -171,6 +171,10 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 			case layoutSkip:
 				sp.rep.CompressedBytes += f.CompressedOffset()
 				return true
+			case layoutRefill:
+				// sniff made f read the file again from its start, as UTF-8.
+				*buf, readErr, sniffed = (*buf)[:0], nil, false
+				continue
 			}
 		}
 		if readErr != nil {
