@@ -202,7 +202,11 @@ func (e *NoEventsError) Error() string {
 		return "no audit events: no file was read"
 	case 1:
 		f := &e.Files[0]
-		return fmt.Sprintf("no audit events in %s: %s", f.Path, strings.TrimPrefix(f.String(), "no audit events: "))
+		name := f.Path
+		if name == Stdin {
+			name = "standard input"
+		}
+		return fmt.Sprintf("no audit events in %s: %s", name, strings.TrimPrefix(f.String(), "no audit events: "))
 	}
 	var order []string
 	counts := map[string]int64{}

@@ -1,6 +1,7 @@
 package auditlog
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -24,7 +25,13 @@ func openInput(src *Source) (io.ReadCloser, error) {
 	case src.spool != "":
 		return os.Open(src.spool)
 	case src.Path == Stdin:
-		return io.NopCloser(stdin()), nil
+		in := stdin()
+		if f, ok := in.(*os.File); ok {
+			if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+				return nil, errors.New("standard input is a terminal: pipe audit logs into it")
+			}
+		}
+		return io.NopCloser(in), nil
 	}
 	return os.Open(src.Path)
 }

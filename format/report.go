@@ -167,6 +167,9 @@ func writeFiles(w io.Writer, r *auditlog.Report, verbose bool) {
 		}
 		shown++
 		name := f.Path
+		if name == auditlog.Stdin {
+			name = "standard input"
+		}
 		if len(f.Notes) > 0 {
 			name += " (" + strings.Join(f.Notes, "; ") + ")"
 		}
