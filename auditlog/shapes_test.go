@@ -325,3 +325,17 @@ func (p *pieceReader) Read(b []byte) (int, error) {
 	p.data = p.data[n:]
 	return n, nil
 }
+
+// TestFirstLineCut: a JSON-lines log whose first event was cut (rotated or
+// cut mid-line) is read line by line: every other event is read.
+func TestFirstLineCut(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"kind":"Event","auditID":"cut","verb":"ge` + "\n")
+	for i := range 100 {
+		b.WriteString(testEvent(fmt.Sprintf("e%03d", i)) + "\n")
+	}
+	got, rep := readEntries(t, Options{}, writeSource(t, t.TempDir(), "audit.log", []byte(b.String())))
+	if len(got) != 100 || rep.Problems[BadJSON].Count != 1 || rep.Problems[BadJSON].Samples[0].Line != 1 {
+		t.Errorf("%d events, bad JSON %+v", len(got), rep.Problems[BadJSON])
+	}
+}

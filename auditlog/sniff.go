@@ -55,18 +55,19 @@ var errContainer = errors.New("container member")
 // hold its first line or as much of it as fitted in a block. The rule is:
 //
 //   - a file whose first value (after a byte-order mark and white space)
-//     is an array is a document;
-//   - a first object that spans several lines (pretty-printed), is
-//     followed by another value on its line, or has a container member
-//     whose array starts within b (a huge one-line export) makes a
-//     document;
+//     is an array, or whose first line is a lone {, is a document;
+//   - so is one whose first object spans several lines (pretty-printed),
+//     is followed by another value on its line, has a container member
+//     whose array starts within b (a huge one-line export), or runs past
+//     the end of b after a newline;
 //   - anything else is read line by line: a first object alone on its
 //     line (JSON lines, whatever each line holds), a first line that
-//     starts with a prefix, or does not parse, or is too long for b to
-//     hold without a container member in view.
+//     starts with a prefix, or is no JSON, or is broken (a JSON-lines log
+//     whose first event was cut must not be read as a document), or is
+//     too long for b to hold without a container member in view.
 //
-// It looks at the first line only: on JSON lines it costs one scan of one
-// line per file.
+// It looks at the first line only, or little more: on JSON lines it costs
+// one scan of one line per file.
 func sniffLayout(b []byte) layout {
 	b = bytes.TrimPrefix(b, utf8BOM)
 	i := 0
@@ -84,6 +85,13 @@ func sniffLayout(b []byte) layout {
 		return layoutLines
 	}
 	first := b[i:]
+	line := first
+	if nl := bytes.IndexByte(first, '\n'); nl >= 0 {
+		line = first[:nl]
+	}
+	if len(bytes.TrimSpace(line)) == 1 {
+		return layoutDocument // a lone {: pretty-printed
+	}
 	s := scanner{data: first}
 	err := s.object(0, func(key []byte) error {
 		if _, ok := containerShape(key); ok && s.ws() == '[' {
@@ -91,18 +99,18 @@ func sniffLayout(b []byte) layout {
 		}
 		return s.skipValue(1)
 	})
+	spans := bytes.IndexByte(first[:min(s.pos, len(first))], '\n') >= 0
 	switch {
 	case err == errContainer:
 		return layoutDocument
 	case err != nil:
-		// Cut off by the end of b, or not JSON: a pretty-printed object
-		// has a newline before the point reached.
-		if bytes.IndexByte(first[:s.pos], '\n') >= 0 {
+		// Cut off by the end of b after a newline: a pretty document
+		// longer than b. Broken before: a broken first line.
+		if spans && endedEarly(err, first) {
 			return layoutDocument
 		}
 		return layoutLines
-	}
-	if bytes.IndexByte(first[:s.pos], '\n') >= 0 {
+	case spans:
 		return layoutDocument
 	}
 	rest := first[s.pos:]

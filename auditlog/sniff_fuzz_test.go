@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -77,4 +78,37 @@ func FuzzSniff(f *testing.F) {
 			t.Fatalf("All read %d events, Scan %d, Sorted %d", n, scanned, sorted)
 		}
 	})
+}
+
+// TestSniffLayout: how the first bytes of a file say to read it.
+func TestSniffLayout(t *testing.T) {
+	long := `{"kind":"Event","auditID":"x","requestObject":{"data":"` + strings.Repeat("x", 300<<10) + `"}}`
+	for _, tc := range []struct {
+		name, first string
+		want        layout
+	}{
+		{"empty", "", layoutLines},
+		{"blank lines", "\n\n  \n", layoutLines},
+		{"JSON lines", testEvent("a") + "\n" + testEvent("b") + "\n", layoutLines},
+		{"one event, no newline", testEvent("a"), layoutLines},
+		{"CRLF", testEvent("a") + "\r\n", layoutLines},
+		{"a record per line", `{"records":[{"properties":{"log":"{}"}}]}` + "\n{}", layoutDocument},
+		{"host prefix", "master-0 " + testEvent("a"), layoutLines},
+		{"not JSON", "I0207 22:15:16 hello\n{", layoutLines},
+		{"byte-order mark", "\xef\xbb\xbf" + testEvent("a") + "\n", layoutLines},
+		{"array", " [\n" + testEvent("a"), layoutDocument},
+		{"pretty object", "{\n  \"kind\": \"Event\",\n", layoutDocument},
+		{"pretty, cut by the buffer", "{\"kind\": \"EventList\",\n\"items\": [" + testEvent("a"), layoutDocument},
+		{"objects on one line", testEvent("a") + testEvent("b") + "\n", layoutDocument},
+		{"huge one-line export", `{"records":[` + testEvent("a"), layoutDocument},
+		{"EventList on its line", `{"kind":"EventList","items":[` + testEvent("a") + "]}\n", layoutDocument},
+		{"event longer than the buffer", long[:256<<10], layoutLines},
+		{"pretty, content on the first line", "{\"kind\": \"Event\",\n  \"verb\": \"get\"}\n", layoutDocument},
+		{"a first event cut, then JSON lines", `{"kind":"Event","auditID":"a","verb":"ge` + "\n" + testEvent("b") + "\n" + testEvent("c") + "\n", layoutLines},
+		{"a first line broken", `{"kind":"Event",` + "\n" + testEvent("b"), layoutLines},
+	} {
+		if got := sniffLayout([]byte(tc.first)); got != tc.want {
+			t.Errorf("%s: layout %d, want %d", tc.name, got, tc.want)
+		}
+	}
 }
