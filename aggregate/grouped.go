@@ -33,8 +33,9 @@ type outerGroup struct {
 
 type group struct {
 	path, query, user string
+	count             int64
 	status            []StatusCount // sorted by code
-	latency           *dist
+	latency           *dist         // of the events whose latency is known
 	hasFirst          bool
 	firstTime         time.Time
 	firstURI          string
@@ -95,8 +96,11 @@ func (g *Grouped) Add(e *auditlog.Entry) {
 		}
 		og.groups[string(buf)] = gr
 	}
+	gr.count++
 	gr.addStatus(statusCode(e), 1)
-	gr.latency.add(e.Latency())
+	if d, ok := e.Latency(); ok {
+		gr.latency.add(d)
+	}
 	t := e.Event.RequestReceivedTimestamp.Time
 	gr.offerFirst(t, e.Event.RequestURI, true)
 	g.samples.add(og, buf, e)
@@ -145,6 +149,7 @@ func (g *Grouped) Merge(o *Grouped) {
 				gr = &group{path: ogr.path, query: ogr.query, user: ogr.user, latency: newDist()}
 				og.groups[k] = gr
 			}
+			gr.count += ogr.count
 			for _, s := range ogr.status {
 				gr.addStatus(s.Code, s.Count)
 			}
@@ -170,8 +175,11 @@ type Group struct {
 	Count int64 `json:"count"`
 	// Status is the status-code mix of every event of the group, by code.
 	Status []StatusCount `json:"status"`
-	// Latency is the distribution of the events' latencies; Latency.Mean is
-	// what the reference prints.
+	// Latency is the distribution of the latencies of the events whose
+	// latency is known (Latency.Count of them); Latency.Mean is what the
+	// reference prints. Long-running requests are not left out: they are
+	// groups of their own (a watch's URI is not a get's), so they never
+	// skew a group of short requests.
 	Latency Quantiles `json:"latency"`
 	// FirstURI is the requestURI of the group's earliest event by
 	// requestReceivedTimestamp (ties broken by the smaller URI).
@@ -229,7 +237,7 @@ func (og *outerGroup) result(key string, n int) GroupedOuter {
 		all = append(all, gr)
 	}
 	slices.SortFunc(all, func(a, b *group) int {
-		return cmp.Or(cmp.Compare(b.latency.count, a.latency.count), cmp.Compare(a.path, b.path),
+		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.path, b.path),
 			cmp.Compare(a.user, b.user), cmp.Compare(a.query, b.query))
 	})
 	if n > 0 && len(all) > n {
@@ -241,7 +249,7 @@ func (og *outerGroup) result(key string, n int) GroupedOuter {
 			Path:      gr.path,
 			Query:     gr.query,
 			User:      gr.user,
-			Count:     gr.latency.count,
+			Count:     gr.count,
 			Status:    slices.Clone(gr.status),
 			Latency:   gr.latency.quantiles(),
 			FirstURI:  gr.firstURI,

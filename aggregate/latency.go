@@ -9,16 +9,27 @@ import (
 // Latency keeps the distribution of request latencies (stageTimestamp -
 // requestReceivedTimestamp) per key, in a mergeable sketch per key rather
 // than a list of every latency.
+//
+// Two kinds of request are left out and counted apart, so that a view can
+// say so: long-running requests (auditlog.Entry.LongRunning: watches,
+// exec, attach, port-forward, proxy, log follow), whose latency says how
+// long a client stayed connected, not how fast the API server answered,
+// unless IncludeLongRunning; and requests whose latency is unknown (no
+// stageTimestamp: v1beta1 events, GKE entries), which are not 0s.
 type Latency struct {
-	key   Key
-	buf   []byte
-	dists map[string]*dist
-	noKey int64
+	key             Key
+	buf             []byte
+	dists           map[string]*dist
+	noKey           int64
+	longRunning     int64 // left out
+	unknown         int64 // latency unknown
+	withLongRunning bool
 	// samples, when kept (KeepSamples), are per key.
 	samples map[string]*Samples
 }
 
-// NewLatency returns an empty latency distribution per key k.
+// NewLatency returns an empty latency distribution per key k, leaving out
+// long-running requests.
 func NewLatency(k Key) *Latency {
 	return &Latency{key: k, dists: make(map[string]*dist)}
 }
@@ -32,29 +43,49 @@ func (l *Latency) KeepSamples() *Latency {
 	return l
 }
 
+// IncludeLongRunning makes l count long-running requests too, as every
+// other (the command's --long-running, which keeps nothing else), and
+// returns l.
+func (l *Latency) IncludeLongRunning() *Latency {
+	l.withLongRunning = true
+	return l
+}
+
 // Fields is the set of event fields Latency reads.
 func (l *Latency) Fields() auditlog.Fields {
 	f := l.key.Fields() | auditlog.FieldRequestReceivedTimestamp | auditlog.FieldStageTimestamp
+	if !l.withLongRunning {
+		f |= auditlog.FieldsLongRunning
+	}
 	if l.samples != nil {
 		f |= auditlog.FieldAuditID
 	}
 	return f
 }
 
-// Add adds the latency of e to its key's distribution.
+// Add adds the latency of e to its key's distribution, unless e is left
+// out (see Latency) or has no key.
 func (l *Latency) Add(e *auditlog.Entry) {
-	var ok bool
+	if !l.withLongRunning && e.LongRunning() {
+		l.longRunning++
+		return
+	}
+	d, ok := e.Latency()
+	if !ok {
+		l.unknown++
+		return
+	}
 	l.buf, ok = l.key.Append(l.buf[:0], e)
 	if !ok {
 		l.noKey++
 		return
 	}
-	d := l.dists[string(l.buf)]
-	if d == nil {
-		d = newDist()
-		l.dists[string(l.buf)] = d
+	dd := l.dists[string(l.buf)]
+	if dd == nil {
+		dd = newDist()
+		l.dists[string(l.buf)] = dd
 	}
-	d.add(e.Latency())
+	dd.add(d)
 	if l.samples != nil {
 		addSample(l.samples, l.buf, e)
 	}
@@ -64,6 +95,8 @@ func (l *Latency) Add(e *auditlog.Entry) {
 // changed.
 func (l *Latency) Merge(o *Latency) {
 	l.noKey += o.noKey
+	l.longRunning += o.longRunning
+	l.unknown += o.unknown
 	for k, od := range o.dists {
 		d := l.dists[k]
 		if d == nil {
@@ -98,6 +131,15 @@ type LatencyResult struct {
 	Columns []string `json:"columns"`
 	// NoKey is the number of entries that had no key.
 	NoKey int64 `json:"noKey"`
+	// LongRunning is the number of long-running requests left out; 0 when
+	// they were counted (LongRunningIncluded).
+	LongRunning int64 `json:"longRunning"`
+	// LongRunningIncluded says long-running requests were counted as every
+	// other (IncludeLongRunning).
+	LongRunningIncluded bool `json:"longRunningIncluded"`
+	// Unknown is the number of requests left out because their latency is
+	// unknown (no stageTimestamp).
+	Unknown int64 `json:"unknownLatency"`
 	// Rows are the keys, by count (largest first) then key.
 	Rows []LatencyRow `json:"rows"`
 }
@@ -115,7 +157,8 @@ func (l *Latency) Result(n int) LatencyResult {
 	if n > 0 && len(keys) > n {
 		keys = keys[:n]
 	}
-	res := LatencyResult{By: l.key.Name(), Columns: l.key.Columns(), NoKey: l.noKey, Rows: make([]LatencyRow, len(keys))}
+	res := LatencyResult{By: l.key.Name(), Columns: l.key.Columns(), NoKey: l.noKey, LongRunning: l.longRunning,
+		LongRunningIncluded: l.withLongRunning, Unknown: l.unknown, Rows: make([]LatencyRow, len(keys))}
 	for i, k := range keys {
 		res.Rows[i].Key, res.Rows[i].Parts = l.key.displayKey(k)
 		res.Rows[i].Latency = l.dists[k].quantiles()

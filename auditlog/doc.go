@@ -1,7 +1,61 @@
 // Package auditlog finds and reads Kubernetes API server audit logs:
 // audit.k8s.io/v1 (and v1beta1) Event objects, one JSON object per line, in
 // plain, gzip or zstd files, alone, in directories or in OpenShift
-// must-gather trees.
+// must-gather trees, or piped in ([Stdin]).
+//
+// # Shapes
+//
+// A file is read by what it holds, never by its name. Its compression is
+// told by its first bytes (a .gz that is plain text is read as text and
+// noted; one that is neither gzip nor text is reported, [NotCompressed]).
+// Its layout is told by its first line: a JSON object alone on its line
+// makes JSON lines, read in blocks of lines in parallel (the API server's
+// format; a host name, fluentd or timestamp prefix is stripped); a JSON
+// array, a pretty-printed object, or an object whose records, items, events
+// or logEvents array starts on its first line makes JSON documents, whose
+// values are found by their brackets and the items of such arrays
+// streamed one by one, so that a one-line export of gigabytes is read in
+// the memory of one record. A UTF-8 byte-order mark is passed over, and
+// UTF-16 text (as Windows PowerShell redirects output) is read as UTF-8.
+//
+// Each value, line or item, is an Event, or a wrapper the reader opens
+// (see [Shape]): an EventList (items), a JSON array, Azure Monitor records
+// (AKS: properties.log, a JSON string or object, of category kube-audit or
+// kube-audit-admin), CloudWatch Logs records and aws logs output (EKS:
+// @message or message), container log records (log), Cloud Logging entries
+// (jsonPayload, or GKE's protoPayload below). The [Report] names per file
+// what was found in which shape ([FileReport]), and [Report.Err] says when
+// nothing at all was an event.
+//
+// A GKE Cloud Logging entry whose protoPayload is a
+// google.cloud.audit.AuditLog of service k8s.io becomes an Event so:
+//
+//	auditID                   operation.id, else insertId
+//	stage                     ResponseComplete (GKE writes one entry per request)
+//	level                     Metadata; Request with protoPayload.request,
+//	                          RequestResponse with protoPayload.response
+//	verb                      the last part of methodName (io.k8s.core.v1.pods.get: get)
+//	requestURI, objectRef     from resourceName, GROUP/VERSION[/namespaces/NS]/RESOURCE[/NAME[/SUB]]
+//	                          with group core for the core group
+//	                          (core/v1/namespaces/x/pods/y: /api/v1/namespaces/x/pods/y);
+//	                          a resourceName that is not so (readyz) is a path (/readyz)
+//	user.username             authenticationInfo.principalEmail
+//	sourceIPs                 requestMetadata.callerIp
+//	userAgent                 requestMetadata.callerSuppliedUserAgent
+//	responseStatus.code       protoPayload.response.code when the response is a Status,
+//	                          else status.code, a google.rpc code, as HTTP
+//	                          (0: 200, 3: 400, 5: 404, 6: 409, 7: 403, 8: 429, 16: 401...)
+//	responseStatus.message    status.message
+//	requestReceivedTimestamp  timestamp
+//	annotations               the string members of the entry's labels and of
+//	                          protoPayload.metadata (authorization.k8s.io/decision...)
+//	requestObject,
+//	responseObject            protoPayload.request, protoPayload.response
+//
+// What GKE does not keep is missing: stageTimestamp (the latency is
+// unknown), the user's groups, uid and extra, the impersonated user, the
+// query string (?watch=true, limit, fieldManager); a create that succeeded
+// has code 200, not 201. Other Cloud Audit Logs entries are not events.
 //
 // The unit that flows out of the package is the [Entry]: a decoded
 // [auditv1.Event], the [Source] it came from, its line number and the request

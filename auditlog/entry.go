@@ -2,7 +2,6 @@ package auditlog
 
 import (
 	"strings"
-	"time"
 
 	authnv1 "k8s.io/api/authentication/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -40,6 +39,8 @@ type Source struct {
 	// audit_logs tree but is not an audit log: termination.log, lock.log...).
 	// Skipped files are listed in the Report.
 	Skip string
+
+	spool string // the copy of standard input read for Stdin (SpoolStdin)
 }
 
 // Entry is one audit event with where it came from. Entries handed out by a
@@ -106,17 +107,6 @@ func (e *Entry) setFieldManager(v string, present bool) {
 	if present {
 		e.fieldManagerState = fieldManagerPresent
 	}
-}
-
-// Latency is how long the request had taken when the event was logged:
-// stageTimestamp minus requestReceivedTimestamp. It is 0 when either is
-// missing.
-func (e *Entry) Latency() time.Duration {
-	ev := e.Event
-	if ev.StageTimestamp.IsZero() || ev.RequestReceivedTimestamp.IsZero() {
-		return 0
-	}
-	return ev.StageTimestamp.Sub(ev.RequestReceivedTimestamp.Time)
 }
 
 // Reset points the entry at a new event and forgets the parsed request.

@@ -72,3 +72,50 @@ func ExampleReader_Scan() {
 	// Output:
 	// 7716 of 20000 requests were forbidden
 }
+
+// What was in these files? An AKS export, an EventList and a file that is
+// no audit log, read by content: the report says what each file held.
+func ExampleFileReport() {
+	sources, err := auditlog.Find("testdata/shapes/aks-export.json", "testdata/shapes/eventlist.json", "testdata/shapes/not-gzip.log.gz")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r := auditlog.NewReader(sources, auditlog.Options{Fields: auditlog.FieldVerb})
+	for range r.All() {
+	}
+	for _, f := range r.Report().ByFile {
+		fmt.Printf("%s: %s\n", f.Path, f.String())
+	}
+	// Output:
+	// testdata/shapes/aks-export.json: AKS export: 4 events
+	// testdata/shapes/eventlist.json: EventList: 4 events
+	// testdata/shapes/not-gzip.log.gz: no audit events: not gzip
+}
+
+// A must-gather root holds kube-apiserver's log and the aggregated API
+// servers'; with CountOnce, a request kube-apiserver proxied, which both
+// logged, counts once. (The committed sample was generated without
+// proxied requests: none is a copy.)
+func ExampleOptions_countOnce() {
+	sources, err := auditlog.Find("../testdata/must-gather")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	r := auditlog.NewReader(sources, auditlog.Options{
+		Fields:    auditlog.FieldStage,
+		Keep:      func(e *auditlog.Entry) bool { return e.Event.Stage == "ResponseComplete" },
+		CountOnce: true,
+	})
+	n := 0
+	for range r.All() {
+		n++
+	}
+	fmt.Printf("%d requests, %d events were copies\n", n, r.Report().Repeated)
+	if err := r.Report().Err(); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// 23000 requests, 0 events were copies
+}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -35,7 +36,8 @@ const auditLogsDir = "audit_logs"
 //
 // A file named in paths is always read (its Source.Skip is empty), whatever
 // its name, even when it is not a regular file (a pipe such as /dev/stdin).
-// Symbolic links in paths are followed.
+// Symbolic links in paths are followed. The path Stdin ("-") is standard
+// input, listed once however often it is named.
 //
 // A directory is walked recursively, in filepath.WalkDir order (by name
 // within each directory, depth first), so a node's rotated logs
@@ -110,6 +112,12 @@ func (l *sourceList) add(src Source, info fs.FileInfo) {
 
 // addRoot adds one path given to Find.
 func (l *sourceList) addRoot(p string) error {
+	if p == Stdin {
+		if !slices.ContainsFunc(l.sources, func(s Source) bool { return s.Path == Stdin }) {
+			l.add(Source{Path: Stdin}, nil)
+		}
+		return nil
+	}
 	info, err := os.Stat(p)
 	if err != nil {
 		return pathError(p, err)

@@ -18,7 +18,6 @@ type lineDecoder struct {
 	rep    *Report
 	ev     *auditv1.Event
 	entry  *Entry
-	items  scanner
 	// fresh says every entry gets an event and an entry of its own, which
 	// the receiver may keep; otherwise one event and entry are reused.
 	fresh   bool
@@ -30,12 +29,19 @@ type lineDecoder struct {
 	asked Fields
 	// since and until are Options.Since and Options.Until.
 	since, until time.Time
+	// wrapped counts the events of the current block found in a shape
+	// other than ShapeLines (see account).
+	wrapped [numShapes]int64
+	// once, when not nil, drops the second copy of a request (CountOnce);
+	// repeated counts the current block's events it dropped.
+	once     *countOnce
+	repeated int64
 }
 
 func newLineDecoder(opts Options, rep *Report, fresh bool) *lineDecoder {
 	return &lineDecoder{dec: newDecoder(opts.Fields), fields: opts.Fields, rep: rep,
 		ev: new(auditv1.Event), entry: new(Entry), fresh: fresh, keep: opts.Keep, maxLine: opts.MaxLineBytes,
-		since: opts.Since, until: opts.Until, asked: opts.asked}
+		since: opts.Since, until: opts.Until, asked: opts.asked, once: opts.once}
 }
 
 // next readies the event to decode the next line into.
@@ -53,6 +59,10 @@ func (ld *lineDecoder) next() *auditv1.Event {
 func (ld *lineDecoder) block(b *block, add func(*Entry) bool) bool {
 	if b.pq != nil {
 		return ld.parquet(b, add)
+	}
+	defer ld.account(b, ld.rep.Events)
+	if b.values != nil {
+		return ld.values(b, add)
 	}
 	data := b.data
 	lineNo := b.line
@@ -100,42 +110,19 @@ func (ld *lineDecoder) line(b *block, line []byte, lineNo int64, unterminated bo
 		}
 	}
 	ev := ld.next()
-	if err := ld.dec.decode(line, b.textOf(line), ev); err != nil {
+	text := b.textOf(line)
+	if err := ld.dec.decode(line, text, ev); err != nil {
+		if isTypeError(err) {
+			// Valid JSON that is no Event: a wrapper, perhaps.
+			return ld.unwrap(b, line, text, place{line: lineNo}, node, ShapeLines, 0, err, add)
+		}
 		ld.reject(BadJSON, b, lineNo, unterminated && endedEarly(err, line), err.Error())
 		return true
 	}
-	if ev.Kind == "EventList" && ld.dec.items != nil {
-		return ld.list(b, ld.dec.items, lineNo, node, add)
+	if ev.AuditID == "" && ev.Kind != "Event" {
+		return ld.unwrap(b, line, text, place{line: lineNo}, node, ShapeLines, 0, nil, add)
 	}
 	return ld.emit(b, lineNo, node, add)
-}
-
-// list decodes the items of an EventList.
-func (ld *lineDecoder) list(b *block, items []byte, lineNo int64, node string, add func(*Entry) bool) bool {
-	s := &ld.items
-	s.data, s.pos = items, 0
-	if s.ws() != '[' {
-		ld.reject(BadJSON, b, lineNo, false, "EventList items is not an array")
-		return true
-	}
-	keepGoing := true
-	err := s.array(0, func() error {
-		item, err := s.span(1)
-		if err != nil || !keepGoing {
-			return err
-		}
-		ev := ld.next()
-		if err := ld.dec.decode(item, b.textOf(item), ev); err != nil {
-			ld.reject(BadJSON, b, lineNo, false, "EventList item: "+err.Error())
-			return nil
-		}
-		keepGoing = ld.emit(b, lineNo, node, add)
-		return nil
-	})
-	if err != nil {
-		ld.reject(BadJSON, b, lineNo, false, err.Error())
-	}
-	return keepGoing
 }
 
 // emit hands on the decoded event if it is an audit event.
@@ -157,6 +144,10 @@ func (ld *lineDecoder) emit(b *block, lineNo int64, node string, add func(*Entry
 	e := ld.entry
 	e.Reset(ev, b.src, lineNo, node)
 	if ld.keep != nil && !ld.keep(e) {
+		return true
+	}
+	if ld.once != nil && !ld.once.first(e) {
+		ld.repeated++
 		return true
 	}
 	if ld.fresh {
@@ -181,9 +172,9 @@ func (ld *lineDecoder) reject(p Problem, b *block, lineNo int64, unterminated bo
 
 // stripPrefix removes what comes before the JSON object of a line: a host
 // name and a space (master-0 {...}, as oc adm node-logs writes for several
-// nodes), or a fluentd time and tag (TIME<TAB>TAG<TAB>{...}). It returns the
-// JSON, the host name if there was one, and whether the prefix was one of
-// those.
+// nodes), a fluentd time and tag (TIME<TAB>TAG<TAB>{...}), or a timestamp
+// and up to two words (see timePrefix). It returns the JSON, the host name
+// if there was one, and whether the prefix was one of those.
 func stripPrefix(line []byte) (json, host []byte, ok bool) {
 	i := bytes.IndexByte(line, '{')
 	if i < 0 || i > maxPrefix {
@@ -197,6 +188,9 @@ func stripPrefix(line []byte) (json, host []byte, ok bool) {
 		return line[i:], nil, true
 	}
 	host = bytes.TrimSpace(prefix)
+	if len(host) > 0 && prefix[len(prefix)-1] == ' ' && timePrefix(host) {
+		return line[i:], nil, true
+	}
 	if len(host) > 0 && (bytes.IndexByte(host, ' ') >= 0 || prefix[len(prefix)-1] != ' ') {
 		return line, nil, false
 	}

@@ -41,7 +41,7 @@ var (
 // File is an opened Source, read as uncompressed bytes.
 type File struct {
 	src    *Source
-	file   *os.File
+	file   io.Closer
 	disk   countingReader
 	buf    *bufio.Reader
 	r      io.Reader // what Read reads: buf, or a decompressor over it
@@ -73,7 +73,8 @@ func (e *DecompressError) Error() string {
 // Unwrap returns the cause.
 func (e *DecompressError) Unwrap() error { return e.Err }
 
-// Open opens the source's file and returns it as uncompressed bytes. The
+// Open opens the source's file (standard input for Stdin) and returns it
+// as uncompressed bytes. The
 // format is told by the file's first bytes, not by its name: gzip (1f 8b;
 // files of several gzip members are read as one stream), zstd (28 b5 2f fd;
 // several frames likewise), Parquet (PAR1: Read gives its bytes as they
@@ -81,7 +82,7 @@ func (e *DecompressError) Unwrap() error { return e.Err }
 // fails only when the file cannot be opened; a corrupt compressed header is
 // reported by the first Read.
 func Open(src *Source) (*File, error) {
-	osf, err := os.Open(src.Path)
+	osf, err := openInput(src)
 	if err != nil {
 		return nil, pathError(src.Path, err)
 	}

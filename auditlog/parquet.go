@@ -5,6 +5,7 @@ import (
 	"container/heap"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"path/filepath"
 	"slices"
@@ -49,10 +50,10 @@ func (u *parquetUnit) release() { u.pf.release() }
 
 // parquet hands out the row groups of the Parquet source f as blocks.
 func (sp *splitter) parquet(f *File, emit func(*block) bool) bool {
-	size, err := f.file.Seek(0, 2)
+	ra, size, err := f.randomAccess()
 	var pq *auditparquet.File
 	if err == nil {
-		pq, err = auditparquet.Open(f.file, size)
+		pq, err = auditparquet.Open(ra, size)
 	}
 	if err != nil {
 		f.Close()
@@ -385,10 +386,10 @@ func (ld *lineDecoder) openMerged(f *mergeFile, first bool) bool {
 		file.Close()
 		return false
 	}
-	size, err := file.file.Seek(0, 2)
+	ra, size, err := file.randomAccess()
 	var pq *auditparquet.File
 	if err == nil {
-		pq, err = auditparquet.Open(file.file, size)
+		pq, err = auditparquet.Open(ra, size)
 	}
 	if err != nil {
 		file.Close()
@@ -484,4 +485,18 @@ func (h *rowHeap) Pop() any {
 	c := old[len(old)-1]
 	*h = old[:len(old)-1]
 	return c
+}
+
+// randomAccess returns the file for reading at offsets, as Parquet is
+// read, and its size; standard input is not such a file.
+func (f *File) randomAccess() (io.ReaderAt, int64, error) {
+	ra, ok := f.file.(interface {
+		io.ReaderAt
+		io.Seeker
+	})
+	if !ok {
+		return nil, 0, errors.New("a Parquet file is read at offsets: give its path, not standard input")
+	}
+	size, err := ra.Seek(0, io.SeekEnd)
+	return ra, size, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -53,6 +54,17 @@ type Options struct {
 	// of bytes of files (compressed or not) read since its last call. It is
 	// called from several goroutines at once during a Scan or Sorted.
 	Progress func(n int64)
+	// CountOnce counts each request once when the sources hold both
+	// kube-apiserver's log and an aggregated API server's
+	// (openshift-apiserver, oauth-apiserver), as a must-gather root does:
+	// an aggregated server's event whose auditID an event of
+	// kube-apiserver had (one Keep accepted) is dropped, and counted in
+	// the Report as Repeated. The aggregated servers' sources are then read
+	// after all the others (and Sorted reads kube-apiserver's twice); see
+	// countOnce for which copy wins, why, and the memory it takes.
+	CountOnce bool
+
+	once *countOnce // set by NewReader with CountOnce, for the decoders
 
 	asked Fields // Fields as asked, before the reader adds what it needs
 }
@@ -74,12 +86,20 @@ type Reader struct {
 	sources []Source
 	opts    Options
 	report  Report
+	once    *countOnce // with CountOnce, when both kinds of server are read
 }
 
 // NewReader returns a reader of the sources, which it reads in order.
 // Sources with a Skip reason are not read; they are listed in the Report.
 func NewReader(sources []Source, opts Options) *Reader {
-	return &Reader{sources: sources, opts: opts.withDefaults()}
+	r := &Reader{sources: sources, opts: opts.withDefaults()}
+	if opts.CountOnce {
+		if r.once = newCountOnce(sources); r.once != nil {
+			r.opts.Fields |= FieldRequestURI
+			r.opts.once = r.once
+		}
+	}
+	return r
 }
 
 // Report returns what the last All or Scan read.
@@ -104,7 +124,7 @@ func (r *Reader) All() iter.Seq[*Entry] {
 		r.start()
 		ld := newLineDecoder(r.opts, &r.report, false)
 		add := func(e *Entry) bool { return yield(e) }
-		for i := range r.sources {
+		for _, i := range slices.Concat(r.phases()...) {
 			src := &r.sources[i]
 			if src.Skip != "" {
 				continue
@@ -134,6 +154,17 @@ func (r *Reader) Scan(ctx context.Context, sinks []Sink) error {
 		return errors.New("auditlog: Scan needs at least one sink")
 	}
 	r.start()
+	for _, phase := range r.phases() {
+		if err := r.scanSources(ctx, sinks, phase); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scanSources is Scan of the sources at the given indices, adding to the
+// report.
+func (r *Reader) scanSources(ctx context.Context, sinks []Sink, indices []int) error {
 	workers := len(sinks)
 	blocks := make(chan *block, 2*workers)
 	// Buffers in flight: the channel's, and one or two per goroutine.
@@ -146,10 +177,11 @@ func (r *Reader) Scan(ctx context.Context, sinks []Sink) error {
 		go func(rep *Report) {
 			defer readers.Done()
 			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(r.sources) || ctx.Err() != nil {
+				k := int(next.Add(1) - 1)
+				if k >= len(indices) || ctx.Err() != nil {
 					return
 				}
+				i := indices[k]
 				src := &r.sources[i]
 				if src.Skip != "" {
 					continue

@@ -11,17 +11,21 @@ type Problem int
 
 // The kinds of problem a Report counts.
 const (
-	// BadJSON is a line that is not valid JSON (after any host-name or
-	// fluentd prefix is removed), or JSON that does not fit an Event.
+	// BadJSON is a line (or a value of a JSON document) that is not valid
+	// JSON (after any host-name or fluentd prefix is removed), or JSON that
+	// does not fit an Event.
 	BadJSON Problem = iota
 	// NotEvent is a JSON object that is not an audit event: it has neither an
-	// auditID nor kind "Event" (GKE and AKS wrappers, for instance).
+	// auditID nor kind "Event", and is no wrapper the reader knows (see
+	// Shape), or a wrapper of something else (an AKS record of another
+	// category, a Cloud Audit Logs entry of another service).
 	NotEvent
 	// TooLong is a line longer than Options.MaxLineBytes; it is skipped and
 	// reading goes on at the next line.
 	TooLong
 	// Truncated is a last line cut off by the end of the file or of its
-	// compressed stream.
+	// compressed stream, or a JSON document cut off inside a value or
+	// before its closing bracket.
 	Truncated
 	// Decompress is a compressed stream that is corrupt or cut short; every
 	// event before the damage is read.
@@ -35,13 +39,17 @@ const (
 	BadParquet
 	// SkippedFile is a file in an audit_logs tree that is not an audit log.
 	SkippedFile
+	// NotCompressed is a file whose name says gzip (.gz) or zstd (.zst)
+	// but whose bytes are neither that nor text: it is not read. (A text
+	// file with such a name is read as text, and noted in its FileReport.)
+	NotCompressed
 
 	numProblems
 )
 
 var problemNames = [numProblems]string{
 	"bad JSON", "not an audit event", "line too long", "truncated line",
-	"decompression error", "unreadable file", "damaged Parquet", "skipped file",
+	"decompression error", "unreadable file", "damaged Parquet", "skipped file", "not compressed as named",
 }
 
 // String names the problem in a few words.
@@ -80,9 +88,13 @@ type Sample struct {
 	order int // the source's position in the read order, to keep the first samples
 }
 
-// String formats the sample as file:line: detail.
+// String formats the sample as file:line: detail, with the byte offset
+// when the sample has both (file:line (byte N): detail, a value of a JSON
+// document that may be one long line).
 func (s Sample) String() string {
 	switch {
+	case s.Line > 0 && s.Offset > 0:
+		return fmt.Sprintf("%s:%d (byte %d): %s", s.File, s.Line, s.Offset, s.Detail)
 	case s.Line > 0:
 		return fmt.Sprintf("%s:%d: %s", s.File, s.Line, s.Detail)
 	case s.Offset > 0:
@@ -110,10 +122,17 @@ type Report struct {
 	Bytes int64
 	// Lines is the number of lines read, blank ones included.
 	Lines int64
-	// Events is the number of events decoded and handed on.
+	// Events is the number of events decoded, whether or not Keep
+	// accepted them.
 	Events int64
+	// Repeated is the number of events of aggregated API servers dropped
+	// as copies of requests kube-apiserver logged (Options.CountOnce).
+	Repeated int64
 	// Problems counts the lines and files that could not be used, by kind.
 	Problems [numProblems]Tally
+	// ByFile says, for every file read (or that could not be), in read
+	// order, what it held: events by shape, or why there were none.
+	ByFile []FileReport
 }
 
 // Failures is the number of lines that could not be read as events: what
@@ -125,6 +144,9 @@ func (r *Report) Failures() int64 {
 
 // add counts one problem and keeps it as a sample if it is among the first.
 func (r *Report) add(p Problem, s Sample) {
+	if p != SkippedFile {
+		r.fileAt(s.order, s.File).Problems[p]++
+	}
 	t := &r.Problems[p]
 	t.Count++
 	if len(t.Samples) < MaxSamples || sampleLess(s, t.Samples[len(t.Samples)-1]) {
@@ -139,12 +161,14 @@ func (r *Report) Merge(o *Report) {
 	r.Bytes += o.Bytes
 	r.Lines += o.Lines
 	r.Events += o.Events
+	r.Repeated += o.Repeated
 	for p := range r.Problems {
 		r.Problems[p].Count += o.Problems[p].Count
 		for _, s := range o.Problems[p].Samples {
 			r.Problems[p].Samples = insertSample(r.Problems[p].Samples, s)
 		}
 	}
+	r.mergeFiles(o)
 }
 
 func sampleLess(a, b Sample) bool { return compareSamples(a, b) < 0 }

@@ -43,6 +43,7 @@ func (r *Reader) Sorted(window int) iter.Seq[*Entry] {
 	}
 	return func(yield func(*Entry) bool) {
 		r.start()
+		r.once.prepare(r)
 		streams := r.streams()
 		done := make(chan struct{})
 		reports := make([]Report, len(streams))

@@ -27,6 +27,9 @@ type block struct {
 	// pq, when not nil, is the block of a Parquet source: row groups to
 	// decode instead of data (see parquet.go).
 	pq *parquetUnit
+	// values, when not nil, are the values of a JSON document that data
+	// holds (see docReader): they are decoded instead of lines.
+	values []docValue
 }
 
 // newBlock returns a block of data, which must not change while any string
@@ -154,9 +157,11 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 	}
 	defer f.Close()
 	sp.rep.Files++
+	defer sp.account(f, sp.rep.Lines, sp.rep.Bytes)
 	line := int64(1)
 	buf := sp.bufs.get()
 	var readErr error
+	sniffed := false
 	for readErr == nil {
 		// Fill the buffer.
 		b := *buf
@@ -168,6 +173,20 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 		}
 		*buf = b
 		sp.tell(f)
+		if !sniffed {
+			sniffed = true
+			switch sp.sniff(f, b) {
+			case layoutDocument:
+				return sp.document(f, buf, readErr, emit)
+			case layoutSkip:
+				sp.rep.CompressedBytes += f.CompressedOffset()
+				return true
+			case layoutRefill:
+				// sniff made f read the file again from its start, as UTF-8.
+				*buf, readErr, sniffed = (*buf)[:0], nil, false
+				continue
+			}
+		}
 		if readErr != nil {
 			break
 		}

@@ -255,17 +255,26 @@ func naiveStatusMix(status map[int32]int64) string {
 }
 
 // naiveListing writes one line per event through one tabwriter for the
-// whole output, as the reference does.
+// whole output, as the reference does, with the line that marks where a
+// UTC day begins when the events span days, and "unknown" for a latency
+// without stageTimestamp, as kubectl-audit writes them.
 func naiveListing(w io.Writer, events []*auditv1.Event) error {
 	tw := tabwriter.NewWriter(w, 20, 0, 0, ' ', tabwriter.DiscardEmptyColumns)
+	var day string
 	for _, ev := range events {
 		code := int32(0)
 		if ev.ResponseStatus != nil {
 			code = ev.ResponseStatus.Code
 		}
-		var latency time.Duration
+		latency := "unknown"
 		if !ev.StageTimestamp.IsZero() && !ev.RequestReceivedTimestamp.IsZero() {
-			latency = ev.StageTimestamp.Sub(ev.RequestReceivedTimestamp.Time)
+			latency = ev.StageTimestamp.Sub(ev.RequestReceivedTimestamp.Time).String()
+		}
+		if d := ev.RequestReceivedTimestamp.UTC().Format("2006-01-02"); d != day {
+			if day != "" {
+				fmt.Fprintf(tw, "--- %s ends, %s begins (UTC) ---\n", day, d)
+			}
+			day = d
 		}
 		fmt.Fprintf(tw, "%s [%6s][%12s] [%3d]\t %s\t [%s]\n",
 			ev.RequestReceivedTimestamp.UTC().Format("15:04:05"), strings.ToUpper(ev.Verb),

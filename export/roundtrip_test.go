@@ -123,7 +123,7 @@ func sameEntry(got, want *auditlog.Entry) string {
 	case got.Line != want.Line || got.Node != want.Node:
 		return fmt.Sprintf("line %d node %q, want %d %q", got.Line, got.Node, want.Line, want.Node)
 	case !reflect.DeepEqual(got.Event, want.Event):
-		return fmt.Sprintf("event\n got: %+v\nwant: %+v", *got.Event, *want.Event)
+		return fmt.Sprintf("event\n got: %#v\nwant: %#v", *got.Event, *want.Event)
 	}
 	gfm, gok := got.FieldManager()
 	wfm, wok := want.FieldManager()

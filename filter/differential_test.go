@@ -143,11 +143,15 @@ func refResource(patterns []string, r refRequest) bool {
 	return false
 }
 
-func refLatency(e *auditv1.Event) time.Duration {
+// refLatency is the reference's latency, and whether it is known: the
+// reference took a missing timestamp's latency for 0s, which kept such
+// events under every --duration; an unknown latency passes neither latency
+// filter here.
+func refLatency(e *auditv1.Event) (time.Duration, bool) {
 	if e.StageTimestamp.IsZero() || e.RequestReceivedTimestamp.IsZero() {
-		return 0
+		return 0, false
 	}
-	return e.StageTimestamp.Sub(e.RequestReceivedTimestamp.Time)
+	return e.StageTimestamp.Sub(e.RequestReceivedTimestamp.Time), true
 }
 
 // refFlags is the subset of flags the model knows, already split.
@@ -213,11 +217,15 @@ func (f *refFlags) match(e *auditv1.Event) bool {
 	if f.after != nil && !e.RequestReceivedTimestamp.Time.After(*f.after) {
 		return false
 	}
-	if f.maxLatency != nil && refLatency(e) > *f.maxLatency {
-		return false
+	if f.maxLatency != nil {
+		if d, ok := refLatency(e); !ok || d > *f.maxLatency {
+			return false
+		}
 	}
-	if f.minLatency != nil && refLatency(e) < *f.minLatency {
-		return false
+	if f.minLatency != nil {
+		if d, ok := refLatency(e); !ok || d < *f.minLatency {
+			return false
+		}
 	}
 	if len(f.groups) > 0 {
 		ok := slices.ContainsFunc(e.User.Groups, func(g string) bool { return refAccept(f.groups, g) })

@@ -81,7 +81,8 @@ func TestPredicates(t *testing.T) {
 
 		{"duration at most", MaxLatency(time.Millisecond), ev(pods), true},
 		{"duration at most, slower", MaxLatency(time.Millisecond), ev(pods, latency(2*time.Millisecond)), false},
-		{"duration of v1beta1 is 0", MaxLatency(0), v1beta1, true},
+		{"duration of v1beta1 is unknown", MaxLatency(time.Hour), v1beta1, false},
+		{"min latency of v1beta1 is unknown", MinLatency(0), v1beta1, false},
 		{"min latency", MinLatency(time.Second), ev(pods, latency(2*time.Second)), true},
 		{"min latency, inclusive", MinLatency(time.Millisecond), ev(pods), true},
 		{"min latency, faster", MinLatency(time.Second), ev(pods), false},

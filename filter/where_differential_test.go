@@ -200,11 +200,13 @@ func whereOf(f Flags) (string, error) {
 	if f.Until != "" {
 		add("requestReceived < timestamp(" + celString(f.Until) + ")")
 	}
+	// A latency is known when both times are (flags keep no unknown one).
+	const known = "requestReceived > timestamp('0001-01-01T00:00:00Z') && stageTimestamp > timestamp('0001-01-01T00:00:00Z') && "
 	if f.Duration != "" {
-		add("latency <= duration(" + celString(f.Duration) + ")")
+		add(known + "latency <= duration(" + celString(f.Duration) + ")")
 	}
 	if f.MinLatency != "" {
-		add("latency >= duration(" + celString(f.MinLatency) + ")")
+		add(known + "latency >= duration(" + celString(f.MinLatency) + ")")
 	}
 	switch f.PodSecurityViolations {
 	case "all":

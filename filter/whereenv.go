@@ -207,7 +207,8 @@ func (a *eventVars) ResolveName(name string) (any, bool) {
 	case "request":
 		return e.Request(), true
 	case "latency":
-		return types.Duration{Duration: e.Latency()}, true
+		d, _ := e.Latency() // 0 when unknown (no stageTimestamp)
+		return types.Duration{Duration: d}, true
 	case "requestReceived":
 		return types.Timestamp{Time: ev.RequestReceivedTimestamp.Time}, true
 	case "stageTimestamp":

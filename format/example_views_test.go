@@ -16,7 +16,9 @@ var throttleLines = []string{
 	`{"stage":"ResponseComplete","verb":"get","requestURI":"/api/v1/nodes","user":{"username":"sysdig"},"responseStatus":{"code":200},"annotations":{"apiserver.latency.k8s.io/apf-queue-wait":"27ms"},"requestReceivedTimestamp":"2022-02-07T23:24:00.000000Z","stageTimestamp":"2022-02-07T23:24:00.030000Z"}`,
 }
 
-// -o latency --by=user: count and latency quantiles per key.
+// -o latency --by=user: count and latency quantiles per key, and what was
+// left out: here sysdig's gets of nodes/NODE/proxy, long-running requests,
+// which -o latency --long-running measures alone.
 func ExampleWriteLatency() {
 	l := aggregate.NewLatency(aggregate.KeyUser)
 	for _, s := range lines {
@@ -25,8 +27,8 @@ func ExampleWriteLatency() {
 	format.WriteLatency(os.Stdout, l.Result(10))
 	// Output:
 	// count      mean      p50       p90       p99       max       user
-	// 2x         275µs     276µs     276µs     276µs     276µs     sysdig
 	// 1x         12ms      12ms      12ms      12ms      12ms      alice\x1b[2J
+	// (left out: 2 long-running requests (watch, exec, attach, port-forward, proxy, log follow: --long-running measures them alone))
 }
 
 // -o throttling: who got 429s, when, and how long requests queued.

@@ -36,7 +36,7 @@ func WriteGrouped(w io.Writer, g aggregate.GroupedResult) error {
 		tw := newTable(bw)
 		for _, gr := range o.Groups {
 			if _, err := fmt.Fprintf(tw, "%8s [%12s] [%s]\t %s\t [%s]\n", strconv.FormatInt(gr.Count, 10)+"x",
-				gr.Latency.Mean, StatusMix(gr.Status), Sanitize(gr.FirstURI), Sanitize(gr.User)); err != nil {
+				meanLatency(gr), StatusMix(gr.Status), Sanitize(gr.FirstURI), Sanitize(gr.User)); err != nil {
 				return err
 			}
 		}
@@ -73,4 +73,14 @@ func StatusMix(s []aggregate.StatusCount) string {
 		b = strconv.AppendInt(b, c.Count, 10)
 	}
 	return string(b)
+}
+
+// meanLatency is a group's mean latency as the reference prints it, or
+// "unknown" when no event of the group has a known latency (no
+// stageTimestamp).
+func meanLatency(gr aggregate.Group) string {
+	if gr.Latency.Count == 0 {
+		return "unknown"
+	}
+	return gr.Latency.Mean.String()
 }

@@ -133,6 +133,7 @@ type htmlGroup struct {
 type htmlLatency struct {
 	By   string
 	Rows []htmlLatencyRow
+	Note string // what was left out (LatencyNote)
 }
 
 type htmlLatencyRow struct {
@@ -183,7 +184,11 @@ func newHTMLPage(r HTMLReport) htmlPage {
 		for _, o := range g.Outer {
 			sec := htmlGroupSection{Label: htmlOuterLabel(g.By, o.Key), Total: o.Total}
 			for _, gr := range o.Groups {
-				sec.Groups = append(sec.Groups, htmlGroup{Count: gr.Count, Mean: ShortDuration(gr.Latency.Mean),
+				mean := "unknown"
+				if gr.Latency.Count > 0 {
+					mean = ShortDuration(gr.Latency.Mean)
+				}
+				sec.Groups = append(sec.Groups, htmlGroup{Count: gr.Count, Mean: mean,
 					Status: StatusMix(gr.Status), URI: Sanitize(gr.FirstURI), User: Sanitize(gr.User),
 					Samples: sanitizeAll(gr.Samples)})
 			}
@@ -191,8 +196,8 @@ func newHTMLPage(r HTMLReport) htmlPage {
 		}
 		p.Grouped = hg
 	}
-	if l := r.Latency; l != nil && len(l.Rows) > 0 {
-		hl := &htmlLatency{By: l.By}
+	if l := r.Latency; l != nil && (len(l.Rows) > 0 || LatencyNote(*l) != "") {
+		hl := &htmlLatency{By: l.By, Note: LatencyNote(*l)}
 		for _, row := range l.Rows {
 			q := row.Latency
 			hl.Rows = append(hl.Rows, htmlLatencyRow{Count: q.Count, P50: ShortDuration(q.P50), P99: ShortDuration(q.P99),

@@ -20,7 +20,8 @@ import (
 // through a tabwriter like WriteCount's, with cells at least 10 wide. The
 // durations are rounded to three significant digits (the quantiles are
 // within the aggregate package's RelativeAccuracy anyway); the CSV and JSON
-// forms keep nanoseconds. A composite key has one column per part.
+// forms keep nanoseconds. A composite key has one column per part. Under
+// the table, in parentheses, what the result left out (LatencyNote).
 func WriteLatency(w io.Writer, l aggregate.LatencyResult) error {
 	bw := bufio.NewWriter(w)
 	tw := newNarrowTable(bw)
@@ -39,7 +40,31 @@ func WriteLatency(w io.Writer, l aggregate.LatencyResult) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if note := LatencyNote(l); note != "" {
+		fmt.Fprintf(bw, "(%s)\n", note)
+	}
 	return bw.Flush()
+}
+
+// LatencyNote says what a latency result left out, in one sentence
+// without its period, or "" when it left out nothing: "left out: 1015
+// long-running requests (watch, exec, attach, port-forward, proxy, log
+// follow: --long-running measures them alone), 3 requests of unknown
+// latency (no stageTimestamp)". WriteLatency prints it under the table,
+// and the HTML report under its latency table.
+func LatencyNote(l aggregate.LatencyResult) string {
+	var parts []string
+	if l.LongRunning > 0 {
+		parts = append(parts, fmt.Sprintf("%s (watch, exec, attach, port-forward, proxy, log follow: --long-running measures them alone)",
+			plural(l.LongRunning, "long-running request", "long-running requests")))
+	}
+	if l.Unknown > 0 {
+		parts = append(parts, plural(l.Unknown, "request", "requests")+" of unknown latency (no stageTimestamp)")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "left out: " + strings.Join(parts, ", ")
 }
 
 // ShortDuration prints d rounded to three significant digits, the way the

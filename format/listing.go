@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"encoding/json"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 	"unicode/utf8"
 
 	"github.com/auditlens/auditlens/auditlog"
@@ -18,7 +20,8 @@ type ListStyle int
 // The listing styles of the reference tool.
 const (
 	// ListDefault is one line per event (no -o):
-	// "HH:MM:SS [  VERB][    duration] [code]\t URI\t [user]".
+	// "HH:MM:SS [  VERB][    duration] [code]\t URI\t [user]"; the
+	// duration of an event without stageTimestamp is "unknown".
 	ListDefault ListStyle = iota
 	// ListWide adds the auditID after the time (-o wide):
 	// "HH:MM:SS (auditID) [VERB][duration] [code]\t URI\t [user]".
@@ -53,6 +56,19 @@ const listBlock = 4096
 
 // Listing writes entries one at a time in a ListStyle. Call Flush when
 // done. A Listing is not safe for concurrent use.
+//
+// Its text lines give the time of day only (HH:MM:SS, UTC), as the
+// reference's do. When the listed events span more than one UTC day, a
+// line marks where a day begins, between the last event of a day and the
+// first of the next:
+//
+//	--- 2022-02-07 ends, 2022-02-08 begins (UTC) ---
+//
+// so that a listing within one day is the reference's, and any other says
+// each line's date, as it streams (the listing's span is known only at its
+// end). An event out of order by a day (a long request the time-ordered
+// reader put after its day ended) gives its date on its own line:
+// "2022-02-07 23:59:58".
 type Listing struct {
 	style ListStyle
 	bw    *bufio.Writer
@@ -60,11 +76,15 @@ type Listing struct {
 	enc   *json.Encoder
 	lines int
 	buf   []byte
+	day   int64 // the UTC day of the lines, in days since 1970; noDay before the first
 }
+
+// noDay is a Listing's day before its first dated line.
+const noDay = math.MinInt64
 
 // NewListing returns a Listing that writes to w.
 func NewListing(w io.Writer, style ListStyle) *Listing {
-	l := &Listing{style: style, bw: bufio.NewWriterSize(w, 64<<10)}
+	l := &Listing{style: style, bw: bufio.NewWriterSize(w, 64<<10), day: noDay}
 	if style == ListJSON {
 		l.enc = json.NewEncoder(l.bw)
 	} else {
@@ -90,9 +110,27 @@ func (l *Listing) Write(e *auditlog.Entry) error {
 		code = ev.ResponseStatus.Code
 	}
 	b := l.buf[:0]
-	b = ev.RequestReceivedTimestamp.UTC().AppendFormat(b, "15:04:05")
+	t := ev.RequestReceivedTimestamp.UTC()
+	layout := "15:04:05"
+	if !t.IsZero() {
+		switch day := t.Unix() / secondsPerDay; {
+		case l.day == noDay:
+			l.day = day
+		case day > l.day:
+			b = time.Unix(l.day*secondsPerDay, 0).UTC().AppendFormat(append(b, "--- "...), "2006-01-02")
+			b = t.AppendFormat(append(b, " ends, "...), "2006-01-02")
+			b = append(b, " begins (UTC) ---\n"...)
+			l.day = day
+		case day < l.day:
+			layout = "2006-01-02 15:04:05"
+		}
+	}
+	b = t.AppendFormat(b, layout)
 	verb := Sanitize(strings.ToUpper(ev.Verb))
-	latency := e.Latency().String()
+	latency := "unknown"
+	if d, ok := e.Latency(); ok {
+		latency = d.String()
+	}
 	// As fmt's " (%s) [%s][%s] [%d]\t " and " [%6s][%12s] [%3d]\t ".
 	if l.style == ListWide {
 		b = append(b, " ("...)
@@ -146,3 +184,5 @@ func (l *Listing) Flush() error {
 	}
 	return l.bw.Flush()
 }
+
+const secondsPerDay = 24 * 60 * 60

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/auditlens/auditlens/auditlog"
 )
@@ -12,8 +14,23 @@ import (
 // WriteReadReport shows when not verbose.
 const ReportSamples = 3
 
-// WriteReadReport writes what a reader could not read, for stderr. First
-// the reference tool's line, when any line failed,
+// ReportFiles is how many files of note WriteReadReport lists when not
+// verbose.
+const ReportFiles = 10
+
+// WriteReadReport writes what a reader read and could not read, for
+// stderr. When the input spans several API servers (a must-gather root),
+// first the servers and nodes read with their event counts, and the
+// events counted once (auditlog.Options.CountOnce):
+//
+//	read 3 API servers:
+//	  kube-apiserver       22250 events: ip-10-0-142-86.ec2.internal 7398, ...
+//	  openshift-apiserver   2289 events: ...
+//
+// then the files of note, each with what it held ("aks.json: AKS export:
+// 22 events"): files read in a shape other than JSON lines, files with a
+// note (a .gz that is plain text), files without events (all of them when
+// no file had one); then the reference tool's line, when any line failed,
 //
 //	had 4 line read failures
 //
@@ -21,14 +38,18 @@ const ReportSamples = 3
 // (file:line: detail), ReportSamples of them, or all the report kept
 // (auditlog.MaxSamples) when verbose. Skipped files (a must-gather's
 // termination and lock logs) are listed only when verbose, which also
-// starts with what was read: files, bytes, lines and events. It writes
-// nothing when nothing went wrong and verbose is false.
+// starts with what was read (files, bytes, lines and events), names the
+// servers and nodes of any input and lists every file. It writes nothing
+// when nothing went wrong, the input is plain JSON lines of one server,
+// and verbose is false.
 func WriteReadReport(w io.Writer, r *auditlog.Report, verbose bool) error {
 	bw := bufio.NewWriter(w)
 	if verbose {
 		fmt.Fprintf(bw, "read %d files (%d bytes, %d uncompressed): %d lines, %d events\n",
 			r.Files, r.CompressedBytes, r.Bytes, r.Lines, r.Events)
 	}
+	writeServers(bw, r, verbose)
+	writeFiles(bw, r, verbose)
 	if n := r.Failures(); n > 0 {
 		fmt.Fprintf(bw, "had %d line read failures\n", n)
 	}
@@ -50,4 +71,132 @@ func WriteReadReport(w io.Writer, r *auditlog.Report, verbose bool) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// serverRead is what was read of one API server's logs.
+type serverRead struct {
+	server   auditlog.Server
+	events   int64
+	repeated int64
+	nodes    []nodeRead
+}
+
+type nodeRead struct {
+	node   string
+	events int64
+}
+
+// maxNodes is how many nodes a server's line names.
+const maxNodes = 6
+
+// writeServers writes the servers and nodes read, with their event
+// counts, when there are several servers, or events were counted once, or
+// verbose.
+func writeServers(w io.Writer, r *auditlog.Report, verbose bool) {
+	var servers []*serverRead
+	for i := range r.ByFile {
+		f := &r.ByFile[i]
+		if f.Server == auditlog.ServerUnknown {
+			continue
+		}
+		k := slices.IndexFunc(servers, func(s *serverRead) bool { return s.server == f.Server })
+		if k < 0 {
+			k = len(servers)
+			servers = append(servers, &serverRead{server: f.Server})
+		}
+		s := servers[k]
+		s.events += f.EventCount()
+		s.repeated += f.Repeated
+		n := slices.IndexFunc(s.nodes, func(n nodeRead) bool { return n.node == f.Node })
+		if n < 0 {
+			n = len(s.nodes)
+			s.nodes = append(s.nodes, nodeRead{node: f.Node})
+		}
+		s.nodes[n].events += f.EventCount()
+	}
+	if len(servers) == 0 || len(servers) == 1 && r.Repeated == 0 && !verbose {
+		return
+	}
+	fmt.Fprintf(w, "read %d API servers:\n", len(servers))
+	width := 0
+	for _, s := range servers {
+		width = max(width, len(s.server))
+	}
+	var copies []string
+	for _, s := range servers {
+		fmt.Fprintf(w, "  %-*s %7d events:", width, Sanitize(string(s.server)), s.events)
+		for i, n := range s.nodes {
+			if i == maxNodes && !verbose {
+				fmt.Fprintf(w, " and %d more nodes", len(s.nodes)-i)
+				break
+			}
+			if i > 0 {
+				w.Write([]byte{','})
+			}
+			name := n.node
+			if name == "" {
+				name = "(node unknown)"
+			}
+			fmt.Fprintf(w, " %s %d", Sanitize(name), n.events)
+		}
+		w.Write([]byte{'\n'})
+		if s.repeated > 0 {
+			copies = append(copies, fmt.Sprintf("%s of %s", plural(s.repeated, "event", "events"), s.server))
+		}
+	}
+	if len(copies) > 0 {
+		fmt.Fprintf(w, "  counted once: %s, requests kube-apiserver logged too (the same auditID), counted as kube-apiserver's\n",
+			strings.Join(copies, ", "))
+	}
+}
+
+// writeFiles lists the files of note (all of them when verbose, or when
+// no file had an event), each with what it held.
+func writeFiles(w io.Writer, r *auditlog.Report, verbose bool) {
+	none := r.Events == 0
+	shown := 0
+	more := 0
+	for i := range r.ByFile {
+		f := &r.ByFile[i]
+		if !verbose && !none && !ofNote(f) {
+			continue
+		}
+		if !verbose && shown == ReportFiles {
+			more++
+			continue
+		}
+		shown++
+		name := f.Path
+		if name == auditlog.Stdin {
+			name = "standard input"
+		}
+		if len(f.Notes) > 0 {
+			name += " (" + strings.Join(f.Notes, "; ") + ")"
+		}
+		fmt.Fprintf(w, "%s: %s\n", Sanitize(name), f.String())
+	}
+	if more > 0 {
+		fmt.Fprintf(w, "... and %d more files (-v lists them all)\n", more)
+	}
+}
+
+// ofNote reports whether a file is worth a line of the read report when
+// not verbose: read in a shape other than JSON lines, with a note, or with
+// no event for a reason other than being empty.
+func ofNote(f *auditlog.FileReport) bool {
+	if len(f.Notes) > 0 {
+		return true
+	}
+	if n := f.EventCount(); n > 0 {
+		return n != f.Events[auditlog.ShapeLines]
+	}
+	return f.Verdict() != "empty"
+}
+
+// plural writes n and the word for its number.
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

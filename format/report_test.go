@@ -18,6 +18,15 @@ func TestWriteReadReport(t *testing.T) {
 	}}
 	r.Problems[auditlog.Truncated] = auditlog.Tally{Count: 1, Samples: []auditlog.Sample{{File: "c.log", Line: 7, Detail: "no newline"}}}
 	r.Problems[auditlog.SkippedFile] = auditlog.Tally{Count: 1, Samples: []auditlog.Sample{{File: "termination.log", Detail: "termination log"}}}
+	r.ByFile = []auditlog.FileReport{
+		fileReport("a.log", auditlog.ServerKube, "master-0", auditlog.ShapeLines, 18, auditlog.BadJSON, 2),
+		fileReport("b.log", auditlog.ServerOpenShift, "master-0", auditlog.ShapeLines, 10, auditlog.BadJSON, 3),
+		fileReport("c.log", auditlog.ServerKube, "master-1", auditlog.ShapeLines, 7, auditlog.Truncated, 1),
+		fileReport("aks.json", "", "", auditlog.ShapeAKS, 1, auditlog.NotEvent, 0),
+		fileReport("x.log.gz", "", "", auditlog.ShapeLines, 1, auditlog.NotEvent, 0),
+	}
+	r.ByFile[1].Repeated = 4
+	r.ByFile[4].Notes = []string{"named .gz, read as plain text"}
 	for _, tc := range []struct {
 		name    string
 		verbose bool
@@ -29,9 +38,31 @@ func TestWriteReadReport(t *testing.T) {
 		golden(t, tc.name, buf.Bytes())
 	}
 	var buf bytes.Buffer
-	if err := WriteReadReport(&buf, &auditlog.Report{Files: 1}, false); err != nil || buf.Len() != 0 {
+	clean := &auditlog.Report{Files: 1, Events: 5, ByFile: []auditlog.FileReport{
+		fileReport("a.log", auditlog.ServerKube, "", auditlog.ShapeLines, 5, auditlog.BadJSON, 0)}}
+	if err := WriteReadReport(&buf, clean, false); err != nil || buf.Len() != 0 {
 		t.Errorf("clean report wrote %q, %v; want nothing", buf.String(), err)
 	}
+	// With no event at all, every file is listed with its verdict.
+	buf.Reset()
+	none := &auditlog.Report{Files: 2, ByFile: []auditlog.FileReport{
+		fileReport("notes.txt", "", "", auditlog.ShapeLines, 0, auditlog.BadJSON, 2), {Path: "empty.log"}}}
+	none.ByFile[0].Bytes = 10
+	if err := WriteReadReport(&buf, none, false); err != nil {
+		t.Fatal(err)
+	}
+	if want := "notes.txt: no audit events: not an audit log (2 lines of bad JSON)\nempty.log: no audit events: empty\n"; buf.String() != want {
+		t.Errorf("no events: %q, want %q", buf.String(), want)
+	}
+}
+
+// fileReport is the report of a file of events of one shape, with n
+// problems of one kind.
+func fileReport(path string, server auditlog.Server, node string, shape auditlog.Shape, events int64, p auditlog.Problem, n int64) auditlog.FileReport {
+	f := auditlog.FileReport{Path: path, Server: server, Node: node, Format: auditlog.FormatPlain}
+	f.Events[shape] = events
+	f.Problems[p] = n
+	return f
 }
 
 func TestStatusMix(t *testing.T) {

@@ -16,10 +16,16 @@
 //     runs auditlog.Reader.Scan and merges the workers' sets; a listing
 //     instead reads the input in time order (auditlog.Reader.Sorted) as its
 //     entries are iterated or written;
+//   - it counts each request of a must-gather root once
+//     (auditlog.Options.CountOnce), and keeps standard input (-f -) in a
+//     temporary file when it must read it twice;
 //   - it stops when its context is done.
 //
 // The Result holds values: a format.Document for the aggregate views, a
 // format.HTMLReport for -o html, or the listing's entries; with the
-// Summary of what the filters kept and the auditlog.Report of what could
-// not be read.
+// Summary of what the filters kept and the auditlog.Report of what was
+// read and what could not be. WriteReport writes what the command prints
+// on stderr; Err says when the input held no audit event at all (an
+// *auditlog.NoEventsError, which the command makes exit status 1), as
+// opposed to events that no filter kept.
 package query

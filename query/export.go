@@ -37,10 +37,11 @@ func (q Query) Export(ctx context.Context, dir string, opts export.Options) (*Re
 	if err != nil {
 		return nil, err
 	}
-	keep, ropts, err := q.prepare(ctx, sources, workers, nil)
+	keep, ropts, remove, err := q.prepare(ctx, sources, workers, nil)
 	if err != nil {
 		return nil, err
 	}
+	defer remove()
 	w, err := export.NewWriter(dir, opts)
 	if err != nil {
 		if errors.Is(err, export.ErrNotEmpty) {

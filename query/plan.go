@@ -17,6 +17,9 @@ type plan struct {
 	bucket  time.Duration
 	sort    aggregate.LatencyOrder // --sort of -o latency
 	window  *window                // --window of -o histogram; nil when not given
+	// longRunning is --long-running: the latency views measure the
+	// long-running requests it keeps, which they leave out otherwise.
+	longRunning bool
 	// from and to are the window's bounds once resolved.
 	from, to time.Time
 	// paths are the -f values, which findings repeat in their commands.
@@ -64,7 +67,7 @@ func (p *plan) newAggregators() *aggregators {
 		return aggregate.Include(s, g)
 	}
 	latency := func(k aggregate.Key) *aggregate.Latency {
-		l := aggregate.NewLatency(k)
+		l := p.newLatency(k)
 		if samples {
 			l.KeepSamples()
 		}
@@ -102,3 +105,14 @@ func (p *plan) newAggregators() *aggregators {
 
 // fields is what the aggregators read.
 func (a *aggregators) fields() auditlog.Fields { return a.set.Fields() }
+
+// newLatency returns a latency aggregator by k that leaves out
+// long-running requests unless --long-running asks for them (and then for
+// them alone).
+func (p *plan) newLatency(k aggregate.Key) *aggregate.Latency {
+	l := aggregate.NewLatency(k)
+	if p.longRunning {
+		l.IncludeLongRunning()
+	}
+	return l
+}

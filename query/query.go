@@ -97,7 +97,7 @@ func (q Query) Run(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	keep, opts, err := q.prepare(ctx, sources, workers, p)
+	keep, opts, remove, err := q.prepare(ctx, sources, workers, p)
 	if err != nil {
 		return nil, err
 	}
@@ -105,9 +105,10 @@ func (q Query) Run(ctx context.Context) (*Result, error) {
 	if p.view.isListing() {
 		sum := aggregate.NewSummary()
 		opts.Fields = keep.Fields() | p.view.listStyle().Fields() | sum.Fields()
-		res.listing = &listing{ctx: ctx, reader: auditlog.NewReader(sources, opts), summary: sum}
+		res.listing = &listing{ctx: ctx, reader: auditlog.NewReader(sources, opts), summary: sum, done: remove}
 		return res, nil
 	}
+	defer remove()
 	a, rep, err := scan(ctx, sources, opts, keep.Fields(), workers, p.newAggregators)
 	res.finish(p, a, rep)
 	return res, err
@@ -117,36 +118,43 @@ func (q Query) Run(ctx context.Context) (*Result, error) {
 // (p may be nil), with a first pass over the input when one counts from
 // the first or last event, and returns its filter and the reader's
 // options: the filter as Keep, the time window the filter keeps (which
-// lets a columnar source skip what lies outside), the progress hook.
-func (q Query) prepare(ctx context.Context, sources []auditlog.Source, workers int, p *plan) (filter.Filter, auditlog.Options, error) {
-	var opts auditlog.Options
+// lets a columnar source skip what lies outside), each request counted
+// once, the progress hook. Standard input, read once, is then copied to
+// a temporary file that remove removes.
+func (q Query) prepare(ctx context.Context, sources []auditlog.Source, workers int, p *plan) (keep filter.Filter, opts auditlog.Options, remove func(), err error) {
+	remove = func() {}
 	flags := q.Filters
 	var w *window
 	if p != nil {
 		w = p.window
 	}
 	if flags.Relative() || w.relative() {
-		var err error
-		if flags.First, flags.Last, err = bounds(ctx, sources, workers); err != nil {
-			return nil, opts, err
+		if remove, err = auditlog.SpoolStdin(sources, ""); err != nil {
+			return nil, opts, func() {}, err
 		}
+		if flags.First, flags.Last, err = bounds(ctx, sources, workers); err != nil {
+			remove()
+			return nil, opts, func() {}, err
+		}
+	}
+	fail := func(err error) (filter.Filter, auditlog.Options, func(), error) {
+		remove()
+		return nil, opts, func() {}, err
 	}
 	if w != nil {
-		var err error
 		if p.from, p.to, err = w.resolve(flags.First, flags.Last); err != nil {
-			return nil, opts, err
+			return fail(err)
 		}
 		if err := w.check(p.from, p.to, p.bucket); err != nil {
-			return nil, opts, err
+			return fail(err)
 		}
 	}
-	keep, err := flags.Build()
-	if err != nil {
-		return nil, opts, filterError(err)
+	if keep, err = flags.Build(); err != nil {
+		return fail(filterError(err))
 	}
-	opts = auditlog.Options{Keep: keep.Match, Progress: q.progress(sources)}
+	opts = auditlog.Options{Keep: keep.Match, Progress: q.progress(sources), CountOnce: true}
 	opts.Since, opts.Until = timeWindow(flags)
-	return keep, opts, nil
+	return keep, opts, remove, nil
 }
 
 // timeWindow is the window [since, until) of request times that flags
@@ -184,7 +192,7 @@ func (q Query) plan() (*plan, error) {
 	if q.Workers < 0 {
 		return nil, errorf("workers", "invalid --workers value %d: expected 0 (one per core) or more", q.Workers)
 	}
-	p := &plan{view: v, paths: q.Paths}
+	p := &plan{view: v, paths: q.Paths, longRunning: q.Filters.LongRunning}
 	if q.By != "" {
 		k, err := aggregate.KeyByName(q.By)
 		if err != nil {
@@ -263,7 +271,32 @@ func (q Query) sources() ([]auditlog.Source, error) {
 			return sources, nil
 		}
 	}
-	return nil, fmt.Errorf("no audit log files found in %s", strings.Join(paths, ", "))
+	return nil, fmt.Errorf("no audit log files found in %s (%s)", strings.Join(paths, ", "), lookedAt(sources))
+}
+
+// maxLookedAt is how many files the error of input without audit log
+// files names.
+const maxLookedAt = 5
+
+// lookedAt names the files found, all skipped, and why: "looked at 2
+// files: x/notes.txt (not an audit log name), x/lock.log (lock file)".
+func lookedAt(sources []auditlog.Source) string {
+	if len(sources) == 0 {
+		return "no file in them"
+	}
+	var names []string
+	for i, s := range sources {
+		if i == maxLookedAt {
+			names = append(names, fmt.Sprintf("and %d more", len(sources)-i))
+			break
+		}
+		names = append(names, fmt.Sprintf("%s (%s)", s.Path, s.Skip))
+	}
+	what := "files"
+	if len(sources) == 1 {
+		what = "file"
+	}
+	return fmt.Sprintf("looked at %d %s: %s", len(sources), what, strings.Join(names, ", "))
 }
 
 // artifactFiles lists the files below dir whose path matches expr.
@@ -310,7 +343,7 @@ func (q Query) progress(sources []auditlog.Source) func(n int64) {
 // and --window=-1h,-30m).
 func bounds(ctx context.Context, sources []auditlog.Source, workers int) (first, last time.Time, err error) {
 	opts := auditlog.Options{Fields: auditlog.FieldRequestReceivedTimestamp}
-	a, _, err := scan(ctx, sources, opts, 0, workers, func() *aggregators {
+	a, rep, err := scan(ctx, sources, opts, 0, workers, func() *aggregators {
 		s := new(aggregate.Set)
 		return &aggregators{set: s, summary: aggregate.Include(s, aggregate.NewSummary())}
 	})
@@ -318,6 +351,9 @@ func bounds(ctx context.Context, sources []auditlog.Source, workers int) (first,
 		return first, last, err
 	}
 	sum := a.summary.Result()
+	if err := rep.Err(); err != nil {
+		return first, last, err
+	}
 	if sum.Count == 0 {
 		return first, last, errors.New("no events in the input to count --since, --until, --before, --after or --window from")
 	}

@@ -1,11 +1,11 @@
 package query
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"iter"
 
-	"context"
 	"github.com/auditlens/auditlens/aggregate"
 	"github.com/auditlens/auditlens/auditlog"
 	"github.com/auditlens/auditlens/export"
@@ -44,6 +44,7 @@ type listing struct {
 	reader  *auditlog.Reader
 	summary *aggregate.Summary
 	read    bool
+	done    func() // called once the entries are read: removes a copy of standard input
 }
 
 // IsListing reports whether the result lists events one by one (no -o,
@@ -67,6 +68,9 @@ func (r *Result) Entries() iter.Seq[*auditlog.Entry] {
 			r.Summary = l.summary.Result()
 			r.Report = l.reader.Report()
 			r.FilterFailures = filter.WhereFailures(r.filter)
+			if l.done != nil {
+				l.done()
+			}
 		}()
 		done := l.ctx.Done()
 		for e := range l.reader.Sorted(0) {
@@ -83,23 +87,38 @@ func (r *Result) Entries() iter.Seq[*auditlog.Entry] {
 	}
 }
 
-// Err is the error that stopped a listing's entries early: the query's
-// context's, once it is done; nil otherwise.
+// Err is what spoiled the result: the query's context's error, when it
+// stopped a listing's entries early, or an *auditlog.NoEventsError when the
+// input held no audit event at all (every file empty, not an audit log,
+// or unreadable: the answer would be empty for the wrong reason); nil
+// otherwise. A listing's is known once its entries are read. Events read
+// and kept by no filter are no error: Summary.Count is 0.
 func (r *Result) Err() error {
-	if r.listing == nil {
+	if l := r.listing; l != nil {
+		if err := l.ctx.Err(); err != nil {
+			return err
+		}
+		if !l.read {
+			return nil
+		}
+	}
+	if r.Report == nil {
 		return nil
 	}
-	return r.listing.ctx.Err()
+	return r.Report.Err()
 }
 
 // Write renders the result as the command prints it on stdout: a listing
 // (reading the input as it goes; the summary line, which kubectl-audit
-// prints on stderr, is left to the caller), the HTML page, what an export
-// wrote, or the Document in the query's --format (format.Write).
+// prints on stderr, is left to WriteReport), the HTML page, what an export
+// wrote, or the Document in the query's --format (format.Write). It writes
+// nothing when the input held no event at all (see Err).
 func (r *Result) Write(w io.Writer) error {
 	switch {
 	case r.listing != nil:
 		return r.writeListing(w)
+	case r.Report != nil && r.Report.Err() != nil:
+		return nil // no event at all: no answer (see Err)
 	case r.HTML != nil:
 		return format.WriteHTML(w, *r.HTML)
 	case r.Export != nil:
@@ -121,7 +140,34 @@ func (r *Result) writeListing(w io.Writer) error {
 	if err := l.Flush(); err != nil {
 		return err
 	}
-	return r.Err()
+	return r.listing.ctx.Err()
+}
+
+// WriteReport writes what the command prints on stderr after the answer:
+// a listing's summary line (count, first, last, duration), a note when
+// events were read but the filters kept none, and the read report
+// (format.WriteReadReport: the API servers and nodes read, the files of
+// note, what could not be read), then the --where expressions that could
+// not be evaluated on some events (format.WriteFilterFailures). A
+// listing's is complete once its entries are read.
+func (r *Result) WriteReport(w io.Writer, verbose bool) error {
+	if r.Report == nil {
+		return nil
+	}
+	if r.listing != nil {
+		if err := format.WriteSummary(w, r.Summary); err != nil {
+			return err
+		}
+	}
+	if r.Summary.Count == 0 && r.Report.Events > 0 {
+		if _, err := fmt.Fprintf(w, "No events matched the filters (%d events read).\n", r.Report.Events); err != nil {
+			return err
+		}
+	}
+	if err := format.WriteReadReport(w, r.Report, verbose); err != nil {
+		return err
+	}
+	return format.WriteFilterFailures(w, r.FilterFailures, verbose)
 }
 
 // finish fills the result of an aggregate view from the merged aggregators

@@ -96,7 +96,7 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	q := &o.query
 	fl := &q.Filters
 	// The reference tool's flags, same names, shorthands and defaults.
-	f.StringArrayVarP(&q.Paths, "filename", "f", nil, "Audit log files or directories (walked recursively; .gz and .zst are decompressed). Repeatable, comma-separated.")
+	f.StringArrayVarP(&q.Paths, "filename", "f", nil, "Audit log files or directories (walked recursively; gzip and zstd are decompressed), - for standard input. Repeatable, comma-separated.")
 	f.StringVarP(&q.Output, "output", "o", "", "Output format: top, top=N, wide, json, stats, csv, csv=N, histogram, latency, latency=N, throttling, throttling=N, findings, html, html=N (none: one line per event)")
 	f.StringArrayVar(&fl.UIDs, "uid", nil, "Only match specific UIDs (auditID)")
 	f.StringArrayVar(&fl.Verbs, "verb", nil, "Filter result of search to only contain the specified verb (eg. 'update', 'get', etc..)")
@@ -132,7 +132,7 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	f.StringArrayVar(&fl.Levels, "level", nil, "Only events at these audit levels: None, Metadata, Request, RequestResponse")
 	f.BoolVar(&fl.ReadOnly, "read-only", false, "Only read requests (get, list, watch)")
 	f.BoolVar(&fl.WriteOnly, "write-only", false, "Only write requests (every verb but get, list, watch)")
-	f.BoolVar(&fl.LongRunning, "long-running", false, "Only long-running requests (watch, exec, attach, port-forward, proxy, log follow)")
+	f.BoolVar(&fl.LongRunning, "long-running", false, "Only long-running requests (watch, exec, attach, port-forward, proxy, log follow), which -o latency and -o html's latency table leave out otherwise")
 	f.StringVar(&fl.Since, "since", "", "Only requests received at or after this time: RFC 3339 (no zone: UTC), a date, +D after the first event (+10m), -D before the last (-10m: the last ten minutes)")
 	f.StringVar(&fl.Until, "until", "", "Only requests received before this time (same forms as --since)")
 	f.StringVar(&q.Format, "format", "text", "Encoding of -o top, stats, histogram, latency, throttling and findings: text, json or csv")

@@ -50,7 +50,7 @@ func TestErrors(t *testing.T) {
 		{"html with by", []string{"-f", kubeAPIServer, "-o", "html", "--by=user"}, 2, "error: --by does not apply to -o html"},
 		{"bad html N", []string{"-f", kubeAPIServer, "-o", "html=0"}, 2, `error: invalid --output value "html=0": N must be`},
 		{"html bad bucket", []string{"-f", kubeAPIServer, "-o", "html", "--bucket=-1m"}, 2, `error: invalid --bucket value "-1m"`},
-		{"no audit logs", []string{"-f", "testdata/no-logs"}, 1, "error: no audit log files found in testdata/no-logs."},
+		{"no audit logs", []string{"-f", "testdata/no-logs"}, 1, "error: no audit log files found in testdata/no-logs (looked at 1 file: testdata/no-logs/notes.txt (not an audit log name))."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := runCmd(t, tc.args...)

@@ -40,3 +40,24 @@ func TestReadmeFlags(t *testing.T) {
 		t.Errorf("README.md has a row for --%s, which the command does not have", name)
 	}
 }
+
+// TestReadmeFirstCommand: the first command of the repository's README
+// prints what the README shows under it (stdout, then stderr).
+func TestReadmeFirstCommand(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const prompt = "```console\n$ go run ./examples/kubectl-audit "
+	_, block, ok := strings.Cut(string(readme), prompt)
+	if !ok {
+		t.Fatal("README.md shows no output of go run ./examples/kubectl-audit")
+	}
+	block, _, _ = strings.Cut(block, "```")
+	cmdline, want, _ := strings.Cut(block, "\n")
+	args := strings.Fields(strings.ReplaceAll(cmdline, "testdata/", "../../testdata/"))
+	r := runCmd(t, args...)
+	if got := string(r.stdout) + string(r.stderr); r.code != 0 || got != want {
+		t.Errorf("README.md's first command %q prints (exit %d):\n%s\nthe README shows:\n%s", cmdline, r.code, got, want)
+	}
+}

@@ -13,7 +13,8 @@ import (
 )
 
 // run runs the query of the options and writes the answer on stdout; on
-// stderr, after it, a listing's summary line and the read report.
+// stderr, after it, a listing's summary line and the read report. Input
+// that held no audit event at all is an error (exit status 1).
 func (o *options) run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	q := o.query
 	paths, err := filter.SplitValues("filename", q.Paths)
@@ -45,18 +46,10 @@ func (o *options) run(ctx context.Context, args []string, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	if res.IsListing() {
-		if err := format.WriteSummary(stderr, res.Summary); err != nil {
-			return err
-		}
-	}
-	if res.Summary.Count == 0 {
-		fmt.Fprintf(stderr, "No events matched the filters (%d events read).\n", res.Report.Events)
-	}
-	if err := format.WriteReadReport(stderr, res.Report, o.verbose); err != nil {
+	if err := res.WriteReport(stderr, o.verbose); err != nil {
 		return err
 	}
-	return format.WriteFilterFailures(stderr, res.FilterFailures, o.verbose)
+	return res.Err()
 }
 
 // interrupted says on stderr that the run was stopped, and what had been

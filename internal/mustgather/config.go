@@ -162,6 +162,16 @@ type Config struct {
 	GzipLevel int
 	// Bad is the broken input to inject.
 	Bad BadInput
+	// Proxied makes the requests of openshift-apiserver and oauth-apiserver
+	// for their API groups reach them through kube-apiserver, as in a real
+	// cluster: kube-apiserver on the same node logs each of them too, with
+	// the same auditID (it forwards its Audit-ID to aggregated servers
+	// since Kubernetes 1.22, kubernetes#99237), received a hop earlier and
+	// answered a hop later; their health checks reach them directly. Off,
+	// the aggregated servers' requests are theirs alone and kube-apiserver's
+	// log holds none of them: the committed samples were made so, before
+	// the model, and keep their kube-apiserver logs.
+	Proxied bool
 	// Parallel is the number of files written at once; 0 means one per
 	// (server, node) pair. The output does not depend on it.
 	Parallel int

@@ -35,6 +35,9 @@ type gen struct {
 	seq     uint64
 	pending eventHeap
 	free    []*event
+	// proxies are the aggregated servers whose requests kube-apiserver's
+	// generator logs too (Config.Proxied).
+	proxies []*proxy
 }
 
 func cumulative(bs []*behavior) []float64 {
@@ -79,6 +82,7 @@ func (g *gen) run(w *writer) error {
 			t += g.rng.Int64N(step)
 		}
 		g.plantUntil(t)
+		g.proxyUpTo(t)
 		for len(g.pending) > 0 && g.pending[0].at <= t {
 			if err := g.emit(w); err != nil {
 				return err
@@ -87,6 +91,7 @@ func (g *gen) run(w *writer) error {
 		g.request(i, t)
 	}
 	g.plantUntil(math.MaxInt64)
+	g.proxyUpTo(g.end)
 	for len(g.pending) > 0 {
 		if err := g.emit(w); err != nil {
 			return err

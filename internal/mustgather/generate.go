@@ -114,6 +114,10 @@ func Generate(dir string, cfg Config) (*Truth, error) {
 					}
 				}
 			}
+			if cfg.Proxied && s.name != serverKube {
+				kube := tasks[n].g // kube-apiserver's tasks come first, one per node
+				kube.proxies = append(kube.proxies, newProxy(g, rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(si)<<32|uint64(n)+1))))
+			}
 			tasks = append(tasks, &task{s.name, n, g, w})
 		}
 	}
@@ -155,7 +159,8 @@ func Generate(dir string, cfg Config) (*Truth, error) {
 				all.merge(tk.w.t)
 			}
 		}
-		st := &ServerTruth{Files: len(all.files), Lines: all.lines, Events: all.events, Requests: all.requests, Stages: map[string]int64{}}
+		st := &ServerTruth{Files: len(all.files), Lines: all.lines, Events: all.events, Requests: all.requests, Proxied: all.proxied, Stages: map[string]int64{}}
+		truth.Requests += all.requests - all.proxied
 		for i, n := range all.stages {
 			st.Stages[stageNames[i]] = n
 		}

@@ -24,6 +24,11 @@ type Truth struct {
 	Servers map[string]*ServerTruth `json:"servers"`
 	// Kube is the count/first/last summary line of the reference tool.
 	Kube Summary `json:"kube"`
+	// Requests counts the requests of every server, each once: a request
+	// kube-apiserver proxied to an aggregated server (Config.Proxied) is
+	// logged by both and counted once, as kube-apiserver's. It is what a
+	// reader counting each request once gets on the whole must-gather.
+	Requests int64 `json:"requests"`
 	// Users, Resources, Namespaces, Verbs and Codes count by the reference
 	// tool's keys (Users: username, or username[fieldManager] when the URI
 	// has a fieldManager; Resources: v1/RES for the core group,
@@ -62,6 +67,9 @@ type ServerTruth struct {
 	Stages map[string]int64 `json:"stages"`
 	// Requests counts ResponseComplete events.
 	Requests int64 `json:"requests"`
+	// Proxied counts the requests of an aggregated server that
+	// kube-apiserver proxied to it, and logged too (Config.Proxied).
+	Proxied int64 `json:"proxied,omitempty"`
 }
 
 // Summary is a count and the first and last requestReceivedTimestamp.
@@ -187,7 +195,7 @@ type FileTruth struct {
 type tally struct {
 	stages                [numStages]int64
 	lines, events         int64
-	requests              int64
+	requests, proxied     int64
 	first, last           int64
 	users, res, ns, verbs map[string]int64
 	codes                 map[int]int64
@@ -277,6 +285,7 @@ func (t *tally) merge(o *tally) {
 	t.lines += o.lines
 	t.events += o.events
 	t.requests += o.requests
+	t.proxied += o.proxied
 	for _, p := range []struct{ dst, src map[string]int64 }{{t.users, o.users}, {t.res, o.res}, {t.ns, o.ns}, {t.verbs, o.verbs}, {t.stormNodes, o.stormNodes}} {
 		for k, v := range p.src {
 			p.dst[k] += v

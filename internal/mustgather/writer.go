@@ -216,6 +216,9 @@ func (w *writer) write(e *event) error {
 			w.t.count(e, w.g)
 		} else {
 			w.t.requests++
+			if w.g.cfg.Proxied && e.b.res != nil {
+				w.t.proxied++
+			}
 		}
 		if e.b == w.g.deletion {
 			w.t.podDelete = &PodDeleteTruth{

@@ -34,6 +34,7 @@ func run() error {
 	flag.Float64Var(&cfg.LiveFraction, "live-fraction", 0.25, "live file's time slice relative to a rotated file's")
 	flag.IntVar(&cfg.GzipLevel, "gzip-level", 1, "gzip level of rotated files (1-9)")
 	flag.IntVar(&cfg.Parallel, "parallel", 0, "files written at once (0: all)")
+	flag.BoolVar(&cfg.Proxied, "proxied", false, "kube-apiserver proxies the aggregated servers' requests and logs them too, with the same auditID, as in a real cluster")
 	flag.IntVar(&cfg.Bad.TruncatedGzip, "bad-truncated-gzip", 0, "rotated files to cut short")
 	flag.IntVar(&cfg.Bad.CutLastLine, "bad-cut-last-line", 0, "files ending in half an event")
 	flag.IntVar(&cfg.Bad.NonJSON, "bad-non-json", 0, "non-JSON lines to add")
