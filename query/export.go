@@ -17,7 +17,7 @@ import (
 // themselves. When anything fails or ctx is done, the files written so far
 // are removed (none is left that a reader would take for complete).
 func (q Query) Export(ctx context.Context, dir string, opts export.Options) (*Result, error) {
-	if q.Output != "" || q.By != "" || q.Window != "" || q.Sort != "" || q.Format != "" {
+	if q.Output != "" || q.By != "" || q.Window != "" || q.Sort != "" || (q.Format != "" && q.Format != "text") {
 		return nil, errorf("output", "an export writes the events themselves: -o, --by, --window, --sort and --format do not apply")
 	}
 	if dir == "" {
@@ -45,7 +45,7 @@ func (q Query) Export(ctx context.Context, dir string, opts export.Options) (*Re
 	w, err := export.NewWriter(dir, opts)
 	if err != nil {
 		if errors.Is(err, export.ErrNotEmpty) {
-			return nil, errorf("to", "%v: %s holds files already (give --append to add to it)", err, dir)
+			return nil, errorf("to", "%s is not empty: give --append to add to the export there, or another directory", dir)
 		}
 		return nil, err
 	}

@@ -9,8 +9,10 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/auditlens/auditlens/aggregate"
+	"github.com/auditlens/auditlens/export"
 	"github.com/auditlens/auditlens/query"
 )
 
@@ -23,10 +25,12 @@ var (
 	long string
 )
 
-// options are the command's flag values: the query's, and the command's
-// own.
+// options are the command's flag values: the query's, the export's, and
+// the command's own.
 type options struct {
 	query      query.Query
+	exportTo   string
+	export     export.Options
 	verbose    bool
 	cpuProfile string
 }
@@ -80,10 +84,12 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Args:          cobra.ArbitraryArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			return o.run(c.Context(), args, stdout, stderr)
 		},
 	}
+	cmd.AddCommand(newExportCommand(o, stdout, stderr))
 	cmd.SetVersionTemplate("{{.Version}}\n")
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)
@@ -94,10 +100,24 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 
 	f := cmd.Flags()
 	q := &o.query
+	o.inputFlags(f)
+	f.StringVarP(&q.Output, "output", "o", "", "Output format: top, top=N, wide, json, stats, csv, csv=N, histogram, latency, latency=N, throttling, throttling=N, findings, html, html=N (none: one line per event)")
+	f.StringVar(&q.By, "by", "", "Key of -o top, csv, histogram and latency: verb, user, resource, httpstatus, namespace, or "+strings.Join(extraKeys(), ", ")+"; several joined by commas for a composite key (user,verb)")
+	f.StringVar(&q.Format, "format", "text", "Encoding of -o top, stats, histogram, latency, throttling and findings: text, json or csv")
+	f.StringVar(&q.Bucket, "bucket", "1m", "Bucket width of -o histogram and of the chart of -o html (Go duration)")
+	f.StringVar(&q.Window, "window", "", "With -o histogram --by: also list the keys whose share grew most in FROM,TO against the rest of the log (each a time as --since takes it: RFC 3339, a date, +10m, -10m)")
+	f.StringVar(&q.Sort, "sort", "", "Order of -o latency rows: count (default), p99, max or mean, largest first")
+	f.Bool("version", false, "Print the module version and VCS revision this program was built from")
+	return cmd
+}
+
+// inputFlags defines the flags that say what to read and keep, which the
+// command and its export share.
+func (o *options) inputFlags(f *pflag.FlagSet) {
+	q := &o.query
 	fl := &q.Filters
 	// The reference tool's flags, same names, shorthands and defaults.
 	f.StringArrayVarP(&q.Paths, "filename", "f", nil, "Audit log files or directories (walked recursively; gzip and zstd are decompressed), - for standard input. Repeatable, comma-separated.")
-	f.StringVarP(&q.Output, "output", "o", "", "Output format: top, top=N, wide, json, stats, csv, csv=N, histogram, latency, latency=N, throttling, throttling=N, findings, html, html=N (none: one line per event)")
 	f.StringArrayVar(&fl.UIDs, "uid", nil, "Only match specific UIDs (auditID)")
 	f.StringArrayVar(&fl.Verbs, "verb", nil, "Filter result of search to only contain the specified verb (eg. 'update', 'get', etc..)")
 	f.StringArrayVar(&fl.Resources, "resource", nil, "Filter result of search to only contain the specified resource: RES (core group), RES.GROUP, RES.*, *.GROUP, *.*, -RES.GROUP to exclude")
@@ -105,7 +125,6 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	f.StringArrayVarP(&fl.Namespaces, "namespace", "n", nil, "Filter result of search to only contain the specified namespace")
 	f.StringArrayVar(&fl.Names, "name", nil, "Filter result of search to only contain the specified name")
 	f.StringArrayVar(&fl.Users, "user", nil, "Filter result of search to only contain the specified user")
-	f.StringVar(&q.By, "by", "", "Key of -o top, csv, histogram and latency: verb, user, resource, httpstatus, namespace, or "+strings.Join(extraKeys(), ", ")+"; several joined by commas for a composite key (user,verb)")
 	f.BoolVar(&fl.FailedOnly, "failed-only", false, "Filter result of search to only contain http failures (code > 299)")
 	f.StringArrayVar(&fl.HTTPStatusCodes, "http-status-code", nil, "Filter result of search to only certain http status codes (200,429)")
 	f.StringVar(&fl.Before, "before", "", "Filter result of search to only before a timestamp (RFC 3339; no zone means UTC; a date; +D after the first event, -D before the last)")
@@ -135,16 +154,10 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	f.BoolVar(&fl.LongRunning, "long-running", false, "Only long-running requests (watch, exec, attach, port-forward, proxy, log follow), which -o latency and -o html's latency table leave out otherwise")
 	f.StringVar(&fl.Since, "since", "", "Only requests received at or after this time: RFC 3339 (no zone: UTC), a date, +D after the first event (+10m), -D before the last (-10m: the last ten minutes)")
 	f.StringVar(&fl.Until, "until", "", "Only requests received before this time (same forms as --since)")
-	f.StringVar(&q.Format, "format", "text", "Encoding of -o top, stats, histogram, latency, throttling and findings: text, json or csv")
-	f.StringVar(&q.Bucket, "bucket", "1m", "Bucket width of -o histogram and of the chart of -o html (Go duration)")
-	f.StringVar(&q.Window, "window", "", "With -o histogram --by: also list the keys whose share grew most in FROM,TO against the rest of the log (each a time as --since takes it: RFC 3339, a date, +10m, -10m)")
-	f.StringVar(&q.Sort, "sort", "", "Order of -o latency rows: count (default), p99, max or mean, largest first")
 	f.IntVar(&q.Workers, "workers", 0, "Number of goroutines reading and counting (0: one per core, GOMAXPROCS)")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "Report every kind of unreadable input and skipped file, with all kept samples")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "Write a CPU profile of the run to this file (for go tool pprof)")
 	_ = f.MarkHidden("cpuprofile")
-	f.Bool("version", false, "Print the module version and VCS revision this program was built from")
-	return cmd
 }
 
 // extraKeys are the --by keys beyond the reference's five.

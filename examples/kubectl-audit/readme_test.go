@@ -22,7 +22,11 @@ func TestReadmeFlags(t *testing.T) {
 		rows[m[1]] = m[2]
 	}
 	cmd := newCommand(&options{}, nil, nil)
-	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+	flags := cmd.Flags()
+	for _, sub := range cmd.Commands() {
+		flags.AddFlagSet(sub.Flags()) // the export's own flags
+	}
+	flags.VisitAll(func(f *pflag.Flag) {
 		if f.Hidden || f.Name == "help" {
 			return
 		}

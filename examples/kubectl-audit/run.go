@@ -16,6 +16,20 @@ import (
 // stderr, after it, a listing's summary line and the read report. Input
 // that held no audit event at all is an error (exit status 1).
 func (o *options) run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return o.answer(ctx, args, stdout, stderr, query.Query.Run)
+}
+
+// runExport exports the events the filters keep (see query.Query.Export),
+// says what it wrote on stdout and what it read on stderr.
+func (o *options) runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return o.answer(ctx, args, stdout, stderr, func(q query.Query, ctx context.Context) (*query.Result, error) {
+		return q.Export(ctx, o.exportTo, o.export)
+	})
+}
+
+// answer runs ask on the query of the options and the paths of args, with
+// a progress bar, writes its result on stdout and its report on stderr.
+func (o *options) answer(ctx context.Context, args []string, stdout, stderr io.Writer, ask func(query.Query, context.Context) (*query.Result, error)) error {
 	q := o.query
 	paths, err := filter.SplitValues("filename", q.Paths)
 	if err != nil {
@@ -35,7 +49,7 @@ func (o *options) run(ctx context.Context, args []string, stdout, stderr io.Writ
 	}
 	bar := &progress{stderr: stderr}
 	q.Progress = bar.start
-	res, err := q.Run(ctx)
+	res, err := ask(q, ctx)
 	if err == nil {
 		err = res.Write(stdout)
 	}
