@@ -26,7 +26,9 @@ type lineDecoder struct {
 }
 
 func newLineDecoder(opts Options, rep *Report, fresh bool) *lineDecoder {
-	return &lineDecoder{dec: NewDecoder(opts.Fields), fields: opts.Fields, rep: rep,
+	dec := NewDecoder(opts.Fields)
+	dec.repair = true
+	return &lineDecoder{dec: dec, fields: opts.Fields, rep: rep,
 		ev: new(auditv1.Event), entry: new(Entry), fresh: fresh, keep: opts.Keep, maxLine: opts.MaxLineBytes}
 }
 
@@ -143,6 +145,9 @@ func (ld *lineDecoder) emit(b *block, lineNo int64, node string, add func(*Entry
 		}
 	}
 	ld.rep.Events++
+	if err := ld.dec.fixed; err != nil {
+		ld.rep.add(Repaired, Sample{File: b.src.Path, Line: lineNo, Detail: err.Error(), order: b.order})
+	}
 	e := ld.entry
 	e.Reset(ev, b.src, lineNo, node)
 	if ld.keep != nil && !ld.keep(e) {

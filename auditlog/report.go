@@ -6,7 +6,8 @@ import (
 	"slices"
 )
 
-// Problem is a kind of input that could not be read as an audit event.
+// Problem is a kind of input that could not be read as an audit event, or
+// (Repaired) was read in part.
 type Problem int
 
 // The kinds of problem a Report counts.
@@ -30,13 +31,19 @@ const (
 	Unreadable
 	// SkippedFile is a file in an audit_logs tree that is not an audit log.
 	SkippedFile
+	// Repaired is an event read with a field left empty: valid JSON whose
+	// value does not fit the field (a number for a string, a timestamp
+	// that does not parse). The line is an event like any other, whatever
+	// fields are decoded; it is counted here only when the field is one
+	// that was decoded.
+	Repaired
 
 	numProblems
 )
 
 var problemNames = [numProblems]string{
 	"bad JSON", "not an audit event", "line too long", "truncated line",
-	"decompression error", "unreadable file", "skipped file",
+	"decompression error", "unreadable file", "skipped file", "repaired event",
 }
 
 // String names the problem in a few words.
