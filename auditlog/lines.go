@@ -23,6 +23,8 @@ type lineDecoder struct {
 	fresh   bool
 	keep    func(*Entry) bool
 	maxLine int
+	// lineLen is the length of the line last decoded.
+	lineLen int
 }
 
 func newLineDecoder(opts Options, rep *Report, fresh bool) *lineDecoder {
@@ -68,6 +70,7 @@ func (ld *lineDecoder) block(b *block, add func(*Entry) bool) bool {
 // newline: if it is not a whole event, it was cut off.
 func (ld *lineDecoder) line(b *block, line []byte, lineNo int64, unterminated bool, add func(*Entry) bool) bool {
 	line = bytes.TrimRight(line, " \t\r")
+	ld.lineLen = len(line)
 	node := b.src.Node
 	if len(line) == 0 {
 		return true

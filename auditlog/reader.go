@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"os"
 	"sync"
 	"sync/atomic"
 )
@@ -63,6 +64,12 @@ type Reader struct {
 	sources []Source
 	opts    Options
 	report  Report
+	// openOS opens a file; nil means os.Open. Tests replace it.
+	openOS func(name string) (*os.File, error)
+	// peakOpen and peakHeld are the most files the last read had open at
+	// once, and the most memory Sorted held, for tests.
+	peakOpen int
+	peakHeld int64
 }
 
 // NewReader returns a reader of the sources, which it reads in order.
@@ -71,7 +78,7 @@ func NewReader(sources []Source, opts Options) *Reader {
 	return &Reader{sources: sources, opts: opts.withDefaults()}
 }
 
-// Report returns what the last All or Scan read.
+// Report returns what the last All, Scan or Sorted read.
 func (r *Reader) Report() *Report { return &r.report }
 
 // start resets the report and counts the skipped sources.
@@ -93,12 +100,14 @@ func (r *Reader) All() iter.Seq[*Entry] {
 		r.start()
 		ld := newLineDecoder(r.opts, &r.report, false)
 		add := func(e *Entry) bool { return yield(e) }
+		fds := newDescriptors(r.openOS)
+		defer func() { r.peakOpen = fds.peakOpen() }()
 		for i := range r.sources {
 			src := &r.sources[i]
 			if src.Skip != "" {
 				continue
 			}
-			sp := splitter{src: src, order: i, maxLine: r.opts.MaxLineBytes, rep: &r.report, progress: r.opts.Progress}
+			sp := splitter{src: src, order: i, maxLine: r.opts.MaxLineBytes, rep: &r.report, progress: r.opts.Progress, fds: fds}
 			ok := sp.run(func(b *block) bool {
 				defer putBlock(b)
 				return ld.block(b, add)
@@ -114,7 +123,9 @@ func (r *Reader) All() iter.Seq[*Entry] {
 // entries to its own sink, and returns when all input is read or ctx is
 // done (then with ctx's error). Files are read by as many goroutines as
 // there are sinks, each cutting its file into blocks of whole lines that
-// any worker decodes, so one large file keeps every worker busy. Memory is
+// any worker decodes, so one large file keeps every worker busy; a file is
+// opened only when a goroutine starts reading it, so no more files are
+// open at once than there are sinks. Memory is
 // bounded by the number of workers and the block size, whatever the input:
 // the blocks are reused once decoded, so the strings of an entry's event
 // are valid only until Add returns (see Sink).
@@ -128,6 +139,7 @@ func (r *Reader) Scan(ctx context.Context, sinks []Sink) error {
 	// Buffers in flight: the channel's, and one or two per goroutine.
 	bufs := newBuffers(5 * workers)
 	reports := make([]Report, 2*workers)
+	fds := newDescriptors(r.openOS)
 	var next atomic.Int64
 	var readers, decoders sync.WaitGroup
 	for w := range workers {
@@ -143,7 +155,8 @@ func (r *Reader) Scan(ctx context.Context, sinks []Sink) error {
 				if src.Skip != "" {
 					continue
 				}
-				sp := splitter{src: src, order: i, maxLine: r.opts.MaxLineBytes, rep: rep, bufs: bufs, progress: r.opts.Progress}
+				sp := splitter{src: src, order: i, maxLine: r.opts.MaxLineBytes, rep: rep, bufs: bufs, progress: r.opts.Progress,
+					fds: fds, done: ctx.Done()}
 				ok := sp.run(func(b *block) bool {
 					select {
 					case blocks <- b:
@@ -174,6 +187,7 @@ func (r *Reader) Scan(ctx context.Context, sinks []Sink) error {
 	readers.Wait()
 	close(blocks)
 	decoders.Wait()
+	r.peakOpen = fds.peakOpen()
 	for i := range reports {
 		r.report.Merge(&reports[i])
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // Problem is a kind of input that could not be read as an audit event, or
@@ -116,6 +117,13 @@ type Report struct {
 	Events int64
 	// Problems counts the lines and files that could not be used, by kind.
 	Problems [numProblems]Tally
+	// OutOfOrder is the number of entries Reader.Sorted yielded after an
+	// entry received later than they were: requests that took longer than
+	// its window could wait for, or any entry when the window was full.
+	OutOfOrder int64
+	// MaxLateness is how much earlier than an entry yielded before it the
+	// latest of those was received.
+	MaxLateness time.Duration
 }
 
 // Failures is the number of lines that could not be read as events: what
@@ -141,6 +149,8 @@ func (r *Report) Merge(o *Report) {
 	r.Bytes += o.Bytes
 	r.Lines += o.Lines
 	r.Events += o.Events
+	r.OutOfOrder += o.OutOfOrder
+	r.MaxLateness = max(r.MaxLateness, o.MaxLateness)
 	for p := range r.Problems {
 		r.Problems[p].Count += o.Problems[p].Count
 		for _, s := range o.Problems[p].Samples {

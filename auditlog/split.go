@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"strings"
 	"sync"
 	"unsafe"
 )
@@ -119,6 +120,12 @@ type splitter struct {
 	// progress, if not nil, is told of the file bytes read.
 	progress func(n int64)
 	reported int64
+	// fds opens the file, waiting out a shortage of descriptors until
+	// done is closed, and telling stall when it waits; nil opens it
+	// directly.
+	fds   *descriptors
+	done  <-chan struct{}
+	stall func(bool)
 }
 
 // tell passes on to progress the file bytes read since its last call.
@@ -137,9 +144,15 @@ func (sp *splitter) tell(f *File) {
 // the block. It stops early when emit returns false, and then reports
 // false.
 func (sp *splitter) run(emit func(*block) bool) bool {
-	f, err := Open(sp.src)
+	var f *File
+	var err error
+	if sp.fds != nil {
+		f, err = openWith(sp.src, sp.fds, sp.done, sp.stall)
+	} else {
+		f, err = Open(sp.src)
+	}
 	if err != nil {
-		sp.rep.add(Unreadable, Sample{File: sp.src.Path, Detail: err.Error(), order: sp.order})
+		sp.rep.add(Unreadable, Sample{File: sp.src.Path, Detail: withoutPath(err, sp.src.Path), order: sp.order})
 		return true
 	}
 	defer f.Close()
@@ -199,7 +212,7 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 		sp.rep.Lines += n
 	}
 	if !errors.Is(readErr, io.EOF) {
-		sample := Sample{File: sp.src.Path, Detail: readErr.Error(), order: sp.order}
+		sample := Sample{File: sp.src.Path, Detail: withoutPath(readErr, sp.src.Path), order: sp.order}
 		var de *DecompressError
 		if errors.As(readErr, &de) {
 			sample.Offset, sample.Detail = de.Offset, de.Err.Error()
@@ -213,6 +226,12 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 }
 
 var newline = []byte{'\n'}
+
+// withoutPath is the message of err, an error about the file at path,
+// without the path it starts with: a Sample names its file already.
+func withoutPath(err error, path string) string {
+	return strings.TrimPrefix(err.Error(), path+": ")
+}
 
 // grow returns a buffer of twice the capacity (at most limit) holding the
 // same bytes.
