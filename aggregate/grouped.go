@@ -86,13 +86,15 @@ func (g *Grouped) Add(e *auditlog.Entry) {
 
 	gr := og.groups[string(buf)]
 	if gr == nil {
+		// The group's path, query and user are pieces of its key.
+		key := string(buf)
 		gr = &group{
-			path:    strings.Clone(r.Path),
-			query:   string(buf[qStart:qEnd]),
-			user:    string(buf[uStart:]),
+			path:    key[:qStart-1],
+			query:   key[qStart:qEnd],
+			user:    key[uStart:],
 			latency: newDist(),
 		}
-		og.groups[string(buf)] = gr
+		og.groups[key] = gr
 	}
 	gr.addStatus(statusCode(e), 1)
 	gr.latency.add(e.Latency())
@@ -109,7 +111,10 @@ func (gr *group) offerFirst(t time.Time, uri string, clone bool) {
 			return
 		}
 	}
-	if clone {
+	switch {
+	case uri == gr.path:
+		uri = gr.path // most URIs without a query are the path
+	case clone:
 		uri = strings.Clone(uri)
 	}
 	gr.hasFirst, gr.firstTime, gr.firstURI = true, t, uri
