@@ -49,11 +49,11 @@ func reversed(s []string) []string {
 func TestStreams(t *testing.T) {
 	sources := []Source{
 		{Path: "a/audit.log", Server: ServerKube},
-		{Path: "b/audit.log", Server: ServerKube},                         // another folder: another API server
+		{Path: "b/audit.log", Server: ServerKube},                            // another folder: another API server
 		{Path: "a/audit-2024-01-01T00-00-00.000.log.gz", Server: ServerKube}, // a's rotated file
 		{Path: "a/m0-audit.log", Server: ServerKube, Node: "m0"},
 		{Path: "c/m0-audit-2024-01-01T00-00-00.000.log.gz", Server: ServerKube, Node: "m0"}, // m0 wherever it is
-		{Path: "a/audit.log.1", Server: ServerOpenShift},                                   // another server
+		{Path: "a/audit.log.1", Server: ServerOpenShift},                                    // another server
 		{Path: "a/skipped.log", Server: ServerKube, Skip: "lock file"},
 	}
 	got := NewReader(sources, Options{}).streams()
