@@ -33,6 +33,9 @@ type options struct {
 	profiles string
 	// exe is the harness binary, re-run in child modes.
 	exe string
+	// The stress cases' sets: rotatedFiles plainly named files; hugeLines
+	// events of hugeBytes.
+	rotatedFiles, hugeLines, hugeBytes int
 }
 
 // caseNames are the cases, in the order they run.
@@ -40,6 +43,9 @@ func caseNames() []string {
 	names := []string{"floor"}
 	for _, q := range labQuestions("") {
 		names = append(names, q.name)
+	}
+	for _, sc := range stressCases() {
+		names = append(names, sc.name)
 	}
 	return append(names, "naive")
 }
@@ -110,8 +116,8 @@ func run(o options, out, log io.Writer) error {
 // chooseLibrary decides how library cases run, building the CLI if needed.
 func (h *harness) chooseLibrary() error {
 	anyLibrary := false
-	for _, q := range labQuestions("") {
-		anyLibrary = anyLibrary || h.opts.selected(q.name)
+	for _, name := range caseNames() {
+		anyLibrary = anyLibrary || name != "floor" && name != "naive" && h.opts.selected(name)
 	}
 	if !anyLibrary {
 		return nil
@@ -153,7 +159,7 @@ func (h *harness) runSize(n int) (sizeRun, error) {
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	d, err := openDataset(dir, n, h.log)
+	d, err := openDataset(dir, config(n), h.log)
 	if err != nil {
 		return sizeRun{}, err
 	}
@@ -195,6 +201,10 @@ func (h *harness) runSize(n int) (sizeRun, error) {
 			continue
 		}
 		for _, lib := range h.libs {
+			if lib == libInproc && q.kind == kindReport {
+				fmt.Fprintf(h.log, "warning: %s runs with the CLI only\n", q.name)
+				continue
+			}
 			c := h.libraryChild(lib, q, d.kubeDir, culprit, filepath.Join(out, lib+"-"+q.name+".txt"))
 			if lib == libInproc {
 				c.args = h.profile(c.args, q.name, lib, n)
@@ -206,6 +216,10 @@ func (h *harness) runSize(n int) (sizeRun, error) {
 			}
 			r.Rows = append(r.Rows, newRow(q.name, lib, q.String(), m))
 		}
+	}
+
+	if err := h.runStress(&r, n); err != nil {
+		return r, err
 	}
 
 	// The naive baseline, one process answering every selected question.

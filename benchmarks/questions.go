@@ -17,6 +17,9 @@ const (
 	// kindListing is one line per event (no -o), too long to compare line
 	// by line: it is compared by line count and an order-free hash.
 	kindListing
+	// kindReport is the HTML report (-o html): measured, not compared (the
+	// naive baseline has no such view), and run with the CLI only.
+	kindReport
 )
 
 // question is one of the support lab's commands, asked of the
@@ -47,6 +50,10 @@ func labQuestions(culprit string) []question {
 		{name: "culprit-by-verb", kind: kindGrouped, by: "verb", users: []string{culprit}},
 		{name: "get-listing", kind: kindListing, verbs: []string{"get"},
 			resources: []string{"*.*", "-subjectaccessreviews.*", "-tokenreviews.*"}},
+		// The grouped view and the HTML report on the whole set, whose
+		// gets and watches of single objects make many small groups.
+		{name: "grouped", kind: kindGrouped, by: "verb"},
+		{name: "html", kind: kindReport},
 	}
 }
 
@@ -65,6 +72,9 @@ func (q question) cliArgs() []string {
 	}
 	if q.by != "" {
 		args = append(args, "--by="+q.by, "-otop")
+	}
+	if q.kind == kindReport {
+		args = append(args, "-o", "html")
 	}
 	return args
 }
