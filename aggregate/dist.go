@@ -35,13 +35,20 @@ type Quantiles struct {
 // for the quantiles once there are more than exactLimit. Its quantiles are
 // the sketch's, computed from the exact values while there are few: they
 // depend only on the multiset of values added, never on the order of adds
-// and merges, nor on when the sketch was made.
+// and merges, nor on when the sketch was made. One or two values are their
+// minimum and maximum: a dist of so few holds nothing more.
 type dist struct {
 	count    int64
 	sum      int64 // nanoseconds; exact, unlike the sketch's float sum
 	min, max time.Duration
-	values   []time.Duration // every value, until the sketch is made
-	sketch   *ddsketch.DDSketch
+	more     *distMore // nil for up to two values
+}
+
+// distMore is what a dist of three values or more holds: the values, or
+// once there are more than exactLimit, a sketch of them.
+type distMore struct {
+	values []time.Duration
+	sketch *ddsketch.DDSketch
 }
 
 // exactLimit is the most values a dist keeps before it makes a sketch:
@@ -53,6 +60,17 @@ func newDist() *dist { return &dist{} }
 
 // add adds one duration.
 func (d *dist) add(v time.Duration) {
+	switch {
+	case d.count < 2:
+		// The values are the minimum and the maximum.
+	case d.more == nil:
+		d.more = &distMore{values: append(make([]time.Duration, 0, 4), d.min, d.max, v)}
+	case d.more.sketch == nil && len(d.more.values) < exactLimit:
+		d.more.values = append(d.more.values, v)
+	default:
+		d.toSketch()
+		d.addToSketch(v)
+	}
 	if d.count == 0 || v < d.min {
 		d.min = v
 	}
@@ -61,31 +79,41 @@ func (d *dist) add(v time.Duration) {
 	}
 	d.count++
 	d.sum += int64(v)
-	if d.sketch == nil && len(d.values) < exactLimit {
-		d.values = append(d.values, v)
-		return
-	}
-	d.toSketch()
-	d.addToSketch(v)
 }
+
+// values returns the values added, while there is no sketch.
+func (d *dist) values() []time.Duration {
+	switch {
+	case d.count == 0:
+		return nil
+	case d.count == 1:
+		return []time.Duration{d.min}
+	case d.more == nil:
+		return []time.Duration{d.min, d.max}
+	}
+	return d.more.values
+}
+
+// sketched reports whether d keeps a sketch rather than its values.
+func (d *dist) sketched() bool { return d.more != nil && d.more.sketch != nil }
 
 // toSketch moves the values to a sketch, if there is none yet.
 func (d *dist) toSketch() {
-	if d.sketch != nil || sketchMappingErr != nil {
+	if d.sketched() || sketchMappingErr != nil {
 		return
 	}
-	d.sketch = ddsketch.NewDDSketchFromStoreProvider(sketchMapping, store.BufferedPaginatedStoreConstructor)
-	for _, v := range d.values {
+	values := d.values()
+	d.more = &distMore{sketch: ddsketch.NewDDSketchFromStoreProvider(sketchMapping, store.BufferedPaginatedStoreConstructor)}
+	for _, v := range values {
 		d.addToSketch(v)
 	}
-	d.values = nil
 }
 
 func (d *dist) addToSketch(v time.Duration) {
-	if d.sketch != nil {
+	if d.sketched() {
 		// Add fails only for values the mapping cannot index (beyond
 		// ±1e307): not a duration.
-		_ = d.sketch.Add(float64(v))
+		_ = d.more.sketch.Add(float64(v))
 	}
 }
 
@@ -93,6 +121,24 @@ func (d *dist) addToSketch(v time.Duration) {
 func (d *dist) merge(o *dist) {
 	if o.count == 0 {
 		return
+	}
+	switch {
+	case !d.sketched() && !o.sketched() && d.count+o.count <= exactLimit:
+		if d.count+o.count > 2 {
+			values := append(make([]time.Duration, 0, d.count+o.count), d.values()...)
+			d.more = &distMore{values: append(values, o.values()...)}
+		}
+	default:
+		d.toSketch()
+		switch {
+		case !d.sketched(): // no mapping
+		case o.sketched():
+			_ = d.more.sketch.MergeWith(o.more.sketch)
+		default:
+			for _, v := range o.values() {
+				d.addToSketch(v)
+			}
+		}
 	}
 	if d.count == 0 || o.min < d.min {
 		d.min = o.min
@@ -102,20 +148,6 @@ func (d *dist) merge(o *dist) {
 	}
 	d.count += o.count
 	d.sum += o.sum
-	if d.sketch == nil && o.sketch == nil && len(d.values)+len(o.values) <= exactLimit {
-		d.values = append(d.values, o.values...)
-		return
-	}
-	d.toSketch()
-	switch {
-	case d.sketch == nil: // no mapping
-	case o.sketch != nil:
-		_ = d.sketch.MergeWith(o.sketch)
-	default:
-		for _, v := range o.values {
-			d.addToSketch(v)
-		}
-	}
 }
 
 // mean is the exact mean, rounded down to the nanosecond; 0 when empty.
@@ -133,13 +165,13 @@ func (d *dist) quantile(q float64) time.Duration {
 		return 0
 	}
 	var v float64
-	if d.sketch != nil {
+	if d.sketched() {
 		var err error
-		if v, err = d.sketch.GetValueAtQuantile(q); err != nil {
+		if v, err = d.more.sketch.GetValueAtQuantile(q); err != nil {
 			return 0
 		}
 	} else {
-		v = sketchQuantile(d.values, q)
+		v = sketchQuantile(slices.Clone(d.values()), q)
 	}
 	r := time.Duration(math.Round(v))
 	return min(max(r, d.min), d.max)

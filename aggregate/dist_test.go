@@ -54,8 +54,8 @@ func TestDistExactIsSketch(t *testing.T) {
 			merged.merge(piece)
 			rest = rest[k:]
 		}
-		if (added.sketch != nil) != (n > exactLimit) || (merged.sketch != nil) != (n > exactLimit) {
-			t.Fatalf("%d values: sketch made %v (adds), %v (merges)", n, added.sketch != nil, merged.sketch != nil)
+		if added.sketched() != (n > exactLimit) || merged.sketched() != (n > exactLimit) || (added.more == nil) != (n <= 2) {
+			t.Fatalf("%d values: sketch made %v (adds), %v (merges)", n, added.sketched(), merged.sketched())
 		}
 		for _, q := range qs {
 			v, err := sk.GetValueAtQuantile(q)

@@ -42,6 +42,11 @@ type Options struct {
 	// filter.Filter's Match will do). A sink can filter as well, but for
 	// Sorted, Keep saves holding back and ordering what is dropped anyway.
 	Keep func(e *Entry) bool
+	// Samples is how many samples of each kind of problem the Report
+	// keeps, the first in source and line order: 0 means MaxSamples (5),
+	// AllSamples keeps every one (up to 10,000 of each kind), for a
+	// verbose report.
+	Samples int
 	// Progress, when not nil, is called as input is read with the number
 	// of bytes of files (compressed or not) read since its last call. It is
 	// called from several goroutines at once during a Scan or Sorted.
@@ -83,7 +88,7 @@ func (r *Reader) Report() *Report { return &r.report }
 
 // start resets the report and counts the skipped sources.
 func (r *Reader) start() {
-	r.report = Report{}
+	r.report = newReport(r.opts.Samples)
 	for i := range r.sources {
 		if src := &r.sources[i]; src.Skip != "" {
 			r.report.add(SkippedFile, Sample{File: src.Path, Detail: src.Skip, order: i})
@@ -139,6 +144,9 @@ func (r *Reader) Scan(ctx context.Context, sinks []Sink) error {
 	// Buffers in flight: the channel's, and one or two per goroutine.
 	bufs := newBuffers(5 * workers)
 	reports := make([]Report, 2*workers)
+	for i := range reports {
+		reports[i] = newReport(r.opts.Samples)
+	}
 	fds := newDescriptors(r.openOS)
 	var next atomic.Int64
 	var readers, decoders sync.WaitGroup

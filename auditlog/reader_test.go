@@ -303,3 +303,45 @@ func TestClone(t *testing.T) {
 		t.Errorf("%d entries", n)
 	}
 }
+
+// TestSamples: a report keeps the first MaxSamples samples of each kind,
+// or, asked for AllSamples, every one, in file and line order, whatever
+// the read path.
+func TestSamples(t *testing.T) {
+	var b strings.Builder
+	for i := range 40 {
+		b.WriteString(testEvent(fmt.Sprint(i)) + "\nnot json\n")
+	}
+	dir := t.TempDir()
+	sources := []Source{writeSource(t, dir, "a-audit.log", []byte(b.String())), writeSource(t, dir, "b-audit.log", []byte(b.String()))}
+	for _, keep := range []int{0, AllSamples} {
+		r := NewReader(sources, Options{Samples: keep})
+		want := MaxSamples
+		if keep == AllSamples {
+			want = 80
+		}
+		check := func(path string) {
+			t.Helper()
+			got := r.Report().Problems[BadJSON]
+			if got.Count != 80 || len(got.Samples) != want {
+				t.Fatalf("%s, keep %d: %d bad lines, %d samples; want 80, %d", path, keep, got.Count, len(got.Samples), want)
+			}
+			for i, s := range got.Samples {
+				if file, line := sources[i/40].Path, int64(2*(i%40)+2); s.File != file || s.Line != line {
+					t.Fatalf("%s, keep %d: sample %d is %s:%d, want %s:%d", path, keep, i, s.File, s.Line, file, line)
+				}
+			}
+		}
+		for range r.All() {
+		}
+		check("All")
+		sinks := []Sink{SinkFunc(func(*Entry) {}), SinkFunc(func(*Entry) {}), SinkFunc(func(*Entry) {})}
+		if err := r.Scan(context.Background(), sinks); err != nil {
+			t.Fatal(err)
+		}
+		check("Scan")
+		for range r.Sorted(0) {
+		}
+		check("Sorted")
+	}
+}

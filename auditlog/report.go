@@ -64,8 +64,14 @@ func Problems() []Problem {
 	return ps
 }
 
-// MaxSamples is how many samples a Report keeps of each kind of problem.
+// MaxSamples is how many samples a Report keeps of each kind of problem,
+// unless Options.Samples says otherwise.
 const MaxSamples = 5
+
+// AllSamples, as Options.Samples, keeps every sample (for a verbose
+// report) up to a bound that keeps memory modest: 10,000 of each kind, a
+// few megabytes at most.
+const AllSamples = 10000
 
 // Sample is one place where a problem was found.
 type Sample struct {
@@ -124,6 +130,26 @@ type Report struct {
 	// MaxLateness is how much earlier than an entry yielded before it the
 	// latest of those was received.
 	MaxLateness time.Duration
+
+	// keep is how many samples of each kind to keep; 0 means MaxSamples.
+	keep int
+}
+
+// newReport returns an empty report that keeps keep samples of each kind
+// (MaxSamples when keep <= 0).
+func newReport(keep int) Report {
+	if keep <= 0 {
+		keep = MaxSamples
+	}
+	return Report{keep: keep}
+}
+
+// kept is how many samples of each kind r keeps.
+func (r *Report) kept() int {
+	if r.keep <= 0 {
+		return MaxSamples
+	}
+	return r.keep
 }
 
 // Failures is the number of lines that could not be read as events: what
@@ -137,8 +163,8 @@ func (r *Report) Failures() int64 {
 func (r *Report) add(p Problem, s Sample) {
 	t := &r.Problems[p]
 	t.Count++
-	if len(t.Samples) < MaxSamples || sampleLess(s, t.Samples[len(t.Samples)-1]) {
-		t.Samples = insertSample(t.Samples, s)
+	if keep := r.kept(); len(t.Samples) < keep || sampleLess(s, t.Samples[len(t.Samples)-1]) {
+		t.Samples = insertSample(t.Samples, s, keep)
 	}
 }
 
@@ -152,10 +178,14 @@ func (r *Report) Merge(o *Report) {
 	r.OutOfOrder += o.OutOfOrder
 	r.MaxLateness = max(r.MaxLateness, o.MaxLateness)
 	for p := range r.Problems {
-		r.Problems[p].Count += o.Problems[p].Count
-		for _, s := range o.Problems[p].Samples {
-			r.Problems[p].Samples = insertSample(r.Problems[p].Samples, s)
+		t := &r.Problems[p]
+		t.Count += o.Problems[p].Count
+		if len(o.Problems[p].Samples) == 0 {
+			continue
 		}
+		t.Samples = append(t.Samples, o.Problems[p].Samples...)
+		slices.SortStableFunc(t.Samples, compareSamples)
+		t.Samples = t.Samples[:min(len(t.Samples), r.kept())]
 	}
 }
 
@@ -165,12 +195,16 @@ func compareSamples(a, b Sample) int {
 	return cmp.Or(cmp.Compare(a.order, b.order), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Offset, b.Offset))
 }
 
-// insertSample puts s in order and keeps at most MaxSamples.
-func insertSample(samples []Sample, s Sample) []Sample {
+// insertSample puts s in order and keeps at most keep samples.
+func insertSample(samples []Sample, s Sample, keep int) []Sample {
 	i, _ := slices.BinarySearchFunc(samples, s, compareSamples)
-	samples = slices.Insert(samples, i, s)
-	if len(samples) > MaxSamples {
-		samples = samples[:MaxSamples]
+	if i == len(samples) {
+		samples = append(samples, s) // the usual case: samples come in order
+	} else {
+		samples = slices.Insert(samples, i, s)
+	}
+	if len(samples) > keep {
+		samples = samples[:keep]
 	}
 	return samples
 }

@@ -56,6 +56,9 @@ func (r *Reader) Sorted(window int64) iter.Seq[*Entry] {
 		streams := r.streams()
 		m := newSortMerge(len(streams), window)
 		reports := make([]Report, len(streams))
+		for i := range reports {
+			reports[i] = newReport(r.opts.Samples)
+		}
 		fds := newDescriptors(r.openOS)
 		var wg sync.WaitGroup
 		for i, st := range streams {
