@@ -34,7 +34,9 @@ func TestTopGroups(t *testing.T) {
 		gr.latency.count = rng.Int64N(10)
 		groups[gr.key] = gr
 	}
-	compare := func(a, b *group) int { return cmp.Or(cmp.Compare(b.latency.count, a.latency.count), cmp.Compare(a.key, b.key)) }
+	compare := func(a, b *group) int {
+		return cmp.Or(cmp.Compare(b.latency.count, a.latency.count), cmp.Compare(a.key, b.key))
+	}
 	all := topGroups(groups, 0, compare)
 	if len(all) != 200 || !slices.IsSortedFunc(all, compare) {
 		t.Fatalf("all groups: %d, sorted %v", len(all), slices.IsSortedFunc(all, compare))
