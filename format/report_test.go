@@ -3,6 +3,7 @@ package format
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	"github.com/auditlens/auditlens/auditlog"
 )
@@ -18,6 +19,8 @@ func TestWriteReadReport(t *testing.T) {
 	}}
 	r.Problems[auditlog.Truncated] = auditlog.Tally{Count: 1, Samples: []auditlog.Sample{{File: "c.log", Line: 7, Detail: "no newline"}}}
 	r.Problems[auditlog.SkippedFile] = auditlog.Tally{Count: 1, Samples: []auditlog.Sample{{File: "termination.log", Detail: "termination log"}}}
+	r.Problems[auditlog.Repaired] = auditlog.Tally{Count: 2, Samples: []auditlog.Sample{{File: "a.log", Line: 5, Detail: "cannot decode JSON number into verb"}}}
+	r.OutOfOrder, r.MaxLateness = 12, 3*time.Minute+2*time.Second
 	for _, tc := range []struct {
 		name    string
 		verbose bool
