@@ -345,3 +345,23 @@ func TestSamples(t *testing.T) {
 		check("Sorted")
 	}
 }
+
+// TestUnreadableNamedOnce: a file that cannot be opened or read is
+// reported with its path once, and the cause.
+func TestUnreadableNamedOnce(t *testing.T) {
+	dir := t.TempDir()
+	sources := []Source{{Path: filepath.Join(dir, "gone-audit.log")}, {Path: dir}}
+	r := NewReader(sources, Options{})
+	for range r.All() {
+	}
+	got := r.Report().Problems[Unreadable]
+	if got.Count != 2 {
+		t.Fatalf("%d unreadable files, want 2: %v", got.Count, got.Samples)
+	}
+	for i, want := range []string{"no such file or directory", "is a directory"} {
+		s := got.Samples[i].String()
+		if strings.Count(s, sources[i].Path) != 1 || !strings.HasSuffix(s, want) {
+			t.Errorf("sample %q: want the path once, then %q", s, want)
+		}
+	}
+}
