@@ -687,7 +687,12 @@ func (d *Decoder) unknown(dst **runtime.Unknown, depth int) error {
 	}
 	u := *dst
 	u.TypeMeta = runtime.TypeMeta{}
-	u.Raw = append(u.Raw[:0], raw...)
+	if d.s.stable {
+		// The reader's block lasts as long as the event's strings.
+		u.Raw = raw[:len(raw):len(raw)]
+	} else {
+		u.Raw = append(u.Raw[:0], raw...)
+	}
 	u.ContentEncoding = ""
 	u.ContentType = runtime.ContentTypeJSON
 	return nil

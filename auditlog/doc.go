@@ -45,8 +45,8 @@
 //
 // Entries are reused: an entry handed to a sink or yielded by All is valid
 // only until the call returns. Use [Entry.Clone] to keep one. The strings of
-// an entry's event point into the block of input (256 KiB) it was read
-// from. Scan, the fast path, reuses its blocks: the strings are valid only
+// an entry's event, and the raw bytes of its request and response objects,
+// point into the block of input (256 KiB, or the line) it was read from. Scan, the fast path, reuses its blocks: the strings are valid only
 // until Add returns, so clone what you keep (strings.Clone). All and Sorted
 // never reuse a block: their strings stay valid, but keeping one keeps its
 // block in memory, so clone those too before keeping them as map keys.

@@ -41,6 +41,9 @@ type scanner struct {
 	// without escapes are substrings of it, which costs one allocation per
 	// line instead of one per string.
 	str string
+	// stable says data is the reader's, as lasting as str: raw values may
+	// point into it rather than be copied.
+	stable bool
 	// buf is scratch space for unescaping.
 	buf []byte
 	// key is the offsets of the last object key read, and whether it needed
@@ -70,6 +73,7 @@ func (s *scanner) reset(data []byte, text string) {
 	s.data = data
 	s.pos = 0
 	s.str = text
+	s.stable = text != ""
 	if text == "" && len(data) <= shareLimit {
 		s.str = string(data)
 	}

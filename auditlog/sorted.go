@@ -9,8 +9,10 @@ import (
 )
 
 // DefaultSortWindow is the default most memory, in bytes, Sorted holds
-// back in entries to put them in time order.
-const DefaultSortWindow = 64 << 20
+// back in entries to put them in time order: room for the 4096 entries
+// per stream Sorted looks ahead in a must-gather's three kube-apiservers,
+// or for three events of 10 MiB.
+const DefaultSortWindow = 32 << 20
 
 // sortLookahead is how many entries Sorted holds back per stream, at the
 // most, before it yields one: enough for the few seconds most requests
@@ -94,6 +96,7 @@ func (r *Reader) readStream(n int, stream []int, rep *Report, m *sortMerge, fds 
 	var items []sortItem
 	var lines int64 // bytes of the lines kept in the block
 	seq := int64(0)
+	reading := m.longLines()
 	add := func(e *Entry) bool {
 		// The time is read here, while the event is in this core's cache.
 		items = append(items, sortItem{e: e, t: timeKey(e), stream: int32(n), seq: seq, size: int64(ld.lineLen)})
@@ -106,7 +109,8 @@ func (r *Reader) readStream(n int, stream []int, rep *Report, m *sortMerge, fds 
 			return
 		}
 		sp := splitter{src: &r.sources[i], order: i, maxLine: r.opts.MaxLineBytes, rep: rep, progress: r.opts.Progress,
-			fds: fds, done: m.done, stall: func(stalled bool) { m.send(sortBatch{stream: n, stalled: stalled, stall: true}) }}
+			fds: fds, done: m.done, stall: func(stalled bool) { m.send(sortBatch{stream: n, stalled: stalled, stall: true}) },
+			long: reading}
 		ok := sp.run(func(b *block) bool {
 			items, lines = make([]sortItem, 0, len(items)), 0
 			ld.block(b, add)
@@ -208,6 +212,9 @@ type sortMerge struct {
 	// enough. wake[s] tells stream s to look again.
 	held atomic.Int64
 	peak atomic.Int64 // the most held at once
+	// long is held by the stream reading a line longer than a block:
+	// one at a time.
+	long chan struct{}
 	sent []atomic.Int64
 	wake []chan struct{}
 
@@ -225,7 +232,7 @@ type sortMerge struct {
 }
 
 func newSortMerge(streams int, window int64) *sortMerge {
-	m := &sortMerge{in: make(chan sortBatch, streams+1), done: make(chan struct{}), window: window,
+	m := &sortMerge{in: make(chan sortBatch, streams+1), done: make(chan struct{}), window: window, long: make(chan struct{}, 1),
 		sent: make([]atomic.Int64, streams), wake: make([]chan struct{}, streams),
 		counts: make([]int, streams), ended: make([]bool, streams), stalled: make([]bool, streams), short: streams, open: streams}
 	for i := range m.wake {
@@ -275,6 +282,29 @@ func (m *sortMerge) room(s int) bool {
 // stop ends the streams' goroutines: they stop waiting, and what they send
 // is dropped.
 func (m *sortMerge) stop() { close(m.done) }
+
+// longLines returns what a stream's splitter tells of the bytes of a line
+// longer than a block as they are read (n > 0) and of their total once the
+// line is a block (n < 0). They count in the window, so that other streams
+// wait; and one stream at a time reads such a line, so that the memory of
+// lines being read is one line, not one per stream.
+func (m *sortMerge) longLines() func(n int) {
+	holding := false
+	return func(n int) {
+		switch {
+		case n > 0 && !holding:
+			select {
+			case m.long <- struct{}{}:
+				holding = true
+			case <-m.done:
+			}
+		case n < 0 && holding:
+			<-m.long
+			holding = false
+		}
+		m.held.Add(int64(n))
+	}
+}
 
 // nudge tells stream s to look again whether it may read.
 func (m *sortMerge) nudge(s int) {
