@@ -265,7 +265,9 @@ func (s *scanner) skip(depth int) error {
 func (s *scanner) skipValue(depth int) error {
 	switch s.ws() {
 	case '"':
-		return s.skipString()
+		end, err := s.stringEnd(s.pos)
+		s.pos = end
+		return err
 	case '{', '[':
 		return s.skipNested(depth)
 	}
@@ -275,21 +277,32 @@ func (s *scanner) skipValue(depth int) error {
 // skipNested consumes an object or an array, checking its syntax as skip
 // does, in one loop rather than by recursion (the closing brackets still to
 // come are a stack in s.nest): skipping is most of the work of a decoder
-// asked for a few fields, and every skipped byte is checked.
+// asked for a few fields, and every skipped byte is checked. The usual
+// cases (a string with nothing to unescape, a comma or a bracket right
+// after a value) are taken first, inline.
 func (s *scanner) skipNested(depth int) error {
 	d := s.data
+	n := len(d)
+	special, classified := s.cls.special, s.classified
 	stack := s.nest[:0]
 	i := s.pos
+	var top byte // the closing bracket of the innermost container
 	var c byte
 	var err error
 	// Each label is a state; i is at the next byte to read.
 value:
-	if i >= len(d) {
+	if i >= n {
 		goto eof
 	}
 	c = d[i]
 	switch c {
 	case '"':
+		if classified {
+			if j := nextBit(special, i+1, n); j < n && d[j] == '"' {
+				i = j + 1
+				goto after
+			}
+		}
 		if i, err = s.stringEnd(i); err != nil {
 			goto fail
 		}
@@ -300,15 +313,15 @@ value:
 			err = s.errorf("exceeded max depth")
 			goto fail
 		}
-		stack = append(stack, c+2) // '}' and ']' are 2 past their openers
+		top = c + 2 // '}' and ']' are 2 past their openers
+		stack = append(stack, top)
 		i++
-		for i < len(d) && isSpace(d[i]) {
+		for i < n && isSpace(d[i]) {
 			i++
 		}
-		if i < len(d) && d[i] == c+2 {
-			stack = stack[:len(stack)-1]
+		if i < n && d[i] == top {
 			i++
-			goto after
+			goto closed
 		}
 		if c == '{' {
 			goto key
@@ -325,23 +338,34 @@ value:
 	i = s.pos
 	goto after
 key:
-	for i < len(d) && isSpace(d[i]) {
+	if i < n && d[i] == '"' {
+		if classified {
+			if j := nextBit(special, i+1, n); j < n && d[j] == '"' {
+				i = j + 1
+				goto colon
+			}
+		}
+		if i, err = s.stringEnd(i); err != nil {
+			goto fail
+		}
+		goto colon
+	}
+	for i < n && isSpace(d[i]) {
 		i++
 	}
-	if i >= len(d) {
+	if i >= n {
 		goto eof
 	}
-	if d[i] != '"' {
-		s.pos = i
-		err = s.errorf("expected a string key")
-		goto fail
+	if d[i] == '"' {
+		goto key
 	}
-	if i, err = s.stringEnd(i); err != nil {
-		goto fail
-	}
+	s.pos = i
+	err = s.errorf("expected a string key")
+	goto fail
+colon:
 	// Compact JSON, as the API server writes it, has the value right after
 	// the colon.
-	if i+1 < len(d) && d[i] == ':' && d[i+1] > ' ' {
+	if i+1 < n && d[i] == ':' && d[i+1] > ' ' {
 		i++
 		goto value
 	}
@@ -352,32 +376,22 @@ key:
 	i = s.pos
 	goto value
 after:
-	// A value ended: the container ends, or a comma comes next.
-	if len(stack) == 0 {
-		s.nest, s.pos = stack, i
-		return nil
-	}
-	for i < len(d) && isSpace(d[i]) {
-		i++
-	}
-	if i >= len(d) {
-		goto eof
-	}
-	switch top := stack[len(stack)-1]; d[i] {
-	case ',':
-		i++
-		if top == '}' {
-			goto key
-		}
-		for i < len(d) && isSpace(d[i]) {
+	// A value ended: a comma comes next, or the container ends.
+	if i < n {
+		switch d[i] {
+		case ',':
 			i++
+			if top == '}' {
+				goto key
+			}
+			goto value
+		case top:
+			i++
+			goto closed
+		case ' ', '\t', '\n', '\r':
+			i++
+			goto after
 		}
-		goto value
-	case top:
-		stack = stack[:len(stack)-1]
-		i++
-		goto after
-	default:
 		s.pos = i
 		if top == '}' {
 			err = s.errorf("expected ',' or '}' after object member")
@@ -386,8 +400,18 @@ after:
 		}
 		goto fail
 	}
+	goto eof
+closed:
+	// The innermost container ended.
+	stack = stack[:len(stack)-1]
+	if len(stack) == 0 {
+		s.nest, s.pos = stack, i
+		return nil
+	}
+	top = stack[len(stack)-1]
+	goto after
 eof:
-	s.pos = len(d)
+	s.pos = n
 	err = s.errorf("unexpected end of input")
 fail:
 	s.nest = stack
