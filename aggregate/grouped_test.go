@@ -4,9 +4,13 @@ import (
 	"cmp"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/auditlens/auditlens/auditlog"
 )
 
 func TestCompareJoined(t *testing.T) {
@@ -46,4 +50,32 @@ func TestTopGroups(t *testing.T) {
 			t.Errorf("top %d differs from the sorted groups' first", n)
 		}
 	}
+}
+
+// TestGroupedSmallGroups: a group of one or two requests, as most are
+// where every get and watch names its own object, takes a few hundred
+// bytes with its strings, not a sketch of a kilobyte.
+func TestGroupedSmallGroups(t *testing.T) {
+	const groups = 20000
+	var entries []*auditlog.Entry
+	for g := range groups {
+		for i := range 1 + g%2 {
+			entries = append(entries, ev("get", fmt.Sprintf("system:serviceaccount:ns-%d:sa", g%50),
+				fmt.Sprintf("/api/v1/namespaces/ns-%d/configmaps/cm-%d?resourceVersion=%d", g%50, g, i),
+				200, float64(i), time.Duration(1000+g)*time.Microsecond))
+		}
+	}
+	before := heapInUse()
+	gr := NewGrouped(KeyVerb)
+	addAll(gr, entries...)
+	perGroup := float64(int64(heapInUse())-int64(before)) / groups
+	runtime.KeepAlive(gr)
+	runtime.KeepAlive(entries)
+	if res := gr.Result(1); res.Outer[0].Distinct != groups {
+		t.Fatalf("%d groups, want %d", res.Outer[0].Distinct, groups)
+	}
+	if perGroup > 300 {
+		t.Errorf("%.0f bytes per group of one or two requests, want at most 300", perGroup)
+	}
+	t.Logf("%.0f bytes per group", perGroup)
 }
