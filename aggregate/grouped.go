@@ -40,25 +40,36 @@ type outerGroup struct {
 	groups map[string]*group
 }
 
-// group is one group of requests.
+// group is one group of requests, in 80 bytes and one string.
 type group struct {
-	// key is the group's key: the length of the last part of its path
-	// (after the last slash) as a uvarint, that part, its query without
-	// the ignored parameters and sorted, then in 4 bytes each the number
-	// of the rest of its path in the Grouped's dirs and of its user in its
-	// users.
-	key string
-	// first is the first URI without its path (its "?query", or ""), and
-	// firstAt its requestReceivedTimestamp (see timeNanos).
-	first   string
+	// data is the group's key, then its first URI without the path (its
+	// "?query", or nothing). The key, data[:keyLen], is the length of the
+	// last part of the group's path (after the last slash) as a uvarint,
+	// that part, its query without the ignored parameters and sorted, then
+	// in 4 bytes each the number of the rest of its path in the Grouped's
+	// dirs and of its user in its users.
+	data string
+	// firstAt is the first URI's requestReceivedTimestamp (see timeNanos).
 	firstAt int64
 	latency dist
 	// mix is the status-code mix once there are several codes, sorted by
 	// code; code is the status code of every event until then.
-	mix      *[]StatusCount
-	code     int32
-	hasFirst bool
+	mix    *[]StatusCount
+	keyLen int32
+	code   int32
 }
+
+// newGroup returns a group of no events yet with the key, whose first URI
+// is the one whose part after the path is first, received at t.
+func newGroup(key, first string, t int64, code int32) *group {
+	return &group{data: key + first, keyLen: int32(len(key)), firstAt: t, code: code}
+}
+
+// key is the group's key (see data).
+func (gr *group) key() string { return gr.data[:gr.keyLen] }
+
+// first is the group's first URI without its path.
+func (gr *group) first() string { return gr.data[gr.keyLen:] }
 
 // appendGroupKey appends the key of a group (see group.key) of the path
 // up to its last slash numbered dir, then base, the raw query and the user
@@ -77,7 +88,7 @@ const groupKeyTail = 8
 // parts splits the group's key: the last part of its path, its query,
 // and the numbers of the rest of its path and of its user.
 func (gr *group) parts() (base, query string, dir, user uint32) {
-	k := gr.key
+	k := gr.key()
 	n, w := binary.Uvarint([]byte(k[:min(len(k), binary.MaxVarintLen64)]))
 	end := len(k) - groupKeyTail
 	base, query = k[w:w+int(n)], k[w+int(n):end]
@@ -171,14 +182,16 @@ func (g *Grouped) Add(e *auditlog.Entry) {
 	buf, g.pairs = appendGroupKey(buf[:0], dir, r.Path[slash:], r.RawQuery, user, g.pairs)
 	g.buf = buf
 
+	at, first := timeNanos(e.Event.RequestReceivedTimestamp.Time), e.Event.RequestURI[len(r.Path):]
 	gr := og.groups[string(buf)]
 	if gr == nil {
-		gr = &group{key: string(buf), code: statusCode(e)}
-		og.groups[gr.key] = gr
+		gr = newGroup(string(buf), first, at, statusCode(e))
+		og.groups[gr.key()] = gr
+	} else {
+		gr.offerFirst(at, first)
 	}
 	gr.addStatus(statusCode(e))
 	gr.latency.add(e.Latency())
-	gr.offerFirst(timeNanos(e.Event.RequestReceivedTimestamp.Time), e.Event.RequestURI[len(r.Path):], true)
 }
 
 // timeNanos is t in Unix nanoseconds, clamped to the years int64
@@ -208,16 +221,13 @@ var (
 )
 
 // offerFirst makes the URI whose part after the path is first the group's
-// first URI if its time t is earlier than the current first, or equal with
-// a smaller URI. clone says whether first must be copied before it is kept.
-func (gr *group) offerFirst(t int64, first string, clone bool) {
-	if gr.hasFirst && (t > gr.firstAt || t == gr.firstAt && first >= gr.first) {
+// first URI if its time t is earlier than the current first's, or equal
+// with a smaller URI.
+func (gr *group) offerFirst(t int64, first string) {
+	if t > gr.firstAt || t == gr.firstAt && first >= gr.first() {
 		return
 	}
-	if clone {
-		first = strings.Clone(first)
-	}
-	gr.hasFirst, gr.firstAt, gr.first = true, t, first
+	gr.data, gr.firstAt = gr.key()+first, t
 }
 
 // addStatus counts the status code of an event about to be added.
@@ -280,20 +290,26 @@ func (g *Grouped) Merge(o *Grouped) {
 		}
 		og.total += oog.total
 		for _, ogr := range oog.groups {
-			key := ogr.key
-			if _, _, dir, user := ogr.parts(); dirs[dir] != dir || users[user] != user {
+			key := ogr.key()
+			_, _, dir, user := ogr.parts()
+			renumber := dirs[dir] != dir || users[user] != user
+			if renumber {
 				key = renumbered(key, dirs[dir], users[user])
 			}
 			gr := og.groups[key]
-			if gr == nil {
-				gr = &group{key: key, code: ogr.code}
-				og.groups[key] = gr
+			switch {
+			case gr == nil && !renumber:
+				// The same key: share o's data, which no one changes.
+				gr = &group{data: ogr.data, keyLen: ogr.keyLen, firstAt: ogr.firstAt, code: ogr.code}
+				og.groups[gr.key()] = gr
+			case gr == nil:
+				gr = newGroup(key, ogr.first(), ogr.firstAt, ogr.code)
+				og.groups[gr.key()] = gr
+			default:
+				gr.offerFirst(ogr.firstAt, ogr.first())
 			}
 			gr.mergeStatus(ogr)
 			gr.latency.merge(&ogr.latency)
-			if ogr.hasFirst {
-				gr.offerFirst(ogr.firstAt, ogr.first, false)
-			}
 		}
 	}
 }
@@ -378,7 +394,7 @@ func (og *outerGroup) result(key string, n int, dirs, users *numbers) GroupedOut
 			Count:     gr.latency.count,
 			Status:    gr.status(),
 			Latency:   gr.latency.quantiles(),
-			FirstURI:  path + gr.first,
+			FirstURI:  path + gr.first(),
 			FirstTime: nanosTime(gr.firstAt),
 		}
 	}

@@ -34,12 +34,12 @@ func TestTopGroups(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 2))
 	groups := map[string]*group{}
 	for i := range 200 {
-		gr := &group{key: fmt.Sprint(i)}
+		gr := newGroup(fmt.Sprint(i), "", 0, 200)
 		gr.latency.count = rng.Int64N(10)
-		groups[gr.key] = gr
+		groups[gr.key()] = gr
 	}
 	compare := func(a, b *group) int {
-		return cmp.Or(cmp.Compare(b.latency.count, a.latency.count), cmp.Compare(a.key, b.key))
+		return cmp.Or(cmp.Compare(b.latency.count, a.latency.count), cmp.Compare(a.key(), b.key()))
 	}
 	all := topGroups(groups, 0, compare)
 	if len(all) != 200 || !slices.IsSortedFunc(all, compare) {
