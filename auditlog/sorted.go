@@ -19,6 +19,10 @@ const DefaultSortWindow = 32 << 20
 // take, at thousands of requests a second. A variable for tests.
 var sortLookahead = 4096
 
+// sortAhead is how many entries beyond sortLookahead a stream reads
+// ahead, so that the merge seldom waits for one.
+const sortAhead = 1024
+
 // entryOverhead is what Sorted counts for an entry on top of the input it
 // holds: the Entry, the Event and the structures they point to.
 const entryOverhead = 1 << 10
@@ -261,10 +265,11 @@ func (m *sortMerge) send(b sortBatch) bool {
 }
 
 // room waits while stream s may not read more: while the window is full,
-// or while s has enough entries held. It reports false when the merge
-// has stopped.
+// or while s has enough entries held (sortLookahead, and sortAhead more
+// to keep ahead of the merge). It reports false when the merge has
+// stopped.
 func (m *sortMerge) room(s int) bool {
-	for m.held.Load() >= m.window || m.sent[s].Load() >= int64(sortLookahead) {
+	for m.held.Load() >= m.window || m.sent[s].Load() >= int64(sortLookahead+sortAhead) {
 		select {
 		case <-m.wake[s]:
 		case <-m.done:
@@ -372,7 +377,7 @@ func (m *sortMerge) pop() *Entry {
 		m.short++
 	}
 	m.counts[s]--
-	if m.sent[s].Add(-1) == int64(sortLookahead-1) {
+	if m.sent[s].Add(-1) == int64(sortLookahead+sortAhead-1) {
 		m.nudge(int(s))
 	}
 	if held := m.held.Add(-it.size); held < m.window && held+it.size >= m.window {
