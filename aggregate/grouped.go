@@ -61,8 +61,12 @@ type group struct {
 
 // newGroup returns a group of no events yet with the key, whose first URI
 // is the one whose part after the path is first, received at t.
-func newGroup(key, first string, t int64, code int32) *group {
-	return &group{data: key + first, keyLen: int32(len(key)), firstAt: t, code: code}
+func newGroup(key []byte, first string, t int64, code int32) *group {
+	var data strings.Builder // one allocation for both
+	data.Grow(len(key) + len(first))
+	data.Write(key)
+	data.WriteString(first)
+	return &group{data: data.String(), keyLen: int32(len(key)), firstAt: t, code: code}
 }
 
 // key is the group's key (see data).
@@ -90,16 +94,23 @@ const groupKeyTail = 8
 func (gr *group) parts() (base, query string, dir, user uint32) {
 	k := gr.key()
 	n, w := binary.Uvarint([]byte(k[:min(len(k), binary.MaxVarintLen64)]))
-	end := len(k) - groupKeyTail
-	base, query = k[w:w+int(n)], k[w+int(n):end]
-	return base, query, binary.LittleEndian.Uint32([]byte(k[end:])), binary.LittleEndian.Uint32([]byte(k[end+4:]))
+	base, query = k[w:w+int(n)], k[w+int(n):len(k)-groupKeyTail]
+	dir, user = keyNumbers(k)
+	return base, query, dir, user
 }
 
-// renumbered returns the key of a group with other numbers.
-func renumbered(key string, dir, user uint32) string {
-	b := []byte(key[:len(key)-groupKeyTail])
-	b = binary.LittleEndian.AppendUint32(b, dir)
-	return string(binary.LittleEndian.AppendUint32(b, user))
+// keyNumbers returns the numbers a group's key ends with: of the rest of
+// its path, and of its user.
+func keyNumbers(key string) (dir, user uint32) {
+	end := len(key) - groupKeyTail
+	return binary.LittleEndian.Uint32([]byte(key[end:])), binary.LittleEndian.Uint32([]byte(key[end+4:]))
+}
+
+// appendRenumbered appends the key of a group with other numbers.
+func appendRenumbered(dst []byte, key string, dir, user uint32) []byte {
+	dst = append(dst, key[:len(key)-groupKeyTail]...)
+	dst = binary.LittleEndian.AppendUint32(dst, dir)
+	return binary.LittleEndian.AppendUint32(dst, user)
 }
 
 // numbers numbers the strings many groups share (users, the folders of
@@ -185,7 +196,7 @@ func (g *Grouped) Add(e *auditlog.Entry) {
 	at, first := timeNanos(e.Event.RequestReceivedTimestamp.Time), e.Event.RequestURI[len(r.Path):]
 	gr := og.groups[string(buf)]
 	if gr == nil {
-		gr = newGroup(string(buf), first, at, statusCode(e))
+		gr = newGroup(buf, first, at, statusCode(e))
 		og.groups[gr.key()] = gr
 	} else {
 		gr.offerFirst(at, first)
@@ -291,19 +302,24 @@ func (g *Grouped) Merge(o *Grouped) {
 		og.total += oog.total
 		for _, ogr := range oog.groups {
 			key := ogr.key()
-			_, _, dir, user := ogr.parts()
+			dir, user := keyNumbers(key)
 			renumber := dirs[dir] != dir || users[user] != user
 			if renumber {
-				key = renumbered(key, dirs[dir], users[user])
+				g.buf = appendRenumbered(g.buf[:0], key, dirs[dir], users[user])
 			}
-			gr := og.groups[key]
+			var gr *group
+			if renumber {
+				gr = og.groups[string(g.buf)]
+			} else {
+				gr = og.groups[key]
+			}
 			switch {
 			case gr == nil && !renumber:
 				// The same key: share o's data, which no one changes.
 				gr = &group{data: ogr.data, keyLen: ogr.keyLen, firstAt: ogr.firstAt, code: ogr.code}
 				og.groups[gr.key()] = gr
 			case gr == nil:
-				gr = newGroup(key, ogr.first(), ogr.firstAt, ogr.code)
+				gr = newGroup(g.buf, ogr.first(), ogr.firstAt, ogr.code)
 				og.groups[gr.key()] = gr
 			default:
 				gr.offerFirst(ogr.firstAt, ogr.first())

@@ -34,7 +34,7 @@ func TestTopGroups(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 2))
 	groups := map[string]*group{}
 	for i := range 200 {
-		gr := newGroup(fmt.Sprint(i), "", 0, 200)
+		gr := newGroup([]byte(fmt.Sprint(i)), "", 0, 200)
 		gr.latency.count = rng.Int64N(10)
 		groups[gr.key()] = gr
 	}
