@@ -14,9 +14,10 @@ import (
 // or for three events of 10 MiB.
 const DefaultSortWindow = 32 << 20
 
-// sortLookahead is how many entries Sorted holds back per stream, at the
-// most, before it yields one: enough for the few seconds most requests
-// take, at thousands of requests a second. A variable for tests.
+// sortLookahead is how many entries of every stream Sorted holds before
+// it yields the earliest (unless the window is full): enough for the few
+// seconds most requests take, at thousands of requests a second. A
+// variable for tests.
 var sortLookahead = 4096
 
 // sortAhead is how many entries beyond sortLookahead a stream reads
@@ -34,7 +35,8 @@ const entryOverhead = 1 << 10
 //   - the sources are grouped into streams (one per API server and node,
 //     or per API server and folder for files whose name gives no node),
 //     each read in rotation order by a goroutine of its own, which opens
-//     one file at a time;
+//     one file at a time: no more files are open at once than there are
+//     streams, whatever the number of files;
 //   - an API server writes an event when the request completes, not when
 //     it was received, so Sorted holds entries back and yields the
 //     earliest it holds once every stream has 4096 entries held or has
@@ -42,9 +44,10 @@ const entryOverhead = 1 << 10
 //   - what it holds, in all, is bounded by window bytes (DefaultSortWindow
 //     when window <= 0), counting the input an entry keeps in memory and a
 //     kilobyte for its structures: when they fill the window, it yields
-//     the earliest entry it holds without waiting for more. The window
-//     can be exceeded by one block of input (256 KiB, or one line) per
-//     stream, read while the window filled.
+//     the earliest entry it holds without waiting for more. A line longer
+//     than a block counts as it is read, and one stream at a time reads
+//     one. The window can be exceeded by one block of input (256 KiB, or
+//     one line) per stream, read while the window filled.
 //
 // An entry received before one already yielded (a long watch, or any entry
 // when the window is full) comes out later than its time; the Report counts
