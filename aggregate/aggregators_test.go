@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -369,5 +370,59 @@ func TestAlignWindow(t *testing.T) {
 	from, to := AlignWindow(base, base.Add(time.Minute), time.Hour)
 	if !from.Equal(to) {
 		t.Errorf("a window without a bucket start aligns to %s-%s, want an empty one", from, to)
+	}
+}
+
+// TestHistogramWidens: as soon as the entries span more than the bucket
+// limit, the buckets double in width, as many times as needed, and the
+// counts are those of a histogram of that width from the start; merging
+// histograms widened differently gives the one-pass result.
+func TestHistogramWidens(t *testing.T) {
+	var entries []*auditlog.Entry
+	for i := range 1000 {
+		// Seconds 0 to 3996, every 4 seconds, and one far event.
+		entries = append(entries, ev("get", fmt.Sprintf("u%d", i%7), "/api/v1/pods", 200, float64(4*i), time.Millisecond))
+	}
+	const limit = 100
+	widened := func() *Histogram {
+		h := NewHistogram(time.Second, KeyUser)
+		h.maxBuckets = limit
+		return h
+	}
+	h := widened()
+	first := entries[0].Event.RequestReceivedTimestamp.Time
+	for i, e := range entries {
+		h.Add(e)
+		// The narrowest width, doubling from a second, at which the
+		// buckets from the first entry to this one are at most limit.
+		last := e.Event.RequestReceivedTimestamp.Time
+		want := time.Second
+		for bucketIndex(last, want)-bucketIndex(first, want) >= limit {
+			want *= 2
+		}
+		if h.width != want {
+			t.Fatalf("after %d entries spanning %v: width %v, want %v", i+1, last.Sub(first), h.width, want)
+		}
+	}
+	direct := NewHistogram(h.width, KeyUser)
+	addAll(direct, entries...)
+	got, want := h.Result(3, 0), direct.Result(3, 0)
+	if got.RequestedWidth != time.Second || got.Width != 64*time.Second || len(got.Buckets) > limit {
+		t.Errorf("width %v asked for %v, %d buckets; want 64s for 1s, at most %d", got.Width, got.RequestedWidth, len(got.Buckets), limit)
+	}
+	got.RequestedWidth = 0
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("widened histogram differs from one of its width:\n got %+v\nwant %+v", got, want)
+	}
+	// Shards widen apart; merged, they give the one-pass result.
+	a, b := widened(), widened()
+	addAll(a, entries[:100]...) // 400 s: 4 s buckets
+	addAll(b, entries[100:]...) // 3600 s: 64 s buckets
+	if a.width == b.width {
+		t.Fatalf("shards of one width %v", a.width)
+	}
+	a.Merge(b)
+	if merged := a.Result(3, 0); !reflect.DeepEqual(merged, h.Result(3, 0)) {
+		t.Errorf("merged shards differ from one pass")
 	}
 }

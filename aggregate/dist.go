@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"math"
+	"slices"
 	"time"
 
 	"github.com/DataDog/sketches-go/ddsketch"
@@ -30,25 +31,46 @@ type Quantiles struct {
 }
 
 // dist is a mergeable distribution of durations: exact count, sum, minimum
-// and maximum, and a DDSketch for the quantiles. Its quantiles depend only
-// on the multiset of values added, never on the order of adds and merges.
+// and maximum, the values themselves while there are few, and a DDSketch
+// for the quantiles once there are more than exactLimit. Its quantiles are
+// the sketch's, computed from the exact values while there are few: they
+// depend only on the multiset of values added, never on the order of adds
+// and merges, nor on when the sketch was made. One or two values are their
+// minimum and maximum: a dist of so few holds nothing more.
 type dist struct {
 	count    int64
 	sum      int64 // nanoseconds; exact, unlike the sketch's float sum
 	min, max time.Duration
-	sketch   *ddsketch.DDSketch
+	more     *distMore // nil for up to two values
 }
 
-func newDist() *dist {
-	d := &dist{}
-	if sketchMappingErr == nil {
-		d.sketch = ddsketch.NewDDSketchFromStoreProvider(sketchMapping, store.BufferedPaginatedStoreConstructor)
-	}
-	return d
+// distMore is what a dist of three values or more holds: the values, or
+// once there are more than exactLimit, a sketch of them.
+type distMore struct {
+	values []time.Duration
+	sketch *ddsketch.DDSketch
 }
+
+// exactLimit is the most values a dist keeps before it makes a sketch:
+// most groups of a grouped view hold a few requests, and a sketch takes a
+// kilobyte or more.
+const exactLimit = 32
+
+func newDist() *dist { return &dist{} }
 
 // add adds one duration.
 func (d *dist) add(v time.Duration) {
+	switch {
+	case d.count < 2:
+		// The values are the minimum and the maximum.
+	case d.more == nil:
+		d.more = &distMore{values: append(make([]time.Duration, 0, 4), d.min, d.max, v)}
+	case d.more.sketch == nil && len(d.more.values) < exactLimit:
+		d.more.values = append(d.more.values, v)
+	default:
+		d.toSketch()
+		d.addToSketch(v)
+	}
 	if d.count == 0 || v < d.min {
 		d.min = v
 	}
@@ -57,10 +79,41 @@ func (d *dist) add(v time.Duration) {
 	}
 	d.count++
 	d.sum += int64(v)
-	if d.sketch != nil {
+}
+
+// values returns the values added, while there is no sketch.
+func (d *dist) values() []time.Duration {
+	switch {
+	case d.count == 0:
+		return nil
+	case d.count == 1:
+		return []time.Duration{d.min}
+	case d.more == nil:
+		return []time.Duration{d.min, d.max}
+	}
+	return d.more.values
+}
+
+// sketched reports whether d keeps a sketch rather than its values.
+func (d *dist) sketched() bool { return d.more != nil && d.more.sketch != nil }
+
+// toSketch moves the values to a sketch, if there is none yet.
+func (d *dist) toSketch() {
+	if d.sketched() || sketchMappingErr != nil {
+		return
+	}
+	values := d.values()
+	d.more = &distMore{sketch: ddsketch.NewDDSketchFromStoreProvider(sketchMapping, store.BufferedPaginatedStoreConstructor)}
+	for _, v := range values {
+		d.addToSketch(v)
+	}
+}
+
+func (d *dist) addToSketch(v time.Duration) {
+	if d.sketched() {
 		// Add fails only for values the mapping cannot index (beyond
 		// ±1e307): not a duration.
-		_ = d.sketch.Add(float64(v))
+		_ = d.more.sketch.Add(float64(v))
 	}
 }
 
@@ -68,6 +121,24 @@ func (d *dist) add(v time.Duration) {
 func (d *dist) merge(o *dist) {
 	if o.count == 0 {
 		return
+	}
+	switch {
+	case !d.sketched() && !o.sketched() && d.count+o.count <= exactLimit:
+		if d.count+o.count > 2 {
+			values := append(make([]time.Duration, 0, d.count+o.count), d.values()...)
+			d.more = &distMore{values: append(values, o.values()...)}
+		}
+	default:
+		d.toSketch()
+		switch {
+		case !d.sketched(): // no mapping
+		case o.sketched():
+			_ = d.more.sketch.MergeWith(o.more.sketch)
+		default:
+			for _, v := range o.values() {
+				d.addToSketch(v)
+			}
+		}
 	}
 	if d.count == 0 || o.min < d.min {
 		d.min = o.min
@@ -77,9 +148,6 @@ func (d *dist) merge(o *dist) {
 	}
 	d.count += o.count
 	d.sum += o.sum
-	if d.sketch != nil && o.sketch != nil {
-		_ = d.sketch.MergeWith(o.sketch)
-	}
 }
 
 // mean is the exact mean, rounded down to the nanosecond; 0 when empty.
@@ -93,15 +161,50 @@ func (d *dist) mean() time.Duration {
 // quantile is the q-quantile (0 <= q <= 1), clamped to the exact minimum
 // and maximum and rounded to the nanosecond; 0 when empty.
 func (d *dist) quantile(q float64) time.Duration {
-	if d.count == 0 || d.sketch == nil {
+	if d.count == 0 || sketchMappingErr != nil {
 		return 0
 	}
-	v, err := d.sketch.GetValueAtQuantile(q)
-	if err != nil {
-		return 0
+	var v float64
+	if d.sketched() {
+		var err error
+		if v, err = d.more.sketch.GetValueAtQuantile(q); err != nil {
+			return 0
+		}
+	} else {
+		v = sketchQuantile(slices.Clone(d.values()), q)
 	}
 	r := time.Duration(math.Round(v))
 	return min(max(r, d.min), d.max)
+}
+
+// sketchQuantile is what a DDSketch of the values (sorted in place) gives
+// for the q-quantile: the value of the bucket of the value at rank
+// q*(n-1), rounded down, with the sketch's own arithmetic; values too close
+// to zero to index count as 0.
+func sketchQuantile(values []time.Duration, q float64) float64 {
+	slices.Sort(values)
+	least := sketchMapping.MinIndexableValue()
+	neg, zero := 0, 0
+	for _, v := range values {
+		switch f := float64(v); {
+		case f < -least:
+			neg++
+		case f <= least:
+			zero++
+		}
+	}
+	rank := float64(q * float64(len(values)-1))
+	switch {
+	case rank < float64(neg):
+		// The sketch ranks negative values by magnitude, from the
+		// largest magnitude down.
+		i := int(float64(neg) - 1 - rank)
+		return -sketchMapping.Value(sketchMapping.Index(-float64(values[neg-1-i])))
+	case rank < float64(zero)+float64(neg):
+		return 0
+	}
+	i := neg + zero + int(rank-float64(zero)-float64(neg))
+	return sketchMapping.Value(sketchMapping.Index(float64(values[i])))
 }
 
 // quantiles summarises d.

@@ -2,6 +2,8 @@ package aggregate
 
 import (
 	"cmp"
+	"encoding/binary"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -17,13 +19,22 @@ import (
 // has a count, a status-code mix of every one of its events, latency
 // quantiles and its first URI.
 //
-// Grouping is by hash: linear time in the number of events.
+// Grouping is by hash: linear time in the number of events. Most groups
+// hold a request or two (a get or a watch of one object), so a group is
+// kept small: its key, with its user and the folder of its path
+// (/api/v1/namespaces/NS/configmaps/) as numbers; its first URI without the
+// path the key holds; its latencies as in -o latency (the values themselves
+// while there are few); its status code, and a mix of codes only once it
+// has several. About 200 bytes with its strings.
 type Grouped struct {
 	outer   Key
 	outers  map[string]*outerGroup
+	users   numbers // users, field-manager qualified
+	dirs    numbers // paths up to their last slash
 	buf     []byte
 	pairs   []string
 	samples groupSamples // when kept (KeepSamples)
+	skey    []byte       // a group's key as samples are kept by
 }
 
 type outerGroup struct {
@@ -31,14 +42,117 @@ type outerGroup struct {
 	groups map[string]*group
 }
 
+// group is one group of requests, in 80 bytes and one string.
 type group struct {
-	path, query, user string
-	count             int64
-	status            []StatusCount // sorted by code
-	latency           *dist         // of the events whose latency is known
-	hasFirst          bool
-	firstTime         time.Time
-	firstURI          string
+	// data is the group's key, then its first URI without the path (its
+	// "?query", or nothing). The key, data[:keyLen], is the length of the
+	// last part of the group's path (after the last slash) as a uvarint,
+	// that part, its query without the ignored parameters and sorted, then
+	// in 4 bytes each the number of the rest of its path in the Grouped's
+	// dirs and of its user in its users.
+	data string
+	// firstAt is the first URI's requestReceivedTimestamp (see timeNanos).
+	firstAt int64
+	// count is the number of events; latency holds those whose latency
+	// is known.
+	count   int64
+	latency dist
+	// mix is the status-code mix once there are several codes, sorted by
+	// code; code is the status code of every event until then.
+	mix    *[]StatusCount
+	keyLen int32
+	code   int32
+}
+
+// newGroup returns a group of no events yet with the key, whose first URI
+// is the one whose part after the path is first, received at t.
+func newGroup(key []byte, first string, t int64, code int32) *group {
+	var data strings.Builder // one allocation for both
+	data.Grow(len(key) + len(first))
+	data.Write(key)
+	data.WriteString(first)
+	return &group{data: data.String(), keyLen: int32(len(key)), firstAt: t, code: code}
+}
+
+// key is the group's key (see data).
+func (gr *group) key() string { return gr.data[:gr.keyLen] }
+
+// first is the group's first URI without its path.
+func (gr *group) first() string { return gr.data[gr.keyLen:] }
+
+// appendGroupKey appends the key of a group (see group.key) of the path
+// up to its last slash numbered dir, then base, the raw query and the user
+// numbered user.
+func appendGroupKey(dst []byte, dir uint32, base, rawQuery string, user uint32, pairs []string) ([]byte, []string) {
+	dst = binary.AppendUvarint(dst, uint64(len(base)))
+	dst = append(dst, base...)
+	dst, pairs = appendNormalQuery(dst, rawQuery, pairs)
+	dst = binary.LittleEndian.AppendUint32(dst, dir)
+	return binary.LittleEndian.AppendUint32(dst, user), pairs
+}
+
+// groupKeyTail is the length of the numbers that end a group's key.
+const groupKeyTail = 8
+
+// parts splits the group's key: the last part of its path, its query,
+// and the numbers of the rest of its path and of its user.
+func (gr *group) parts() (base, query string, dir, user uint32) {
+	k := gr.key()
+	n, w := binary.Uvarint([]byte(k[:min(len(k), binary.MaxVarintLen64)]))
+	base, query = k[w:w+int(n)], k[w+int(n):len(k)-groupKeyTail]
+	dir, user = keyNumbers(k)
+	return base, query, dir, user
+}
+
+// keyNumbers returns the numbers a group's key ends with: of the rest of
+// its path, and of its user.
+func keyNumbers(key string) (dir, user uint32) {
+	end := len(key) - groupKeyTail
+	return binary.LittleEndian.Uint32([]byte(key[end:])), binary.LittleEndian.Uint32([]byte(key[end+4:]))
+}
+
+// appendRenumbered appends the key of a group with other numbers.
+func appendRenumbered(dst []byte, key string, dir, user uint32) []byte {
+	dst = append(dst, key[:len(key)-groupKeyTail]...)
+	dst = binary.LittleEndian.AppendUint32(dst, dir)
+	return binary.LittleEndian.AppendUint32(dst, user)
+}
+
+// numbers numbers the strings many groups share (users, the folders of
+// paths), so that a group's key holds a number rather than the string.
+type numbers struct {
+	ids     map[string]uint32
+	strings []string
+	last    uint32 // the number id returned last, looked at first
+}
+
+// id returns the number of s, numbering it if it is new.
+func (t *numbers) id(s []byte) uint32 {
+	if int(t.last) < len(t.strings) && t.strings[t.last] == string(s) {
+		return t.last
+	}
+	if id, ok := t.ids[string(s)]; ok {
+		t.last = id
+		return id
+	}
+	if t.ids == nil {
+		t.ids = make(map[string]uint32)
+	}
+	id := uint32(len(t.strings))
+	t.strings = append(t.strings, string(s))
+	t.ids[t.strings[id]] = id
+	t.last = id
+	return id
+}
+
+// renumber returns the numbers in t of the strings of o, by their number
+// in o.
+func (t *numbers) renumber(o *numbers) []uint32 {
+	ids := make([]uint32, len(o.strings))
+	for i, s := range o.strings {
+		ids[i] = t.id([]byte(s))
+	}
+	return ids
 }
 
 // StatusCount is how many events of a group had an HTTP status code.
@@ -75,67 +189,127 @@ func (g *Grouped) Add(e *auditlog.Entry) {
 	}
 	og.total++
 
+	// The user and the path's folder first, to number them, then the key.
+	buf, _ = appendUser(buf[:0], e)
+	user := g.users.id(buf)
 	r := e.Request()
-	buf = append(buf[:0], r.Path...)
-	buf = append(buf, 0)
-	qStart := len(buf)
-	buf, g.pairs = appendNormalQuery(buf, r.RawQuery, g.pairs)
-	qEnd := len(buf)
-	buf = append(buf, 0)
-	uStart := len(buf)
-	buf, _ = appendUser(buf, e)
+	slash := strings.LastIndexByte(r.Path, '/') + 1
+	dir := g.dirs.id(append(buf[:0], r.Path[:slash]...))
+	buf, g.pairs = appendGroupKey(buf[:0], dir, r.Path[slash:], r.RawQuery, user, g.pairs)
 	g.buf = buf
 
+	at, first := timeNanos(e.Event.RequestReceivedTimestamp.Time), e.Event.RequestURI[len(r.Path):]
 	gr := og.groups[string(buf)]
 	if gr == nil {
-		gr = &group{
-			path:    strings.Clone(r.Path),
-			query:   string(buf[qStart:qEnd]),
-			user:    string(buf[uStart:]),
-			latency: newDist(),
-		}
-		og.groups[string(buf)] = gr
+		gr = newGroup(buf, first, at, statusCode(e))
+		og.groups[gr.key()] = gr
+	} else {
+		gr.offerFirst(at, first)
 	}
+	gr.addStatus(statusCode(e)) // before counting e: it counts the events before
 	gr.count++
-	gr.addStatus(statusCode(e), 1)
 	if d, ok := e.Latency(); ok {
 		gr.latency.add(d)
 	}
-	t := e.Event.RequestReceivedTimestamp.Time
-	gr.offerFirst(t, e.Event.RequestURI, true)
-	g.samples.add(og, buf, e)
+	if g.samples != nil {
+		// Samples are kept by the group's key in words, the same in
+		// every worker: its path, query and user.
+		g.skey = append(append(g.skey[:0], r.Path...), 0)
+		g.skey, g.pairs = appendNormalQuery(g.skey, r.RawQuery, g.pairs)
+		g.skey = append(g.skey, 0)
+		g.skey, _ = appendUser(g.skey, e)
+		g.samples.add(og, g.skey, e)
+	}
 }
 
-// offerFirst makes uri the group's first URI if its time t is earlier than
-// the current first, or equal with a smaller URI. clone says whether uri
-// must be copied before it is kept.
-func (gr *group) offerFirst(t time.Time, uri string, clone bool) {
-	if gr.hasFirst {
-		if c := t.Compare(gr.firstTime); c > 0 || c == 0 && uri >= gr.firstURI {
-			return
-		}
+// timeNanos is t in Unix nanoseconds, clamped to the years int64
+// nanoseconds can hold (1678 to 2262); the zero time, earliest of all, is
+// math.MinInt64.
+func timeNanos(t time.Time) int64 {
+	switch {
+	case t.Before(minTimeNanos):
+		return math.MinInt64
+	case t.After(maxTimeNanos):
+		return math.MaxInt64
 	}
-	if clone {
-		uri = strings.Clone(uri)
-	}
-	gr.hasFirst, gr.firstTime, gr.firstURI = true, t, uri
+	return t.UnixNano()
 }
 
-// addStatus adds n events with the status code.
-func (gr *group) addStatus(code int32, n int64) {
-	for i := range gr.status {
-		if gr.status[i].Code == code {
-			gr.status[i].Count += n
+// nanosTime is the time of timeNanos: the zero time for math.MinInt64.
+func nanosTime(n int64) time.Time {
+	if n == math.MinInt64 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+var (
+	minTimeNanos = time.Unix(0, math.MinInt64+1)
+	maxTimeNanos = time.Unix(0, math.MaxInt64)
+)
+
+// offerFirst makes the URI whose part after the path is first the group's
+// first URI if its time t is earlier than the current first's, or equal
+// with a smaller URI.
+func (gr *group) offerFirst(t int64, first string) {
+	if t > gr.firstAt || t == gr.firstAt && first >= gr.first() {
+		return
+	}
+	gr.data, gr.firstAt = gr.key()+first, t
+}
+
+// addStatus counts the status code of an event about to be added.
+func (gr *group) addStatus(code int32) {
+	if gr.mix == nil {
+		if code == gr.code {
 			return
 		}
+		// A second code: the events so far all had gr.code.
+		mix := []StatusCount{{Code: gr.code, Count: gr.count}}
+		gr.mix = &mix
 	}
-	i, _ := slices.BinarySearchFunc(gr.status, code, func(s StatusCount, c int32) int { return cmp.Compare(s.Code, c) })
-	gr.status = slices.Insert(gr.status, i, StatusCount{Code: code, Count: n})
+	*gr.mix = addStatusCount(*gr.mix, code, 1)
+}
+
+// mergeStatus adds the status codes of o to gr's, before their latencies
+// (and so their counts) are merged.
+func (gr *group) mergeStatus(o *group) {
+	if gr.mix == nil && o.mix == nil && gr.code == o.code {
+		return
+	}
+	mix := gr.status()
+	for _, s := range o.status() {
+		mix = addStatusCount(mix, s.Code, s.Count)
+	}
+	gr.mix = &mix
+}
+
+// addStatusCount adds n events with the code to a mix sorted by code.
+func addStatusCount(mix []StatusCount, code int32, n int64) []StatusCount {
+	i, found := slices.BinarySearchFunc(mix, code, func(s StatusCount, c int32) int { return cmp.Compare(s.Code, c) })
+	if found {
+		mix[i].Count += n
+		return mix
+	}
+	return slices.Insert(mix, i, StatusCount{Code: code, Count: n})
+}
+
+// status returns the status-code mix of the group; none when it is empty.
+func (gr *group) status() []StatusCount {
+	switch {
+	case gr.mix != nil:
+		return slices.Clone(*gr.mix)
+	case gr.count == 0:
+		return nil
+	}
+	return []StatusCount{{Code: gr.code, Count: gr.count}}
 }
 
 // Merge adds the groups of o, a grouping under the same outer key, to g. o
 // is not changed.
 func (g *Grouped) Merge(o *Grouped) {
+	// o numbers users and folders its own way.
+	users, dirs := g.users.renumber(&o.users), g.dirs.renumber(&o.dirs)
 	for ok, oog := range o.outers {
 		og := g.outers[ok]
 		if og == nil {
@@ -143,20 +317,33 @@ func (g *Grouped) Merge(o *Grouped) {
 			g.outers[ok] = og
 		}
 		og.total += oog.total
-		for k, ogr := range oog.groups {
-			gr := og.groups[k]
-			if gr == nil {
-				gr = &group{path: ogr.path, query: ogr.query, user: ogr.user, latency: newDist()}
-				og.groups[k] = gr
+		for _, ogr := range oog.groups {
+			key := ogr.key()
+			dir, user := keyNumbers(key)
+			renumber := dirs[dir] != dir || users[user] != user
+			if renumber {
+				g.buf = appendRenumbered(g.buf[:0], key, dirs[dir], users[user])
 			}
+			var gr *group
+			if renumber {
+				gr = og.groups[string(g.buf)]
+			} else {
+				gr = og.groups[key]
+			}
+			switch {
+			case gr == nil && !renumber:
+				// The same key: share o's data, which no one changes.
+				gr = &group{data: ogr.data, keyLen: ogr.keyLen, firstAt: ogr.firstAt, code: ogr.code}
+				og.groups[gr.key()] = gr
+			case gr == nil:
+				gr = newGroup(g.buf, ogr.first(), ogr.firstAt, ogr.code)
+				og.groups[gr.key()] = gr
+			default:
+				gr.offerFirst(ogr.firstAt, ogr.first())
+			}
+			gr.mergeStatus(ogr) // before adding o's count, as addStatus
 			gr.count += ogr.count
-			for _, s := range ogr.status {
-				gr.addStatus(s.Code, s.Count)
-			}
-			gr.latency.merge(ogr.latency)
-			if ogr.hasFirst {
-				gr.offerFirst(ogr.firstTime, ogr.firstURI, false)
-			}
+			gr.latency.merge(&ogr.latency)
 		}
 		g.samples.merge(og, o.samples[oog])
 	}
@@ -224,37 +411,107 @@ func (g *Grouped) Result(n int) GroupedResult {
 	res := GroupedResult{By: g.outer.Name(), Outer: make([]GroupedOuter, 0, len(g.outers)), Limit: max(n, 0)}
 	for k, og := range g.outers {
 		res.Total += og.total
-		res.Outer = append(res.Outer, og.result(k, n))
+		res.Outer = append(res.Outer, og.result(k, n, &g.dirs, &g.users))
 		g.samples.attach(og, &res.Outer[len(res.Outer)-1])
 	}
 	slices.SortFunc(res.Outer, func(a, b GroupedOuter) int { return compareKeys(g.outer, a.Key, b.Key) })
 	return res
 }
 
-func (og *outerGroup) result(key string, n int) GroupedOuter {
-	all := make([]*group, 0, len(og.groups))
-	for _, gr := range og.groups {
-		all = append(all, gr)
-	}
-	slices.SortFunc(all, func(a, b *group) int {
-		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.path, b.path),
-			cmp.Compare(a.user, b.user), cmp.Compare(a.query, b.query))
+func (og *outerGroup) result(key string, n int, dirs, users *numbers) GroupedOuter {
+	top := topGroups(og.groups, n, func(a, b *group) int {
+		if c := cmp.Compare(b.count, a.count); c != 0 {
+			return c
+		}
+		baseA, queryA, dirA, userA := a.parts()
+		baseB, queryB, dirB, userB := b.parts()
+		return cmp.Or(compareJoined(dirs.strings[dirA], baseA, dirs.strings[dirB], baseB),
+			cmp.Compare(users.strings[userA], users.strings[userB]), cmp.Compare(queryA, queryB))
 	})
-	if n > 0 && len(all) > n {
-		all = all[:n]
-	}
-	out := GroupedOuter{Key: key, Total: og.total, Distinct: len(og.groups), Groups: make([]Group, len(all))}
-	for i, gr := range all {
+	out := GroupedOuter{Key: key, Total: og.total, Distinct: len(og.groups), Groups: make([]Group, len(top))}
+	for i, gr := range top {
+		base, query, dir, user := gr.parts()
+		path := dirs.strings[dir] + base
 		out.Groups[i] = Group{
-			Path:      gr.path,
-			Query:     gr.query,
-			User:      gr.user,
+			Path:      path,
+			Query:     query,
+			User:      users.strings[user],
 			Count:     gr.count,
-			Status:    slices.Clone(gr.status),
+			Status:    gr.status(),
 			Latency:   gr.latency.quantiles(),
-			FirstURI:  gr.firstURI,
-			FirstTime: gr.firstTime.UTC(),
+			FirstURI:  path + gr.first(),
+			FirstTime: nanosTime(gr.firstAt),
 		}
 	}
 	return out
+}
+
+// topGroups returns the n first groups in the order of compare (all when
+// n <= 0), in that order, keeping no more than n at a time.
+func topGroups(groups map[string]*group, n int, compare func(a, b *group) int) []*group {
+	if n <= 0 || n >= len(groups) {
+		all := make([]*group, 0, len(groups))
+		for _, gr := range groups {
+			all = append(all, gr)
+		}
+		slices.SortFunc(all, compare)
+		return all
+	}
+	// A heap of the n first so far, the last of them at its root.
+	top := make([]*group, 0, n)
+	after := func(i, j int) bool { return compare(top[i], top[j]) > 0 }
+	for _, gr := range groups {
+		switch {
+		case len(top) < n:
+			top = append(top, gr)
+			for i := len(top) - 1; i > 0 && after(i, (i-1)/2); i = (i - 1) / 2 {
+				top[i], top[(i-1)/2] = top[(i-1)/2], top[i]
+			}
+			continue
+		case compare(gr, top[0]) >= 0:
+			continue
+		}
+		top[0] = gr
+		for i := 0; ; {
+			last := i
+			if l := 2*i + 1; l < n && after(l, last) {
+				last = l
+			}
+			if r := 2*i + 2; r < n && after(r, last) {
+				last = r
+			}
+			if last == i {
+				break
+			}
+			top[i], top[last] = top[last], top[i]
+			i = last
+		}
+	}
+	slices.SortFunc(top, compare)
+	return top
+}
+
+// compareJoined compares a1+a2 with b1+b2 without joining them.
+func compareJoined(a1, a2, b1, b2 string) int {
+	for {
+		if a1 == "" {
+			a1, a2 = a2, ""
+		}
+		if b1 == "" {
+			b1, b2 = b2, ""
+		}
+		switch {
+		case a1 == "" && b1 == "":
+			return 0
+		case a1 == "":
+			return -1
+		case b1 == "":
+			return 1
+		}
+		k := min(len(a1), len(b1))
+		if c := strings.Compare(a1[:k], b1[:k]); c != 0 {
+			return c
+		}
+		a1, b1 = a1[k:], b1[k:]
+	}
 }

@@ -8,20 +8,32 @@ import (
 	"github.com/auditlens/auditlens/auditlog"
 )
 
+// MaxBuckets is the most buckets a Histogram spans, from its first to its
+// last. When its entries span more, as soon as they do, it doubles the
+// width of its buckets (each new bucket the sum of two) until they span no
+// more, and its result says so (HistogramResult.RequestedWidth): a 72-hour
+// log counted by the second reads once, in buckets of 4 seconds.
+const MaxBuckets = 100000
+
 // Histogram counts entries per time bucket of requestReceivedTimestamp,
 // overall and per key, so that a spike shows, and the keys that made it can
 // be named. Buckets are aligned on multiples of the width since the Unix
 // epoch, in UTC. Memory grows with the number of distinct (bucket, key)
-// pairs.
+// pairs, and the buckets are at most MaxBuckets.
 type Histogram struct {
-	width  time.Duration
-	key    Key
-	buf    []byte
-	totals map[int64]int64
-	series map[string]*series
-	total  int64
-	noTime int64
-	noKey  int64
+	width     time.Duration
+	requested time.Duration // the width asked for
+	key       Key
+	buf       []byte
+	totals    map[int64]int64
+	series    map[string]*series
+	total     int64
+	noTime    int64
+	noKey     int64
+	// first and last are the first and last bucket counted, if any is.
+	first, last int64
+	counted     bool
+	maxBuckets  int64 // MaxBuckets; tests lower it
 }
 
 // series is one key's counts per bucket.
@@ -37,7 +49,8 @@ func NewHistogram(width time.Duration, k Key) *Histogram {
 	if width <= 0 {
 		width = DefaultBucket
 	}
-	return &Histogram{width: width, key: k, totals: make(map[int64]int64), series: make(map[string]*series)}
+	return &Histogram{width: width, requested: width, key: k, totals: make(map[int64]int64), series: make(map[string]*series),
+		maxBuckets: MaxBuckets}
 }
 
 // Width is the width of the histogram's buckets.
@@ -62,6 +75,9 @@ func (h *Histogram) Add(e *auditlog.Entry) {
 		return
 	}
 	i := bucketIndex(t, h.width)
+	if !h.counted || i < h.first || i > h.last {
+		i = h.span(i)
+	}
 	h.totals[i]++
 	if !h.key.Valid() {
 		return
@@ -81,14 +97,72 @@ func (h *Histogram) Add(e *auditlog.Entry) {
 	s.buckets[i]++
 }
 
-// Merge adds the counts of o, a histogram of the same width and key, to h.
-// o is not changed.
+// span makes bucket i, of the current width, one the histogram counts:
+// it widens the buckets while the first to the last would be more than
+// maxBuckets, and returns i's bucket at the width it ends with.
+func (h *Histogram) span(i int64) int64 {
+	if !h.counted {
+		h.counted, h.first, h.last = true, i, i
+		return i
+	}
+	h.first, h.last = min(h.first, i), max(h.last, i)
+	factor := int64(1)
+	for floorDiv(h.last, factor)-floorDiv(h.first, factor) >= h.maxBuckets {
+		factor *= 2
+	}
+	if factor > 1 {
+		h.widen(factor)
+	}
+	return floorDiv(i, factor)
+}
+
+// widen multiplies the width of the buckets by factor, adding up the
+// counts of the buckets that become one.
+func (h *Histogram) widen(factor int64) {
+	h.width *= time.Duration(factor)
+	h.first, h.last = floorDiv(h.first, factor), floorDiv(h.last, factor)
+	h.totals = rebucket(h.totals, factor)
+	for _, s := range h.series {
+		s.buckets = rebucket(s.buckets, factor)
+	}
+}
+
+// rebucket returns the counts of m in buckets factor times wider.
+func rebucket(m map[int64]int64, factor int64) map[int64]int64 {
+	wide := make(map[int64]int64, len(m))
+	for i, n := range m {
+		wide[floorDiv(i, factor)] += n
+	}
+	return wide
+}
+
+// floorDiv is i/d rounded down (d > 0).
+func floorDiv(i, d int64) int64 {
+	q := i / d
+	if i%d < 0 {
+		q--
+	}
+	return q
+}
+
+// Merge adds the counts of o, a histogram of the same key and requested
+// width, to h. o is not changed. When either was widened, the merged one
+// has the wider buckets, or wider still if the two together span more than
+// MaxBuckets.
 func (h *Histogram) Merge(o *Histogram) {
+	if o.width > h.width {
+		h.widen(int64(o.width / h.width))
+	}
+	if o.counted {
+		h.span(floorDiv(o.first, int64(h.width/o.width)))
+		h.span(floorDiv(o.last, int64(h.width/o.width)))
+	}
+	factor := int64(h.width / o.width)
 	h.total += o.total
 	h.noTime += o.noTime
 	h.noKey += o.noKey
 	for i, n := range o.totals {
-		h.totals[i] += n
+		h.totals[floorDiv(i, factor)] += n
 	}
 	for k, os := range o.series {
 		s := h.series[k]
@@ -98,7 +172,7 @@ func (h *Histogram) Merge(o *Histogram) {
 		}
 		s.total += os.total
 		for i, n := range os.buckets {
-			s.buckets[i] += n
+			s.buckets[floorDiv(i, factor)] += n
 		}
 	}
 }
@@ -133,6 +207,10 @@ type Peak struct {
 type HistogramResult struct {
 	// Width is the bucket width (nanoseconds in JSON).
 	Width time.Duration `json:"width"`
+	// RequestedWidth is the width asked for when the histogram had to
+	// widen its buckets to span the log in at most MaxBuckets; 0 when it
+	// did not.
+	RequestedWidth time.Duration `json:"requestedWidth,omitempty"`
 	// By is the key's name; "" when counting totals only.
 	By string `json:"by,omitempty"`
 	// Total is the number of entries added.
@@ -154,6 +232,9 @@ type HistogramResult struct {
 // peaks (every key when topKeys <= 0).
 func (h *Histogram) Result(perBucket, topKeys int) HistogramResult {
 	res := HistogramResult{Width: h.width, Total: h.total, NoTime: h.noTime, NoKey: h.noKey}
+	if h.width != h.requested {
+		res.RequestedWidth = h.requested
+	}
 	if h.key.Valid() {
 		res.By = h.key.Name()
 	}
@@ -253,7 +334,8 @@ type ChangeResult struct {
 // key, its share of the entries in the window against its share of the
 // entries outside, and returns the n keys whose share grew most (every key
 // when n <= 0). A bucket is in the window when its start is: the result's
-// From and To are the window aligned on buckets (see AlignWindow).
+// From and To are the window aligned on buckets (see AlignWindow; when the
+// histogram was widened, on its wider buckets).
 func (h *Histogram) Changed(from, to time.Time, n int) ChangeResult {
 	from, to = AlignWindow(from, to, h.width)
 	res := ChangeResult{From: from, To: to}

@@ -8,11 +8,11 @@ import "golang.org/x/sys/cpu"
 // them; tests turn it off to check the portable path.
 var useClassify = cpu.X86.HasAVX2
 
-// classifyBlocks fills one word of each bitmap per 64 bytes of data, whose
+// classifyBlocks fills one word of the bitmap per 64 bytes of data, whose
 // length is a multiple of 64. It needs AVX2.
-func classifyBlocks(data []byte, quote, backslash, special, bracket []uint64) {
-	classifyAVX2(&data[0], len(data)/64, &quote[0], &backslash[0], &special[0], &bracket[0])
+func classifyBlocks(data []byte, special []uint64) {
+	classifyAVX2(&data[0], len(data)/64, &special[0])
 }
 
 //go:noescape
-func classifyAVX2(data *byte, blocks int, quote, backslash, special, bracket *uint64)
+func classifyAVX2(data *byte, blocks int, special *uint64)

@@ -7,6 +7,6 @@ package auditlog
 var useClassify = false
 
 // classifyBlocks is classifyGeneric where there is no fast classifier.
-func classifyBlocks(data []byte, quote, backslash, special, bracket []uint64) {
-	classifyGeneric(data, quote, backslash, special, bracket)
+func classifyBlocks(data []byte, special []uint64) {
+	classifyGeneric(data, special)
 }

@@ -16,20 +16,14 @@ func classifyAgrees(t *testing.T, data []byte) {
 	n := (len(data) + 63) / 64
 	padded := make([]byte, n*64)
 	copy(padded, data)
-	var want classes
-	for _, m := range []*[]uint64{&want.quote, &want.backslash, &want.special, &want.bracket} {
-		*m = make([]uint64, n)
-	}
-	classifyGeneric(padded, want.quote, want.backslash, want.special, want.bracket)
+	want := make([]uint64, n)
+	classifyGeneric(padded, want)
 	if rest := len(data) % 64; rest != 0 {
-		want.special[n-1] &= 1<<rest - 1
+		want[n-1] &= 1<<rest - 1
 	}
 	for w := range n {
-		got := [4]uint64{c.quote[w], c.backslash[w], c.special[w], c.bracket[w]}
-		exp := [4]uint64{want.quote[w], want.backslash[w], want.special[w], want.bracket[w]}
-		if got != exp {
-			t.Fatalf("word %d of %q:\n got quote, backslash, special, bracket %064b\nwant %064b",
-				w, data[w*64:min(len(data), w*64+64)], got, exp)
+		if c.special[w] != want[w] {
+			t.Fatalf("word %d of %q:\n got %064b\nwant %064b", w, data[w*64:min(len(data), w*64+64)], c.special[w], want[w])
 		}
 	}
 }
@@ -78,39 +72,6 @@ func TestNextBit(t *testing.T) {
 	} {
 		if got := nextBit(m, c.i, 999); got != c.want {
 			t.Errorf("nextBit(%d) = %d, want %d", c.i, got, c.want)
-		}
-	}
-}
-
-func TestEscapes(t *testing.T) {
-	for _, c := range []struct {
-		backslash, carry, escaped, next uint64
-	}{
-		{0, 0, 0, 0},
-		{0, 1, 1, 0},
-		{1, 0, 1 << 1, 0},                    // \x
-		{1 | 1<<1, 0, 1 << 1, 0},             // \\ escapes the second backslash only
-		{1 | 1<<1 | 1<<2, 0, 1<<1 | 1<<3, 0}, // \\\x
-		{1, 1, 1, 0},                         // the carried escape takes the first backslash
-		{1 << 63, 0, 0, 1},
-		{1<<62 | 1<<63, 0, 1 << 63, 0},
-	} {
-		escaped, next := escapes(c.backslash, c.carry)
-		if escaped != c.escaped || next != c.next {
-			t.Errorf("escapes(%b, %d) = %b, %d; want %b, %d", c.backslash, c.carry, escaped, next, c.escaped, c.next)
-		}
-	}
-}
-
-func TestPrefixXor(t *testing.T) {
-	for _, c := range []struct{ quotes, inside uint64 }{
-		{0, 0},
-		{1<<2 | 1<<5, 1<<2 | 1<<3 | 1<<4},
-		{1 << 60, 0xf << 60},
-		{1 | 1<<1 | 1<<63, 1 | 1<<63}, // a quote opens and closes at once
-	} {
-		if got := prefixXor(c.quotes); got != c.inside {
-			t.Errorf("prefixXor(%b) = %b, want %b", c.quotes, got, c.inside)
 		}
 	}
 }

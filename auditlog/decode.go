@@ -34,6 +34,12 @@ type decoder struct {
 	timestamp []byte
 
 	spare spares
+
+	// repair says a value that does not fit its field is skipped, leaving
+	// the field alone, rather than failing the decode; fixed is the first
+	// such value's error of the last decode.
+	repair bool
+	fixed  error
 }
 
 // newDecoder returns a decoder that fills the given fields of an Event and
@@ -58,8 +64,8 @@ func (d *decoder) Decode(data []byte, ev *auditv1.Event) error {
 // decode is Decode with the text of data, as for scanner.reset.
 func (d *decoder) decode(data []byte, text string, ev *auditv1.Event) error {
 	d.s.reset(data, text)
-	d.s.strict = d.fields == FieldsAll
 	d.items, d.timestamp = nil, nil
+	d.fixed = nil
 	s := &d.s
 	switch c := s.ws(); c {
 	case '{':
@@ -285,9 +291,31 @@ func (d *decoder) event(ev *auditv1.Event, depth int) error {
 	})
 }
 
-// mismatch is the error for a value of the wrong JSON kind.
+// mismatch is the error for a value of the wrong JSON kind, which it
+// skips instead when repairing.
 func (d *decoder) mismatch(field string) error {
-	return &typeError{kind(d.s.ws()), field}
+	c := d.s.ws()
+	if c == 0 {
+		return d.s.errorf("unexpected end of input")
+	}
+	return d.fix(&typeError{kind(c), field}, false)
+}
+
+// fix returns err, the error of a valid JSON value that does not fit its
+// field; when repairing, it notes err instead, skips the value unless it
+// was consumed, and returns nil, leaving the field as it was (as
+// encoding/json leaves a field it reports an UnmarshalTypeError for).
+func (d *decoder) fix(err error, consumed bool) error {
+	if !d.repair {
+		return err
+	}
+	if d.fixed == nil {
+		d.fixed = err
+	}
+	if consumed {
+		return nil
+	}
+	return d.s.skipValue(d.s.depth)
 }
 
 func (d *decoder) str(dst *string, field string) error { return str(d, dst, field) }
@@ -318,7 +346,7 @@ func strs[T ~[]string](d *decoder, dst *T, depth int, field string) error {
 // are decoded into what the slice already holds (up to its capacity), null
 // clears the slice, and [] gives an empty, non-nil slice.
 func slice[S ~[]E, E any](d *decoder, dst *S, depth int, field string, elem func(*E) error) error {
-	if null, err := d.begin('[', field); null || err != nil {
+	if null, done, err := d.begin('[', field); done || err != nil {
 		if null {
 			*dst = nil
 		}
@@ -349,7 +377,7 @@ func slice[S ~[]E, E any](d *decoder, dst *S, depth int, field string, elem func
 
 // strMap decodes an object of strings; null clears the map.
 func (d *decoder) strMap(dst *map[string]string, depth int, field string) error {
-	if null, err := d.begin('{', field); null || err != nil {
+	if null, done, err := d.begin('{', field); done || err != nil {
 		if null {
 			*dst = nil
 		}
@@ -400,7 +428,7 @@ func (d *decoder) user(u *authnv1.UserInfo, depth int, field string, fields Fiel
 }
 
 func (d *decoder) extra(dst *map[string]authnv1.ExtraValue, depth int) error {
-	if null, err := d.begin('{', "user.extra"); null || err != nil {
+	if null, done, err := d.begin('{', "user.extra"); done || err != nil {
 		if null {
 			*dst = nil
 		}
@@ -425,15 +453,15 @@ func (d *decoder) extra(dst *map[string]authnv1.ExtraValue, depth int) error {
 // open prepares a struct member: null leaves it alone, an object is to be
 // decoded, anything else is an error.
 func (d *decoder) open(field string) (decode bool, err error) {
-	null, err := d.begin('{', field)
-	return !null && err == nil, err
+	_, done, err := d.begin('{', field)
+	return !done && err == nil, err
 }
 
 // ptr prepares a pointer member: null clears it, an object is decoded into
 // the pointee, which is made if there is none yet.
 func ptr[T any](d *decoder, dst **T, field string, fresh func() *T) (decode bool, err error) {
-	null, err := d.begin('{', field)
-	if null || err != nil {
+	null, done, err := d.begin('{', field)
+	if done || err != nil {
 		if null {
 			*dst = nil
 		}
@@ -447,15 +475,16 @@ func ptr[T any](d *decoder, dst **T, field string, fresh func() *T) (decode bool
 
 // begin looks at the start of a member's value, which must be null or
 // start with open (an object's or an array's bracket). It consumes a null
-// and reports it; it consumes nothing else.
-func (d *decoder) begin(open byte, field string) (null bool, err error) {
+// and reports it, and reports done for a null or for a value of another
+// kind that it skipped (when repairing); it consumes nothing else.
+func (d *decoder) begin(open byte, field string) (null, done bool, err error) {
 	switch d.s.ws() {
 	case 'n':
-		return true, d.s.literal("null")
+		return true, true, d.s.literal("null")
 	case open:
-		return false, nil
+		return false, false, nil
 	}
-	return false, d.mismatch(field)
+	return false, true, d.mismatch(field)
 }
 
 func (d *decoder) userPtr(dst **authnv1.UserInfo, depth int) error {
@@ -569,7 +598,7 @@ func (d *decoder) listMeta(m *metav1.ListMeta, depth int) error {
 			}
 			n, err := s.int(64, "responseStatus.metadata.remainingItemCount")
 			if err != nil {
-				return err
+				return d.fixInt(err)
 			}
 			if m.RemainingItemCount == nil {
 				m.RemainingItemCount = new(int64)
@@ -640,7 +669,7 @@ func (d *decoder) int32(dst *int32, field string) error {
 	}
 	n, err := s.int(32, field)
 	if err != nil {
-		return err
+		return d.fixInt(err)
 	}
 	*dst = int32(n)
 	return nil
@@ -663,7 +692,12 @@ func (d *decoder) unknown(dst **runtime.Unknown, depth int) error {
 	}
 	u := *dst
 	u.TypeMeta = runtime.TypeMeta{}
-	u.Raw = append(u.Raw[:0], raw...)
+	if d.s.stable {
+		// The reader's block lasts as long as the event's strings.
+		u.Raw = raw[:len(raw):len(raw)]
+	} else {
+		u.Raw = append(u.Raw[:0], raw...)
+	}
 	u.ContentEncoding = ""
 	u.ContentType = runtime.ContentTypeJSON
 	return nil
@@ -688,10 +722,19 @@ func (d *decoder) microTime(dst *metav1.MicroTime, field string) error {
 	}
 	t, err := parseMicroTime(b)
 	if err != nil {
-		return err
+		return d.fix(err, true)
 	}
 	dst.Time = t
 	return nil
+}
+
+// fixInt repairs the error of s.int when it is a number that does not fit
+// (consumed); a syntax error stays one.
+func (d *decoder) fixInt(err error) error {
+	if _, ok := err.(*typeError); ok {
+		return d.fix(err, true)
+	}
+	return err
 }
 
 func newOf[T any]() *T { return new(T) }

@@ -78,8 +78,9 @@
 // All three decode with a purpose-built JSON decoder that fills only
 // the event fields a caller asks for ([Fields]) and leaves request and
 // response bodies as raw bytes. On amd64 machines with AVX2, a line of 256
-// bytes or more is first classified 64 bytes at a time (quotes, backslashes,
-// brackets), so that the decoder jumps from one to the next; elsewhere, or
+// bytes or more is first classified 64 bytes at a time (the bytes a string
+// cannot hold as they are: quotes, backslashes, control and non-ASCII
+// bytes), so that the decoder jumps from one to the next; elsewhere, or
 // when built with -tags noasm, it scans eight bytes at a time. Both give the
 // same events, and the same errors for lines cut short.
 //
@@ -90,14 +91,24 @@
 // the row groups of every Parquet file by time, and row groups whose time
 // statistics fall outside Options.Since and Until are skipped unread.
 //
+// A line has one verdict, whatever fields are decoded: it is an event when
+// it is valid JSON (as json.Valid says: invalid UTF-8 and lone surrogates
+// are read as U+FFFD) holding an object, after an optional host-name or
+// fluentd prefix, with an auditID or kind "Event" (or an EventList of
+// them). The fields a reader skips are checked as thoroughly as the ones
+// it decodes. A value of the wrong type for its field (a number for the
+// verb, a timestamp that does not parse) does not make the line a
+// failure: the field is left empty, as encoding/json leaves it, and the
+// event is counted as [Repaired] when the field is one that was decoded.
+//
 // Lines that cannot be read are never dropped silently: they are counted by
 // kind in a [Report], with file:line samples; so are Parquet files that
 // export did not write or that are damaged.
 //
 // Entries are reused: an entry handed to a sink or yielded by All is valid
 // only until the call returns. Use [Entry.Clone] to keep one. The strings of
-// an entry's event point into the block of input (256 KiB) it was read
-// from. Scan, the fast path, reuses its blocks: the strings are valid only
+// an entry's event, and the raw bytes of its request and response objects,
+// point into the block of input (256 KiB, or the line) it was read from. Scan, the fast path, reuses its blocks: the strings are valid only
 // until Add returns, so clone what you keep (strings.Clone). All and Sorted
 // never reuse a block: their strings stay valid, but keeping one keeps its
 // block in memory, so clone those too before keeping them as map keys.

@@ -41,16 +41,21 @@ type scanner struct {
 	// without escapes are substrings of it, which costs one allocation per
 	// line instead of one per string.
 	str string
+	// stable says data is the reader's, as lasting as str: raw values may
+	// point into it rather than be copied.
+	stable bool
 	// buf is scratch space for unescaping.
 	buf []byte
 	// key is the offsets of the last object key read, and whether it needed
 	// no unescaping, for keyString.
 	keyStart, keyEnd int
 	keyClean         bool
-	// strict says skipped values are checked as thoroughly as decoded ones;
-	// otherwise their strings are only scanned for their closing quote.
-	strict bool
-	// cls holds bitmaps of data's bytes when classified is true; the
+	// nest is skipNested's stack of closing brackets, kept for reuse.
+	nest []byte
+	// depth is the depth of the value of the last object member or array
+	// element reached, for skipping it.
+	depth int
+	// cls holds a bitmap of data's bytes when classified is true; the
 	// scanner then jumps from marked byte to marked byte.
 	cls        classes
 	classified bool
@@ -68,6 +73,7 @@ func (s *scanner) reset(data []byte, text string) {
 	s.data = data
 	s.pos = 0
 	s.str = text
+	s.stable = text != ""
 	if text == "" && len(data) <= shareLimit {
 		s.str = string(data)
 	}
@@ -185,6 +191,7 @@ func (s *scanner) object(depth int, member func(key []byte) error) error {
 			}
 			s.ws()
 		}
+		s.depth = depth
 		if err := member(key); err != nil {
 			return err
 		}
@@ -215,6 +222,7 @@ func (s *scanner) array(depth int, elem func() error) error {
 	}
 	for {
 		s.ws()
+		s.depth = depth
 		if err := elem(); err != nil {
 			return err
 		}
@@ -251,142 +259,208 @@ func (s *scanner) skip(depth int) error {
 	}
 }
 
-// skipValue consumes one value the caller does not want, checking it
-// strictly or quickly as s.strict says.
+// skipValue consumes one value the caller does not want, checking it as
+// thoroughly as a decoded one: whatever fields a reader decodes, a line is
+// valid JSON or it is not (one verdict per line).
 func (s *scanner) skipValue(depth int) error {
-	if s.strict {
-		return s.skip(depth)
-	}
 	switch s.ws() {
 	case '"':
-		return s.skipStringFast()
+		end, err := s.stringEnd(s.pos)
+		s.pos = end
+		return err
 	case '{', '[':
 		return s.skipNested(depth)
 	}
 	return s.skip(depth)
 }
 
-// skipStringFast consumes a string, looking only for its closing quote.
-func (s *scanner) skipStringFast() error {
+// skipNested consumes an object or an array, checking its syntax as skip
+// does, in one loop rather than by recursion (the closing brackets still to
+// come are a stack in s.nest): skipping is most of the work of a decoder
+// asked for a few fields, and every skipped byte is checked. The usual
+// cases (a string with nothing to unescape, a comma or a bracket right
+// after a value) are taken first, inline.
+func (s *scanner) skipNested(depth int) error {
 	d := s.data
-	first := s.pos + 1
-	if s.classified {
-		// Jump from quote to quote; a quote after an odd run of
-		// backslashes is escaped.
-		for i := first; ; {
-			q := nextBit(s.cls.quote, i, len(d))
-			if q >= len(d) {
-				s.pos = len(d)
-				return s.errorf("unexpected end of input in string")
-			}
-			k := q
-			for k > first && d[k-1] == '\\' {
-				k--
-			}
-			if (q-k)%2 == 0 {
-				s.pos = q + 1
-				return nil
-			}
-			i = q + 1
-		}
+	n := len(d)
+	special, classified := s.cls.special, s.classified
+	stack := s.nest[:0]
+	i := s.pos
+	var top byte // the closing bracket of the innermost container
+	var c byte
+	var err error
+	// Each label is a state; i is at the next byte to read.
+value:
+	if i >= n {
+		goto eof
 	}
-	for i := first; ; {
-		q := i + quoteOrBackslash(d[i:])
-		if q >= len(d) {
-			s.pos = len(d)
-			return s.errorf("unexpected end of input in string")
-		}
-		if d[q] == '\\' {
-			i = q + 2 // the escaped byte cannot end the string
-			if i > len(d) {
-				i = len(d)
+	c = d[i]
+	switch c {
+	case '"':
+		if classified {
+			if j := nextBit(special, i+1, n); j < n && d[j] == '"' {
+				i = j + 1
+				goto after
 			}
-			continue
 		}
-		s.pos = q + 1
+		if i, err = s.stringEnd(i); err != nil {
+			goto fail
+		}
+		goto after
+	case '{', '[':
+		if depth+len(stack)+1 > maxDepth {
+			s.pos = i
+			err = s.errorf("exceeded max depth")
+			goto fail
+		}
+		top = c + 2 // '}' and ']' are 2 past their openers
+		stack = append(stack, top)
+		i++
+		for i < n && isSpace(d[i]) {
+			i++
+		}
+		if i < n && d[i] == top {
+			i++
+			goto closed
+		}
+		if c == '{' {
+			goto key
+		}
+		goto value
+	case ' ', '\t', '\n', '\r':
+		i++
+		goto value
+	}
+	s.pos = i
+	if err = s.scalar(c); err != nil {
+		goto fail
+	}
+	i = s.pos
+	goto after
+key:
+	if i < n && d[i] == '"' {
+		if classified {
+			if j := nextBit(special, i+1, n); j < n && d[j] == '"' {
+				i = j + 1
+				goto colon
+			}
+		}
+		if i, err = s.stringEnd(i); err != nil {
+			goto fail
+		}
+		goto colon
+	}
+	for i < n && isSpace(d[i]) {
+		i++
+	}
+	if i >= n {
+		goto eof
+	}
+	if d[i] == '"' {
+		goto key
+	}
+	s.pos = i
+	err = s.errorf("expected a string key")
+	goto fail
+colon:
+	// Compact JSON, as the API server writes it, has the value right after
+	// the colon.
+	if i+1 < n && d[i] == ':' && d[i+1] > ' ' {
+		i++
+		goto value
+	}
+	s.pos = i
+	if err = s.expect(':'); err != nil {
+		goto fail
+	}
+	i = s.pos
+	goto value
+after:
+	// A value ended: a comma comes next, or the container ends.
+	if i < n {
+		switch d[i] {
+		case ',':
+			i++
+			if top == '}' {
+				goto key
+			}
+			goto value
+		case top:
+			i++
+			goto closed
+		case ' ', '\t', '\n', '\r':
+			i++
+			goto after
+		}
+		s.pos = i
+		if top == '}' {
+			err = s.errorf("expected ',' or '}' after object member")
+		} else {
+			err = s.errorf("expected ',' or ']' after array element")
+		}
+		goto fail
+	}
+	goto eof
+closed:
+	// The innermost container ended.
+	stack = stack[:len(stack)-1]
+	if len(stack) == 0 {
+		s.nest, s.pos = stack, i
 		return nil
 	}
+	top = stack[len(stack)-1]
+	goto after
+eof:
+	s.pos = n
+	err = s.errorf("unexpected end of input")
+fail:
+	s.nest = stack
+	return err
 }
 
-// skipNested consumes an object or an array by counting brackets outside
-// strings; it checks neither the strings nor the kind of each bracket.
-func (s *scanner) skipNested(depth int) error {
+// isSpace reports whether c is JSON white space.
+func isSpace(c byte) bool {
+	return c <= ' ' && (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+}
+
+// stringEnd checks the string that starts at i (at its opening quote) and
+// returns the index just past it.
+func (s *scanner) stringEnd(i int) (int, error) {
+	d := s.data
+	// Most strings need no attention up to their closing quote.
+	var j int
 	if s.classified {
-		return s.skipNestedClassified(depth)
+		j = nextBit(s.cls.special, i+1, len(d))
+	} else {
+		j = i + 1 + plainRun(d[i+1:])
 	}
-	d := s.data
-	level := 0
-	for i := s.pos; i < len(d); i++ {
-		switch d[i] {
-		case '"':
-			s.pos = i
-			if err := s.skipStringFast(); err != nil {
-				return err
-			}
-			i = s.pos - 1
-		case '{', '[':
-			if level++; depth+level > maxDepth {
-				s.pos = i
-				return s.errorf("exceeded max depth")
-			}
-		case '}', ']':
-			if level--; level == 0 {
-				s.pos = i + 1
-				return nil
-			}
-		}
+	if j < len(d) && d[j] == '"' {
+		return j + 1, nil
 	}
-	s.pos = len(d)
-	return s.errorf("unexpected end of input")
+	s.pos = i
+	err := s.skipString()
+	return s.pos, err
 }
 
-// skipNestedClassified is skipNested a word of 64 bytes at a time: the
-// word's quotes that no backslash escapes give the bytes inside strings,
-// and only the brackets outside them are looked at. (Unlike skipNested, it
-// lets a backslash outside a string escape the next byte; JSON has none.)
-func (s *scanner) skipNestedClassified(depth int) error {
-	d := s.data
-	c := &s.cls
-	level := 0
-	// The carries from one word to the next: all ones if the word starts
-	// inside a string, 1 if its first byte is escaped.
-	var inString, escaped uint64
-	from := ^uint64(0) << (uint(s.pos) & 63)
-	for w := s.pos >> 6; w < len(c.quote); w++ {
-		quote, bracket := c.quote[w]&from, c.bracket[w]&from
-		if bs := c.backslash[w] & from; bs|escaped != 0 {
-			var esc uint64
-			esc, escaped = escapes(bs, escaped)
-			quote &^= esc
-		}
-		from = ^uint64(0)
-		in := prefixXor(quote) ^ inString
-		inString = uint64(int64(in) >> 63)
-		for bracket &^= in; bracket != 0; bracket &= bracket - 1 {
-			i := w<<6 + bits.TrailingZeros64(bracket)
-			if b := d[i]; b == '{' || b == '[' {
-				if level++; depth+level > maxDepth {
-					s.pos = i
-					return s.errorf("exceeded max depth")
-				}
-			} else if level--; level == 0 {
-				s.pos = i + 1
-				return nil
-			}
-		}
+// scalar consumes a literal or a number starting with c.
+func (s *scanner) scalar(c byte) error {
+	switch c {
+	case 't':
+		return s.literal("true")
+	case 'f':
+		return s.literal("false")
+	case 'n':
+		return s.literal("null")
 	}
-	s.pos = len(d)
-	if inString != 0 {
-		return s.errorf("unexpected end of input in string")
-	}
-	return s.errorf("unexpected end of input")
+	_, err := s.number()
+	return err
 }
 
 // span consumes one value and returns its bytes.
 func (s *scanner) span(depth int) ([]byte, error) {
 	s.ws()
 	start := s.pos
-	if err := s.skip(depth); err != nil {
+	if err := s.skipValue(depth); err != nil {
 		return nil, err
 	}
 	return s.data[start:s.pos], nil
@@ -473,10 +547,63 @@ func (s *scanner) int(bits uint, field string) (int64, error) {
 	return int64(n), nil
 }
 
-// skipString consumes a string, checking it.
+// skipString consumes a string, checking it as scanString does: it jumps
+// from one byte that needs attention to the next, and takes any non-ASCII
+// byte (invalid UTF-8 reads as U+FFFD).
 func (s *scanner) skipString() error {
-	_, _, _, err := s.scanString()
-	return err
+	d := s.data
+	i := s.pos + 1
+	for {
+		if s.classified {
+			i = nextBit(s.cls.special, i, len(d))
+		} else {
+			i += plainRun(d[i:])
+		}
+		if i >= len(d) {
+			s.pos = len(d)
+			return s.errorf("unexpected end of input in string")
+		}
+		switch c := d[i]; {
+		case c == '"':
+			s.pos = i + 1
+			return nil
+		case c == '\\':
+			n := escapeLen(d[i:])
+			if n == 0 {
+				s.pos = min(i+1, len(d))
+				if i+1 >= len(d) {
+					return s.errorf("unexpected end of input in string")
+				}
+				if d[i+1] == 'u' {
+					return s.errorf("invalid \\u escape in string")
+				}
+				return s.errorf("invalid escape %q in string", d[i+1])
+			}
+			i += n
+		case c < ' ':
+			s.pos = i
+			return s.errorf("control character in string")
+		default:
+			i++
+		}
+	}
+}
+
+// escapeLen returns the length of the escape sequence at the start of b
+// (which starts with a backslash), or 0 if it is not a valid one.
+func escapeLen(b []byte) int {
+	if len(b) < 2 {
+		return 0
+	}
+	switch b[1] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		return 2
+	case 'u':
+		if len(b) >= 6 && isHex(b[2]) && isHex(b[3]) && isHex(b[4]) && isHex(b[5]) {
+			return 6
+		}
+	}
+	return 0
 }
 
 // rawString consumes a string and returns its contents unescaped, valid
@@ -583,27 +710,6 @@ func (s *scanner) scanStringSlow() (start, end int, clean bool, err error) {
 	}
 	s.pos = i
 	return 0, 0, false, s.errorf("unexpected end of input in string")
-}
-
-// quoteOrBackslash returns the index of the first '"' or '\\' in b, or
-// len(b). It looks at eight bytes at a time.
-func quoteOrBackslash(b []byte) int {
-	const lo, hi = 0x0101010101010101, 0x8080808080808080
-	i := 0
-	for ; len(b)-i >= 8; i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		q := x ^ (lo * '"')
-		bs := x ^ (lo * '\\')
-		if m := (((q - lo) & ^q) | ((bs - lo) & ^bs)) & hi; m != 0 {
-			return i + bits.TrailingZeros64(m)/8
-		}
-	}
-	for ; i < len(b); i++ {
-		if b[i] == '"' || b[i] == '\\' {
-			return i
-		}
-	}
-	return i
 }
 
 // plainRun returns the length of the run of bytes at the start of b that

@@ -36,10 +36,14 @@ type lineDecoder struct {
 	// repeated counts the current block's events it dropped.
 	once     *countOnce
 	repeated int64
+	// lineLen is the length of the line last decoded.
+	lineLen int
 }
 
 func newLineDecoder(opts Options, rep *Report, fresh bool) *lineDecoder {
-	return &lineDecoder{dec: newDecoder(opts.Fields), fields: opts.Fields, rep: rep,
+	dec := newDecoder(opts.Fields)
+	dec.repair = true
+	return &lineDecoder{dec: dec, fields: opts.Fields, rep: rep,
 		ev: new(auditv1.Event), entry: new(Entry), fresh: fresh, keep: opts.Keep, maxLine: opts.MaxLineBytes,
 		since: opts.Since, until: opts.Until, asked: opts.asked, once: opts.once}
 }
@@ -86,7 +90,8 @@ func (ld *lineDecoder) block(b *block, add func(*Entry) bool) bool {
 // line decodes one line. unterminated says it is a last line without a
 // newline: if it is not a whole event, it was cut off.
 func (ld *lineDecoder) line(b *block, line []byte, lineNo int64, unterminated bool, add func(*Entry) bool) bool {
-	line = bytes.TrimRight(line, " \t\r")
+	line = trimLineEnd(line)
+	ld.lineLen = len(line)
 	node := b.src.Node
 	if len(line) == 0 {
 		return true
@@ -141,6 +146,9 @@ func (ld *lineDecoder) emit(b *block, lineNo int64, node string, add func(*Entry
 		}
 	}
 	ld.rep.Events++
+	if err := ld.dec.fixed; err != nil {
+		ld.rep.add(Repaired, Sample{File: b.src.Path, Line: lineNo, Detail: err.Error(), order: b.order})
+	}
 	e := ld.entry
 	e.Reset(ev, b.src, lineNo, node)
 	if ld.keep != nil && !ld.keep(e) {
@@ -154,6 +162,16 @@ func (ld *lineDecoder) emit(b *block, lineNo int64, node string, add func(*Entry
 		ld.ev, ld.entry = new(auditv1.Event), new(Entry)
 	}
 	return add(e)
+}
+
+// trimLineEnd is bytes.TrimRight(b, " \t\r"), without its set-up for
+// every line.
+func trimLineEnd(b []byte) []byte {
+	n := len(b)
+	for n > 0 && (b[n-1] == ' ' || b[n-1] == '\t' || b[n-1] == '\r') {
+		n--
+	}
+	return b[:n]
 }
 
 // endedEarly reports whether err says the JSON text ended before the

@@ -48,6 +48,8 @@ type File struct {
 	zstd   *zstd.Decoder
 	format string
 	err    error // sticky error of Read
+	// release, when not nil, is called once the file is closed.
+	release func()
 }
 
 // DecompressError is a compressed stream that is corrupt or cut short. It
@@ -86,6 +88,35 @@ func Open(src *Source) (*File, error) {
 	if err != nil {
 		return nil, pathError(src.Path, err)
 	}
+	return newFile(src, osf)
+}
+
+// openWith opens the source's file as Open does, through fds, which waits
+// out a shortage of file descriptors and is told when the file closes.
+func openWith(src *Source, fds *descriptors, done <-chan struct{}, stall func(bool)) (*File, error) {
+	name := src.Path
+	switch {
+	case src.spool != "":
+		name = src.spool
+	case src.Path == Stdin:
+		return Open(src) // no descriptor to wait for
+	}
+	osf, err := fds.openFile(name, done, stall)
+	if err != nil {
+		return nil, pathError(src.Path, err)
+	}
+	f, err := newFile(src, osf)
+	if err != nil {
+		fds.release()
+		return nil, err
+	}
+	f.release = fds.release
+	return f, nil
+}
+
+// newFile reads the opened file osf as src's uncompressed bytes; it closes
+// osf when it fails.
+func newFile(src *Source, osf io.ReadCloser) (*File, error) {
 	f := &File{src: src, file: osf, format: FormatPlain}
 	f.disk.r = osf
 	f.buf = bufio.NewReaderSize(&f.disk, openBufferSize)
@@ -179,7 +210,12 @@ func (f *File) Close() error {
 	if f.err == nil {
 		f.err = fmt.Errorf("%s: %w", f.src.Path, os.ErrClosed)
 	}
-	return f.file.Close()
+	err := f.file.Close()
+	if f.release != nil {
+		f.release()
+		f.release = nil
+	}
+	return err
 }
 
 // countingReader counts the bytes read through it and keeps its first

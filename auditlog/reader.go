@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -50,6 +51,11 @@ type Options struct {
 	// put them outside. They are a hint, not a filter: Keep (or the sink)
 	// must still reject what is outside.
 	Since, Until time.Time
+	// Samples is how many samples of each kind of problem the Report
+	// keeps, the first in source and line order: 0 means MaxSamples (5),
+	// AllSamples keeps every one (up to 10,000 of each kind), for a
+	// verbose report.
+	Samples int
 	// Progress, when not nil, is called as input is read with the number
 	// of bytes of files (compressed or not) read since its last call. It is
 	// called from several goroutines at once during a Scan or Sorted.
@@ -87,6 +93,12 @@ type Reader struct {
 	opts    Options
 	report  Report
 	once    *countOnce // with CountOnce, when both kinds of server are read
+	// openOS opens a file; nil means os.Open. Tests replace it.
+	openOS func(name string) (*os.File, error)
+	// peakOpen and peakHeld are the most files the last read had open at
+	// once, and the most memory Sorted held, for tests.
+	peakOpen int
+	peakHeld int64
 }
 
 // NewReader returns a reader of the sources, which it reads in order.
@@ -102,12 +114,12 @@ func NewReader(sources []Source, opts Options) *Reader {
 	return r
 }
 
-// Report returns what the last All or Scan read.
+// Report returns what the last All, Scan or Sorted read.
 func (r *Reader) Report() *Report { return &r.report }
 
 // start resets the report and counts the skipped sources.
 func (r *Reader) start() {
-	r.report = Report{}
+	r.report = newReport(r.opts.Samples)
 	for i := range r.sources {
 		if src := &r.sources[i]; src.Skip != "" {
 			r.report.add(SkippedFile, Sample{File: src.Path, Detail: src.Skip, order: i})
@@ -124,12 +136,14 @@ func (r *Reader) All() iter.Seq[*Entry] {
 		r.start()
 		ld := newLineDecoder(r.opts, &r.report, false)
 		add := func(e *Entry) bool { return yield(e) }
+		fds := newDescriptors(r.openOS)
+		defer func() { r.peakOpen = fds.peakOpen() }()
 		for _, i := range slices.Concat(r.phases()...) {
 			src := &r.sources[i]
 			if src.Skip != "" {
 				continue
 			}
-			sp := splitter{src: src, order: i, maxLine: r.opts.MaxLineBytes, rep: &r.report, progress: r.opts.Progress}
+			sp := splitter{src: src, order: i, maxLine: r.opts.MaxLineBytes, rep: &r.report, progress: r.opts.Progress, fds: fds}
 			ok := sp.run(func(b *block) bool {
 				defer putBlock(b)
 				return ld.block(b, add)
@@ -145,7 +159,9 @@ func (r *Reader) All() iter.Seq[*Entry] {
 // entries to its own sink, and returns when all input is read or ctx is
 // done (then with ctx's error). Files are read by as many goroutines as
 // there are sinks, each cutting its file into blocks of whole lines that
-// any worker decodes, so one large file keeps every worker busy. Memory is
+// any worker decodes, so one large file keeps every worker busy; a file is
+// opened only when a goroutine starts reading it, so no more files are
+// open at once than there are sinks. Memory is
 // bounded by the number of workers and the block size, whatever the input:
 // the blocks are reused once decoded, so the strings of an entry's event
 // are valid only until Add returns (see Sink).
@@ -170,6 +186,10 @@ func (r *Reader) scanSources(ctx context.Context, sinks []Sink, indices []int) e
 	// Buffers in flight: the channel's, and one or two per goroutine.
 	bufs := newBuffers(5 * workers)
 	reports := make([]Report, 2*workers)
+	for i := range reports {
+		reports[i] = newReport(r.opts.Samples)
+	}
+	fds := newDescriptors(r.openOS)
 	var next atomic.Int64
 	var readers, decoders sync.WaitGroup
 	for w := range workers {
@@ -186,7 +206,8 @@ func (r *Reader) scanSources(ctx context.Context, sinks []Sink, indices []int) e
 				if src.Skip != "" {
 					continue
 				}
-				sp := splitter{src: src, order: i, maxLine: r.opts.MaxLineBytes, rep: rep, bufs: bufs, progress: r.opts.Progress}
+				sp := splitter{src: src, order: i, maxLine: r.opts.MaxLineBytes, rep: rep, bufs: bufs, progress: r.opts.Progress,
+					fds: fds, done: ctx.Done()}
 				ok := sp.run(func(b *block) bool {
 					select {
 					case blocks <- b:
@@ -217,6 +238,7 @@ func (r *Reader) scanSources(ctx context.Context, sinks []Sink, indices []int) e
 	readers.Wait()
 	close(blocks)
 	decoders.Wait()
+	r.peakOpen = fds.peakOpen()
 	for i := range reports {
 		r.report.Merge(&reports[i])
 	}

@@ -233,9 +233,12 @@ func TestScanMatchesAll(t *testing.T) {
 			t.Errorf("%d workers: report %+v, want %+v", workers, gotRep, wantRep)
 		}
 	}
-	// 13 garbage lines in each big file, and the corpus's fal_01_003.json.
-	if wantRep.Problems[BadJSON].Count != 27 {
-		t.Errorf("bad JSON lines: %d, want 27", wantRep.Problems[BadJSON].Count)
+	// 13 garbage lines in each big file; the corpus's fal_01_003.json,
+	// {"kind": 0}, is valid JSON with a kind of the wrong type: repaired,
+	// it has neither auditID nor kind, so it is not an event. (The
+	// corpus's GKE and AKS records are events, unwrapped.)
+	if wantRep.Problems[BadJSON].Count != 26 || wantRep.Problems[NotEvent].Count != 1 {
+		t.Errorf("bad JSON lines: %d, want 26; not events: %d, want 1 (fal_01_003.json)", wantRep.Problems[BadJSON].Count, wantRep.Problems[NotEvent].Count)
 	}
 }
 
@@ -299,5 +302,67 @@ func TestClone(t *testing.T) {
 	}
 	if n < 800 {
 		t.Errorf("%d entries", n)
+	}
+}
+
+// TestSamples: a report keeps the first MaxSamples samples of each kind,
+// or, asked for AllSamples, every one, in file and line order, whatever
+// the read path.
+func TestSamples(t *testing.T) {
+	var b strings.Builder
+	for i := range 40 {
+		b.WriteString(testEvent(fmt.Sprint(i)) + "\nnot json\n")
+	}
+	dir := t.TempDir()
+	sources := []Source{writeSource(t, dir, "a-audit.log", []byte(b.String())), writeSource(t, dir, "b-audit.log", []byte(b.String()))}
+	for _, keep := range []int{0, AllSamples} {
+		r := NewReader(sources, Options{Samples: keep})
+		want := MaxSamples
+		if keep == AllSamples {
+			want = 80
+		}
+		check := func(path string) {
+			t.Helper()
+			got := r.Report().Problems[BadJSON]
+			if got.Count != 80 || len(got.Samples) != want {
+				t.Fatalf("%s, keep %d: %d bad lines, %d samples; want 80, %d", path, keep, got.Count, len(got.Samples), want)
+			}
+			for i, s := range got.Samples {
+				if file, line := sources[i/40].Path, int64(2*(i%40)+2); s.File != file || s.Line != line {
+					t.Fatalf("%s, keep %d: sample %d is %s:%d, want %s:%d", path, keep, i, s.File, s.Line, file, line)
+				}
+			}
+		}
+		for range r.All() {
+		}
+		check("All")
+		sinks := []Sink{SinkFunc(func(*Entry) {}), SinkFunc(func(*Entry) {}), SinkFunc(func(*Entry) {})}
+		if err := r.Scan(context.Background(), sinks); err != nil {
+			t.Fatal(err)
+		}
+		check("Scan")
+		for range r.Sorted(0) {
+		}
+		check("Sorted")
+	}
+}
+
+// TestUnreadableNamedOnce: a file that cannot be opened or read is
+// reported with its path once, and the cause.
+func TestUnreadableNamedOnce(t *testing.T) {
+	dir := t.TempDir()
+	sources := []Source{{Path: filepath.Join(dir, "gone-audit.log")}, {Path: dir}}
+	r := NewReader(sources, Options{})
+	for range r.All() {
+	}
+	got := r.Report().Problems[Unreadable]
+	if got.Count != 2 {
+		t.Fatalf("%d unreadable files, want 2: %v", got.Count, got.Samples)
+	}
+	for i, want := range []string{"no such file or directory", "is a directory"} {
+		s := got.Samples[i].String()
+		if strings.Count(s, sources[i].Path) != 1 || !strings.HasSuffix(s, want) {
+			t.Errorf("sample %q: want the path once, then %q", s, want)
+		}
 	}
 }

@@ -4,9 +4,11 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"time"
 )
 
-// Problem is a kind of input that could not be read as an audit event.
+// Problem is a kind of input that could not be read as an audit event, or
+// (Repaired) was read in part.
 type Problem int
 
 // The kinds of problem a Report counts.
@@ -43,13 +45,19 @@ const (
 	// but whose bytes are neither that nor text: it is not read. (A text
 	// file with such a name is read as text, and noted in its FileReport.)
 	NotCompressed
+	// Repaired is an event read with a field left empty: valid JSON whose
+	// value does not fit the field (a number for a string, a timestamp
+	// that does not parse). The line is an event like any other, whatever
+	// fields are decoded; it is counted here only when the field is one
+	// that was decoded.
+	Repaired
 
 	numProblems
 )
 
 var problemNames = [numProblems]string{
 	"bad JSON", "not an audit event", "line too long", "truncated line",
-	"decompression error", "unreadable file", "damaged Parquet", "skipped file", "not compressed as named",
+	"decompression error", "unreadable file", "damaged Parquet", "skipped file", "not compressed as named", "repaired event",
 }
 
 // String names the problem in a few words.
@@ -69,8 +77,14 @@ func Problems() []Problem {
 	return ps
 }
 
-// MaxSamples is how many samples a Report keeps of each kind of problem.
+// MaxSamples is how many samples a Report keeps of each kind of problem,
+// unless Options.Samples says otherwise.
 const MaxSamples = 5
+
+// AllSamples, as Options.Samples, keeps every sample (for a verbose
+// report) up to a bound that keeps memory modest: 10,000 of each kind, a
+// few megabytes at most.
+const AllSamples = 10000
 
 // Sample is one place where a problem was found.
 type Sample struct {
@@ -133,6 +147,33 @@ type Report struct {
 	// ByFile says, for every file read (or that could not be), in read
 	// order, what it held: events by shape, or why there were none.
 	ByFile []FileReport
+	// OutOfOrder is the number of entries Reader.Sorted yielded after an
+	// entry received later than they were: requests that took longer than
+	// its window could wait for, or any entry when the window was full.
+	OutOfOrder int64
+	// MaxLateness is how much earlier than an entry yielded before it the
+	// latest of those was received.
+	MaxLateness time.Duration
+
+	// keep is how many samples of each kind to keep; 0 means MaxSamples.
+	keep int
+}
+
+// newReport returns an empty report that keeps keep samples of each kind
+// (MaxSamples when keep <= 0).
+func newReport(keep int) Report {
+	if keep <= 0 {
+		keep = MaxSamples
+	}
+	return Report{keep: keep}
+}
+
+// kept is how many samples of each kind r keeps.
+func (r *Report) kept() int {
+	if r.keep <= 0 {
+		return MaxSamples
+	}
+	return r.keep
 }
 
 // Failures is the number of lines that could not be read as events: what
@@ -149,8 +190,8 @@ func (r *Report) add(p Problem, s Sample) {
 	}
 	t := &r.Problems[p]
 	t.Count++
-	if len(t.Samples) < MaxSamples || sampleLess(s, t.Samples[len(t.Samples)-1]) {
-		t.Samples = insertSample(t.Samples, s)
+	if keep := r.kept(); len(t.Samples) < keep || sampleLess(s, t.Samples[len(t.Samples)-1]) {
+		t.Samples = insertSample(t.Samples, s, keep)
 	}
 }
 
@@ -162,11 +203,17 @@ func (r *Report) Merge(o *Report) {
 	r.Lines += o.Lines
 	r.Events += o.Events
 	r.Repeated += o.Repeated
+	r.OutOfOrder += o.OutOfOrder
+	r.MaxLateness = max(r.MaxLateness, o.MaxLateness)
 	for p := range r.Problems {
-		r.Problems[p].Count += o.Problems[p].Count
-		for _, s := range o.Problems[p].Samples {
-			r.Problems[p].Samples = insertSample(r.Problems[p].Samples, s)
+		t := &r.Problems[p]
+		t.Count += o.Problems[p].Count
+		if len(o.Problems[p].Samples) == 0 {
+			continue
 		}
+		t.Samples = append(t.Samples, o.Problems[p].Samples...)
+		slices.SortStableFunc(t.Samples, compareSamples)
+		t.Samples = t.Samples[:min(len(t.Samples), r.kept())]
 	}
 	r.mergeFiles(o)
 }
@@ -177,12 +224,16 @@ func compareSamples(a, b Sample) int {
 	return cmp.Or(cmp.Compare(a.order, b.order), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Offset, b.Offset))
 }
 
-// insertSample puts s in order and keeps at most MaxSamples.
-func insertSample(samples []Sample, s Sample) []Sample {
+// insertSample puts s in order and keeps at most keep samples.
+func insertSample(samples []Sample, s Sample, keep int) []Sample {
 	i, _ := slices.BinarySearchFunc(samples, s, compareSamples)
-	samples = slices.Insert(samples, i, s)
-	if len(samples) > MaxSamples {
-		samples = samples[:MaxSamples]
+	if i == len(samples) {
+		samples = append(samples, s) // the usual case: samples come in order
+	} else {
+		samples = slices.Insert(samples, i, s)
+	}
+	if len(samples) > keep {
+		samples = samples[:keep]
 	}
 	return samples
 }

@@ -123,8 +123,6 @@ func sniffLayout(b []byte) layout {
 	return layoutLines
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
 // looksLikeText reports whether b, the first bytes of a file, look like
 // JSON or an audit log's text: a JSON object or array first, or a first
 // line that is a prefix and an object (master-0 {...}).

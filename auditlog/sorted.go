@@ -1,43 +1,70 @@
 package auditlog
 
 import (
-	"cmp"
-	"container/heap"
 	"iter"
 	"math"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
-// DefaultSortWindow is the default number of events Sorted holds back per
-// stream to put them in time order.
-const DefaultSortWindow = 4096
+// DefaultSortWindow is the default most memory, in bytes, Sorted holds
+// back in entries to put them in time order: room for the 4096 entries
+// per stream Sorted looks ahead in a must-gather's three kube-apiservers,
+// or for three events of 10 MiB.
+const DefaultSortWindow = 32 << 20
 
-// sortBatch is how many entries a stream hands over at a time.
-const sortBatch = 256
+// sortLookahead is how many entries of every stream Sorted holds before
+// it yields the earliest (unless the window is full): enough for the few
+// seconds most requests take, at thousands of requests a second. A
+// variable for tests.
+var sortLookahead = 4096
+
+// sortAhead is how many entries beyond sortLookahead a stream reads
+// ahead, so that the merge seldom waits for one.
+const sortAhead = 1024
+
+// entryOverhead is what Sorted counts for an entry on top of the input it
+// holds: the Entry, the Event and the structures they point to. An entry
+// read from Parquet holds copies of its strings, interned, and counts as
+// this alone.
+const entryOverhead = 1 << 10
+
+// parquetBatch is how many entries read from Parquet a stream hands to
+// the merge at a time.
+const parquetBatch = 256
 
 // Sorted returns an iterator over every entry in requestReceivedTimestamp
 // order, for listings. It keeps memory bounded, so the order is exact only
 // up to a window:
 //
-//   - the sources are grouped into streams, one per API server and node
-//     (a node's rotated files, then its live file, are one stream in time);
-//     a source whose node is unknown is a stream of its own; the Parquet
-//     files of an export (*.parquet) are one stream, whose row groups, each
-//     sorted by time, are merged, each opened when the merge reaches it;
-//   - each stream is read by its own goroutine, which holds back up to
-//     window events (DefaultSortWindow when window <= 0) to reorder them,
-//     since an API server writes an event when the request completes, not
-//     when it was received;
-//   - the streams are merged by time.
+//   - the sources are grouped into streams (one per API server and node,
+//     or per API server and folder for files whose name gives no node),
+//     each read in rotation order by a goroutine of its own, which opens
+//     one file at a time: no more files are open at once than there are
+//     streams, whatever the number of files; the Parquet files of an
+//     export (*.parquet) are one stream, whose row groups, each sorted by
+//     time, are merged, each opened when the merge reaches it;
+//   - an API server writes an event when the request completes, not when
+//     it was received, so Sorted holds entries back and yields the
+//     earliest it holds once every stream has 4096 entries held or has
+//     ended;
+//   - what it holds, in all, is bounded by window bytes (DefaultSortWindow
+//     when window <= 0), counting the input an entry keeps in memory and a
+//     kilobyte for its structures: when they fill the window, it yields
+//     the earliest entry it holds without waiting for more. A line longer
+//     than a block counts as it is read, and one stream at a time reads
+//     one. The window can be exceeded by one block of input (256 KiB, or
+//     one line) per stream, read while the window filled.
 //
-// An event received more than window events before where it was written
-// (a long watch, say) comes out later than its time. Ties are broken by
-// stream, then by position in the stream. Unlike All and Scan, the entries
-// Sorted yields are not reused: they may be kept. As with All, what cannot
-// be read is counted in the Report; breaking out of the loop stops the
-// readers.
-func (r *Reader) Sorted(window int) iter.Seq[*Entry] {
+// An entry received before one already yielded (a long watch, or any entry
+// when the window is full) comes out later than its time; the Report counts
+// them (OutOfOrder) and says by how much the worst was late. Ties are broken
+// by stream, then by position in the stream. Unlike All and Scan, the
+// entries Sorted yields are not reused: they may be kept. As with All, what
+// cannot be read is counted in the Report; breaking out of the loop stops
+// the readers.
+func (r *Reader) Sorted(window int64) iter.Seq[*Entry] {
 	if window <= 0 {
 		window = DefaultSortWindow
 	}
@@ -45,161 +72,123 @@ func (r *Reader) Sorted(window int) iter.Seq[*Entry] {
 		r.start()
 		r.once.prepare(r)
 		streams := r.streams()
-		done := make(chan struct{})
+		m := newSortMerge(len(streams), window)
 		reports := make([]Report, len(streams))
-		feeds := make([]*sortFeed, len(streams))
+		for i := range reports {
+			reports[i] = newReport(r.opts.Samples)
+		}
+		fds := newDescriptors(r.openOS)
 		var wg sync.WaitGroup
 		for i, st := range streams {
-			ch := make(chan []sortItem, 4)
-			feeds[i] = &sortFeed{ch: ch, window: window, stream: i}
 			wg.Add(1)
-			go func(rep *Report) {
+			go func() {
 				defer wg.Done()
-				defer close(ch)
-				r.readStream(st, rep, ch, done)
-			}(&reports[i])
+				r.readStream(i, st, &reports[i], m, fds)
+			}()
 		}
 		defer func() {
-			close(done)
-			for _, f := range feeds {
-				for range f.ch { // let the readers finish
-				}
-			}
+			m.stop()
 			wg.Wait()
 			for i := range reports {
 				r.report.Merge(&reports[i])
 			}
+			r.report.OutOfOrder, r.report.MaxLateness = m.late, m.lateness
+			r.peakHeld, r.peakOpen = m.peak.Load(), fds.peakOpen()
 		}()
-		var m sortMerge
-		for _, f := range feeds {
-			if f.fill() {
-				m = append(m, f)
-			}
-		}
-		heap.Init(&m)
-		for len(m) > 0 {
-			f := m[0]
-			e := f.pop()
-			if f.fill() {
-				heap.Fix(&m, 0)
-			} else {
-				heap.Pop(&m)
-			}
-			if !yield(e) {
+		for {
+			e, ok := m.next()
+			if !ok || !yield(e) {
 				return
 			}
 		}
 	}
 }
 
-// streams groups the sources to read into time-ordered streams, by server
-// and node, in the order of their first source.
-func (r *Reader) streams() [][]int {
-	type streamKey struct {
-		server Server
-		node   string
-	}
-	index := map[streamKey]int{}
-	var streams [][]int
-	for i := range r.sources {
-		src := &r.sources[i]
-		if src.Skip != "" {
-			continue
-		}
-		k := streamKey{src.Server, src.Node}
-		if isParquetName(src.Path) {
-			k = streamKey{node: parquetStream}
-		}
-		j, ok := index[k]
-		if !ok || k.node == "" {
-			j = len(streams)
-			streams = append(streams, nil)
-			index[k] = j
-		}
-		streams[j] = append(streams[j], i)
-	}
-	return streams
-}
-
-// readStream reads the sources of one stream in order and sends their
-// entries, in batches, until done is closed.
-func (r *Reader) readStream(stream []int, rep *Report, ch chan<- []sortItem, done <-chan struct{}) {
+// readStream reads the sources of stream number n in order and hands their
+// entries to m, one batch per block of input.
+func (r *Reader) readStream(n int, stream []int, rep *Report, m *sortMerge, fds *descriptors) {
+	defer m.send(sortBatch{stream: n, done: true})
 	ld := newLineDecoder(r.opts, rep, true)
-	batch := make([]sortItem, 0, sortBatch)
-	send := func() bool {
-		select {
-		case ch <- batch:
-			batch = make([]sortItem, 0, sortBatch)
-			return true
-		case <-done:
-			return false
-		}
-	}
+	var items []sortItem
+	var lines int64 // bytes of the lines kept in the block
+	seq := int64(0)
+	reading := m.longLines()
 	add := func(e *Entry) bool {
 		// The time is read here, while the event is in this core's cache.
-		batch = append(batch, sortItem{e: e, t: timeKey(e)})
-		return len(batch) < sortBatch || send()
+		items = append(items, sortItem{e: e, t: timeKey(e), stream: int32(n), seq: seq, size: int64(ld.lineLen)})
+		seq++
+		lines += int64(ld.lineLen)
+		return true
 	}
 	if isParquetName(r.sources[stream[0]].Path) {
-		if !r.mergeParquet(stream, ld, add) {
+		if !r.mergeParquet(stream, ld, func(e *Entry) bool {
+			items = append(items, sortItem{e: e, t: timeKey(e), stream: int32(n), seq: seq, size: entryOverhead})
+			seq++
+			if len(items) < parquetBatch {
+				return true
+			}
+			ok := m.send(sortBatch{stream: n, items: items}) && m.room(n)
+			items = make([]sortItem, 0, parquetBatch)
+			return ok
+		}) {
+			return
+		}
+		if len(items) > 0 && !m.send(sortBatch{stream: n, items: items}) {
 			return
 		}
 		stream = nil
 	}
 	for _, i := range stream {
-		sp := splitter{src: &r.sources[i], order: i, maxLine: r.opts.MaxLineBytes, rep: rep, progress: r.opts.Progress}
-		if !sp.run(func(b *block) bool { defer putBlock(b); return ld.block(b, add) }) {
+		if !m.room(n) {
+			return
+		}
+		sp := splitter{src: &r.sources[i], order: i, maxLine: r.opts.MaxLineBytes, rep: rep, progress: r.opts.Progress,
+			fds: fds, done: m.done, stall: func(stalled bool) { m.send(sortBatch{stream: n, stalled: stalled, stall: true}) },
+			long: reading}
+		ok := sp.run(func(b *block) bool {
+			items, lines = make([]sortItem, 0, len(items)), 0
+			ld.block(b, add)
+			charge(items, b, lines)
+			putBlock(b)
+			return len(items) == 0 || m.send(sortBatch{stream: n, items: items}) && m.room(n)
+		})
+		if !ok {
 			return
 		}
 	}
-	if len(batch) > 0 {
-		send()
+}
+
+// charge sets the size of the entries decoded from block b, whose kept
+// lines hold lines bytes. The strings of an entry point into its block, so
+// entries that keep most of a block share its size; entries that keep
+// little of it are copied out, so that the block is not kept for them.
+func charge(items []sortItem, b *block, lines int64) {
+	if len(items) == 0 {
+		return
 	}
-}
-
-// sortFeed is one stream's entries as they arrive, held back in a heap of
-// at most window entries to put them in time order.
-type sortFeed struct {
-	ch      <-chan []sortItem
-	batch   []sortItem
-	pending entryHeap
-	window  int
-	stream  int
-	closed  bool
-}
-
-// fill tops up the heap to the window and reports whether an entry is
-// ready.
-func (f *sortFeed) fill() bool {
-	for len(f.pending.entries) < f.window && !f.closed {
-		if len(f.batch) == 0 {
-			b, ok := <-f.ch
-			if !ok {
-				f.closed = true
-				break
-			}
-			f.batch = b
-			continue
+	if 4*lines >= int64(len(b.data)) {
+		share := int64(cap(b.data)) / int64(len(items))
+		for i := range items {
+			items[i].size = share + entryOverhead
 		}
-		it := f.batch[0]
-		it.seq = f.pending.seq
-		heap.Push(&f.pending, it)
-		f.pending.seq++
-		f.batch = f.batch[1:]
+		items[0].size += int64(cap(b.data)) % int64(len(items))
+		return
 	}
-	return len(f.pending.entries) > 0
+	for i := range items {
+		it := &items[i]
+		it.e = it.e.Clone()
+		it.size += entryOverhead
+	}
 }
 
-func (f *sortFeed) pop() *Entry { return heap.Pop(&f.pending).(sortItem).e }
-
-func (f *sortFeed) head() sortItem { return f.pending.entries[0] }
-
-// sortItem is an entry with its time, and its position in its stream to
-// break ties.
+// sortItem is an entry with its time, its stream and its position in the
+// stream to break ties, and the memory it holds.
 type sortItem struct {
-	e   *Entry
-	t   int64
-	seq int64
+	e      *Entry
+	t      int64
+	seq    int64
+	size   int64
+	stream int32
 }
 
 // timeKey is the entry's requestReceivedTimestamp in Unix nanoseconds,
@@ -220,44 +209,255 @@ var (
 	maxTimeKey = time.Unix(0, math.MaxInt64)
 )
 
-func compareItems(a, b sortItem) int {
-	return cmp.Or(cmp.Compare(a.t, b.t), cmp.Compare(a.seq, b.seq))
-}
-
-// entryHeap orders a stream's held-back entries by time.
-type entryHeap struct {
-	entries []sortItem
-	seq     int64
-}
-
-func (h *entryHeap) Len() int           { return len(h.entries) }
-func (h *entryHeap) Less(i, j int) bool { return compareItems(h.entries[i], h.entries[j]) < 0 }
-func (h *entryHeap) Swap(i, j int)      { h.entries[i], h.entries[j] = h.entries[j], h.entries[i] }
-func (h *entryHeap) Push(x any)         { h.entries = append(h.entries, x.(sortItem)) }
-func (h *entryHeap) Pop() any {
-	n := len(h.entries) - 1
-	it := h.entries[n]
-	h.entries[n] = sortItem{}
-	h.entries = h.entries[:n]
-	return it
-}
-
-// sortMerge orders the streams by their next entry.
-type sortMerge []*sortFeed
-
-func (m sortMerge) Len() int { return len(m) }
-func (m sortMerge) Less(i, j int) bool {
-	a, b := m[i].head(), m[j].head()
+// before orders items by time, then stream, then position.
+func (a *sortItem) before(b *sortItem) bool {
 	if a.t != b.t {
 		return a.t < b.t
 	}
-	return m[i].stream < m[j].stream
+	if a.stream != b.stream {
+		return a.stream < b.stream
+	}
+	return a.seq < b.seq
 }
-func (m sortMerge) Swap(i, j int) { m[i], m[j] = m[j], m[i] }
-func (m *sortMerge) Push(x any)   { *m = append(*m, x.(*sortFeed)) }
-func (m *sortMerge) Pop() any {
-	old := *m
-	f := old[len(old)-1]
-	*m = old[:len(old)-1]
-	return f
+
+// sortBatch is what a stream's goroutine hands to the merge: the entries
+// of one block, or the news that the stream ended.
+type sortBatch struct {
+	stream int
+	items  []sortItem
+	done   bool
+	// stall says the stream waits for a file descriptor (stalled) or has
+	// one again: the merge does not wait for it meanwhile, since the
+	// descriptor it needs may be one another stream holds while it waits.
+	stall, stalled bool
+}
+
+// sortMerge puts the entries of every stream in time order, holding back
+// at most window bytes of them. The streams' goroutines send it batches;
+// the iterator's goroutine takes entries out.
+type sortMerge struct {
+	in     chan sortBatch
+	done   chan struct{} // closed to stop the streams
+	window int64
+
+	// held is the memory of the entries sent and not yet taken out, and
+	// sent the number of them per stream; a stream waits for room while
+	// held is window or more, or while it has sortLookahead entries held,
+	// enough. wake[s] tells stream s to look again.
+	held atomic.Int64
+	peak atomic.Int64 // the most held at once
+	// long is held by the stream reading a line longer than a block:
+	// one at a time.
+	long chan struct{}
+	sent []atomic.Int64
+	wake []chan struct{}
+
+	// Owned by the iterator's goroutine.
+	heap     []sortItem
+	counts   []int  // entries held per stream
+	ended    []bool // streams that sent their last batch
+	stalled  []bool // streams waiting for a file descriptor
+	short    int    // streams not ended or stalled holding fewer than sortLookahead entries
+	open     int    // streams not ended
+	latest   int64  // the latest time taken out
+	started  bool
+	late     int64
+	lateness time.Duration
+}
+
+func newSortMerge(streams int, window int64) *sortMerge {
+	m := &sortMerge{in: make(chan sortBatch, streams+1), done: make(chan struct{}), window: window, long: make(chan struct{}, 1),
+		sent: make([]atomic.Int64, streams), wake: make([]chan struct{}, streams),
+		counts: make([]int, streams), ended: make([]bool, streams), stalled: make([]bool, streams), short: streams, open: streams}
+	for i := range m.wake {
+		m.wake[i] = make(chan struct{}, 1)
+	}
+	return m
+}
+
+// send hands a batch to the merge, counting its memory; it reports false
+// when the merge has stopped.
+func (m *sortMerge) send(b sortBatch) bool {
+	var size int64
+	for i := range b.items {
+		size += b.items[i].size
+	}
+	held := m.held.Add(size)
+	for p := m.peak.Load(); held > p && !m.peak.CompareAndSwap(p, held); p = m.peak.Load() {
+	}
+	m.sent[b.stream].Add(int64(len(b.items)))
+	select {
+	case m.in <- b:
+		return true
+	case <-m.done:
+		return false
+	}
+}
+
+// room waits while stream s may not read more: while the window is full,
+// or while s has enough entries held (sortLookahead, and sortAhead more
+// to keep ahead of the merge). It reports false when the merge has
+// stopped.
+func (m *sortMerge) room(s int) bool {
+	for m.held.Load() >= m.window || m.sent[s].Load() >= int64(sortLookahead+sortAhead) {
+		select {
+		case <-m.wake[s]:
+		case <-m.done:
+			return false
+		}
+	}
+	select {
+	case <-m.done:
+		return false
+	default:
+		return true
+	}
+}
+
+// stop ends the streams' goroutines: they stop waiting, and what they send
+// is dropped.
+func (m *sortMerge) stop() { close(m.done) }
+
+// longLines returns what a stream's splitter tells of the bytes of a line
+// longer than a block as they are read (n > 0) and of their total once the
+// line is a block (n < 0). They count in the window, so that other streams
+// wait; and one stream at a time reads such a line, so that the memory of
+// lines being read is one line, not one per stream.
+func (m *sortMerge) longLines() func(n int) {
+	holding := false
+	return func(n int) {
+		switch {
+		case n > 0 && !holding:
+			select {
+			case m.long <- struct{}{}:
+				holding = true
+			case <-m.done:
+			}
+		case n < 0 && holding:
+			<-m.long
+			holding = false
+		}
+		m.held.Add(int64(n))
+	}
+}
+
+// nudge tells stream s to look again whether it may read.
+func (m *sortMerge) nudge(s int) {
+	select {
+	case m.wake[s] <- struct{}{}:
+	default:
+	}
+}
+
+// next returns the next entry in time order, or false when every stream
+// has ended and every entry was taken out.
+func (m *sortMerge) next() (*Entry, bool) {
+	for {
+		for len(m.in) > 0 {
+			m.take(<-m.in)
+		}
+		if len(m.heap) > 0 && (m.short == 0 || m.held.Load() >= m.window) {
+			return m.pop(), true
+		}
+		if m.open == 0 {
+			return nil, false
+		}
+		m.take(<-m.in)
+	}
+}
+
+// take adds a batch to the entries held.
+func (m *sortMerge) take(b sortBatch) {
+	s := b.stream
+	waited := !m.ended[s] && !m.stalled[s] && m.counts[s] < sortLookahead
+	switch {
+	case b.done:
+		m.ended[s] = true
+		m.open--
+	case b.stall:
+		m.stalled[s] = b.stalled
+	default:
+		for i := range b.items {
+			m.push(b.items[i])
+		}
+		m.counts[s] += len(b.items)
+	}
+	waits := !m.ended[s] && !m.stalled[s] && m.counts[s] < sortLookahead
+	switch {
+	case waited && !waits:
+		m.short--
+	case !waited && waits:
+		m.short++
+	}
+}
+
+// pop takes the earliest entry out, frees its memory and counts it when
+// it is out of order.
+func (m *sortMerge) pop() *Entry {
+	h := m.heap
+	it := h[0]
+	n := len(h) - 1
+	h[0] = h[n]
+	h[n] = sortItem{}
+	m.heap = h[:n]
+	m.down(0)
+
+	s := it.stream
+	if m.counts[s] == sortLookahead && !m.ended[s] && !m.stalled[s] {
+		m.short++
+	}
+	m.counts[s]--
+	if m.sent[s].Add(-1) == int64(sortLookahead+sortAhead-1) {
+		m.nudge(int(s))
+	}
+	if held := m.held.Add(-it.size); held < m.window && held+it.size >= m.window {
+		for i := range m.wake {
+			m.nudge(i)
+		}
+	}
+	switch {
+	case !m.started:
+		m.started, m.latest = true, it.t
+	case it.t < m.latest:
+		m.late++
+		m.lateness = max(m.lateness, time.Duration(m.latest-it.t))
+	default:
+		m.latest = it.t
+	}
+	return it.e
+}
+
+// push adds an item to the heap.
+func (m *sortMerge) push(it sortItem) {
+	m.heap = append(m.heap, it)
+	h := m.heap
+	i := len(h) - 1
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !h[i].before(&h[parent]) {
+			break
+		}
+		h[i], h[parent] = h[parent], h[i]
+		i = parent
+	}
+}
+
+// down moves the item at i down to its place.
+func (m *sortMerge) down(i int) {
+	h := m.heap
+	n := len(h)
+	for {
+		least := i
+		if l := 2*i + 1; l < n && h[l].before(&h[least]) {
+			least = l
+		}
+		if r := 2*i + 2; r < n && h[r].before(&h[least]) {
+			least = r
+		}
+		if least == i {
+			return
+		}
+		h[i], h[least] = h[least], h[i]
+		i = least
+	}
 }

@@ -24,7 +24,7 @@ func TestSorted(t *testing.T) {
 		want = append(want, key(e))
 	}
 	wantRep := *r.Report()
-	for _, window := range []int{1, 100, 0} {
+	for _, window := range []int64{1, 100 << 10, 0} {
 		var got []string
 		var prev *Entry
 		late := 0

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"strings"
 	"sync"
 	"unsafe"
 )
@@ -88,8 +89,14 @@ func (p *buffers) get() *[]byte {
 // put lets go of a decoded block, keeping its buffer for reuse if it has
 // the usual size.
 func (p *buffers) put(b *block) {
-	if p != nil && cap(b.data) == blockSize {
-		buf := b.data[:0]
+	p.recycle(b.data)
+	putBlock(b)
+}
+
+// recycle keeps buf for reuse if it has the usual size.
+func (p *buffers) recycle(buf []byte) {
+	if p != nil && cap(buf) == blockSize {
+		buf = buf[:0]
 		if poisonReused {
 			// Make any string kept past its call visibly wrong in tests.
 			full := buf[:blockSize]
@@ -103,7 +110,6 @@ func (p *buffers) put(b *block) {
 		}
 		p.mu.Unlock()
 	}
-	putBlock(b)
 }
 
 // putBlock lets go of a block.
@@ -129,6 +135,16 @@ type splitter struct {
 	// progress, if not nil, is told of the file bytes read.
 	progress func(n int64)
 	reported int64
+	// fds opens the file, waiting out a shortage of descriptors until
+	// done is closed, and telling stall when it waits; nil opens it
+	// directly.
+	fds   *descriptors
+	done  <-chan struct{}
+	stall func(bool)
+	// long, if not nil, is told of the bytes of a line longer than a
+	// buffer as they are read (n > 0), and of their total once the line
+	// is a block (n < 0).
+	long func(n int)
 }
 
 // tell passes on to progress the file bytes read since its last call.
@@ -147,9 +163,15 @@ func (sp *splitter) tell(f *File) {
 // the block. It stops early when emit returns false, and then reports
 // false.
 func (sp *splitter) run(emit func(*block) bool) bool {
-	f, err := Open(sp.src)
+	var f *File
+	var err error
+	if sp.fds != nil {
+		f, err = openWith(sp.src, sp.fds, sp.done, sp.stall)
+	} else {
+		f, err = Open(sp.src)
+	}
 	if err != nil {
-		sp.rep.add(Unreadable, Sample{File: sp.src.Path, Detail: err.Error(), order: sp.order})
+		sp.rep.add(Unreadable, Sample{File: sp.src.Path, Detail: withoutPath(err, sp.src.Path), order: sp.order})
 		return true
 	}
 	if f.format == FormatParquet {
@@ -160,6 +182,10 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 	defer sp.account(f, sp.rep.Lines, sp.rep.Bytes)
 	line := int64(1)
 	buf := sp.bufs.get()
+	// long holds the full buffers of a line longer than a buffer, read so
+	// far: the line becomes one block of its own size once its end is read.
+	var long [][]byte
+	longLen := 0
 	var readErr error
 	sniffed := false
 	for readErr == nil {
@@ -192,25 +218,38 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 		}
 		cut := bytes.LastIndexByte(b, '\n') + 1
 		if cut == 0 {
-			// One line fills the buffer: make room, or skip it.
-			if len(b) <= sp.maxLine {
-				buf = grow(buf, sp.maxLine+1)
+			// One line fills the buffer: keep it and read on, or skip the
+			// line.
+			if longLen+len(b) <= sp.maxLine {
+				long = append(long, b)
+				longLen += len(b)
+				sp.tellLong(len(b))
+				buf = sp.bufs.get()
 				continue
 			}
 			sp.rep.add(TooLong, Sample{File: sp.src.Path, Line: line, Detail: "line longer than the limit", order: sp.order})
+			for _, c := range long {
+				sp.bufs.recycle(c)
+			}
+			sp.tellLong(-longLen)
+			long, longLen = long[:0], 0
 			var rest []byte
 			rest, readErr = skipLine(f, b, sp.rep)
 			line++
 			sp.rep.Lines++
-			if cap(b) != blockSize {
-				buf = sp.bufs.get()
-			}
 			*buf = append((*buf)[:0], rest...)
 			continue
 		}
 		next := sp.bufs.get()
 		*next = append((*next)[:0], b[cut:]...)
-		blk := newBlock(sp.src, sp.order, line, b[:cut], false)
+		data := b[:cut]
+		if len(long) > 0 {
+			data = sp.join(long, data)
+			sp.bufs.recycle(b)
+			sp.tellLong(-longLen)
+			long, longLen = long[:0], 0
+		}
+		blk := newBlock(sp.src, sp.order, line, data, false)
 		n := int64(bytes.Count(blk.data, newline))
 		line += n
 		sp.rep.Lines += n
@@ -220,6 +259,10 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 		}
 	}
 	b := *buf
+	if len(long) > 0 {
+		b = sp.join(long, b)
+		sp.tellLong(-longLen)
+	}
 	if len(b) > 0 {
 		n := int64(bytes.Count(b, newline))
 		if b[len(b)-1] != '\n' {
@@ -228,7 +271,7 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 		sp.rep.Lines += n
 	}
 	if !errors.Is(readErr, io.EOF) {
-		sample := Sample{File: sp.src.Path, Detail: readErr.Error(), order: sp.order}
+		sample := Sample{File: sp.src.Path, Detail: withoutPath(readErr, sp.src.Path), order: sp.order}
 		var de *DecompressError
 		if errors.As(readErr, &de) {
 			sample.Offset, sample.Detail = de.Offset, de.Err.Error()
@@ -243,13 +286,32 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 
 var newline = []byte{'\n'}
 
-// grow returns a buffer of twice the capacity (at most limit) holding the
-// same bytes.
-func grow(buf *[]byte, limit int) *[]byte {
-	b := *buf
-	nb := make([]byte, len(b), min(2*cap(b), limit))
-	copy(nb, b)
-	return &nb
+// tellLong passes n on to sp.long, if any.
+func (sp *splitter) tellLong(n int) {
+	if sp.long != nil {
+		sp.long(n)
+	}
+}
+
+// join returns the buffers of a long line, then tail, in one buffer of
+// their size, and lets go of the buffers.
+func (sp *splitter) join(long [][]byte, tail []byte) []byte {
+	n := len(tail)
+	for _, c := range long {
+		n += len(c)
+	}
+	data := make([]byte, 0, n)
+	for _, c := range long {
+		data = append(data, c...)
+		sp.bufs.recycle(c)
+	}
+	return append(data, tail...)
+}
+
+// withoutPath is the message of err, an error about the file at path,
+// without the path it starts with: a Sample names its file already.
+func withoutPath(err error, path string) string {
+	return strings.TrimPrefix(err.Error(), path+": ")
 }
 
 // skipLine reads and drops bytes up to the end of the current line; b is

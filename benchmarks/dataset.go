@@ -47,39 +47,52 @@ func (d *dataset) culprit() string {
 	return ""
 }
 
-// config is the generator's configuration for a set of events requests:
-// the support lab's must-gather (3 masters, 2h44m42s, rotated gzip files)
-// with every scenario, the 403 /proxy/metrics storm among them.
+// config is the generator's configuration for the lab set of events
+// requests: the support lab's must-gather (3 masters, 2h44m42s, rotated
+// gzip files) with every scenario, the 403 /proxy/metrics storm among
+// them, and objects named as many times as in a real cluster (VaryURIs:
+// most groups of the grouped view hold a few requests).
 func config(events int) mustgather.Config {
-	return mustgather.Config{Seed: seed, Events: events, Scenarios: mustgather.ScenarioMix}
+	return mustgather.Config{Seed: seed, Events: events, Scenarios: mustgather.ScenarioMix, VaryURIs: true}
 }
 
-// openDataset returns the must-gather of events requests in dir, generating
-// it when dir holds none. A dir holding another set is an error: the
-// harness never overwrites what it did not write.
-func openDataset(dir string, events int, log io.Writer) (*dataset, error) {
+// setFile, in a generated set's folder, holds the configuration that made
+// it, so that a kept set is reused only for the same configuration.
+const setFile = "harness-set.json"
+
+// openDataset returns the must-gather cfg makes in dir, generating it when
+// dir holds none. A dir holding another set is an error: the harness never
+// overwrites what it did not write.
+func openDataset(dir string, cfg mustgather.Config, log io.Writer) (*dataset, error) {
 	d := &dataset{root: dir, kubeDir: filepath.Join(dir, "audit_logs", "kube-apiserver")}
+	want, err := json.Marshal(cfg)
+	if err != nil {
+		return nil, err
+	}
 	b, err := os.ReadFile(filepath.Join(dir, mustgather.TruthFile))
 	switch {
 	case err == nil:
+		have, _ := os.ReadFile(filepath.Join(dir, setFile))
+		if string(have) != string(want) {
+			return nil, fmt.Errorf("%s holds another must-gather than %s: use another -keep folder", dir, want)
+		}
 		var t mustgather.Truth
 		if err := json.Unmarshal(b, &t); err != nil {
 			return nil, fmt.Errorf("%s: %w", dir, err)
 		}
-		if t.Seed != seed || t.Kube.Count != int64(events) {
-			return nil, fmt.Errorf("%s holds a must-gather of %d requests (seed %d), not %d (seed %d): use another -keep folder",
-				dir, t.Kube.Count, t.Seed, events, seed)
-		}
 		d.truth = &t
-		fmt.Fprintf(log, "reusing %s (%d kube-apiserver requests)\n", dir, events)
+		fmt.Fprintf(log, "reusing %s (%d kube-apiserver requests)\n", dir, cfg.Events)
 		return d, nil
 	case !errors.Is(err, fs.ErrNotExist):
 		return nil, err
 	}
-	fmt.Fprintf(log, "generating %d kube-apiserver requests into %s...\n", events, dir)
+	fmt.Fprintf(log, "generating %d kube-apiserver requests into %s...\n", cfg.Events, dir)
 	t0 := time.Now()
-	t, err := mustgather.Generate(dir, config(events))
+	t, err := mustgather.Generate(dir, cfg)
 	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, setFile), want, 0o644); err != nil {
 		return nil, err
 	}
 	d.truth, d.generated = t, time.Since(t0)

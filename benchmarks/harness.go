@@ -33,6 +33,9 @@ type options struct {
 	profiles string
 	// exe is the harness binary, re-run in child modes.
 	exe string
+	// The stress cases' sets: rotatedFiles plainly named files; hugeLines
+	// events of hugeBytes.
+	rotatedFiles, hugeLines, hugeBytes int
 }
 
 // exportCase is the case that exports the set to Parquet with the
@@ -55,6 +58,9 @@ func caseNames() []string {
 	names = append(names, findingsQuestion.name, exportCase)
 	for _, q := range labQuestions("") {
 		names = append(names, parquetCase(q.name))
+	}
+	for _, sc := range stressCases() {
+		names = append(names, sc.name)
 	}
 	return append(names, "naive")
 }
@@ -139,8 +145,8 @@ func run(o options, out, log io.Writer) error {
 // chooseLibrary decides how library cases run, building the CLI if needed.
 func (h *harness) chooseLibrary() error {
 	anyLibrary := false
-	for _, q := range append(labQuestions(""), findingsQuestion) {
-		anyLibrary = anyLibrary || h.opts.selected(q.name) || h.opts.selected(parquetCase(q.name))
+	for _, name := range caseNames() {
+		anyLibrary = anyLibrary || name != "floor" && name != "naive" && h.opts.selected(name)
 	}
 	if !anyLibrary {
 		return nil
@@ -183,7 +189,7 @@ func (h *harness) runSize(n int) (sizeRun, error) {
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	d, err := openDataset(dir, n, h.log)
+	d, err := openDataset(dir, config(n), h.log)
 	if err != nil {
 		return sizeRun{}, err
 	}
@@ -259,6 +265,10 @@ func (h *harness) runSize(n int) (sizeRun, error) {
 		if err := h.runParquet(&r, n, d.kubeDir, qs, culprit, out); err != nil {
 			return r, err
 		}
+	}
+
+	if err := h.runStress(&r, n); err != nil {
+		return r, err
 	}
 
 	// The naive baseline, one process answering every selected question.

@@ -30,6 +30,8 @@ func runInproc(o childOptions, w io.Writer) error {
 	switch {
 	case qn.kind == kindFindings:
 		q.Output = "findings"
+	case qn.kind == kindReport:
+		q.Output = "html"
 	case qn.by != "":
 		q.By, q.Output = qn.by, "top"
 	}

@@ -70,6 +70,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.count, "count", 1, "runs of each case but the naive baseline; the fastest is reported")
 	fs.StringVar(&o.profiles, "cpuprofile", "", "folder to write CPU profiles of the floor, naive and inproc children to (CASE-IMPL-EVENTS.pprof)")
 	fs.BoolVar(&o.checkTargets, "check-targets", false, "exit 1 when one of the issue's targets is missed")
+	fs.IntVar(&o.rotatedFiles, "rotated-files", 100, "listing-rotated: plainly named rotated files of one master")
+	fs.IntVar(&o.hugeLines, "huge-lines", 30, "listing-huge: events of -huge-bytes")
+	fs.IntVar(&o.hugeBytes, "huge-bytes", 10<<20, "listing-huge: least length of a huge event")
 	err := fs.Parse(args)
 	if err != nil {
 		return o, err
@@ -77,8 +80,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	if o.workers < 1 || o.count < 1 {
-		return o, fmt.Errorf("-workers and -count must be at least 1")
+	if o.workers < 1 || o.count < 1 || o.rotatedFiles < 2 || o.hugeLines < 0 || o.hugeBytes < 0 {
+		return o, fmt.Errorf("-workers and -count must be at least 1, -rotated-files 2, -huge-lines and -huge-bytes 0")
 	}
 	o.sizes = []int{*events}
 	if *sizes != "" {

@@ -22,6 +22,9 @@ const (
 	// kindFindings is the findings view (every findings detector at
 	// once). The reference has none: it is not compared.
 	kindFindings
+	// kindReport is the HTML report (-o html): measured, not compared (the
+	// naive baseline has no such view), and run with the CLI only.
+	kindReport
 )
 
 // question is one of the support lab's commands, asked of the
@@ -62,6 +65,10 @@ func labQuestions(culprit string) []question {
 		{name: "culprit-403", kind: kindGrouped, by: "verb", users: []string{culprit}, codes: []string{"403"}},
 		{name: "culprit-403-where", kind: kindGrouped, by: "verb", users: []string{culprit}, codes: []string{"403"},
 			where: "user.username == '" + culprit + "' && responseStatus.code == 403"},
+		// The grouped view and the HTML report on the whole set, whose
+		// gets and watches of single objects make many small groups.
+		{name: "grouped", kind: kindGrouped, by: "verb"},
+		{name: "html", kind: kindReport},
 	}
 }
 
@@ -106,6 +113,9 @@ func (q question) cliArgs() []string {
 	}
 	if q.kind == kindFindings {
 		args = append(args, "-o", "findings")
+	}
+	if q.kind == kindReport {
+		args = append(args, "-o", "html")
 	}
 	return args
 }

@@ -69,6 +69,9 @@ func WriteHistogram(w io.Writer, h aggregate.HistogramResult, opts HistogramOpti
 	max := h.Buckets[peak].Count
 	fmt.Fprintf(bw, "Histogram of %d requests in %v buckets (%d buckets, peak %s with %d", h.Total, h.Width,
 		rows, h.Buckets[peak].Start.Format(layout), max)
+	if h.RequestedWidth > 0 {
+		fmt.Fprintf(bw, "; widened from %v to span the log in at most %d buckets", h.RequestedWidth, aggregate.MaxBuckets)
+	}
 	if h.NoTime > 0 {
 		fmt.Fprintf(bw, "; %d without a time", h.NoTime)
 	}

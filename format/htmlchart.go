@@ -80,6 +80,9 @@ func newHTMLChart(h aggregate.HistogramResult) *htmlChart {
 	if k > 1 {
 		c.Title += " (each bar is " + shortWidth(barWidth) + ")"
 	}
+	if h.RequestedWidth > 0 {
+		c.Title += "; buckets widened from " + shortWidth(h.RequestedWidth) + " to span the log"
+	}
 	if h.NoTime > 0 {
 		c.Title += "; " + itoa(h.NoTime) + " without a time"
 	}

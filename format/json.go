@@ -48,10 +48,12 @@ type Document struct {
 }
 
 // WriteDocument writes d as one indented JSON document followed by a
-// newline. Its Version is set to DocumentVersion.
+// newline. Its Version is set to DocumentVersion. Strings are escaped as
+// encoding/json escapes them, and C1 controls and bidirectional overrides
+// and isolates as \u escapes too (see jsonSafe).
 func WriteDocument(w io.Writer, d Document) error {
 	d.Version = DocumentVersion
-	enc := json.NewEncoder(w)
+	enc := json.NewEncoder(&jsonSafe{w: w})
 	enc.SetIndent("", "  ")
 	return enc.Encode(d)
 }

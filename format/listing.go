@@ -27,7 +27,9 @@ const (
 	// "HH:MM:SS (auditID) [VERB][duration] [code]\t URI\t [user]".
 	ListWide
 	// ListJSON writes every event as one line of JSON (-o json), encoded by
-	// encoding/json as the reference does.
+	// encoding/json as the reference does, with C1 controls and
+	// bidirectional overrides and isolates escaped as well (\u009b,
+	// \u202e), so that a terminal shows what the log holds.
 	ListJSON
 )
 
@@ -86,7 +88,7 @@ const noDay = math.MinInt64
 func NewListing(w io.Writer, style ListStyle) *Listing {
 	l := &Listing{style: style, bw: bufio.NewWriterSize(w, 64<<10), day: noDay}
 	if style == ListJSON {
-		l.enc = json.NewEncoder(l.bw)
+		l.enc = json.NewEncoder(&jsonSafe{w: l.bw})
 	} else {
 		l.tw = newTable(l.bw)
 	}

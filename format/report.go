@@ -35,13 +35,15 @@ const ReportFiles = 10
 //	had 4 line read failures
 //
 // then, for every kind of problem found, its count and its first samples
-// (file:line: detail), ReportSamples of them, or all the report kept
-// (auditlog.MaxSamples) when verbose. Skipped files (a must-gather's
+// (file:line: detail), ReportSamples of them, or all the report kept when
+// verbose (auditlog.MaxSamples, or every one up to auditlog.AllSamples when
+// the reader was asked for them). Skipped files (a must-gather's
 // termination and lock logs) are listed only when verbose, which also
 // starts with what was read (files, bytes, lines and events), names the
-// servers and nodes of any input and lists every file. It writes nothing
-// when nothing went wrong, the input is plain JSON lines of one server,
-// and verbose is false.
+// servers and nodes of any input and lists every file. Last, how many
+// entries a time-ordered listing wrote out of order, if any. It writes
+// nothing when nothing went wrong, the input is plain JSON lines of one
+// server, and verbose is false.
 func WriteReadReport(w io.Writer, r *auditlog.Report, verbose bool) error {
 	bw := bufio.NewWriter(w)
 	if verbose {
@@ -67,8 +69,16 @@ func WriteReadReport(w io.Writer, r *auditlog.Report, verbose bool) error {
 			fmt.Fprintf(bw, "  %s\n", Sanitize(s.String()))
 		}
 		if more := t.Count - int64(show); more > 0 {
-			fmt.Fprintf(bw, "  ... and %d more\n", more)
+			if verbose {
+				fmt.Fprintf(bw, "  ... and %d more, not kept\n", more)
+			} else {
+				fmt.Fprintf(bw, "  ... and %d more\n", more)
+			}
 		}
+	}
+	if r.OutOfOrder > 0 {
+		fmt.Fprintf(bw, "listed out of time order: %d entries, up to %v late (requests that took longer than the sort window held, or a full window)\n",
+			r.OutOfOrder, r.MaxLateness)
 	}
 	return bw.Flush()
 }

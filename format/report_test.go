@@ -3,6 +3,7 @@ package format
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	"github.com/auditlens/auditlens/auditlog"
 )
@@ -27,6 +28,8 @@ func TestWriteReadReport(t *testing.T) {
 	}
 	r.ByFile[1].Repeated = 4
 	r.ByFile[4].Notes = []string{"named .gz, read as plain text"}
+	r.Problems[auditlog.Repaired] = auditlog.Tally{Count: 2, Samples: []auditlog.Sample{{File: "a.log", Line: 5, Detail: "cannot decode JSON number into verb"}}}
+	r.OutOfOrder, r.MaxLateness = 12, 3*time.Minute+2*time.Second
 	for _, tc := range []struct {
 		name    string
 		verbose bool

@@ -283,3 +283,17 @@ func TestNewViewsReportWriteErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestHistogramWidenedTitle: a histogram whose buckets were widened says
+// so in its title.
+func TestHistogramWidenedTitle(t *testing.T) {
+	h := aggregate.HistogramResult{Width: 4 * time.Second, RequestedWidth: time.Second, Total: 3,
+		Buckets: []aggregate.Bucket{{Start: time.Unix(0, 0).UTC(), Count: 3}}}
+	var buf bytes.Buffer
+	if err := WriteHistogram(&buf, h, HistogramOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "in 4s buckets (1 buckets, peak 00:00:00 with 3; widened from 1s to span the log in at most 100000 buckets)"; !strings.Contains(buf.String(), want) {
+		t.Errorf("title %q does not say %q", buf.String(), want)
+	}
+}

@@ -175,6 +175,17 @@ type Config struct {
 	// Parallel is the number of files written at once; 0 means one per
 	// (server, node) pair. The output does not depend on it.
 	Parallel int
+	// VaryURIs makes the objects named by gets, updates and watches of
+	// single objects (by path or by fieldSelector=metadata.name) as many
+	// as half the requests, as in a real cluster: most groups of the
+	// grouped view (-o top --by=verb) then hold one or a few requests.
+	// Every watch URI carries its own resourceVersion either way.
+	VaryURIs bool
+	// PlainNames names files as a vanilla kube-apiserver does, without
+	// the node: audit-2022-02-07T22-15-16.123.log.gz and audit.log. With
+	// more than one master, each master's files go in a folder of its own,
+	// audit_logs/SERVER/NODE/.
+	PlainNames bool
 }
 
 // DefaultStart is the default Config.Start.

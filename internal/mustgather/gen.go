@@ -3,6 +3,7 @@ package mustgather
 import (
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"time"
 )
 
@@ -217,6 +218,9 @@ func (g *gen) request(i int, t int64) {
 	if e.name == "" && b.body != bodyNone && b.res != nil && b.res.namespaced {
 		e.sel = g.cat.objectName(rng, b.res, e.ns)
 	}
+	if g.cfg.VaryURIs {
+		g.vary(e)
+	}
 	e.rv = 20000000 + (t-g.start)/50 + rng.Int64N(1000)
 	if b.errRate > 0 && rng.Float64() < b.errRate {
 		if b.verb == "get" || b.verb == "delete" {
@@ -266,6 +270,25 @@ func (g *gen) request(i int, t int64) {
 	}
 	e.stage, e.at = stageResponseComplete, t+lat
 	g.push(e)
+}
+
+// vary gives the objects a request names, by path or by the fieldSelector
+// of a watch, a suffix drawn from a space as large as half the requests
+// (Config.VaryURIs): as in a real cluster, where kubelets get and watch
+// the configmaps and secrets of each of their pods, most such requests
+// name an object few others do. Namespaces and leases keep their names.
+func (g *gen) vary(e *event) {
+	b := e.b
+	if b.res == nil || b.res.name == "namespaces" || b.res.name == "leases" {
+		return
+	}
+	spread := max(uint64(g.n/2), 64)
+	if b.name == nameAny && e.name != "" {
+		e.name += "-" + strconv.FormatUint(g.rng.Uint64N(spread), 36)
+	}
+	if b.query == qWatchName && e.sel != "" {
+		e.sel += "-" + strconv.FormatUint(g.rng.Uint64N(spread), 36)
+	}
 }
 
 // eventHeap is a min-heap of events by stageTimestamp, then sequence.

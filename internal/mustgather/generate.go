@@ -106,6 +106,15 @@ func Generate(dir string, cfg Config) (*Truth, error) {
 			}
 			w := &writer{dir: dir, server: s.name, node: cat.masters[n], start: start, slot: slot,
 				files: cfg.Files, level: cfg.GzipLevel, hugeBytes: cfg.Bad.HugeLineBytes, g: g, t: newTally(), cur: -1}
+			if cfg.PlainNames {
+				w.folder = "."
+				if cfg.Masters > 1 {
+					w.folder = w.node
+				}
+				if err := os.MkdirAll(filepath.Join(dir, "audit_logs", s.name, w.folder), 0o755); err != nil {
+					return nil, err
+				}
+			}
 			if s.name == serverKube {
 				w.plans = map[int]*filePlan{}
 				for id, p := range plans {

@@ -272,3 +272,66 @@ func sameAnnotationSet(pattern string, ann map[string]string) bool {
 	}
 	return true
 }
+
+// TestPlainNamesVaryURIs: with PlainNames, files are named as a vanilla
+// kube-apiserver names them, in a folder per master; with VaryURIs, most
+// requests for one object name an object few others do; the truth still
+// recounts.
+func TestPlainNamesVaryURIs(t *testing.T) {
+	dir := t.TempDir()
+	cfg := Config{Seed: 5, Events: 6000, Scenarios: ScenarioMix, Masters: 2, Files: 6}
+	truth, err := Generate(dir, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.PlainNames, cfg.VaryURIs = true, true
+	vdir := t.TempDir()
+	varied, err := Generate(vdir, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recount(t, vdir, varied)
+	for _, f := range varied.Files {
+		name := filepath.Base(f.Path)
+		if f.Path != filepath.ToSlash(filepath.Join("audit_logs", f.Server, f.Node, name)) ||
+			!strings.HasPrefix(name, "audit-") && name != "audit.log" {
+			t.Errorf("%s: want audit_logs/SERVER/NODE/audit[-TIME].log[.gz]", f.Path)
+		}
+	}
+	if len(varied.Files) != len(truth.Files) || varied.Kube.Count != truth.Kube.Count {
+		t.Errorf("varied: %d files, %+v; plain: %d files, %+v", len(varied.Files), varied.Kube, len(truth.Files), truth.Kube)
+	}
+	distinct := func(dir string, truth *Truth) int {
+		uris := map[string]bool{}
+		for _, f := range truth.Files {
+			if f.Server != serverKube {
+				continue
+			}
+			content, err := readContent(t, filepath.Join(dir, f.Path))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, line := range lines(content) {
+				var ev auditv1.Event
+				if err := json.Unmarshal(line, &ev); err != nil {
+					t.Fatal(err)
+				}
+				// As the grouped view groups: by path, query but for
+				// the parameters that change at every call, and user.
+				key, query, _ := strings.Cut(ev.RequestURI, "?")
+				for _, p := range strings.Split(query, "&") {
+					if !strings.HasPrefix(p, "resourceVersion=") && !strings.HasPrefix(p, "timeout") {
+						key += "&" + p
+					}
+				}
+				uris[ev.User.Username+" "+key] = true
+			}
+		}
+		return len(uris)
+	}
+	plain, many := distinct(dir, truth), distinct(vdir, varied)
+	if 4*many < 5*plain {
+		t.Errorf("VaryURIs: %d groups of requests, without: %d; want many more", many, plain)
+	}
+	t.Logf("groups of requests: %d, varied %d", plain, many)
+}

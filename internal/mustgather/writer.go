@@ -22,6 +22,10 @@ type writer struct {
 	hugeBytes         int
 	g                 *gen
 	t                 *tally
+	// folder, with Config.PlainNames, is the folder of the node's files
+	// under the server's ("." for a single master), which have no node in
+	// their names; "" otherwise.
+	folder string
 
 	cur      int // file index open, -1 before the first
 	f        *os.File
@@ -40,16 +44,21 @@ type writer struct {
 // their rotation, as the API server (lumberjack) names them; the last is
 // the live audit.log.
 func (w *writer) fileName(k int) string {
+	prefix := w.node + "-"
+	if w.folder != "" {
+		// Config.PlainNames: no node in the name.
+		prefix = ""
+	}
 	if k == w.files-1 {
-		return w.node + "-audit.log"
+		return prefix + "audit.log"
 	}
 	at := w.start + w.slot*int64(k+1)
-	return w.node + "-audit-" + string(appendTime(nil, at, "2006-01-02T15-04-05.000")) + ".log.gz"
+	return prefix + "audit-" + string(appendTime(nil, at, "2006-01-02T15-04-05.000")) + ".log.gz"
 }
 
 func (w *writer) open(k int) error {
 	w.cur = k
-	rel := filepath.ToSlash(filepath.Join("audit_logs", w.server, w.fileName(k)))
+	rel := filepath.ToSlash(filepath.Join("audit_logs", w.server, w.folder, w.fileName(k)))
 	f, err := os.Create(filepath.Join(w.dir, filepath.FromSlash(rel)))
 	if err != nil {
 		return err

@@ -42,6 +42,8 @@ func run() error {
 	flag.IntVar(&cfg.Bad.InvalidUTF8, "bad-invalid-utf8", 0, "events to give invalid UTF-8")
 	flag.IntVar(&cfg.Bad.HugeLine, "bad-huge-line", 0, "events to make huge")
 	flag.IntVar(&cfg.Bad.HugeLineBytes, "bad-huge-line-bytes", 1<<20, "least length of a huge line")
+	flag.BoolVar(&cfg.VaryURIs, "vary-uris", false, "name as many objects as half the requests, as a real cluster's gets and watches do")
+	flag.BoolVar(&cfg.PlainNames, "plain-names", false, "name files audit-TIME.log.gz and audit.log, without the node (a folder per master)")
 	flag.Parse()
 	if *out == "" || flag.NArg() > 0 {
 		flag.Usage()
