@@ -60,6 +60,10 @@ type Query struct {
 	// Workers is how many goroutines read and count; 0 is one per core
 	// (GOMAXPROCS).
 	Workers int
+	// Samples is how many samples of each kind of unreadable input the
+	// Report keeps (auditlog.Options.Samples): 0 is auditlog.MaxSamples,
+	// auditlog.AllSamples every one, for a verbose report.
+	Samples int
 	// Progress, when not nil, is called once the input is found, with the
 	// total size of its files; the function it returns, when not nil, is
 	// then called as input is read with the bytes read since its last
@@ -152,7 +156,7 @@ func (q Query) prepare(ctx context.Context, sources []auditlog.Source, workers i
 	if keep, err = flags.Build(); err != nil {
 		return fail(filterError(err))
 	}
-	opts = auditlog.Options{Keep: keep.Match, Progress: q.progress(sources), CountOnce: true}
+	opts = auditlog.Options{Keep: keep.Match, Progress: q.progress(sources), CountOnce: true, Samples: q.Samples}
 	opts.Since, opts.Until = timeWindow(flags)
 	return keep, opts, remove, nil
 }

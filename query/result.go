@@ -90,9 +90,12 @@ func (r *Result) Entries() iter.Seq[*auditlog.Entry] {
 // Err is what spoiled the result: the query's context's error, when it
 // stopped a listing's entries early, or an *auditlog.NoEventsError when the
 // input held no audit event at all (every file empty, not an audit log,
-// or unreadable: the answer would be empty for the wrong reason); nil
-// otherwise. A listing's is known once its entries are read. Events read
-// and kept by no filter are no error: Summary.Count is 0.
+// or unreadable: the answer would be empty for the wrong reason), or an
+// error that says how many files could not be read at all (opened,
+// decompressed: the answer is given without them); nil otherwise. A
+// listing's is known once its entries are read. Lines that could not be
+// read in files that could, and events read and kept by no filter, are no
+// error.
 func (r *Result) Err() error {
 	if l := r.listing; l != nil {
 		if err := l.ctx.Err(); err != nil {
@@ -105,7 +108,17 @@ func (r *Result) Err() error {
 	if r.Report == nil {
 		return nil
 	}
-	return r.Report.Err()
+	if err := r.Report.Err(); err != nil {
+		return err
+	}
+	if n := r.Report.Problems[auditlog.Unreadable].Count + r.Report.Problems[auditlog.NotCompressed].Count; n > 0 {
+		files := "files"
+		if n == 1 {
+			files = "file"
+		}
+		return fmt.Errorf("%d %s could not be read at all: the answer leaves them out (the read report names them)", n, files)
+	}
+	return nil
 }
 
 // Write renders the result as the command prints it on stdout: a listing

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -135,5 +138,27 @@ func TestArtifactDir(t *testing.T) {
 	b := runCmd(t, "-f", kubeAPIServer, "--by=user", "-otop=3")
 	if a.code != 0 || string(a.stdout) != string(b.stdout) {
 		t.Errorf("--artifact-dir:\n%s\nwant:\n%s", a.stdout, b.stdout)
+	}
+}
+
+// TestUnreadableFileExits1: a file that cannot be read at all (here, named
+// .gz but neither gzip nor text) is named in the report and makes the exit
+// status 1, while the answer from the other files is still printed.
+func TestUnreadableFileExits1(t *testing.T) {
+	dir := t.TempDir()
+	good, err := os.ReadFile(kubeAPIServer + "/ip-10-0-142-86.ec2.internal-audit.log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "audit.log"), good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "audit-1.log.gz"), []byte{0, 1, 2, 3, 0xff, 0xfe, 7, 8, 9}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runCmd(t, "-f", dir, "--by=user", "-otop=1")
+	if r.code != 1 || !bytes.HasPrefix(r.stdout, []byte("count: ")) ||
+		!strings.Contains(string(r.stderr), "audit-1.log.gz") || !strings.Contains(string(r.stderr), "1 file could not be read at all") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1, the answer, and the file named", r.code, r.stdout, r.stderr)
 	}
 }

@@ -14,12 +14,17 @@ import (
 	"context"
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
+	"time"
 )
 
 // The garbage collector's settings, unless GOGC or GOMEMLIMIT say
 // otherwise: the reader allocates a block of input after another, of which
 // little stays live, so collecting less often saves CPU (about 6% on a
-// large must-gather), while the soft limit keeps the peak bounded.
+// large must-gather), while a soft limit keeps the peak bounded. The limit
+// follows the live heap (see followLiveHeap): a fixed one below what a
+// query must hold (a grouped view of many groups, an export's row groups)
+// made the collector run without end.
 const (
 	gcPercent   = 400
 	memoryLimit = 112 << 20
@@ -29,9 +34,24 @@ func main() {
 	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetGCPercent(gcPercent)
 		debug.SetMemoryLimit(memoryLimit)
+		go followLiveHeap(memoryLimit, 100*time.Millisecond)
 	}
 	ctx, stop := withSignals(context.Background())
 	code := runContext(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+// followLiveHeap keeps the soft memory limit at least floor and at least a
+// quarter and 32 MiB above the heap the last collection found live,
+// looking every period.
+func followLiveHeap(floor int64, period time.Duration) {
+	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	for range time.Tick(period) {
+		metrics.Read(live)
+		if live[0].Value.Kind() == metrics.KindUint64 {
+			n := int64(live[0].Value.Uint64())
+			debug.SetMemoryLimit(max(floor, n+n/4+32<<20))
+		}
+	}
 }

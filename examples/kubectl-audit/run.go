@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime/pprof"
 
+	"github.com/auditlens/auditlens/auditlog"
 	"github.com/auditlens/auditlens/filter"
 	"github.com/auditlens/auditlens/format"
 	"github.com/auditlens/auditlens/query"
@@ -36,6 +37,9 @@ func (o *options) answer(ctx context.Context, args []string, stdout, stderr io.W
 		return &usageError{msg: err.Error()}
 	}
 	q.Paths = append(paths, args...)
+	if o.verbose {
+		q.Samples = auditlog.AllSamples
+	}
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
 		if err != nil {
