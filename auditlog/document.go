@@ -2,11 +2,9 @@ package auditlog
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
-	"math/bits"
 	"strconv"
 )
 
@@ -418,11 +416,15 @@ func (d *docReader) stringEnd() bool {
 		rest := d.buf[d.pos:]
 		i := 0
 		for {
-			i += quoteOrBackslash(rest[i:])
-			if i >= len(rest) || rest[i] == '"' || i+1 >= len(rest) {
+			i += plainRun(rest[i:])
+			if i >= len(rest) || rest[i] == '"' || rest[i] == '\\' && i+1 >= len(rest) {
 				break
 			}
-			i += 2 // an escape: the escaped byte cannot end the string
+			if rest[i] == '\\' {
+				i += 2 // an escape: the escaped byte cannot end the string
+			} else {
+				i++ // a control or non-ASCII byte, checked when decoded
+			}
 		}
 		if i < len(rest) && rest[i] == '"' {
 			d.advance(i + 1)
@@ -472,25 +474,4 @@ func pathPrefix(path string) string {
 		return ""
 	}
 	return path + ": "
-}
-
-// quoteOrBackslash returns the index of the first '"' or '\\' in b, or
-// len(b); it looks at eight bytes at a time.
-func quoteOrBackslash(b []byte) int {
-	const lo, hi = 0x0101010101010101, 0x8080808080808080
-	i := 0
-	for ; len(b)-i >= 8; i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		q := x ^ (lo * '"')
-		bs := x ^ (lo * '\\')
-		if m := (((q - lo) & ^q) | ((bs - lo) & ^bs)) & hi; m != 0 {
-			return i + bits.TrailingZeros64(m)/8
-		}
-	}
-	for ; i < len(b); i++ {
-		if b[i] == '"' || b[i] == '\\' {
-			return i
-		}
-	}
-	return i
 }

@@ -24,16 +24,7 @@ func WriteFilterFailures(w io.Writer, failures []filter.WhereFailure, verbose bo
 			noun = "event"
 		}
 		fmt.Fprintf(bw, "--where %s: %d %s could not be evaluated (not kept)\n", Sanitize(strconv.Quote(f.Expr)), f.Count, noun)
-		show := min(len(f.Samples), ReportSamples)
-		if verbose {
-			show = len(f.Samples)
-		}
-		for _, s := range f.Samples[:show] {
-			fmt.Fprintf(bw, "  %s\n", Sanitize(s.String()))
-		}
-		if more := f.Count - int64(show); more > 0 {
-			fmt.Fprintf(bw, "  ... and %d more\n", more)
-		}
+		writeSamples(bw, f.Samples, f.Count, verbose)
 	}
 	return bw.Flush()
 }

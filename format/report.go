@@ -61,20 +61,7 @@ func WriteReadReport(w io.Writer, r *auditlog.Report, verbose bool) error {
 			continue
 		}
 		fmt.Fprintf(bw, "%s: %d\n", p, t.Count)
-		show := min(len(t.Samples), ReportSamples)
-		if verbose {
-			show = len(t.Samples)
-		}
-		for _, s := range t.Samples[:show] {
-			fmt.Fprintf(bw, "  %s\n", Sanitize(s.String()))
-		}
-		if more := t.Count - int64(show); more > 0 {
-			if verbose {
-				fmt.Fprintf(bw, "  ... and %d more, not kept\n", more)
-			} else {
-				fmt.Fprintf(bw, "  ... and %d more\n", more)
-			}
-		}
+		writeSamples(bw, t.Samples, t.Count, verbose)
 	}
 	if r.OutOfOrder > 0 {
 		fmt.Fprintf(bw, "listed out of time order: %d entries, up to %v late (requests that took longer than the sort window held, or a full window)\n",
@@ -209,4 +196,24 @@ func plural(n int64, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// writeSamples writes the first samples of count places, ReportSamples of
+// them or every one kept when verbose, one a line, then how many more
+// there were.
+func writeSamples(w io.Writer, samples []auditlog.Sample, count int64, verbose bool) {
+	show := min(len(samples), ReportSamples)
+	if verbose {
+		show = len(samples)
+	}
+	for _, s := range samples[:show] {
+		fmt.Fprintf(w, "  %s\n", Sanitize(s.String()))
+	}
+	if more := count - int64(show); more > 0 {
+		if verbose {
+			fmt.Fprintf(w, "  ... and %d more, not kept\n", more)
+		} else {
+			fmt.Fprintf(w, "  ... and %d more\n", more)
+		}
+	}
 }
