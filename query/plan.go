@@ -47,7 +47,8 @@ type aggregators struct {
 // newAggregators returns empty aggregators for the plan. -o html has them
 // all: the findings, the count tables, the grouped top of --by=verb, the
 // histogram of --bucket by user, latency by resource and throttling, fed
-// by one Scan. Rows keep sample auditIDs where the view shows them.
+// by one Scan. Rows keep sample auditIDs where the view shows them (but
+// the page's grouped table: see below).
 func (p *plan) newAggregators() *aggregators {
 	s := new(aggregate.Set)
 	a := &aggregators{set: s, summary: aggregate.Include(s, aggregate.NewSummary())}
@@ -95,7 +96,9 @@ func (p *plan) newAggregators() *aggregators {
 		for _, k := range htmlTopKeys {
 			a.tops = append(a.tops, count(k))
 		}
-		a.grouped = grouped(aggregate.KeyVerb)
+		// The page's grouped table keeps no samples: a sample set for every
+		// group of every verb is what memory would grow with.
+		a.grouped = aggregate.Include(s, aggregate.NewGrouped(aggregate.KeyVerb))
 		a.histogram = aggregate.Include(s, aggregate.NewHistogram(p.bucket, aggregate.KeyUser))
 		a.latency = latency(aggregate.KeyResource)
 		a.throttling = aggregate.Include(s, aggregate.NewThrottling())
