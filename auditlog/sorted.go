@@ -24,6 +24,10 @@ var sortLookahead = 4096
 // ahead, so that the merge seldom waits for one.
 const sortAhead = 1024
 
+// minSortLookahead is the fewest entries of every stream Sorted holds
+// before it yields the earliest, however many streams share the window.
+const minSortLookahead = 256
+
 // entryOverhead is what Sorted counts for an entry on top of the input it
 // holds: the Entry, the Event and the structures they point to. An entry
 // read from Parquet holds copies of its strings, interned, and counts as
@@ -47,7 +51,8 @@ const parquetBatch = 256
 //     time, are merged, each opened when the merge reaches it;
 //   - an API server writes an event when the request completes, not when
 //     it was received, so Sorted holds entries back and yields the
-//     earliest it holds once every stream has 4096 entries held or has
+//     earliest it holds once every stream has 4096 entries held (fewer
+//     each when many streams share the window: see newSortMerge) or has
 //     ended;
 //   - what it holds, in all, is bounded by window bytes (DefaultSortWindow
 //     when window <= 0), counting the input an entry keeps in memory and a
@@ -239,10 +244,14 @@ type sortMerge struct {
 	in     chan sortBatch
 	done   chan struct{} // closed to stop the streams
 	window int64
+	// lookahead is how many entries of every stream the merge holds
+	// before it yields the earliest, and ahead how many more a stream
+	// reads (see newSortMerge).
+	lookahead, ahead int
 
 	// held is the memory of the entries sent and not yet taken out, and
 	// sent the number of them per stream; a stream waits for room while
-	// held is window or more, or while it has sortLookahead entries held,
+	// held is window or more, or while it has lookahead entries held,
 	// enough. wake[s] tells stream s to look again.
 	held atomic.Int64
 	peak atomic.Int64 // the most held at once
@@ -257,7 +266,7 @@ type sortMerge struct {
 	counts   []int  // entries held per stream
 	ended    []bool // streams that sent their last batch
 	stalled  []bool // streams waiting for a file descriptor
-	short    int    // streams not ended or stalled holding fewer than sortLookahead entries
+	short    int    // streams not ended or stalled holding fewer than lookahead entries
 	open     int    // streams not ended
 	latest   int64  // the latest time taken out
 	started  bool
@@ -265,8 +274,18 @@ type sortMerge struct {
 	lateness time.Duration
 }
 
+// newSortMerge returns the merge of streams streams in a window of bytes.
+// Every stream looks ahead sortLookahead entries, or fewer when that many
+// of every stream would not fit in the window (about 3 KiB an entry, its
+// input and structures), so that the window seldom fills before every
+// stream has what it looks ahead: many streams (a must-gather's every
+// server and node) each look ahead less, rather than the merge yielding
+// entries before their time.
 func newSortMerge(streams int, window int64) *sortMerge {
+	lookahead := int(window / int64(max(streams, 1)) / (3 << 10))
+	lookahead = min(sortLookahead, max(minSortLookahead, lookahead))
 	m := &sortMerge{in: make(chan sortBatch, streams+1), done: make(chan struct{}), window: window, long: make(chan struct{}, 1),
+		lookahead: lookahead, ahead: min(sortAhead, max(lookahead/4, 1)),
 		sent: make([]atomic.Int64, streams), wake: make([]chan struct{}, streams),
 		counts: make([]int, streams), ended: make([]bool, streams), stalled: make([]bool, streams), short: streams, open: streams}
 	for i := range m.wake {
@@ -295,11 +314,11 @@ func (m *sortMerge) send(b sortBatch) bool {
 }
 
 // room waits while stream s may not read more: while the window is full,
-// or while s has enough entries held (sortLookahead, and sortAhead more
-// to keep ahead of the merge). It reports false when the merge has
+// or while s has enough entries held (lookahead, and ahead more to keep
+// ahead of the merge). It reports false when the merge has
 // stopped.
 func (m *sortMerge) room(s int) bool {
-	for m.held.Load() >= m.window || m.sent[s].Load() >= int64(sortLookahead+sortAhead) {
+	for m.held.Load() >= m.window || m.sent[s].Load() >= int64(m.lookahead+m.ahead) {
 		select {
 		case <-m.wake[s]:
 		case <-m.done:
@@ -369,7 +388,7 @@ func (m *sortMerge) next() (*Entry, bool) {
 // take adds a batch to the entries held.
 func (m *sortMerge) take(b sortBatch) {
 	s := b.stream
-	waited := !m.ended[s] && !m.stalled[s] && m.counts[s] < sortLookahead
+	waited := !m.ended[s] && !m.stalled[s] && m.counts[s] < m.lookahead
 	switch {
 	case b.done:
 		m.ended[s] = true
@@ -382,7 +401,7 @@ func (m *sortMerge) take(b sortBatch) {
 		}
 		m.counts[s] += len(b.items)
 	}
-	waits := !m.ended[s] && !m.stalled[s] && m.counts[s] < sortLookahead
+	waits := !m.ended[s] && !m.stalled[s] && m.counts[s] < m.lookahead
 	switch {
 	case waited && !waits:
 		m.short--
@@ -403,11 +422,11 @@ func (m *sortMerge) pop() *Entry {
 	m.down(0)
 
 	s := it.stream
-	if m.counts[s] == sortLookahead && !m.ended[s] && !m.stalled[s] {
+	if m.counts[s] == m.lookahead && !m.ended[s] && !m.stalled[s] {
 		m.short++
 	}
 	m.counts[s]--
-	if m.sent[s].Add(-1) == int64(sortLookahead+sortAhead-1) {
+	if m.sent[s].Add(-1) == int64(m.lookahead+m.ahead-1) {
 		m.nudge(int(s))
 	}
 	if held := m.held.Add(-it.size); held < m.window && held+it.size >= m.window {
