@@ -2,9 +2,7 @@ package auditlog
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"strconv"
 )
 
@@ -80,22 +78,6 @@ func (sp *splitter) document(f *File, buf *[]byte, readErr error, emit func(*blo
 	sp.rep.Lines += lines
 	sp.endOfInput(f, d.readErr)
 	return true
-}
-
-// endOfInput counts what ended the source's input, when it is not its
-// end, and the compressed bytes read.
-func (sp *splitter) endOfInput(f *File, readErr error) {
-	if readErr != nil && !errors.Is(readErr, io.EOF) {
-		sample := Sample{File: sp.src.Path, Detail: readErr.Error(), order: sp.order}
-		var de *DecompressError
-		if errors.As(readErr, &de) {
-			sample.Offset, sample.Detail = de.Offset, de.Err.Error()
-			sp.rep.add(Decompress, sample)
-		} else {
-			sp.rep.add(Unreadable, sample)
-		}
-	}
-	sp.rep.CompressedBytes += f.CompressedOffset()
 }
 
 // more reads more input, keeping what is not consumed and the value being

@@ -50,17 +50,8 @@ func (u *parquetUnit) release() { u.pf.release() }
 
 // parquet hands out the row groups of the Parquet source f as blocks.
 func (sp *splitter) parquet(f *File, emit func(*block) bool) bool {
-	ra, size, err := f.randomAccess()
-	var pq *auditparquet.File
-	if err == nil {
-		pq, err = auditparquet.Open(ra, size)
-	}
+	pq, size, p, err := openParquet(f)
 	if err != nil {
-		f.Close()
-		p := BadParquet
-		if !errors.Is(err, auditparquet.ErrDamaged) {
-			p = Unreadable
-		}
 		sp.rep.add(p, Sample{File: sp.src.Path, Detail: err.Error(), order: sp.order})
 		return true
 	}
@@ -386,17 +377,8 @@ func (ld *lineDecoder) openMerged(f *mergeFile, first bool) bool {
 		file.Close()
 		return false
 	}
-	ra, size, err := file.randomAccess()
-	var pq *auditparquet.File
-	if err == nil {
-		pq, err = auditparquet.Open(ra, size)
-	}
+	pq, _, p, err := openParquet(file)
 	if err != nil {
-		file.Close()
-		p := BadParquet
-		if !errors.Is(err, auditparquet.ErrDamaged) {
-			p = Unreadable
-		}
 		ld.rep.add(p, Sample{File: f.b.src.Path, Detail: err.Error(), order: f.b.order})
 		f.failed = true
 		return false
@@ -485,6 +467,25 @@ func (h *rowHeap) Pop() any {
 	c := old[len(old)-1]
 	*h = old[:len(old)-1]
 	return c
+}
+
+// openParquet opens the Parquet file f holds and returns it with its
+// size, or closes f and says what kind of problem it is: BadParquet for a
+// damaged file of ours, Unreadable for any other.
+func openParquet(f *File) (*auditparquet.File, int64, Problem, error) {
+	ra, size, err := f.randomAccess()
+	var pq *auditparquet.File
+	if err == nil {
+		pq, err = auditparquet.Open(ra, size)
+	}
+	if err == nil {
+		return pq, size, 0, nil
+	}
+	f.Close()
+	if errors.Is(err, auditparquet.ErrDamaged) {
+		return nil, 0, BadParquet, err
+	}
+	return nil, 0, Unreadable, err
 }
 
 // randomAccess returns the file for reading at offsets, as Parquet is

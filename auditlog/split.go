@@ -270,17 +270,7 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 		}
 		sp.rep.Lines += n
 	}
-	if !errors.Is(readErr, io.EOF) {
-		sample := Sample{File: sp.src.Path, Detail: withoutPath(readErr, sp.src.Path), order: sp.order}
-		var de *DecompressError
-		if errors.As(readErr, &de) {
-			sample.Offset, sample.Detail = de.Offset, de.Err.Error()
-			sp.rep.add(Decompress, sample)
-		} else {
-			sp.rep.add(Unreadable, sample)
-		}
-	}
-	sp.rep.CompressedBytes += f.CompressedOffset()
+	sp.endOfInput(f, readErr)
 	return emit(newBlock(sp.src, sp.order, line, b, true))
 }
 
@@ -312,6 +302,23 @@ func (sp *splitter) join(long [][]byte, tail []byte) []byte {
 // without the path it starts with: a Sample names its file already.
 func withoutPath(err error, path string) string {
 	return strings.TrimPrefix(err.Error(), path+": ")
+}
+
+// endOfInput counts what ended the source's input, when it is not its
+// end (a decompression error, or one reading the file), and the
+// compressed bytes read.
+func (sp *splitter) endOfInput(f *File, readErr error) {
+	if readErr != nil && !errors.Is(readErr, io.EOF) {
+		sample := Sample{File: sp.src.Path, Detail: withoutPath(readErr, sp.src.Path), order: sp.order}
+		var de *DecompressError
+		if errors.As(readErr, &de) {
+			sample.Offset, sample.Detail = de.Offset, de.Err.Error()
+			sp.rep.add(Decompress, sample)
+		} else {
+			sp.rep.add(Unreadable, sample)
+		}
+	}
+	sp.rep.CompressedBytes += f.CompressedOffset()
 }
 
 // skipLine reads and drops bytes up to the end of the current line; b is
