@@ -3,7 +3,6 @@ package query
 import (
 	"context"
 	"errors"
-	"runtime"
 
 	"github.com/auditlens/auditlens/aggregate"
 	"github.com/auditlens/auditlens/export"
@@ -23,17 +22,7 @@ func (q Query) Export(ctx context.Context, dir string, opts export.Options) (*Re
 	if dir == "" {
 		return nil, errorf("to", "an export needs a directory to write (--to)")
 	}
-	if err := q.Filters.Validate(); err != nil {
-		return nil, filterError(err)
-	}
-	workers := q.Workers
-	if workers < 0 {
-		return nil, errorf("workers", "invalid --workers value %d: expected 0 (one per core) or more", q.Workers)
-	}
-	if workers == 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	sources, err := q.sources()
+	sources, workers, err := q.input()
 	if err != nil {
 		return nil, err
 	}

@@ -90,14 +90,7 @@ func (q Query) Run(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := q.Filters.Validate(); err != nil {
-		return nil, filterError(err)
-	}
-	workers := q.Workers
-	if workers == 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	sources, err := q.sources()
+	sources, workers, err := q.input()
 	if err != nil {
 		return nil, err
 	}
@@ -116,6 +109,23 @@ func (q Query) Run(ctx context.Context) (*Result, error) {
 	a, rep, err := scan(ctx, sources, opts, keep.Fields(), workers, p.newAggregators)
 	res.finish(p, a, rep)
 	return res, err
+}
+
+// input checks the filter flags and the workers, and finds the sources:
+// what every query does before it reads.
+func (q Query) input() (sources []auditlog.Source, workers int, err error) {
+	if err := q.Filters.Validate(); err != nil {
+		return nil, 0, filterError(err)
+	}
+	if q.Workers < 0 {
+		return nil, 0, errorf("workers", "invalid --workers value %d: expected 0 (one per core) or more", q.Workers)
+	}
+	workers = q.Workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	sources, err = q.sources()
+	return sources, workers, err
 }
 
 // prepare resolves the times of the query's flags and of the plan's window
@@ -187,14 +197,11 @@ func timeWindow(flags filter.Flags) (since, until time.Time) {
 }
 
 // plan checks the view's flags: -o, --format, --by, --sort, --window and
-// --bucket, and the workers.
+// --bucket.
 func (q Query) plan() (*plan, error) {
 	v, err := parseView(q.Output, q.Format)
 	if err != nil {
 		return nil, err
-	}
-	if q.Workers < 0 {
-		return nil, errorf("workers", "invalid --workers value %d: expected 0 (one per core) or more", q.Workers)
 	}
 	p := &plan{view: v, paths: q.Paths, longRunning: q.Filters.LongRunning}
 	if q.By != "" {
