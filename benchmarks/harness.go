@@ -55,7 +55,7 @@ func caseNames() []string {
 	for _, q := range labQuestions("") {
 		names = append(names, q.name)
 	}
-	names = append(names, findingsQuestion.name, exportCase)
+	names = append(names, exportCase)
 	for _, q := range labQuestions("") {
 		names = append(names, parquetCase(q.name))
 	}
@@ -246,19 +246,6 @@ func (h *harness) runSize(n int) (sizeRun, error) {
 			}
 			r.Rows = append(r.Rows, newRow(q.name, lib, q.String(), m))
 		}
-	}
-
-	// The findings detectors, always in-process.
-	if h.opts.selected(findingsQuestion.name) {
-		q := findingsQuestion
-		c := h.libraryChild(libInproc, q, d.kubeDir, culprit, filepath.Join(out, libInproc+"-"+q.name+".txt"))
-		c.args = h.profile(c.args, q.name, libInproc, n)
-		fmt.Fprintf(h.log, "measuring %s (%s)...\n", q.name, libInproc)
-		m, err := measureBest(c, h.opts.count)
-		if err != nil {
-			return r, err
-		}
-		r.Rows = append(r.Rows, newRow(q.name, libInproc, q.String(), m))
 	}
 
 	if h.opts.parquetSelected() {

@@ -55,8 +55,8 @@ func runNaive(o childOptions) (childResult, error) {
 		if err != nil {
 			return res, err
 		}
-		if q.kind == kindReport {
-			continue // the reference has no report
+		if !q.compared() {
+			continue // the reference has no such view
 		}
 		t0 = time.Now()
 		if err := naiveAnswerFile(filepath.Join(o.outDir, "naive-"+name+".txt"), q, events); err != nil {

@@ -146,14 +146,23 @@ type RBACRule struct {
 	Verbs           []string `json:"verbs"`
 }
 
-// Dropped counts the requests a detector did not count because one of its
-// tables was full (Options.MaxKeys).
+// Dropped counts the requests a detector did not keep: because one of its
+// tables was full (Options.MaxKeys), or because they were to objects
+// requested too rarely to keep a row for (Options.ObjectRows).
 type Dropped struct {
 	// Detector names the detector.
 	Detector string `json:"detector"`
-	// Requests is the number of requests not counted.
+	// Requests is the number of requests not kept.
 	Requests int64 `json:"requests"`
+	// Why says why, as a clause ("its tables were full (Options.MaxKeys)").
+	Why string `json:"why"`
 }
+
+// The reasons of Dropped.
+const (
+	whyFull  = "its tables were full (Options.MaxKeys)"
+	whyLetGo = "they were to the objects requested least, let go to keep the busiest (Options.ObjectRows); a row whose count may be short says so"
+)
 
 // Result is what the detectors found.
 type Result struct {
@@ -166,7 +175,7 @@ type Result struct {
 	// Findings are by severity (highest first), then magnitude (largest
 	// first), then ID and Subject.
 	Findings []Finding `json:"findings"`
-	// Dropped lists the detectors that dropped requests (Options.MaxKeys);
+	// Dropped lists the detectors that did not keep every request;
 	// empty when every request was counted.
 	Dropped []Dropped `json:"dropped,omitempty"`
 }

@@ -27,7 +27,7 @@ type HotLoop struct {
 // NewHotLoop returns an empty hot-loop detector.
 func NewHotLoop(opts Options) *HotLoop {
 	d := &HotLoop{base: newBase(opts)}
-	d.objects = newObjectTable(d.opts.MaxKeys)
+	d.objects = newObjectTable(d.opts.ObjectRows)
 	return d
 }
 
@@ -74,14 +74,17 @@ func (d *HotLoop) Merge(o *HotLoop) {
 	d.objects.merge(&o.objects)
 }
 
-func (d *HotLoop) dropped() int64 { return d.objects.dropped }
+func (d *HotLoop) dropped() int64 { return 0 }
+
+// letGo is the number of requests of the objects let go.
+func (d *HotLoop) letGo() int64 { return d.objects.dropped }
 
 // Result returns the hot-loop finding, or none.
 func (d *HotLoop) Result() []Finding {
 	var rows []Evidence
 	var total, worstPeak int64
 	var worstHot int
-	for _, k := range d.objects.rows() {
+	for _, k := range d.objects.all() {
 		hot, peak := k.rate.minutes.over(d.opts.HotLoopPerMinute)
 		if hot < d.opts.HotLoopMinutes {
 			continue
@@ -93,6 +96,7 @@ func (d *HotLoop) Result() []Finding {
 			{Name: "peak", Value: float64(peak), Unit: UnitPerMinute},
 			{Name: "minutes above the limit", Value: float64(hot)},
 		}
+		ev.Numbers = appendUncounted(ev.Numbers, k.uncounted)
 		ev.Command = d.cmds.user(user)
 		ev.SamplesCommand = d.cmds.samples(ev.Samples)
 		rows = append(rows, ev)

@@ -25,8 +25,17 @@ type Options struct {
 	// pairs...) each table of each detector keeps, so that memory stays
 	// bounded whatever the input. Requests whose key would be new once a
 	// table is full are not counted by that table; Result.Dropped counts
-	// them. Below the bound results are exact. Default 100,000.
+	// them. Below the bound results are exact. Default 100,000. The
+	// per-object tables are bounded by ObjectRows instead.
 	MaxKeys int
+	// ObjectRows bounds the objects (a user, a verb, an object's path) the
+	// hot-loop and write-churn detectors each keep: when that many are
+	// kept, the half requested least is let go (Result.Dropped counts
+	// their requests) and the busy ones stay, so a hot loop is found in
+	// any input, and its count is exact unless its row says how many
+	// requests may have gone uncounted. Default 32,768 (a few MB per
+	// detector and worker).
+	ObjectRows int
 
 	// DeniedPerHour is the least number of refused requests (401, 403) per
 	// hour of one user for a denied storm. Default 100: a client retrying
@@ -157,6 +166,7 @@ func DefaultOptions() Options {
 	return Options{
 		Rows:                5,
 		MaxKeys:             100_000,
+		ObjectRows:          32_768,
 		DeniedPerHour:       100,
 		DeniedShare:         0.2,
 		HotLoopPerMinute:    60,
@@ -204,6 +214,7 @@ func (o Options) withDefaults() Options {
 	}
 	defInt(&o.Rows, d.Rows)
 	defInt(&o.MaxKeys, d.MaxKeys)
+	defInt(&o.ObjectRows, d.ObjectRows)
 	def(&o.DeniedPerHour, d.DeniedPerHour)
 	def(&o.DeniedShare, d.DeniedShare)
 	defInt(&o.HotLoopPerMinute, d.HotLoopPerMinute)
@@ -234,6 +245,9 @@ func (o Options) withDefaults() Options {
 	defInt64(&o.SecurityRequests, d.SecurityRequests)
 	if o.MaxKeys < 0 {
 		o.MaxKeys = d.MaxKeys
+	}
+	if o.ObjectRows < 0 {
+		o.ObjectRows = d.ObjectRows
 	}
 	if o.Rows < 0 {
 		o.Rows = d.Rows

@@ -3,7 +3,6 @@ package findings
 import (
 	"cmp"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -146,100 +145,4 @@ func (o *objectRate) evidence(offender, what string) Evidence {
 		t.samples = o.extra.samples
 	}
 	return t.evidence(offender, what)
-}
-
-// objectTable holds an objectRate per user and object: a table of users,
-// each with a table of its objects (a verb or kind, NUL, a path), so that
-// a request's user and object are hashed apart and the last few users are
-// found by comparing keys. It holds at most max objects in all; a request
-// for a new object of a full table is dropped and counted.
-type objectTable struct {
-	users   map[string]*userObjects
-	recent  [4]*userObjects
-	next    int
-	max, n  int
-	dropped int64
-}
-
-// userObjects are one user's objects.
-type userObjects struct {
-	user    string
-	objects map[string]*objectRate
-}
-
-func newObjectTable(max int) objectTable {
-	return objectTable{users: make(map[string]*userObjects), max: max}
-}
-
-// get returns the rate of user's object, adding it when new, or nil when
-// the table is full.
-func (t *objectTable) get(user, object []byte) *objectRate {
-	var u *userObjects
-	for _, r := range t.recent {
-		if r != nil && r.user == string(user) {
-			u = r
-			break
-		}
-	}
-	if u == nil {
-		if u = t.users[string(user)]; u == nil {
-			if t.n >= t.max {
-				t.dropped++
-				return nil
-			}
-			u = &userObjects{user: string(user), objects: make(map[string]*objectRate)}
-			t.users[u.user] = u
-		}
-		t.recent[t.next] = u
-		t.next = (t.next + 1) % len(t.recent)
-	}
-	if o := u.objects[string(object)]; o != nil {
-		return o
-	}
-	if t.n >= t.max {
-		t.dropped++
-		return nil
-	}
-	o := new(objectRate)
-	u.objects[string(object)] = o
-	t.n++
-	return o
-}
-
-// merge adds the rates of o to t, copying what t does not hold yet.
-func (t *objectTable) merge(o *objectTable) {
-	t.dropped += o.dropped
-	for name, ou := range o.users {
-		for key, or := range ou.objects {
-			r := t.get([]byte(name), []byte(key))
-			if r == nil {
-				t.dropped += or.count - 1 // get counted one
-				continue
-			}
-			r.merge(or)
-		}
-	}
-}
-
-// objectRow is one user's object and its rate.
-type objectRow struct {
-	user, kind, path string
-	rate             *objectRate
-}
-
-// rows returns every user's objects, by count (largest first), then user,
-// kind and path.
-func (t *objectTable) rows() []objectRow {
-	var out []objectRow
-	for _, u := range t.users {
-		for key, r := range u.objects {
-			kind, path, _ := strings.Cut(key, "\x00")
-			out = append(out, objectRow{u.user, kind, path, r})
-		}
-	}
-	slices.SortFunc(out, func(a, b objectRow) int {
-		return cmp.Or(cmp.Compare(b.rate.count, a.rate.count), cmp.Compare(a.user, b.user),
-			cmp.Compare(a.kind, b.kind), cmp.Compare(a.path, b.path))
-	})
-	return out
 }

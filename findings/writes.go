@@ -42,7 +42,7 @@ type WriteChurn struct {
 // NewWriteChurn returns an empty write-churn detector.
 func NewWriteChurn(opts Options) *WriteChurn {
 	d := &WriteChurn{base: newBase(opts)}
-	d.objects = newObjectTable(d.opts.MaxKeys)
+	d.objects = newObjectTable(d.opts.ObjectRows)
 	d.conflicts = newTable[tally](d.opts.MaxKeys)
 	d.invalid = newTable[tally](d.opts.MaxKeys)
 	d.writes = newTable[counter](d.opts.MaxKeys)
@@ -151,8 +151,11 @@ func (d *WriteChurn) Merge(o *WriteChurn) {
 }
 
 func (d *WriteChurn) dropped() int64 {
-	return d.objects.dropped + d.conflicts.dropped + d.invalid.dropped + d.writes.dropped
+	return d.conflicts.dropped + d.invalid.dropped + d.writes.dropped
 }
+
+// letGo is the number of requests of the objects let go.
+func (d *WriteChurn) letGo() int64 { return d.objects.dropped }
 
 // Result returns the write-churn, write-conflicts and invalid-writes
 // findings that qualify.
@@ -175,7 +178,7 @@ func (d *WriteChurn) Result() []Finding {
 func (d *WriteChurn) churn() (Finding, bool) {
 	var rows []Evidence
 	var total, worstPeak int64
-	for _, k := range d.objects.rows() {
+	for _, k := range d.objects.all() {
 		hot, peak := k.rate.minutes.over(d.opts.WritesPerMinute)
 		if hot < d.opts.WriteMinutes {
 			continue
@@ -191,6 +194,7 @@ func (d *WriteChurn) churn() (Finding, bool) {
 			{Name: "peak", Value: float64(peak), Unit: UnitPerMinute},
 			{Name: "minutes above the limit", Value: float64(hot)},
 		}
+		ev.Numbers = appendUncounted(ev.Numbers, k.uncounted)
 		ev.Command = d.cmds.user(user)
 		ev.SamplesCommand = d.cmds.samples(ev.Samples)
 		rows = append(rows, ev)

@@ -40,7 +40,7 @@ func WriteFindings(w io.Writer, r findings.Result) error {
 	layout := rowTimeLayout(r)
 	fmt.Fprintln(bw, findingsHeader(r))
 	for _, d := range r.Dropped {
-		fmt.Fprintf(bw, "Note: %s did not count %d requests: its tables were full (Options.MaxKeys).\n", d.Detector, d.Requests)
+		fmt.Fprintf(bw, "Note: %s did not keep %d requests: %s.\n", d.Detector, d.Requests, d.Why)
 	}
 	for i, f := range r.Findings {
 		title := f.Title

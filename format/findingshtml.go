@@ -37,8 +37,8 @@ func newHTMLFindings(r findings.Result) *htmlFindings {
 	layout := rowTimeLayout(r)
 	hf := &htmlFindings{Header: findingsHeader(r)}
 	for _, d := range r.Dropped {
-		hf.Notes = append(hf.Notes, d.Detector+" did not count "+strconv.FormatInt(d.Requests, 10)+
-			" requests: its tables were full (Options.MaxKeys).")
+		hf.Notes = append(hf.Notes, d.Detector+" did not keep "+strconv.FormatInt(d.Requests, 10)+
+			" requests: "+d.Why+".")
 	}
 	for i, f := range r.Findings {
 		item := htmlFinding{Rank: i + 1, Severity: f.Severity.String(), ID: f.ID, Subject: Sanitize(f.Subject),
