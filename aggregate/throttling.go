@@ -38,7 +38,7 @@ func NewThrottling() *Throttling {
 
 // Fields is the set of event fields Throttling reads.
 func (t *Throttling) Fields() auditlog.Fields {
-	return auditlog.FieldUser | auditlog.FieldResponseCode | auditlog.FieldAnnotations |
+	return auditlog.FieldUser | auditlog.FieldResponseCode | auditlog.FieldAnnotationsButAuthz |
 		auditlog.FieldRequestReceivedTimestamp
 }
 

@@ -29,7 +29,7 @@ type tracker struct {
 func NewTrackers() *Trackers { return &Trackers{keys: make(map[string]*tracker)} }
 
 // Fields is the set of event fields Trackers reads.
-func (t *Trackers) Fields() auditlog.Fields { return auditlog.FieldAnnotations }
+func (t *Trackers) Fields() auditlog.Fields { return auditlog.FieldAnnotationsButAuthz }
 
 // Add adds the latency annotations of e. A value that is not a Go duration
 // is counted as invalid.

@@ -371,7 +371,12 @@ func projectMapped(ev *auditv1.Event, f Fields) {
 	if !f.Has(FieldRequestReceivedTimestamp) {
 		ev.RequestReceivedTimestamp = metav1.MicroTime{}
 	}
-	if !f.Has(FieldAnnotations) {
+	switch {
+	case f.Has(FieldAnnotations):
+	case f.Has(FieldAnnotationsButAuthz):
+		delete(ev.Annotations, annotationAuthzDecision)
+		delete(ev.Annotations, annotationAuthzReason)
+	default:
 		ev.Annotations = nil
 	}
 }

@@ -240,6 +240,8 @@ func (d *decoder) event(ev *auditv1.Event, depth int) error {
 			bit |= FieldResponseCode
 		case memberRequestURI:
 			bit |= FieldFieldManager
+		case memberAnnotations:
+			bit |= FieldAnnotationsButAuthz
 		}
 		if d.fields&bit == 0 {
 			return s.skipValue(depth + 1)
@@ -285,7 +287,7 @@ func (d *decoder) event(ev *auditv1.Event, depth int) error {
 		case memberStageTimestamp:
 			return d.microTime(&ev.StageTimestamp, "stageTimestamp")
 		case memberAnnotations:
-			return d.strMap(&ev.Annotations, depth+1, "annotations")
+			return d.annotations(&ev.Annotations, depth+1)
 		}
 		return s.skipValue(depth + 1)
 	})
@@ -375,8 +377,9 @@ func slice[S ~[]E, E any](d *decoder, dst *S, depth int, field string, elem func
 	return nil
 }
 
-// strMap decodes an object of strings; null clears the map.
-func (d *decoder) strMap(dst *map[string]string, depth int, field string) error {
+// strMap decodes an object of strings; null clears the map. The members
+// whose key skip reports are skipped (their syntax still checked).
+func (d *decoder) strMap(dst *map[string]string, depth int, field string, skip func(key []byte) bool) error {
 	if null, done, err := d.begin('{', field); done || err != nil {
 		if null {
 			*dst = nil
@@ -389,7 +392,10 @@ func (d *decoder) strMap(dst *map[string]string, depth int, field string) error 
 		m = d.spare.annotations()
 		*dst = m
 	}
-	return s.object(depth, func([]byte) error {
+	return s.object(depth, func(key []byte) error {
+		if skip != nil && skip(key) {
+			return s.skipValue(depth + 1)
+		}
 		k := s.keyString()
 		var v string
 		if err := d.str(&v, field); err != nil {
@@ -398,6 +404,27 @@ func (d *decoder) strMap(dst *map[string]string, depth int, field string) error 
 		m[k] = v
 		return nil
 	})
+}
+
+// The annotations of the authorizer, which FieldAnnotationsButAuthz skips.
+const (
+	annotationAuthzDecision = "authorization.k8s.io/decision"
+	annotationAuthzReason   = "authorization.k8s.io/reason"
+)
+
+// annotations decodes the annotations, but the authorizer's without
+// FieldAnnotations.
+func (d *decoder) annotations(dst *map[string]string, depth int) error {
+	if d.fields.Has(FieldAnnotations) {
+		return d.strMap(dst, depth, "annotations", nil)
+	}
+	return d.strMap(dst, depth, "annotations", isAuthzAnnotation)
+}
+
+// isAuthzAnnotation reports whether a raw annotation key is the
+// authorizer's decision or reason.
+func isAuthzAnnotation(key []byte) bool {
+	return string(key) == annotationAuthzDecision || string(key) == annotationAuthzReason
 }
 
 var userMembers = []string{"username", "uid", "groups", "extra"}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -83,6 +84,11 @@ func project(ev auditv1.Event, f Fields) auditv1.Event {
 	copyIf(FieldRequestReceivedTimestamp, &p.RequestReceivedTimestamp, ev.RequestReceivedTimestamp)
 	copyIf(FieldStageTimestamp, &p.StageTimestamp, ev.StageTimestamp)
 	copyIf(FieldAnnotations, &p.Annotations, ev.Annotations)
+	if !f.Has(FieldAnnotations) && f.Has(FieldAnnotationsButAuthz) && ev.Annotations != nil {
+		p.Annotations = maps.Clone(ev.Annotations)
+		delete(p.Annotations, "authorization.k8s.io/decision")
+		delete(p.Annotations, "authorization.k8s.io/reason")
+	}
 	return p
 }
 

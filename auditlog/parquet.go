@@ -126,7 +126,8 @@ func parquetColumns(f Fields) auditparquet.Columns {
 	add(FieldResponseObject, auditparquet.ColResponseObject)
 	add(FieldRequestReceivedTimestamp, auditparquet.ColRequestReceived)
 	add(FieldStageTimestamp, auditparquet.ColStageTimestamp)
-	add(FieldAnnotations, auditparquet.ColAnnotations, auditparquet.ColAuthzDecision, auditparquet.ColAuthzReason)
+	add(FieldAnnotations|FieldAnnotationsButAuthz, auditparquet.ColAnnotations)
+	add(FieldAnnotations, auditparquet.ColAuthzDecision, auditparquet.ColAuthzReason)
 	return cols
 }
 

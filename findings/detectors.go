@@ -99,11 +99,11 @@ func (d *Detectors) Result() Result {
 		b.requests, b.span = d.requests, d.span
 		res.Findings = append(res.Findings, det.Result()...)
 		if n := det.dropped(); n > 0 {
-			res.Dropped = append(res.Dropped, Dropped{Detector: detectorName(det), Requests: n, Why: whyFull})
+			res.Dropped = append(res.Dropped, Dropped{Detector: detectorName(det), Requests: n, Why: DroppedTableFull})
 		}
 		if o, ok := det.(interface{ letGo() int64 }); ok {
 			if n := o.letGo(); n > 0 {
-				res.Dropped = append(res.Dropped, Dropped{Detector: detectorName(det), Requests: n, Why: whyLetGo})
+				res.Dropped = append(res.Dropped, Dropped{Detector: detectorName(det), Requests: n, Why: DroppedLetGo})
 			}
 		}
 	}

@@ -9,7 +9,9 @@
 // merged when the Scan is done; memory grows with the distinct keys it
 // counts (users, objects, user and resource pairs), never with the
 // requests, and every table is bounded by Options.MaxKeys (what does not
-// fit is counted in Result.Dropped). [New] returns all of them as one
+// fit is counted in Result.Dropped), but the per-object tables of HotLoop
+// and WriteChurn, which keep the Options.ObjectRows objects requested
+// most and let go of the others (see Options.ObjectRows). [New] returns all of them as one
 // [Detectors], which looks at each entry once; [Detectors.Result] returns
 // the findings by severity, then by the number of requests they account
 // for. Only the last event of a request (stage ResponseComplete or Panic)

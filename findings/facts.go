@@ -97,7 +97,7 @@ type facts struct {
 
 // factFields are the event fields facts reads.
 const factFields = auditlog.FieldStage | auditlog.FieldVerb | auditlog.FieldUser | auditlog.FieldResponseCode |
-	auditlog.FieldRequestReceivedTimestamp | auditlog.FieldStageTimestamp | auditlog.FieldAnnotations |
+	auditlog.FieldRequestReceivedTimestamp | auditlog.FieldStageTimestamp | auditlog.FieldAnnotationsButAuthz |
 	auditlog.FieldAuditID | auditlog.FieldRequestURI
 
 // init fills f from e, which must stay valid while f is used.

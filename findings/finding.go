@@ -146,22 +146,26 @@ type RBACRule struct {
 	Verbs           []string `json:"verbs"`
 }
 
-// Dropped counts the requests a detector did not keep: because one of its
-// tables was full (Options.MaxKeys), or because they were to objects
-// requested too rarely to keep a row for (Options.ObjectRows).
+// Dropped counts the requests a detector did not keep.
 type Dropped struct {
 	// Detector names the detector.
 	Detector string `json:"detector"`
-	// Requests is the number of requests not kept.
+	// Requests is the number of requests not kept. For DroppedLetGo it
+	// depends on how the input was split between workers.
 	Requests int64 `json:"requests"`
-	// Why says why, as a clause ("its tables were full (Options.MaxKeys)").
+	// Why says why: DroppedTableFull or DroppedLetGo.
 	Why string `json:"why"`
 }
 
 // The reasons of Dropped.
 const (
-	whyFull  = "its tables were full (Options.MaxKeys)"
-	whyLetGo = "they were to the objects requested least, let go to keep the busiest (Options.ObjectRows); a row whose count may be short says so"
+	// DroppedTableFull: a table held Options.MaxKeys keys, and requests
+	// with a new key were not counted by it.
+	DroppedTableFull = "table-full"
+	// DroppedLetGo: a per-object table held Options.ObjectRows objects
+	// and let go of those requested least to keep the busiest; a finding's
+	// row whose count may be short says by how much.
+	DroppedLetGo = "let-go"
 )
 
 // Result is what the detectors found.

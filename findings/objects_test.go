@@ -89,7 +89,7 @@ func TestObjectTableBounds(t *testing.T) {
 					}
 					continue
 				}
-				s := &tb.rows[i]
+				s := tb.at(i)
 				if s.rate.count > want || s.bound() < want {
 					t.Errorf("%q: %d requests, row says %d + at most %d", key, want, s.rate.count, s.uncounted)
 				}
@@ -172,13 +172,13 @@ func TestObjectRowsFindTheLoops(t *testing.T) {
 	}
 	var letGo bool
 	for _, d := range small.Dropped {
-		letGo = letGo || d.Why == whyLetGo && d.Requests > 0
+		letGo = letGo || d.Why == DroppedLetGo && d.Requests > 0
 	}
 	if !letGo {
 		t.Errorf("no object let go with 512 rows: the test does not test the bound (%+v)", small.Dropped)
 	}
 	for _, d := range all.Dropped {
-		if d.Why == whyLetGo {
+		if d.Why == DroppedLetGo {
 			t.Errorf("objects let go with room for all: %+v", d)
 		}
 	}

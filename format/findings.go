@@ -40,7 +40,7 @@ func WriteFindings(w io.Writer, r findings.Result) error {
 	layout := rowTimeLayout(r)
 	fmt.Fprintln(bw, findingsHeader(r))
 	for _, d := range r.Dropped {
-		fmt.Fprintf(bw, "Note: %s did not keep %d requests: %s.\n", d.Detector, d.Requests, d.Why)
+		fmt.Fprintf(bw, "Note: %s.\n", droppedNote(d))
 	}
 	for i, f := range r.Findings {
 		title := f.Title
@@ -233,4 +233,14 @@ func numbersCSV(ns []findings.Number) string {
 		parts[i] = n.Name + ": " + numberValue(n)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// droppedNote says what a detector did not keep, as a sentence without its
+// full stop. The requests let go of are not said: their number depends on
+// how the input was split between workers.
+func droppedNote(d findings.Dropped) string {
+	if d.Why == findings.DroppedLetGo {
+		return d.Detector + " kept the objects requested most and let go of those requested least (Options.ObjectRows); a row whose count may be short says so"
+	}
+	return fmt.Sprintf("%s did not count %d requests: its tables were full (Options.MaxKeys)", d.Detector, d.Requests)
 }

@@ -186,3 +186,36 @@ func TestFindingsHostileText(t *testing.T) {
 		}
 	}
 }
+
+// TestFindingsNotes checks that the text and the page say when detectors
+// did not keep every request: a full table with its count, objects let go
+// without theirs (which depends on how the input was split between
+// workers), so that the text is the same whatever the workers.
+func TestFindingsNotes(t *testing.T) {
+	res := findingsOf(t, "../testdata/findings/audit_logs/kube-apiserver", findings.Options{MaxKeys: 3, ObjectRows: 4})
+	var text, page bytes.Buffer
+	if err := WriteFindings(&text, res); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteHTML(&page, HTMLReport{Findings: &res}); err != nil {
+		t.Fatal(err)
+	}
+	var full, letGo int
+	for line := range strings.Lines(text.String()) {
+		switch {
+		case !strings.HasPrefix(line, "Note: "):
+		case strings.Contains(line, " did not count ") && strings.HasSuffix(line, "requests: its tables were full (Options.MaxKeys).\n"):
+			full++
+		case strings.HasSuffix(line, " kept the objects requested most and let go of those requested least (Options.ObjectRows); a row whose count may be short says so.\n"):
+			letGo++
+		default:
+			t.Errorf("note %q", line)
+		}
+	}
+	if full == 0 || letGo != 2 {
+		t.Errorf("%d notes of full tables, %d of objects let go (want hot-loop and write-churn):\n%s", full, letGo, text.String())
+	}
+	if !strings.Contains(page.String(), "hot-loop kept the objects requested most") {
+		t.Error("the page does not say that hot-loop let objects go")
+	}
+}

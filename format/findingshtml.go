@@ -1,7 +1,6 @@
 package format
 
 import (
-	"strconv"
 
 	"github.com/auditlens/auditlens/findings"
 )
@@ -37,8 +36,7 @@ func newHTMLFindings(r findings.Result) *htmlFindings {
 	layout := rowTimeLayout(r)
 	hf := &htmlFindings{Header: findingsHeader(r)}
 	for _, d := range r.Dropped {
-		hf.Notes = append(hf.Notes, d.Detector+" did not keep "+strconv.FormatInt(d.Requests, 10)+
-			" requests: "+d.Why+".")
+		hf.Notes = append(hf.Notes, droppedNote(d)+".")
 	}
 	for i, f := range r.Findings {
 		item := htmlFinding{Rank: i + 1, Severity: f.Severity.String(), ID: f.ID, Subject: Sanitize(f.Subject),
