@@ -26,10 +26,10 @@ import (
 type objectTable struct {
 	index map[string]int32 // key → position in rows
 	// rows are in chunks, so that growing never copies them.
-	rows  [][]objectSlot
-	n     int32   // positions used in rows
-	free  []int32 // positions of rows let go, to reuse
-	max   int
+	rows [][]objectSlot
+	n    int32   // positions used in rows
+	free []int32 // positions of rows let go, to reuse
+	max  int
 	// floor is the most requests a key without a row may have had: the
 	// largest count (with its uncounted part) of a row let go.
 	floor int64

@@ -1,7 +1,6 @@
 package format
 
 import (
-
 	"github.com/auditlens/auditlens/findings"
 )
 
