@@ -22,10 +22,12 @@ import (
 // Grouping is by hash: linear time in the number of events. Most groups
 // hold a request or two (a get or a watch of one object), so a group is
 // kept small: its key, with its user and the folder of its path
-// (/api/v1/namespaces/NS/configmaps/) as numbers; its first URI without the
-// path the key holds; its latencies as in -o latency (the values themselves
-// while there are few); its status code, and a mix of codes only once it
-// has several. About 200 bytes with its strings.
+// (/api/v1/namespaces/NS/configmaps/, the folder of the object for a
+// subresource) as numbers; its first URI without the path the key holds;
+// its latencies as in -o latency (the values themselves while there are
+// few); its status code, and a mix of codes only once it has several. The
+// groups are values in chunks that no map points into: about 200 bytes a
+// group with its strings and its place in a map.
 type Grouped struct {
 	outer   Key
 	outers  map[string]*outerGroup
@@ -39,10 +41,64 @@ type Grouped struct {
 
 type outerGroup struct {
 	total  int64
-	groups map[string]*group
+	groups map[string]int32 // a group's key → its position in rows
+	rows   groupRows
 }
 
-// group is one group of requests, in 80 bytes and one string.
+// groupRows holds groups in chunks, so that growing never copies them,
+// nothing points to each, and merging can let go of a chunk after
+// another: a first small chunk (most outer keys of some groupings have few
+// groups), then chunks of groupChunk.
+type groupRows struct {
+	chunks [][]group
+	n      int32
+}
+
+// The sizes of the chunks of groupRows.
+const (
+	firstGroupChunk = 64
+	groupChunk      = 1024
+)
+
+// start returns the position of the first group of chunk c.
+func (r *groupRows) start(c int) int32 {
+	if c == 0 {
+		return 0
+	}
+	return firstGroupChunk + int32(c-1)*groupChunk
+}
+
+// add adds gr and returns its position.
+func (r *groupRows) add(gr group) int32 {
+	i := r.n
+	if c := len(r.chunks); i == r.start(c) {
+		size := groupChunk
+		if c == 0 {
+			size = firstGroupChunk
+		}
+		r.chunks = append(r.chunks, make([]group, size))
+	}
+	r.n++
+	p := r.at(i)
+	*p = gr
+	return i
+}
+
+// at returns the group at position i.
+func (r *groupRows) at(i int32) *group {
+	if i < firstGroupChunk {
+		return &r.chunks[0][i]
+	}
+	i -= firstGroupChunk
+	return &r.chunks[1+i/groupChunk][i%groupChunk]
+}
+
+// used returns the groups of chunk c.
+func (r *groupRows) used(c int) []group {
+	return r.chunks[c][:min(int32(len(r.chunks[c])), r.n-r.start(c))]
+}
+
+// group is one group of requests, in 88 bytes and one string.
 type group struct {
 	// data is the group's key, then its first URI without the path (its
 	// "?query", or nothing). The key, data[:keyLen], is the length of the
@@ -66,12 +122,12 @@ type group struct {
 
 // newGroup returns a group of no events yet with the key, whose first URI
 // is the one whose part after the path is first, received at t.
-func newGroup(key []byte, first string, t int64, code int32) *group {
+func newGroup(key []byte, first string, t int64, code int32) group {
 	var data strings.Builder // one allocation for both
 	data.Grow(len(key) + len(first))
 	data.Write(key)
 	data.WriteString(first)
-	return &group{data: data.String(), keyLen: int32(len(key)), firstAt: t, code: code}
+	return group{data: data.String(), keyLen: int32(len(key)), firstAt: t, code: code}
 }
 
 // key is the group's key (see data).
@@ -184,7 +240,7 @@ func (g *Grouped) Add(e *auditlog.Entry) {
 	}
 	og := g.outers[string(buf)]
 	if og == nil {
-		og = &outerGroup{groups: make(map[string]*group)}
+		og = &outerGroup{groups: make(map[string]int32)}
 		g.outers[string(buf)] = og
 	}
 	og.total++
@@ -193,18 +249,20 @@ func (g *Grouped) Add(e *auditlog.Entry) {
 	buf, _ = appendUser(buf[:0], e)
 	user := g.users.id(buf)
 	r := e.Request()
-	slash := strings.LastIndexByte(r.Path, '/') + 1
+	slash := folderEnd(r)
 	dir := g.dirs.id(append(buf[:0], r.Path[:slash]...))
 	buf, g.pairs = appendGroupKey(buf[:0], dir, r.Path[slash:], r.RawQuery, user, g.pairs)
 	g.buf = buf
 
 	at, first := timeNanos(e.Event.RequestReceivedTimestamp.Time), e.Event.RequestURI[len(r.Path):]
-	gr := og.groups[string(buf)]
-	if gr == nil {
-		gr = newGroup(buf, first, at, statusCode(e))
-		og.groups[gr.key()] = gr
-	} else {
+	var gr *group
+	if i, ok := og.groups[string(buf)]; ok {
+		gr = og.rows.at(i)
 		gr.offerFirst(at, first)
+	} else {
+		i := og.rows.add(newGroup(buf, first, at, statusCode(e)))
+		gr = og.rows.at(i)
+		og.groups[gr.key()] = i
 	}
 	gr.addStatus(statusCode(e)) // before counting e: it counts the events before
 	gr.count++
@@ -220,6 +278,22 @@ func (g *Grouped) Add(e *auditlog.Entry) {
 		g.skey, _ = appendUser(g.skey, e)
 		g.samples.add(og, g.skey, e)
 	}
+}
+
+// folderEnd returns the length of the folder of r's path that groups
+// number: up to the last slash, or, for a subresource of an object, up to
+// the slash before the object's name, so that the groups of the objects
+// of a folder (pods/NAME/log, nodes/NAME/proxy/metrics) share it.
+func folderEnd(r *auditlog.Request) int {
+	if r.Name != "" && r.SubresourcePath != "" {
+		// The path ends with /NAME/SUBRESOURCE-PATH.
+		n := len(r.Path) - len(r.SubresourcePath) - 1 - len(r.Name)
+		if n > 0 && r.Path[n-1] == '/' && r.Path[n:n+len(r.Name)] == r.Name && r.Path[n+len(r.Name)] == '/' &&
+			r.Path[n+len(r.Name)+1:] == r.SubresourcePath {
+			return n
+		}
+	}
+	return strings.LastIndexByte(r.Path, '/') + 1
 }
 
 // timeNanos is t in Unix nanoseconds, clamped to the years int64
@@ -305,48 +379,66 @@ func (gr *group) status() []StatusCount {
 	return []StatusCount{{Code: gr.code, Count: gr.count}}
 }
 
-// Merge adds the groups of o, a grouping under the same outer key, to g. o
-// is not changed.
+// Merge moves the groups of o, a grouping under the same outer key, into
+// g, and leaves o empty: it lets go of o's groups a chunk after another as
+// it moves them, so that merging never holds every group twice.
 func (g *Grouped) Merge(o *Grouped) {
 	// o numbers users and folders its own way.
 	users, dirs := g.users.renumber(&o.users), g.dirs.renumber(&o.dirs)
 	for ok, oog := range o.outers {
 		og := g.outers[ok]
 		if og == nil {
-			og = &outerGroup{groups: make(map[string]*group, len(oog.groups))}
+			og = &outerGroup{groups: make(map[string]int32, len(oog.groups))}
 			g.outers[ok] = og
 		}
 		og.total += oog.total
-		for _, ogr := range oog.groups {
-			key := ogr.key()
-			dir, user := keyNumbers(key)
-			renumber := dirs[dir] != dir || users[user] != user
-			if renumber {
-				g.buf = appendRenumbered(g.buf[:0], key, dirs[dir], users[user])
+		for c := range oog.rows.chunks {
+			for k := range oog.rows.used(c) {
+				g.mergeGroup(og, &oog.rows.chunks[c][k], users, dirs)
 			}
-			var gr *group
-			if renumber {
-				gr = og.groups[string(g.buf)]
-			} else {
-				gr = og.groups[key]
-			}
-			switch {
-			case gr == nil && !renumber:
-				// The same key: share o's data, which no one changes.
-				gr = &group{data: ogr.data, keyLen: ogr.keyLen, firstAt: ogr.firstAt, code: ogr.code}
-				og.groups[gr.key()] = gr
-			case gr == nil:
-				gr = newGroup(g.buf, ogr.first(), ogr.firstAt, ogr.code)
-				og.groups[gr.key()] = gr
-			default:
-				gr.offerFirst(ogr.firstAt, ogr.first())
-			}
-			gr.mergeStatus(ogr) // before adding o's count, as addStatus
-			gr.count += ogr.count
-			gr.latency.merge(&ogr.latency)
+			oog.rows.chunks[c] = nil
 		}
 		g.samples.merge(og, o.samples[oog])
+		delete(o.samples, oog)
+		delete(o.outers, ok)
 	}
+	o.users, o.dirs = numbers{}, numbers{}
+}
+
+// mergeGroup adds ogr, a group of another Grouped whose users and folders
+// are numbered users and dirs in g, to og.
+func (g *Grouped) mergeGroup(og *outerGroup, ogr *group, users, dirs []uint32) {
+	key := ogr.key()
+	dir, user := keyNumbers(key)
+	renumber := dirs[dir] != dir || users[user] != user
+	if renumber {
+		g.buf = appendRenumbered(g.buf[:0], key, dirs[dir], users[user])
+	}
+	var i int32
+	var found bool
+	if renumber {
+		i, found = og.groups[string(g.buf)]
+	} else {
+		i, found = og.groups[key]
+	}
+	var gr *group
+	switch {
+	case !found && !renumber:
+		// The same key: share ogr's data, which no one changes.
+		i = og.rows.add(group{data: ogr.data, keyLen: ogr.keyLen, firstAt: ogr.firstAt, code: ogr.code})
+		gr = og.rows.at(i)
+		og.groups[gr.key()] = i
+	case !found:
+		i = og.rows.add(newGroup(g.buf, ogr.first(), ogr.firstAt, ogr.code))
+		gr = og.rows.at(i)
+		og.groups[gr.key()] = i
+	default:
+		gr = og.rows.at(i)
+		gr.offerFirst(ogr.firstAt, ogr.first())
+	}
+	gr.mergeStatus(ogr) // before adding ogr's count, as addStatus
+	gr.count += ogr.count
+	gr.latency.merge(&ogr.latency)
 }
 
 // Group is one group of requests of a GroupedResult.
@@ -419,7 +511,7 @@ func (g *Grouped) Result(n int) GroupedResult {
 }
 
 func (og *outerGroup) result(key string, n int, dirs, users *numbers) GroupedOuter {
-	top := topGroups(og.groups, n, func(a, b *group) int {
+	top := topGroups(og.groups, &og.rows, n, func(a, b *group) int {
 		if c := cmp.Compare(b.count, a.count); c != 0 {
 			return c
 		}
@@ -448,11 +540,11 @@ func (og *outerGroup) result(key string, n int, dirs, users *numbers) GroupedOut
 
 // topGroups returns the n first groups in the order of compare (all when
 // n <= 0), in that order, keeping no more than n at a time.
-func topGroups(groups map[string]*group, n int, compare func(a, b *group) int) []*group {
+func topGroups(groups map[string]int32, rows *groupRows, n int, compare func(a, b *group) int) []*group {
 	if n <= 0 || n >= len(groups) {
 		all := make([]*group, 0, len(groups))
-		for _, gr := range groups {
-			all = append(all, gr)
+		for _, i := range groups {
+			all = append(all, rows.at(i))
 		}
 		slices.SortFunc(all, compare)
 		return all
@@ -460,7 +552,8 @@ func topGroups(groups map[string]*group, n int, compare func(a, b *group) int) [
 	// A heap of the n first so far, the last of them at its root.
 	top := make([]*group, 0, n)
 	after := func(i, j int) bool { return compare(top[i], top[j]) > 0 }
-	for _, gr := range groups {
+	for _, i := range groups {
+		gr := rows.at(i)
 		switch {
 		case len(top) < n:
 			top = append(top, gr)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -140,7 +141,9 @@ func TestDeterminism(t *testing.T) {
 	}
 }
 
-// TestMergeKeepsSource checks that Merge does not change its argument.
+// TestMergeKeepsSource checks that Merge does not change its argument,
+// but Grouped's, which moves its groups and leaves its argument empty (so
+// that merging a second time adds nothing).
 func TestMergeKeepsSource(t *testing.T) {
 	entries := synthEntries(3, 2000)
 	for _, k := range kinds() {
@@ -155,9 +158,20 @@ func TestMergeKeepsSource(t *testing.T) {
 			}
 			before := resultJSON(t, k.result(b))
 			k.merge(a, b)
+			once := resultJSON(t, k.result(a))
+			after := resultJSON(t, k.result(b))
+			if !strings.HasPrefix(k.name, "grouped") {
+				if !bytes.Equal(before, after) {
+					t.Fatalf("Merge changed its argument")
+				}
+				return
+			}
+			if empty := resultJSON(t, k.result(k.make())); !bytes.Equal(after, empty) {
+				t.Fatalf("Merge left its argument with groups:\n%s", clip(after))
+			}
 			k.merge(a, b)
-			if after := resultJSON(t, k.result(b)); !bytes.Equal(before, after) {
-				t.Fatalf("Merge changed its argument")
+			if again := resultJSON(t, k.result(a)); !bytes.Equal(again, once) {
+				t.Fatalf("merging the emptied argument again changed the result")
 			}
 		})
 	}

@@ -11,6 +11,8 @@ type Aggregator[T any] interface {
 	// Fields is the set of event fields Add reads.
 	Fields() auditlog.Fields
 	// Merge adds the counts of o, built the same way, to the receiver.
+	// Most aggregators leave o as it was; Grouped moves o's groups and
+	// leaves it empty, so that a merge never holds every group twice.
 	Merge(o T)
 }
 
@@ -63,6 +65,8 @@ func (s *Set) Fields() auditlog.Fields { return s.fields }
 // Merge merges each member of o into the member of s at the same place. o
 // must have been built by the same code as s: a member of o of another
 // type than its counterpart in s, or beyond the end of s, is not merged.
+// o is not to be read after: its members may have moved what they held
+// (see Grouped.Merge).
 func (s *Set) Merge(o *Set) {
 	for i := range min(len(s.members), len(o.members)) {
 		s.members[i].merge(o.members[i].sink)
