@@ -36,6 +36,8 @@ type Grouped struct {
 	buf     []byte
 	pairs   []string
 	samples groupSamples // when kept (KeepSamples)
+	// most is the most groups an outer key keeps (KeepAtMost); 0: all.
+	most    int
 	skey    []byte       // a group's key as samples are kept by
 }
 
@@ -43,6 +45,7 @@ type outerGroup struct {
 	total  int64
 	groups map[string]int32 // a group's key → its position in rows
 	rows   groupRows
+	bound  *groupBound // when groups are let go (KeepAtMost)
 }
 
 // groupRows holds groups in chunks, so that growing never copies them,
@@ -52,6 +55,7 @@ type outerGroup struct {
 type groupRows struct {
 	chunks [][]group
 	n      int32
+	free   []int32 // positions of groups let go, zero, to reuse
 }
 
 // The sizes of the chunks of groupRows.
@@ -70,6 +74,12 @@ func (r *groupRows) start(c int) int32 {
 
 // add adds gr and returns its position.
 func (r *groupRows) add(gr group) int32 {
+	if n := len(r.free); n > 0 {
+		i := r.free[n-1]
+		r.free = r.free[:n-1]
+		*r.at(i) = gr
+		return i
+	}
 	i := r.n
 	if c := len(r.chunks); i == r.start(c) {
 		size := groupChunk
@@ -93,7 +103,8 @@ func (r *groupRows) at(i int32) *group {
 	return &r.chunks[1+i/groupChunk][i%groupChunk]
 }
 
-// used returns the groups of chunk c.
+// used returns the groups of chunk c, with the zero groups of free
+// positions.
 func (r *groupRows) used(c int) []group {
 	return r.chunks[c][:min(int32(len(r.chunks[c])), r.n-r.start(c))]
 }
@@ -240,7 +251,7 @@ func (g *Grouped) Add(e *auditlog.Entry) {
 	}
 	og := g.outers[string(buf)]
 	if og == nil {
-		og = &outerGroup{groups: make(map[string]int32)}
+		og = g.newOuter(0)
 		g.outers[string(buf)] = og
 	}
 	og.total++
@@ -260,9 +271,11 @@ func (g *Grouped) Add(e *auditlog.Entry) {
 		gr = og.rows.at(i)
 		gr.offerFirst(at, first)
 	} else {
+		g.makeRoom(og)
 		i := og.rows.add(newGroup(buf, first, at, statusCode(e)))
 		gr = og.rows.at(i)
 		og.groups[gr.key()] = i
+		og.admit(gr.key())
 	}
 	gr.addStatus(statusCode(e)) // before counting e: it counts the events before
 	gr.count++
@@ -388,16 +401,21 @@ func (g *Grouped) Merge(o *Grouped) {
 	for ok, oog := range o.outers {
 		og := g.outers[ok]
 		if og == nil {
-			og = &outerGroup{groups: make(map[string]int32, len(oog.groups))}
+			og = g.newOuter(len(oog.groups))
 			g.outers[ok] = og
 		}
 		og.total += oog.total
+		og.beginMerge()
 		for c := range oog.rows.chunks {
 			for k := range oog.rows.used(c) {
-				g.mergeGroup(og, &oog.rows.chunks[c][k], users, dirs)
+				if ogr := &oog.rows.chunks[c][k]; ogr.keyLen > 0 {
+					key := g.mergeGroup(og, ogr, users, dirs)
+					og.merged(key, oog.bound.lacks(ogr.key()))
+				}
 			}
 			oog.rows.chunks[c] = nil
 		}
+		og.endMerge(oog.bound)
 		g.samples.merge(og, o.samples[oog])
 		delete(o.samples, oog)
 		delete(o.outers, ok)
@@ -406,8 +424,8 @@ func (g *Grouped) Merge(o *Grouped) {
 }
 
 // mergeGroup adds ogr, a group of another Grouped whose users and folders
-// are numbered users and dirs in g, to og.
-func (g *Grouped) mergeGroup(og *outerGroup, ogr *group, users, dirs []uint32) {
+// are numbered users and dirs in g, to og, and returns its key in og.
+func (g *Grouped) mergeGroup(og *outerGroup, ogr *group, users, dirs []uint32) string {
 	key := ogr.key()
 	dir, user := keyNumbers(key)
 	renumber := dirs[dir] != dir || users[user] != user
@@ -420,6 +438,9 @@ func (g *Grouped) mergeGroup(og *outerGroup, ogr *group, users, dirs []uint32) {
 		i, found = og.groups[string(g.buf)]
 	} else {
 		i, found = og.groups[key]
+	}
+	if !found {
+		g.makeRoom(og)
 	}
 	var gr *group
 	switch {
@@ -436,9 +457,13 @@ func (g *Grouped) mergeGroup(og *outerGroup, ogr *group, users, dirs []uint32) {
 		gr = og.rows.at(i)
 		gr.offerFirst(ogr.firstAt, ogr.first())
 	}
+	if !found {
+		og.admit(gr.key())
+	}
 	gr.mergeStatus(ogr) // before adding ogr's count, as addStatus
 	gr.count += ogr.count
 	gr.latency.merge(&ogr.latency)
+	return gr.key()
 }
 
 // Group is one group of requests of a GroupedResult.
@@ -468,6 +493,10 @@ type Group struct {
 	// Samples are up to MaxSamples auditIDs of the group's events, when
 	// kept (KeepSamples).
 	Samples []string `json:"samples,omitempty"`
+	// Uncounted is the most events of the group that may have gone
+	// uncounted, with groups let go before it was kept (KeepAtMost); the
+	// group had from Count to Count+Uncounted events. 0 when exact.
+	Uncounted int64 `json:"uncounted,omitempty"`
 }
 
 // GroupedOuter is one value of the outer key with its top groups.
@@ -477,11 +506,16 @@ type GroupedOuter struct {
 	Key string `json:"key"`
 	// Total is the number of events with this value ("of N total hits").
 	Total int64 `json:"total"`
-	// Distinct is the number of groups.
+	// Distinct is the number of groups: of the groups kept when groups
+	// were let go (LetGoAtMost > 0).
 	Distinct int `json:"distinct"`
 	// Groups are the top groups, by count (largest first), then path, then
 	// user, then query.
 	Groups []Group `json:"groups"`
+	// LetGoAtMost is, when groups were let go (KeepAtMost), the most events
+	// a group that is not kept may have had; 0 when every group is kept
+	// (and Distinct is then exact, not the number kept).
+	LetGoAtMost int64 `json:"letGoAtMost,omitempty"`
 }
 
 // GroupedResult is what a Grouped counted.
@@ -520,7 +554,8 @@ func (og *outerGroup) result(key string, n int, dirs, users *numbers) GroupedOut
 		return cmp.Or(compareJoined(dirs.strings[dirA], baseA, dirs.strings[dirB], baseB),
 			cmp.Compare(users.strings[userA], users.strings[userB]), cmp.Compare(queryA, queryB))
 	})
-	out := GroupedOuter{Key: key, Total: og.total, Distinct: len(og.groups), Groups: make([]Group, len(top))}
+	out := GroupedOuter{Key: key, Total: og.total, Distinct: len(og.groups), Groups: make([]Group, len(top)),
+		LetGoAtMost: og.bound.letGoAtMost()}
 	for i, gr := range top {
 		base, query, dir, user := gr.parts()
 		path := dirs.strings[dir] + base
@@ -533,6 +568,7 @@ func (og *outerGroup) result(key string, n int, dirs, users *numbers) GroupedOut
 			Latency:   gr.latency.quantiles(),
 			FirstURI:  path + gr.first(),
 			FirstTime: nanosTime(gr.firstAt),
+			Uncounted: og.bound.lacks(gr.key()),
 		}
 	}
 	return out

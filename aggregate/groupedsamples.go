@@ -60,3 +60,10 @@ func (s groupSamples) attach(og *outerGroup, out *GroupedOuter) {
 		gr.Samples = m[gr.Path+"\x00"+gr.Query+"\x00"+gr.User].IDs()
 	}
 }
+
+// forget drops the samples of the group key in og.
+func (s groupSamples) forget(og *outerGroup, key string) {
+	if s != nil {
+		delete(s[og], key)
+	}
+}

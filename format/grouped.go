@@ -32,10 +32,17 @@ func WriteGrouped(w io.Writer, g aggregate.GroupedResult) error {
 		if _, err := fmt.Fprintf(bw, "\nTop %d %s (of %d total hits):\n", g.Limit, outerLabel(g.By, o.Key), o.Total); err != nil {
 			return err
 		}
+		if o.LetGoAtMost > 0 {
+			fmt.Fprintf(bw, "(%s)\n", LetGoNote(o.LetGoAtMost))
+		}
 		// The reference aligns each section on its own.
 		tw := newTable(bw)
 		for _, gr := range o.Groups {
-			if _, err := fmt.Fprintf(tw, "%8s [%12s] [%s]\t %s\t [%s]\n", strconv.FormatInt(gr.Count, 10)+"x",
+			count := strconv.FormatInt(gr.Count, 10) + "x"
+			if gr.Uncounted > 0 {
+				count = "+" + count // the count may be short (see LetGoNote)
+			}
+			if _, err := fmt.Fprintf(tw, "%8s [%12s] [%s]\t %s\t [%s]\n", count,
 				meanLatency(gr), StatusMix(gr.Status), Sanitize(gr.FirstURI), Sanitize(gr.User)); err != nil {
 				return err
 			}
@@ -45,6 +52,12 @@ func WriteGrouped(w io.Writer, g aggregate.GroupedResult) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// LetGoNote says what a bounded grouping (aggregate.Grouped.KeepAtMost)
+// let go of, given GroupedOuter.LetGoAtMost.
+func LetGoNote(atMost int64) string {
+	return fmt.Sprintf("groups of at most %d requests were let go to bound memory; a count marked + may be short by as many", atMost)
 }
 
 // outerLabel prints an outer key as the reference's headers do: a verb

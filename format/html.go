@@ -120,11 +120,13 @@ type htmlGrouped struct {
 type htmlGroupSection struct {
 	Label  string
 	Total  int64
+	LetGo  string // LetGoNote, when groups were let go
 	Groups []htmlGroup
 }
 
 type htmlGroup struct {
 	Count        int64
+	Short        bool // the count may be short (Group.Uncounted)
 	Mean, Status string
 	URI, User    string
 	Samples      []string
@@ -183,12 +185,15 @@ func newHTMLPage(r HTMLReport) htmlPage {
 		hg := &htmlGrouped{By: g.By}
 		for _, o := range g.Outer {
 			sec := htmlGroupSection{Label: htmlOuterLabel(g.By, o.Key), Total: o.Total}
+			if o.LetGoAtMost > 0 {
+				sec.LetGo = LetGoNote(o.LetGoAtMost)
+			}
 			for _, gr := range o.Groups {
 				mean := "unknown"
 				if gr.Latency.Count > 0 {
 					mean = ShortDuration(gr.Latency.Mean)
 				}
-				sec.Groups = append(sec.Groups, htmlGroup{Count: gr.Count, Mean: mean,
+				sec.Groups = append(sec.Groups, htmlGroup{Count: gr.Count, Short: gr.Uncounted > 0, Mean: mean,
 					Status: StatusMix(gr.Status), URI: Sanitize(gr.FirstURI), User: Sanitize(gr.User),
 					Samples: sanitizeAll(gr.Samples)})
 			}

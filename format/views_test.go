@@ -297,3 +297,32 @@ func TestHistogramWidenedTitle(t *testing.T) {
 		t.Errorf("title %q does not say %q", buf.String(), want)
 	}
 }
+
+// TestGroupedLetGo checks that the text and the page say when a bounded
+// grouping let groups go, and mark the counts that may be short.
+func TestGroupedLetGo(t *testing.T) {
+	g := aggregate.GroupedResult{By: "verb", Total: 30, Limit: 2, Outer: []aggregate.GroupedOuter{{
+		Key: "get", Total: 30, Distinct: 2, LetGoAtMost: 3, Groups: []aggregate.Group{
+			{Path: "/api/v1/namespaces/a/pods/p", User: "u", Count: 20, Uncounted: 3, FirstURI: "/api/v1/namespaces/a/pods/p"},
+			{Path: "/api/v1/namespaces/a/pods/q", User: "u", Count: 7, FirstURI: "/api/v1/namespaces/a/pods/q"},
+		}}}}
+	var text, page bytes.Buffer
+	if err := WriteGrouped(&text, g); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteHTML(&page, HTMLReport{Grouped: &g}); err != nil {
+		t.Fatal(err)
+	}
+	note := "groups of at most 3 requests were let go to bound memory; a count marked + may be short by as many"
+	for _, want := range []string{"(" + note + ")\n", "    +20x [", "      7x ["} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("text lacks %q:\n%s", want, text.String())
+		}
+	}
+	// html/template writes + as &#43; in text.
+	for _, want := range []string{strings.ReplaceAll(note, "+", "&#43;") + ".</p>", `<td class="n">+20</td>`, `<td class="n">7</td>`} {
+		if !strings.Contains(page.String(), want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+}

@@ -26,6 +26,12 @@ type plan struct {
 	paths []string
 }
 
+// htmlGroups is the most groups of each verb the HTML page's grouped
+// table keeps per worker (aggregate.Grouped.KeepAtMost): about 2 MB each.
+// The top groups of a verb have thousands of requests; the groups let go
+// have a handful.
+const htmlGroups = 8192
+
 // htmlTopKeys are the keys of the count tables of -o html, in page order.
 var htmlTopKeys = []aggregate.Key{aggregate.KeyUser, aggregate.KeyResource, aggregate.KeyNamespace, aggregate.KeyVerb, aggregate.KeyHTTPStatus}
 
@@ -96,9 +102,11 @@ func (p *plan) newAggregators() *aggregators {
 		for _, k := range htmlTopKeys {
 			a.tops = append(a.tops, count(k))
 		}
-		// The page's grouped table keeps no samples: a sample set for every
-		// group of every verb is what memory would grow with.
-		a.grouped = aggregate.Include(s, aggregate.NewGrouped(aggregate.KeyVerb))
+		// The page's grouped table keeps no samples, and the htmlGroups
+		// groups of each verb with the most requests: it shows the top
+		// groups, and a group of every distinct URI is what memory would
+		// grow with.
+		a.grouped = aggregate.Include(s, aggregate.NewGrouped(aggregate.KeyVerb).KeepAtMost(htmlGroups))
 		a.histogram = aggregate.Include(s, aggregate.NewHistogram(p.bucket, aggregate.KeyUser))
 		a.latency = latency(aggregate.KeyResource)
 		a.throttling = aggregate.Include(s, aggregate.NewThrottling())
