@@ -37,8 +37,8 @@ type Grouped struct {
 	pairs   []string
 	samples groupSamples // when kept (KeepSamples)
 	// most is the most groups an outer key keeps (KeepAtMost); 0: all.
-	most    int
-	skey    []byte       // a group's key as samples are kept by
+	most int
+	skey []byte // a group's key as samples are kept by
 }
 
 type outerGroup struct {

@@ -29,7 +29,9 @@ func boundStream(seed uint64, n, heavy int) []*auditlog.Entry {
 }
 
 // groupKey names a group of a result.
-func groupKey(outer string, gr Group) string { return outer + " " + gr.Path + "?" + gr.Query + " " + gr.User }
+func groupKey(outer string, gr Group) string {
+	return outer + " " + gr.Path + "?" + gr.Query + " " + gr.User
+}
 
 // TestGroupedKeepAtMost checks the bounded grouping's promises on streams
 // split between groupings and merged: at most n groups an outer key; every
