@@ -275,7 +275,7 @@ func (g *Grouped) Add(e *auditlog.Entry) {
 		i := og.rows.add(newGroup(buf, first, at, statusCode(e)))
 		gr = og.rows.at(i)
 		og.groups[gr.key()] = i
-		og.admit(gr.key())
+		og.admit(i)
 	}
 	gr.addStatus(statusCode(e)) // before counting e: it counts the events before
 	gr.count++
@@ -409,8 +409,8 @@ func (g *Grouped) Merge(o *Grouped) {
 		for c := range oog.rows.chunks {
 			for k := range oog.rows.used(c) {
 				if ogr := &oog.rows.chunks[c][k]; ogr.keyLen > 0 {
-					key := g.mergeGroup(og, ogr, users, dirs)
-					og.merged(key, oog.bound.lacks(ogr.key()))
+					i := g.mergeGroup(og, ogr, users, dirs)
+					og.merged(i, oog.bound.lacks(oog.rows.start(c)+int32(k)))
 				}
 			}
 			oog.rows.chunks[c] = nil
@@ -424,8 +424,8 @@ func (g *Grouped) Merge(o *Grouped) {
 }
 
 // mergeGroup adds ogr, a group of another Grouped whose users and folders
-// are numbered users and dirs in g, to og, and returns its key in og.
-func (g *Grouped) mergeGroup(og *outerGroup, ogr *group, users, dirs []uint32) string {
+// are numbered users and dirs in g, to og, and returns its position in og.
+func (g *Grouped) mergeGroup(og *outerGroup, ogr *group, users, dirs []uint32) int32 {
 	key := ogr.key()
 	dir, user := keyNumbers(key)
 	renumber := dirs[dir] != dir || users[user] != user
@@ -458,12 +458,12 @@ func (g *Grouped) mergeGroup(og *outerGroup, ogr *group, users, dirs []uint32) s
 		gr.offerFirst(ogr.firstAt, ogr.first())
 	}
 	if !found {
-		og.admit(gr.key())
+		og.admit(i)
 	}
 	gr.mergeStatus(ogr) // before adding ogr's count, as addStatus
 	gr.count += ogr.count
 	gr.latency.merge(&ogr.latency)
-	return gr.key()
+	return i
 }
 
 // Group is one group of requests of a GroupedResult.
@@ -568,7 +568,9 @@ func (og *outerGroup) result(key string, n int, dirs, users *numbers) GroupedOut
 			Latency:   gr.latency.quantiles(),
 			FirstURI:  path + gr.first(),
 			FirstTime: nanosTime(gr.firstAt),
-			Uncounted: og.bound.lacks(gr.key()),
+		}
+		if og.bound != nil {
+			out.Groups[i].Uncounted = og.bound.lacks(og.groups[gr.key()])
 		}
 	}
 	return out

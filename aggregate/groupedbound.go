@@ -21,12 +21,12 @@ func (g *Grouped) KeepAtMost(n int) *Grouped {
 type groupBound struct {
 	// floor is the most events a group without a row may have had.
 	floor int64
-	// uncounted holds, by key, the most events a kept group may lack:
-	// those of earlier rows of its key, let go.
-	uncounted map[string]int64
-	// During a merge: the floor before it, and the keys merged.
+	// uncounted holds, by position, the most events a kept group may
+	// lack: those of earlier rows of its key, let go.
+	uncounted []int64
+	// During a merge: the floor before it, and the positions merged.
 	floorBefore int64
-	touched     map[string]bool
+	touched     []bool
 	order       []uint64 // scratch of makeRoom
 }
 
@@ -34,17 +34,28 @@ type groupBound struct {
 func (g *Grouped) newOuter(n int) *outerGroup {
 	og := &outerGroup{groups: make(map[string]int32, n)}
 	if g.most > 0 {
-		og.bound = &groupBound{uncounted: make(map[string]int64)}
+		og.bound = new(groupBound)
 	}
 	return og
 }
 
-// lacks returns the most events the kept group of key may lack.
-func (b *groupBound) lacks(key string) int64 {
-	if b == nil {
+// lacks returns the most events the kept group at position i may lack.
+func (b *groupBound) lacks(i int32) int64 {
+	if b == nil || int(i) >= len(b.uncounted) {
 		return 0
 	}
-	return b.uncounted[key]
+	return b.uncounted[i]
+}
+
+// setLacks sets what the group at position i may lack.
+func (b *groupBound) setLacks(i int32, n int64) {
+	if int(i) >= len(b.uncounted) {
+		if n == 0 {
+			return
+		}
+		b.uncounted = append(b.uncounted, make([]int64, int(i)+1-len(b.uncounted))...)
+	}
+	b.uncounted[i] = n
 }
 
 // letGoAtMost returns the most events a group that is not kept may have
@@ -56,11 +67,14 @@ func (b *groupBound) letGoAtMost() int64 {
 	return b.floor
 }
 
-// admit notes that the group of key was just kept: it may lack the
+// admit notes that the group at position i was just kept: it may lack the
 // events of groups let go before.
-func (og *outerGroup) admit(key string) {
-	if b := og.bound; b != nil && b.floor > 0 {
-		b.uncounted[key] = b.floor
+func (og *outerGroup) admit(i int32) {
+	if b := og.bound; b != nil {
+		b.setLacks(i, b.floor)
+		if int(i) < len(b.touched) {
+			b.touched[i] = false
+		}
 	}
 }
 
@@ -72,27 +86,28 @@ func (g *Grouped) makeRoom(og *outerGroup) {
 	if b == nil || len(og.groups) < g.most {
 		return
 	}
-	orderOf := func(key string, gr *group) uint64 {
+	orderOf := func(i int32, gr *group) uint64 {
 		const secondBits = 40
 		sec := uint64(max(gr.firstAt, 0)/1e9) & (1<<secondBits - 1)
-		return uint64(min(gr.count+b.uncounted[key], 1<<24-1))<<secondBits | sec
+		return uint64(min(gr.count+b.lacks(i), 1<<24-1))<<secondBits | sec
 	}
 	b.order = b.order[:0]
-	for key, i := range og.groups {
-		b.order = append(b.order, orderOf(key, og.rows.at(i)))
+	for i := range og.rows.n {
+		if gr := og.rows.at(i); gr.keyLen > 0 {
+			b.order = append(b.order, orderOf(i, gr))
+		}
 	}
 	slices.Sort(b.order)
 	cut := b.order[max(len(b.order)/2, 1)-1]
-	for key, i := range og.groups {
+	for i := range og.rows.n {
 		gr := og.rows.at(i)
-		if orderOf(key, gr) > cut {
+		if gr.keyLen == 0 || orderOf(i, gr) > cut {
 			continue
 		}
-		b.floor = max(b.floor, gr.count+b.uncounted[key])
+		b.floor = max(b.floor, gr.count+b.lacks(i))
 		g.samples.forget(og, g.sampleKey(gr))
-		delete(b.uncounted, key)
-		delete(b.touched, key)
-		delete(og.groups, key)
+		b.setLacks(i, 0)
+		delete(og.groups, gr.key())
 		*gr = group{}
 		og.rows.free = append(og.rows.free, i)
 	}
@@ -111,19 +126,25 @@ func (g *Grouped) sampleKey(gr *group) string {
 // beginMerge notes the floor before merging another outer group into og.
 func (og *outerGroup) beginMerge() {
 	if b := og.bound; b != nil {
-		b.floorBefore, b.touched = b.floor, make(map[string]bool)
+		b.floorBefore = b.floor
+		b.touched = make([]bool, og.rows.n)
 	}
 }
 
 // merged notes that a group of another outer group was merged into the
-// group of key, lacking up to lacks events there.
-func (og *outerGroup) merged(key string, lacks int64) {
-	if b := og.bound; b != nil {
-		if lacks > 0 {
-			b.uncounted[key] += lacks
-		}
-		b.touched[key] = true
+// group at position i, lacking up to lacks events there.
+func (og *outerGroup) merged(i int32, lacks int64) {
+	b := og.bound
+	if b == nil {
+		return
 	}
+	if lacks > 0 {
+		b.setLacks(i, b.lacks(i)+lacks)
+	}
+	if int(i) >= len(b.touched) {
+		b.touched = append(b.touched, make([]bool, int(i)+1-len(b.touched))...)
+	}
+	b.touched[i] = true
 }
 
 // endMerge ends merging the outer group whose bound is o into og: a group
@@ -134,9 +155,9 @@ func (og *outerGroup) endMerge(o *groupBound) {
 		return
 	}
 	if o != nil && o.floor > 0 {
-		for key := range og.groups {
-			if !b.touched[key] {
-				b.uncounted[key] += o.floor
+		for i := range og.rows.n {
+			if og.rows.at(i).keyLen > 0 && (int(i) >= len(b.touched) || !b.touched[i]) {
+				b.setLacks(i, b.lacks(i)+o.floor)
 			}
 		}
 		b.floor = max(b.floor, b.floorBefore+o.floor)

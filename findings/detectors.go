@@ -101,9 +101,9 @@ func (d *Detectors) Result() Result {
 		if n := det.dropped(); n > 0 {
 			res.Dropped = append(res.Dropped, Dropped{Detector: detectorName(det), Requests: n, Why: DroppedTableFull})
 		}
-		if o, ok := det.(interface{ letGo() int64 }); ok {
-			if n := o.letGo(); n > 0 {
-				res.Dropped = append(res.Dropped, Dropped{Detector: detectorName(det), Requests: n, Why: DroppedLetGo})
+		if o, ok := det.(interface{ letGo() (int64, int64) }); ok {
+			if n, atMost := o.letGo(); n > 0 {
+				res.Dropped = append(res.Dropped, Dropped{Detector: detectorName(det), Requests: n, Why: DroppedLetGo, AtMost: atMost})
 			}
 		}
 	}

@@ -155,6 +155,9 @@ type Dropped struct {
 	Requests int64 `json:"requests"`
 	// Why says why: DroppedTableFull or DroppedLetGo.
 	Why string `json:"why"`
+	// AtMost is, for DroppedLetGo, the most requests an object without a
+	// row may have had. It too depends on the split between workers.
+	AtMost int64 `json:"atMost,omitempty"`
 }
 
 // The reasons of Dropped.

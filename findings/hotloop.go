@@ -76,8 +76,9 @@ func (d *HotLoop) Merge(o *HotLoop) {
 
 func (d *HotLoop) dropped() int64 { return 0 }
 
-// letGo is the number of requests of the objects let go.
-func (d *HotLoop) letGo() int64 { return d.objects.dropped }
+// letGo is the number of requests of the objects let go, and the most an
+// object without a row may have had.
+func (d *HotLoop) letGo() (int64, int64) { return d.objects.dropped, d.objects.floor }
 
 // Result returns the hot-loop finding, or none.
 func (d *HotLoop) Result() []Finding {

@@ -154,8 +154,9 @@ func (d *WriteChurn) dropped() int64 {
 	return d.conflicts.dropped + d.invalid.dropped + d.writes.dropped
 }
 
-// letGo is the number of requests of the objects let go.
-func (d *WriteChurn) letGo() int64 { return d.objects.dropped }
+// letGo is the number of requests of the objects let go, and the most an
+// object without a row may have had.
+func (d *WriteChurn) letGo() (int64, int64) { return d.objects.dropped, d.objects.floor }
 
 // Result returns the write-churn, write-conflicts and invalid-writes
 // findings that qualify.
