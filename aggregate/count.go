@@ -8,33 +8,37 @@ import "github.com/auditlens/auditlens/auditlog"
 type Count struct {
 	key    Key
 	buf    []byte
-	counts map[string]*int64
+	counts map[string]*countRow
 	total  int64
 	noKey  int64
-	// samples, when kept (KeepSamples), are per key.
-	samples map[string]*Samples
+	// samples reports whether samples are kept (KeepSamples).
+	samples bool
+}
+
+// countRow is the count of a key, and its samples when kept.
+type countRow struct {
+	n       int64
+	samples *Samples
 }
 
 // NewCount returns an empty count by k.
 func NewCount(k Key) *Count {
-	return &Count{key: k, counts: make(map[string]*int64)}
+	return &Count{key: k, counts: make(map[string]*countRow)}
 }
 
 // KeepSamples makes c keep up to MaxSamples auditIDs per key (Row.Samples),
-// for drilling down with --uid, and returns c. It costs a second map
-// lookup per entry; counts that will not show samples (the text views)
-// need not keep them. Call it before the first Add, on every Count that is
+// for drilling down with --uid, and returns c. It costs a few hundred
+// bytes per key; counts that will not show samples (the text views) need
+// not keep them. Call it before the first Add, on every Count that is
 // merged.
 func (c *Count) KeepSamples() *Count {
-	if c.samples == nil {
-		c.samples = make(map[string]*Samples)
-	}
+	c.samples = true
 	return c
 }
 
 // Fields is the set of event fields Count reads.
 func (c *Count) Fields() auditlog.Fields {
-	if c.samples != nil {
+	if c.samples {
 		return c.key.Fields() | auditlog.FieldAuditID
 	}
 	return c.key.Fields()
@@ -49,9 +53,17 @@ func (c *Count) Add(e *auditlog.Entry) {
 		c.noKey++
 		return
 	}
-	addCount(c.counts, c.buf, 1)
-	if c.samples != nil {
-		addSample(c.samples, c.buf, e)
+	r := c.counts[string(c.buf)]
+	if r == nil {
+		r = new(countRow)
+		if c.samples {
+			r.samples = new(Samples)
+		}
+		c.counts[string(c.buf)] = r
+	}
+	r.n++
+	if r.samples != nil {
+		r.samples.Offer(string(e.Event.AuditID))
 	}
 }
 
@@ -60,11 +72,20 @@ func (c *Count) Add(e *auditlog.Entry) {
 func (c *Count) Merge(o *Count) {
 	c.total += o.total
 	c.noKey += o.noKey
-	for k, n := range o.counts {
-		mergeCount(c.counts, k, *n)
-	}
-	if c.samples != nil {
-		mergeSamples(c.samples, o.samples)
+	for k, or := range o.counts {
+		// k is a string o's map owns; strings are immutable: shared.
+		r := c.counts[k]
+		if r == nil {
+			r = new(countRow)
+			if c.samples {
+				r.samples = new(Samples)
+			}
+			c.counts[k] = r
+		}
+		r.n += or.n
+		if r.samples != nil && or.samples != nil {
+			r.samples.Merge(or.samples)
+		}
 	}
 }
 
@@ -93,6 +114,16 @@ func (c *Count) Result(n int) CountResult {
 		Total:    c.total,
 		NoKey:    c.noKey,
 		Distinct: len(c.counts),
-		Rows:     topRows(c.key, c.counts, n, c.samples),
+		Rows:     c.rows(n),
 	}
+}
+
+// rows returns the n keys with the highest counts as rows (every key when
+// n <= 0), with their samples when kept.
+func (c *Count) rows(n int) []Row {
+	all := make([]keyCount, 0, len(c.counts))
+	for key, r := range c.counts {
+		all = append(all, keyCount{key, r.n})
+	}
+	return sortedRows(c.key, all, n, func(key string) *Samples { return c.counts[key].samples })
 }

@@ -265,7 +265,7 @@ func (h *Histogram) Result(perBucket, topKeys int) HistogramResult {
 			}
 		}
 		for j, m := range per {
-			res.Buckets[j].Top = topRows(h.key, m, perBucket, nil)
+			res.Buckets[j].Top = topRows(h.key, m, perBucket)
 		}
 	}
 	res.Peaks = h.peaks(topKeys)

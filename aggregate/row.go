@@ -29,19 +29,27 @@ func compareCountKey(ca, cb int64, ka, kb string) int {
 	return cmp.Or(cmp.Compare(cb, ca), cmp.Compare(ka, kb))
 }
 
+// keyCount is a key and its count.
+type keyCount struct {
+	key   string
+	count int64
+}
+
 // topRows turns a count map into rows, sorted by count (largest first) then
-// key, keeping the first n (all when n <= 0), with their samples when
-// samples is not nil.
-func topRows(k Key, counts map[string]*int64, n int, samples map[string]*Samples) []Row {
-	type kc struct {
-		key   string
-		count int64
-	}
-	all := make([]kc, 0, len(counts))
+// key, keeping the first n (all when n <= 0).
+func topRows(k Key, counts map[string]*int64, n int) []Row {
+	all := make([]keyCount, 0, len(counts))
 	for key, c := range counts {
-		all = append(all, kc{key, *c})
+		all = append(all, keyCount{key, *c})
 	}
-	slices.SortFunc(all, func(a, b kc) int { return compareCountKey(a.count, b.count, a.key, b.key) })
+	return sortedRows(k, all, n, nil)
+}
+
+// sortedRows sorts keys by count (largest first) then key and returns the
+// first n (all when n <= 0) as rows, with their samples when samplesOf is
+// not nil.
+func sortedRows(k Key, all []keyCount, n int, samplesOf func(key string) *Samples) []Row {
+	slices.SortFunc(all, func(a, b keyCount) int { return compareCountKey(a.count, b.count, a.key, b.key) })
 	if n > 0 && len(all) > n {
 		all = all[:n]
 	}
@@ -49,8 +57,8 @@ func topRows(k Key, counts map[string]*int64, n int, samples map[string]*Samples
 	for i, x := range all {
 		rows[i].Key, rows[i].Parts = k.displayKey(x.key)
 		rows[i].Count = x.count
-		if samples != nil {
-			rows[i].Samples = samples[x.key].IDs()
+		if samplesOf != nil {
+			rows[i].Samples = samplesOf(x.key).IDs()
 		}
 	}
 	return rows

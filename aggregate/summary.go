@@ -125,8 +125,8 @@ func (s *Summary) Result() SummaryResult {
 		Last:     s.last.UTC(),
 		Duration: s.last.Sub(s.first),
 		NoTime:   s.noTime,
-		Stages:   topRows(KeyStage, s.stages, 0, nil),
-		Servers:  topRows(KeyServer, s.servers, 0, nil),
-		Nodes:    topRows(KeyNode, s.nodes, 0, nil),
+		Stages:   topRows(KeyStage, s.stages, 0),
+		Servers:  topRows(KeyServer, s.servers, 0),
+		Nodes:    topRows(KeyNode, s.nodes, 0),
 	}
 }
