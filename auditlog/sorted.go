@@ -1,6 +1,7 @@
 package auditlog
 
 import (
+	"context"
 	"iter"
 	"math"
 	"sync"
@@ -70,6 +71,12 @@ const parquetBatch = 256
 // cannot be read is counted in the Report; breaking out of the loop stops
 // the readers.
 func (r *Reader) Sorted(window int64) iter.Seq[*Entry] {
+	return r.SortedContext(context.Background(), window)
+}
+
+// SortedContext is Sorted that also stops when ctx is done, even while it
+// waits for input to fill its window.
+func (r *Reader) SortedContext(ctx context.Context, window int64) iter.Seq[*Entry] {
 	if window <= 0 {
 		window = DefaultSortWindow
 	}
@@ -78,6 +85,7 @@ func (r *Reader) Sorted(window int64) iter.Seq[*Entry] {
 		r.once.prepare(r)
 		streams := r.streams()
 		m := newSortMerge(len(streams), window)
+		m.cancel = ctx.Done()
 		reports := make([]Report, len(streams))
 		for i := range reports {
 			reports[i] = newReport(r.opts.Samples)
@@ -260,6 +268,8 @@ type sortMerge struct {
 	long chan struct{}
 	sent []atomic.Int64
 	wake []chan struct{}
+	// cancel, when closed, ends the merge (SortedContext).
+	cancel <-chan struct{}
 
 	// Owned by the iterator's goroutine.
 	heap     []sortItem
@@ -356,7 +366,23 @@ func (m *sortMerge) longLines() func(n int) {
 			<-m.long
 			holding = false
 		}
-		m.held.Add(int64(n))
+		if n < 0 {
+			m.free(int64(-n))
+		} else {
+			m.held.Add(int64(n))
+		}
+	}
+}
+
+// free takes n bytes out of the memory held, and tells every stream to
+// look again when that makes room: the streams wait for it (room), and a
+// long line that was read and then dropped (no filter kept it) frees its
+// bytes here, with no entry the merge would take out.
+func (m *sortMerge) free(n int64) {
+	if held := m.held.Add(-n); held < m.window && held+n >= m.window {
+		for i := range m.wake {
+			m.nudge(i)
+		}
 	}
 }
 
@@ -381,7 +407,12 @@ func (m *sortMerge) next() (*Entry, bool) {
 		if m.open == 0 {
 			return nil, false
 		}
-		m.take(<-m.in)
+		select {
+		case b := <-m.in:
+			m.take(b)
+		case <-m.cancel:
+			return nil, false
+		}
 	}
 }
 
@@ -429,11 +460,7 @@ func (m *sortMerge) pop() *Entry {
 	if m.sent[s].Add(-1) == int64(m.lookahead+m.ahead-1) {
 		m.nudge(int(s))
 	}
-	if held := m.held.Add(-it.size); held < m.window && held+it.size >= m.window {
-		for i := range m.wake {
-			m.nudge(i)
-		}
-	}
+	m.free(it.size)
 	switch {
 	case !m.started:
 		m.started, m.latest = true, it.t

@@ -118,3 +118,73 @@ func TestKeep(t *testing.T) {
 	}
 	check("Scan", slices.Concat(per...))
 }
+
+// TestSortMergeLongLineFreesRoom: a stream waiting for room in a window
+// filled by another stream's long line is woken when that line's bytes
+// are let go without an entry (a filter dropped it), and the merge goes
+// on. (It waited for ever: only taking an entry out woke the streams.)
+func TestSortMergeLongLineFreesRoom(t *testing.T) {
+	const window = 1 << 20
+	m := newSortMerge(2, window)
+	long := m.longLines()
+	long(window) // stream 0 reads a line as long as the window
+	waiting := make(chan bool)
+	go func() {
+		// Stream 1 hands over an entry, then waits for room to read on.
+		e := &Entry{}
+		m.send(sortBatch{stream: 1, items: []sortItem{{e: e, stream: 1, size: 100}}})
+		ok := m.room(1)
+		m.send(sortBatch{stream: 1, done: true})
+		waiting <- ok
+	}()
+	go func() {
+		time.Sleep(10 * time.Millisecond) // stream 1 waits in room by now, or soon
+		long(-window)                     // the line is read, and dropped
+		m.send(sortBatch{stream: 0, done: true})
+	}()
+	got := make(chan int)
+	go func() {
+		n := 0
+		for {
+			if _, ok := m.next(); !ok {
+				break
+			}
+			n++
+		}
+		got <- n
+	}()
+	select {
+	case n := <-got:
+		if n != 1 {
+			t.Errorf("%d entries, want 1", n)
+		}
+		if ok := <-waiting; !ok {
+			t.Error("room said the merge stopped")
+		}
+	case <-time.After(2 * time.Second):
+		m.stop()
+		t.Fatal("the merge and stream 1 wait for each other")
+	}
+}
+
+// TestSortedContextCancel: a done context ends SortedContext while its
+// merge waits for input.
+func TestSortedContextCancel(t *testing.T) {
+	m := newSortMerge(1, 1<<20)
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel = ctx.Done()
+	ended := make(chan bool)
+	go func() {
+		_, ok := m.next() // the one stream sends nothing
+		ended <- ok
+	}()
+	cancel()
+	select {
+	case ok := <-ended:
+		if ok {
+			t.Error("an entry from nowhere")
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("the merge waits on after its context is done")
+	}
+}

@@ -73,7 +73,7 @@ func (r *Result) Entries() iter.Seq[*auditlog.Entry] {
 			}
 		}()
 		done := l.ctx.Done()
-		for e := range l.reader.Sorted(0) {
+		for e := range l.reader.SortedContext(l.ctx, 0) {
 			select {
 			case <-done:
 				return
