@@ -101,12 +101,12 @@ func TestHarnessCLI(t *testing.T) {
 		t.Fatalf("the CLI does not build: %v", err)
 	}
 	doc, out := runSmall(t, libCLI, []string{"by-user", "culprit-by-verb", "get-listing", "grouped", "html",
-		parquetCase("by-user"), parquetCase("get-listing"), "listing-rotated", "listing-huge", "listing-huge-json", "naive"})
+		parquetCase("by-user"), parquetCase("get-listing"), "listing-rotated", "listing-huge", "listing-huge-json", "listing-huge-get", "naive"})
 	r := doc.Runs[0]
 	if len(r.Answers) != 6 {
 		t.Fatalf("%d answers compared, want 6", len(r.Answers))
 	}
-	for _, name := range []string{"html", "listing-rotated", "listing-huge", "listing-huge-json"} {
+	for _, name := range []string{"html", "listing-rotated", "listing-huge", "listing-huge-json", "listing-huge-get"} {
 		x := r.row(name, libCLI)
 		if x == nil || x.WallSeconds <= 0 || x.PeakRSSBytes <= 0 || x.MBPerSecond <= 0 {
 			t.Errorf("%s: %+v", name, x)
