@@ -81,6 +81,35 @@ func (d *dist) add(v time.Duration) {
 	d.sum += int64(v)
 }
 
+// addMoments adds one duration to the count, sum, minimum and maximum
+// alone: a dist that is added to so keeps no values and no sketch, and
+// has no quantiles.
+func (d *dist) addMoments(v time.Duration) {
+	if d.count == 0 || v < d.min {
+		d.min = v
+	}
+	if d.count == 0 || v > d.max {
+		d.max = v
+	}
+	d.count++
+	d.sum += int64(v)
+}
+
+// mergeMoments adds the count, sum, minimum and maximum of o to d's.
+func (d *dist) mergeMoments(o *dist) {
+	if o.count == 0 {
+		return
+	}
+	if d.count == 0 || o.min < d.min {
+		d.min = o.min
+	}
+	if d.count == 0 || o.max > d.max {
+		d.max = o.max
+	}
+	d.count += o.count
+	d.sum += o.sum
+}
+
 // values returns the values added, while there is no sketch.
 func (d *dist) values() []time.Duration {
 	switch {
@@ -209,13 +238,13 @@ func sketchQuantile(values []time.Duration, q float64) float64 {
 
 // quantiles summarises d.
 func (d *dist) quantiles() Quantiles {
-	return Quantiles{
-		Count: d.count,
-		Min:   d.min,
-		Mean:  d.mean(),
-		P50:   d.quantile(0.5),
-		P90:   d.quantile(0.9),
-		P99:   d.quantile(0.99),
-		Max:   d.max,
-	}
+	q := d.moments()
+	q.P50, q.P90, q.P99 = d.quantile(0.5), d.quantile(0.9), d.quantile(0.99)
+	return q
+}
+
+// moments summarises d without its quantiles: what a dist added to with
+// addMoments has.
+func (d *dist) moments() Quantiles {
+	return Quantiles{Count: d.count, Min: d.min, Mean: d.mean(), Max: d.max}
 }

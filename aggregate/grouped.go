@@ -38,6 +38,8 @@ type Grouped struct {
 	samples groupSamples // when kept (KeepSamples)
 	// most is the most groups an outer key keeps (KeepAtMost); 0: all.
 	most int
+	// meanOnly: the groups keep no latency quantiles (MeanLatencyOnly).
+	meanOnly bool
 	skey []byte // a group's key as samples are kept by
 }
 
@@ -230,6 +232,16 @@ type StatusCount struct {
 	Count int64 `json:"count"`
 }
 
+// MeanLatencyOnly makes g keep of each group's latencies their count, sum,
+// minimum and maximum, not their distribution, and returns g: Result's
+// Latency then has no quantiles (P50, P90 and P99 are 0). The views that
+// show a group's mean latency alone (the reference's text view, the HTML
+// page) need no more, and a group of many requests then takes no sketch.
+func (g *Grouped) MeanLatencyOnly() *Grouped {
+	g.meanOnly = true
+	return g
+}
+
 // NewGrouped returns an empty grouping under outer: KeyVerb or
 // KeyHTTPStatus for the reference's views, or any other key.
 func NewGrouped(outer Key) *Grouped {
@@ -280,7 +292,11 @@ func (g *Grouped) Add(e *auditlog.Entry) {
 	gr.addStatus(statusCode(e)) // before counting e: it counts the events before
 	gr.count++
 	if d, ok := e.Latency(); ok {
-		gr.latency.add(d)
+		if g.meanOnly {
+			gr.latency.addMoments(d)
+		} else {
+			gr.latency.add(d)
+		}
 	}
 	if g.samples != nil {
 		// Samples are kept by the group's key in words, the same in
@@ -462,7 +478,11 @@ func (g *Grouped) mergeGroup(og *outerGroup, ogr *group, users, dirs []uint32) i
 	}
 	gr.mergeStatus(ogr) // before adding ogr's count, as addStatus
 	gr.count += ogr.count
-	gr.latency.merge(&ogr.latency)
+	if g.meanOnly {
+		gr.latency.mergeMoments(&ogr.latency)
+	} else {
+		gr.latency.merge(&ogr.latency)
+	}
 	return i
 }
 
@@ -537,14 +557,14 @@ func (g *Grouped) Result(n int) GroupedResult {
 	res := GroupedResult{By: g.outer.Name(), Outer: make([]GroupedOuter, 0, len(g.outers)), Limit: max(n, 0)}
 	for k, og := range g.outers {
 		res.Total += og.total
-		res.Outer = append(res.Outer, og.result(k, n, &g.dirs, &g.users))
+		res.Outer = append(res.Outer, og.result(k, n, &g.dirs, &g.users, g.meanOnly))
 		g.samples.attach(og, &res.Outer[len(res.Outer)-1])
 	}
 	slices.SortFunc(res.Outer, func(a, b GroupedOuter) int { return compareKeys(g.outer, a.Key, b.Key) })
 	return res
 }
 
-func (og *outerGroup) result(key string, n int, dirs, users *numbers) GroupedOuter {
+func (og *outerGroup) result(key string, n int, dirs, users *numbers, meanOnly bool) GroupedOuter {
 	top := topGroups(og.groups, &og.rows, n, func(a, b *group) int {
 		if c := cmp.Compare(b.count, a.count); c != 0 {
 			return c
@@ -565,9 +585,12 @@ func (og *outerGroup) result(key string, n int, dirs, users *numbers) GroupedOut
 			User:      users.strings[user],
 			Count:     gr.count,
 			Status:    gr.status(),
-			Latency:   gr.latency.quantiles(),
+			Latency:   gr.latency.moments(),
 			FirstURI:  path + gr.first(),
 			FirstTime: nanosTime(gr.firstAt),
+		}
+		if !meanOnly {
+			out.Groups[i].Latency = gr.latency.quantiles()
 		}
 		if og.bound != nil {
 			out.Groups[i].Uncounted = og.bound.lacks(og.groups[gr.key()])

@@ -155,3 +155,33 @@ func TestGroupedKeepAtMostMergeLacks(t *testing.T) {
 		t.Errorf("total %d, let go at most %d", o.Total, o.LetGoAtMost)
 	}
 }
+
+// TestGroupedMeanLatencyOnly checks that a grouping that keeps means alone
+// gives every figure of a full one but the quantiles, which are 0.
+func TestGroupedMeanLatencyOnly(t *testing.T) {
+	stream := boundStream(9, 5000, 3)
+	full, mean := NewGrouped(KeyVerb), NewGrouped(KeyVerb).MeanLatencyOnly()
+	other := NewGrouped(KeyVerb).MeanLatencyOnly()
+	for i, e := range stream {
+		full.Add(e)
+		if i%3 == 0 {
+			other.Add(e)
+		} else {
+			mean.Add(e)
+		}
+	}
+	mean.Merge(other)
+	want := full.Result(20)
+	for i := range want.Outer {
+		for j := range want.Outer[i].Groups {
+			q := &want.Outer[i].Groups[j].Latency
+			if q.Count > 2 && q.P50 == 0 {
+				t.Fatalf("the full grouping has no quantiles: %+v", q)
+			}
+			q.P50, q.P90, q.P99 = 0, 0, 0
+		}
+	}
+	if got, want := resultJSON(t, mean.Result(20)), resultJSON(t, want); !bytes.Equal(got, want) {
+		t.Errorf("means only:\n%s\nwant:\n%s", clip(got), clip(want))
+	}
+}

@@ -38,6 +38,7 @@ func kinds() []kind {
 		kindOf("count-composite", func() *Count { return NewCount(userVerbResource) }, func(c *Count) any { return c.Result(25) }),
 		kindOf("grouped-verb", func() *Grouped { return NewGrouped(KeyVerb) }, func(g *Grouped) any { return g.Result(3) }),
 		kindOf("grouped-httpstatus", func() *Grouped { return NewGrouped(KeyHTTPStatus) }, func(g *Grouped) any { return g.Result(3) }),
+		kindOf("grouped-verb-mean", func() *Grouped { return NewGrouped(KeyVerb).MeanLatencyOnly() }, func(g *Grouped) any { return g.Result(3) }),
 		kindOf("histogram", func() *Histogram { return NewHistogram(time.Minute, KeyUser) }, func(h *Histogram) any {
 			return []any{h.Result(2, 0), h.Changed(changeFrom, changeFrom.Add(time.Minute), 0)}
 		}),

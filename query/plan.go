@@ -6,6 +6,7 @@ import (
 	"github.com/auditlens/auditlens/aggregate"
 	"github.com/auditlens/auditlens/auditlog"
 	"github.com/auditlens/auditlens/findings"
+	"github.com/auditlens/auditlens/format"
 )
 
 // plan is what a query computes: its view, and the keys and options of the
@@ -84,6 +85,11 @@ func (p *plan) newAggregators() *aggregators {
 	case viewTop:
 		if p.grouped {
 			a.grouped = grouped(p.key)
+			if p.view.enc == format.Text {
+				// The reference's text view shows each group's mean
+				// latency alone.
+				a.grouped.MeanLatencyOnly()
+			}
 		} else {
 			a.count = count(p.key)
 		}
@@ -105,8 +111,8 @@ func (p *plan) newAggregators() *aggregators {
 		// The page's grouped table keeps no samples, and the htmlGroups
 		// groups of each verb with the most requests: it shows the top
 		// groups, and a group of every distinct URI is what memory would
-		// grow with.
-		a.grouped = aggregate.Include(s, aggregate.NewGrouped(aggregate.KeyVerb).KeepAtMost(htmlGroups))
+		// grow with. It shows their mean latency alone.
+		a.grouped = aggregate.Include(s, aggregate.NewGrouped(aggregate.KeyVerb).KeepAtMost(htmlGroups).MeanLatencyOnly())
 		a.histogram = aggregate.Include(s, aggregate.NewHistogram(p.bucket, aggregate.KeyUser))
 		a.latency = latency(aggregate.KeyResource)
 		a.throttling = aggregate.Include(s, aggregate.NewThrottling())
