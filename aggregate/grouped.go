@@ -40,7 +40,7 @@ type Grouped struct {
 	most int
 	// meanOnly: the groups keep no latency quantiles (MeanLatencyOnly).
 	meanOnly bool
-	skey []byte // a group's key as samples are kept by
+	skey     []byte // a group's key as samples are kept by
 }
 
 type outerGroup struct {
