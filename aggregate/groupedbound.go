@@ -1,6 +1,6 @@
 package aggregate
 
-import "slices"
+import "github.com/auditlens/auditlens/internal/evict"
 
 // KeepAtMost makes g keep at most n groups of each outer key (n < 1: all,
 // the default) and returns g. When an outer key has n groups and a new
@@ -78,9 +78,9 @@ func (og *outerGroup) admit(i int32) {
 	}
 }
 
-// makeRoom lets go of half of og's groups when it has g.most: those with
-// the fewest events (with what they may lack), the earliest first among
-// equals (to the second).
+// makeRoom lets go of about half of og's groups (see evict.Cut) when it
+// has g.most: those with the fewest events (with what they may lack), the
+// earliest first among equals (to the second).
 func (g *Grouped) makeRoom(og *outerGroup) {
 	b := og.bound
 	if b == nil || len(og.groups) < g.most {
@@ -97,8 +97,7 @@ func (g *Grouped) makeRoom(og *outerGroup) {
 			b.order = append(b.order, orderOf(i, gr))
 		}
 	}
-	slices.Sort(b.order)
-	cut := b.order[max(len(b.order)/2, 1)-1]
+	cut := evict.Cut(b.order)
 	for i := range og.rows.n {
 		gr := og.rows.at(i)
 		if gr.keyLen == 0 || orderOf(i, gr) > cut {

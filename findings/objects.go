@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/auditlens/auditlens/internal/evict"
 )
 
 // objectTable holds an objectRate for the busiest of the objects the
@@ -96,9 +98,9 @@ func (t *objectTable) slot(key []byte, userLen int) *objectSlot {
 	return s
 }
 
-// evict lets go of at least half of the rows: those with the fewest
-// requests, the least recently requested first among equals (to the
-// second).
+// evict lets go of about half of the rows (see evict.Cut): those with the
+// fewest requests, the least recently requested first among equals (to
+// the second).
 func (t *objectTable) evict() {
 	t.order = t.order[:0]
 	for i := range t.n {
@@ -106,9 +108,7 @@ func (t *objectTable) evict() {
 			t.order = append(t.order, s.evictionOrder())
 		}
 	}
-	// Sorting plain numbers costs a fraction of sorting rows.
-	slices.Sort(t.order)
-	cut := t.order[max(len(t.order)/2, 1)-1]
+	cut := evict.Cut(t.order)
 	for i := range t.n {
 		s := t.at(i)
 		if s.key == "" || s.evictionOrder() > cut {
