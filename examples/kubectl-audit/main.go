@@ -15,6 +15,7 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/metrics"
+	"sync/atomic"
 	"time"
 )
 
@@ -25,6 +26,12 @@ import (
 // follows the live heap (see followLiveHeap): a fixed one below what a
 // query must hold (a grouped view of many groups, an export's row groups)
 // made the collector run without end.
+//
+// A listing's heap is mostly entries on their way out, some of them events
+// of 10 MiB, so it is collected sooner (see listing): that takes a listing
+// of such events from 218 MB to about 175 MB, for no CPU time measurable,
+// where an aggregate view, whose heap is mostly what it counts, would pay
+// 2 to 4% more CPU.
 const (
 	gcPercent   = 400
 	memoryLimit = 112 << 20
@@ -42,16 +49,23 @@ func main() {
 	os.Exit(code)
 }
 
+// listing is set while the query lists events (see answer).
+var listing atomic.Bool
+
 // followLiveHeap keeps the soft memory limit at least floor and at least a
-// quarter and 32 MiB above the heap the last collection found live,
-// looking every period.
+// quarter and 32 MiB above the heap the last collection found live (an
+// eighth and 24 MiB while listing), looking every period.
 func followLiveHeap(floor int64, period time.Duration) {
 	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	for range time.Tick(period) {
 		metrics.Read(live)
 		if live[0].Value.Kind() == metrics.KindUint64 {
 			n := int64(live[0].Value.Uint64())
-			debug.SetMemoryLimit(max(floor, n+n/4+32<<20))
+			limit := n + n/4 + 32<<20
+			if listing.Load() {
+				limit = n + n/8 + 24<<20
+			}
+			debug.SetMemoryLimit(max(floor, limit))
 		}
 	}
 }

@@ -55,6 +55,7 @@ func (o *options) answer(ctx context.Context, args []string, stdout, stderr io.W
 	q.Progress = bar.start
 	res, err := ask(q, ctx)
 	if err == nil {
+		listing.Store(res.IsListing())
 		err = res.Write(stdout)
 	}
 	bar.done()
