@@ -71,14 +71,7 @@ func (d *dist) add(v time.Duration) {
 		d.toSketch()
 		d.addToSketch(v)
 	}
-	if d.count == 0 || v < d.min {
-		d.min = v
-	}
-	if d.count == 0 || v > d.max {
-		d.max = v
-	}
-	d.count++
-	d.sum += int64(v)
+	d.addMoments(v)
 }
 
 // addMoments adds one duration to the count, sum, minimum and maximum
@@ -169,14 +162,7 @@ func (d *dist) merge(o *dist) {
 			}
 		}
 	}
-	if d.count == 0 || o.min < d.min {
-		d.min = o.min
-	}
-	if d.count == 0 || o.max > d.max {
-		d.max = o.max
-	}
-	d.count += o.count
-	d.sum += o.sum
+	d.mergeMoments(o)
 }
 
 // mean is the exact mean, rounded down to the nanosecond; 0 when empty.
