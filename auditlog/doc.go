@@ -10,7 +10,9 @@
 // noted; one that is neither gzip nor text is reported, [NotCompressed]).
 // Its layout is told by its first line: a JSON object alone on its line
 // makes JSON lines, read in blocks of lines in parallel (the API server's
-// format; a host name, fluentd or timestamp prefix is stripped); a JSON
+// format; a host name, fluentd or timestamp prefix is stripped, and the
+// parts of a long line in a container runtime log, TIME STREAM P ... up to
+// TIME STREAM F ..., are joined back, whatever comes between); a JSON
 // array, a pretty-printed object, or an object whose records, items, events
 // or logEvents array starts on its first line makes JSON documents, whose
 // values are found by their brackets and the items of such arrays

@@ -188,6 +188,7 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 	longLen := 0
 	var readErr error
 	sniffed := false
+	var cri *criJoiner // a container runtime log's records held back
 	for readErr == nil {
 		// Fill the buffer.
 		b := *buf
@@ -211,6 +212,11 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 				// sniff made f read the file again from its start, as UTF-8.
 				*buf, readErr, sniffed = (*buf)[:0], nil, false
 				continue
+			}
+			if isCRI(b) {
+				cri = new(criJoiner)
+				sp.rep.fileAt(sp.order, sp.src.Path).Notes = append(sp.rep.fileAt(sp.order, sp.src.Path).Notes,
+					"container runtime log: the parts of long lines joined")
 			}
 		}
 		if readErr != nil {
@@ -249,6 +255,13 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 			sp.tellLong(-longLen)
 			long, longLen = long[:0], 0
 		}
+		if cri != nil {
+			var whole bool
+			if data, whole = sp.criTake(cri, data, line); !whole {
+				buf = next
+				continue
+			}
+		}
 		blk := newBlock(sp.src, sp.order, line, data, false)
 		n := int64(bytes.Count(blk.data, newline))
 		line += n
@@ -263,6 +276,9 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 		b = sp.join(long, b)
 		sp.tellLong(-longLen)
 	}
+	if cri != nil {
+		b = sp.criEnd(cri, b)
+	}
 	if len(b) > 0 {
 		n := int64(bytes.Count(b, newline))
 		if b[len(b)-1] != '\n' {
@@ -275,6 +291,56 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 }
 
 var newline = []byte{'\n'}
+
+// criTake hands data, the whole records read next from a container runtime
+// log (first line numbered line), to j, and returns what may be decoded
+// now: the records held and those of data up to the last point where no
+// line is open, the parts of each line joined. whole is false when there
+// is none yet: data is held. A line that grows past maxLine is counted
+// TooLong and let go.
+func (sp *splitter) criTake(j *criJoiner, data []byte, line int64) (out []byte, whole bool) {
+	data = j.drop(data)
+	cut := j.cut(data)
+	if cut == 0 {
+		if len(j.held)+len(data) > sp.maxLine {
+			// The open lines are let go, their records made empty lines
+			// up to their last; the other records stay.
+			sp.rep.add(TooLong, Sample{File: sp.src.Path, Line: line, Detail: "line longer than the limit", order: sp.order})
+			all := append(j.held, data...)
+			sp.tellLong(-len(j.held))
+			*j = criJoiner{dropping: j.open}
+			return sp.criTake(j, all, line)
+		}
+		j.held = append(j.held, data...)
+		sp.tellLong(len(data))
+		return nil, false
+	}
+	out = data[:cut]
+	if len(j.held) > 0 {
+		sp.tellLong(-len(j.held))
+		out = append(j.held, out...)
+	}
+	if j.partial {
+		out = joinCRI(out)
+	}
+	j.held, j.partial = append([]byte(nil), data[cut:]...), false
+	if len(j.held) > 0 {
+		j.partial = j.open != [criStreams]bool{}
+		sp.tellLong(len(j.held))
+	}
+	return out, true
+}
+
+// criEnd returns the last bytes b of a container runtime log after what
+// is held, the parts of each line joined; a line whose last part is
+// missing ends the input (the decoder reports it cut off).
+func (sp *splitter) criEnd(j *criJoiner, b []byte) []byte {
+	b = j.drop(b)
+	if len(j.held) > 0 {
+		sp.tellLong(-len(j.held))
+	}
+	return joinCRI(append(j.held, b...))
+}
 
 // tellLong passes n on to sp.long, if any.
 func (sp *splitter) tellLong(n int) {
