@@ -103,15 +103,7 @@ func (j *criJoiner) drop(data []byte) []byte {
 		return data
 	}
 	out := make([]byte, 0, len(data))
-	for pos := 0; pos < len(data); {
-		end := bytes.IndexByte(data[pos:], '\n')
-		if end < 0 {
-			end = len(data)
-		} else {
-			end += pos + 1
-		}
-		line := data[pos:end]
-		pos = end
+	for line := range bytes.Lines(data) {
 		record, nl := bytes.CutSuffix(line, []byte("\n"))
 		stream, partial, _, ok := criRecord(record)
 		if !ok || !j.dropping[stream] {
@@ -130,21 +122,20 @@ func (j *criJoiner) drop(data []byte) []byte {
 // order) and returns the length of their beginning after which no line is
 // open, 0 when there is none; it keeps the state at the end of lines.
 func (j *criJoiner) cut(lines []byte) int {
-	safe := 0
-	for pos := 0; pos < len(lines); {
-		end := bytes.IndexByte(lines[pos:], '\n')
-		if end < 0 {
+	safe, end := 0, 0
+	for line := range bytes.Lines(lines) {
+		record, nl := bytes.CutSuffix(line, []byte("\n"))
+		if !nl {
 			break
 		}
-		end += pos + 1
-		if stream, partial, _, ok := criRecord(lines[pos : end-1]); ok {
+		end += len(line)
+		if stream, partial, _, ok := criRecord(record); ok {
 			j.open[stream] = partial
 			j.partial = j.partial || partial
 		}
 		if j.open == [criStreams]bool{} {
 			safe = end
 		}
-		pos = end
 	}
 	return safe
 }
@@ -157,15 +148,7 @@ func joinCRI(data []byte) []byte {
 	var out []byte
 	var parts [criStreams][]byte
 	var lastPart [criStreams]int // where in out the newline of a stream's last part is
-	for pos := 0; pos < len(data); {
-		end := bytes.IndexByte(data[pos:], '\n')
-		if end < 0 {
-			end = len(data)
-		} else {
-			end += pos + 1
-		}
-		line := data[pos:end]
-		pos = end
+	for line := range bytes.Lines(data) {
 		// A part's content is taken as it is, spaces included: the
 		// newline alone is the runtime's.
 		record, nl := bytes.CutSuffix(line, []byte("\n"))
