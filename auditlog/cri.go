@@ -11,10 +11,10 @@ import "bytes"
 // with STREAM stdout or stderr, and TAG F for a whole line or P for a
 // part of one: a line longer than the runtime's limit (16 KiB by default
 // in containerd and CRI-O) is cut into records tagged P, the last tagged
-// F, and records of the other stream may come between them. The splitter
-// joins the parts of a line back (criJoiner) before the decoder sees
-// them; whole records are left as they are, their prefix stripped by the
-// decoder (stripPrefix).
+// F, and records of stderr may come between them. The splitter joins the
+// parts of a line back (criJoiner) before the decoder sees them, and
+// passes stderr over; whole records are left as they are, their prefix
+// stripped by the decoder (stripPrefix).
 
 // Streams of a container runtime log.
 const (
@@ -83,44 +83,24 @@ func isCRI(b []byte) bool {
 }
 
 // criJoiner holds back the records of a container runtime log from the
-// first part of a line until every line begun is whole, so that a block
-// never ends inside a line, and joins the parts of each line.
+// first part of a stdout line until the line is whole, so that a block
+// never ends inside a line, and joins the parts of each line. stderr, the
+// API server's own log (klog), holds no audit event: its records are
+// passed over, and counted.
 type criJoiner struct {
-	open [criStreams]bool // the streams with a line begun and not ended
-	held []byte           // whole records after the last point where no line was open
-	// partial says whether held or the lines scanned since the last
-	// point hold a part (P).
-	partial bool
-	// dropping are the streams whose line was let go as too long: their
-	// records are let go up to the line's last.
-	dropping [criStreams]bool
-}
-
-// drop returns data with the records of the lines being let go made empty
-// lines, up to and including each one's last record.
-func (j *criJoiner) drop(data []byte) []byte {
-	if j.dropping == [criStreams]bool{} {
-		return data
-	}
-	out := make([]byte, 0, len(data))
-	for line := range bytes.Lines(data) {
-		record, nl := bytes.CutSuffix(line, []byte("\n"))
-		stream, partial, _, ok := criRecord(record)
-		if !ok || !j.dropping[stream] {
-			out = append(out, line...)
-			continue
-		}
-		j.dropping[stream] = partial
-		if nl {
-			out = append(out, '\n')
-		}
-	}
-	return out
+	open bool   // a stdout line is begun and not ended
+	held []byte // whole records after the last point where no line was open
+	// dropping and scanDropping: a line was let go as too long, and its
+	// records go up to its last, as join and cut reach them.
+	dropping, scanDropping bool
+	// stderr is the number of stderr records passed over.
+	stderr int64
 }
 
 // cut scans the whole records of lines (each ending in a newline, in file
-// order) and returns the length of their beginning after which no line is
-// open, 0 when there is none; it keeps the state at the end of lines.
+// order) and returns the length of their beginning after which no stdout
+// line is open, 0 when there is none; it keeps the state at the end of
+// lines.
 func (j *criJoiner) cut(lines []byte) int {
 	safe, end := 0, 0
 	for line := range bytes.Lines(lines) {
@@ -129,25 +109,31 @@ func (j *criJoiner) cut(lines []byte) int {
 			break
 		}
 		end += len(line)
-		if stream, partial, _, ok := criRecord(record); ok {
-			j.open[stream] = partial
-			j.partial = j.partial || partial
+		switch stream, partial, _, ok := criRecord(record); {
+		case !ok || stream != criStdout:
+		case j.scanDropping:
+			j.scanDropping = partial
+		default:
+			j.open = partial
 		}
-		if j.open == [criStreams]bool{} {
+		if !j.open {
 			safe = end
 		}
 	}
 	return safe
 }
 
-// joinCRI returns data, records of a container runtime log, with the parts
-// of each line joined: a line's content takes the place of its last
-// record, and each part before it becomes an empty line, so that lines
-// keep their numbers (the number of a joined line is its last record's).
-func joinCRI(data []byte) []byte {
-	var out []byte
-	var parts [criStreams][]byte
-	var lastPart [criStreams]int // where in out the newline of a stream's last part is
+// join returns data, records of a container runtime log, with the parts of
+// each stdout line joined and stderr passed over: a line's content takes
+// the place of its last record, and each part before it, each stderr
+// record and each record of a line let go becomes an empty line, so that
+// lines keep their numbers (the number of a joined line is its last
+// record's). A line whose last part never came (the input ends) is its
+// parts so far, in place of the last, for the decoder to report cut off.
+func (j *criJoiner) join(data []byte) []byte {
+	out := make([]byte, 0, len(data))
+	var parts []byte
+	lastPart := -1 // where in out the newline of the last part is
 	for line := range bytes.Lines(data) {
 		// A part's content is taken as it is, spaces included: the
 		// newline alone is the runtime's.
@@ -156,35 +142,28 @@ func joinCRI(data []byte) []byte {
 		switch {
 		case !ok:
 			out = append(out, line...)
+			continue
+		case stream == criStderr:
+			j.stderr++
+		case j.dropping:
+			j.dropping = partial
 		case partial:
-			parts[stream] = append(parts[stream], content...)
-			lastPart[stream] = len(out)
-			if nl {
-				out = append(out, '\n')
-			}
-		case parts[stream] != nil:
-			out = append(append(out, parts[stream]...), content...)
-			if nl {
-				out = append(out, '\n')
-			}
-			parts[stream] = nil
+			parts = append(parts, content...)
+			lastPart = len(out)
+		case lastPart >= 0:
+			out = append(append(out, parts...), content...)
+			parts, lastPart = parts[:0], -1
 		default:
 			out = append(out, line...)
+			continue
+		}
+		if nl {
+			out = append(out, '\n')
 		}
 	}
-	// A line whose last part never came (the input ends): its parts so
-	// far, in place of the last, for the decoder to report cut off.
-	// The later place first, so that the earlier stays where it is.
-	order := [criStreams]int{criStdout, criStderr}
-	if lastPart[criStdout] < lastPart[criStderr] {
-		order = [criStreams]int{criStderr, criStdout}
-	}
-	for _, stream := range order {
-		if p := parts[stream]; p != nil {
-			i := lastPart[stream]
-			tail := append(p[:len(p):len(p)], out[i:]...)
-			out = append(out[:i], tail...)
-		}
+	if lastPart >= 0 {
+		tail := append(parts[:len(parts):len(parts)], out[lastPart:]...)
+		out = append(out[:lastPart], tail...)
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package auditlog
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -215,8 +216,6 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 			}
 			if isCRI(b) {
 				cri = new(criJoiner)
-				sp.rep.fileAt(sp.order, sp.src.Path).Notes = append(sp.rep.fileAt(sp.order, sp.src.Path).Notes,
-					"container runtime log: the parts of long lines joined")
 			}
 		}
 		if readErr != nil {
@@ -295,51 +294,51 @@ var newline = []byte{'\n'}
 // criTake hands data, the whole records read next from a container runtime
 // log (first line numbered line), to j, and returns what may be decoded
 // now: the records held and those of data up to the last point where no
-// line is open, the parts of each line joined. whole is false when there
-// is none yet: data is held. A line that grows past maxLine is counted
-// TooLong and let go.
+// line is open, joined (criJoiner.join). whole is false when there is none
+// yet: data is held. A line that grows past maxLine is counted TooLong and
+// let go.
 func (sp *splitter) criTake(j *criJoiner, data []byte, line int64) (out []byte, whole bool) {
-	data = j.drop(data)
 	cut := j.cut(data)
 	if cut == 0 {
-		if len(j.held)+len(data) > sp.maxLine {
-			// The open lines are let go, their records made empty lines
-			// up to their last; the other records stay.
-			sp.rep.add(TooLong, Sample{File: sp.src.Path, Line: line, Detail: "line longer than the limit", order: sp.order})
-			all := append(j.held, data...)
-			sp.tellLong(-len(j.held))
-			*j = criJoiner{dropping: j.open}
-			return sp.criTake(j, all, line)
+		if len(j.held)+len(data) <= sp.maxLine {
+			j.held = append(j.held, data...)
+			sp.tellLong(len(data))
+			return nil, false
 		}
-		j.held = append(j.held, data...)
-		sp.tellLong(len(data))
-		return nil, false
+		// The open line is let go, its records made empty lines up to
+		// its last; the other records stay.
+		sp.rep.add(TooLong, Sample{File: sp.src.Path, Line: line, Detail: "line longer than the limit", order: sp.order})
+		all := append(j.held, data...)
+		sp.tellLong(-len(j.held))
+		j.held, j.open, j.dropping, j.scanDropping = nil, false, true, true
+		return sp.criTake(j, all, line)
 	}
 	out = data[:cut]
 	if len(j.held) > 0 {
 		sp.tellLong(-len(j.held))
 		out = append(j.held, out...)
 	}
-	if j.partial {
-		out = joinCRI(out)
-	}
-	j.held, j.partial = append([]byte(nil), data[cut:]...), false
-	if len(j.held) > 0 {
-		j.partial = j.open != [criStreams]bool{}
-		sp.tellLong(len(j.held))
-	}
+	out = j.join(out)
+	j.held = append([]byte(nil), data[cut:]...)
+	sp.tellLong(len(j.held))
 	return out, true
 }
 
 // criEnd returns the last bytes b of a container runtime log after what
-// is held, the parts of each line joined; a line whose last part is
-// missing ends the input (the decoder reports it cut off).
+// is held, joined, and notes in the report the stderr records passed
+// over.
 func (sp *splitter) criEnd(j *criJoiner, b []byte) []byte {
-	b = j.drop(b)
 	if len(j.held) > 0 {
 		sp.tellLong(-len(j.held))
 	}
-	return joinCRI(append(j.held, b...))
+	out := j.join(append(j.held, b...))
+	fr := sp.rep.fileAt(sp.order, sp.src.Path)
+	note := "container runtime log"
+	if j.stderr > 0 {
+		note += fmt.Sprintf(": %d lines of stderr (the API server's own log) passed over", j.stderr)
+	}
+	fr.Notes = append(fr.Notes, note)
+	return out
 }
 
 // tellLong passes n on to sp.long, if any.
