@@ -102,6 +102,26 @@ func ExampleGrouped() {
 	//       1x [         4ms] [{200 1}] /apis/apps/v1/namespaces/web/deployments/d?fieldManager=kubectl [alice[kubectl]]
 }
 
+// A grouping that keeps at most one group a verb (the HTML page keeps
+// thousands): a new group takes the place of those with the fewest
+// requests, and says how many it may lack; the outer key says the most a
+// group let go had.
+func ExampleGrouped_KeepAtMost() {
+	g := aggregate.NewGrouped(aggregate.KeyVerb).KeepAtMost(1).MeanLatencyOnly()
+	feed(g)
+	for _, o := range g.Result(10).Outer {
+		fmt.Printf("%q: %d of %d kept; groups let go had at most %d requests\n", o.Key, o.Distinct, o.Total, o.LetGoAtMost)
+		for _, gr := range o.Groups {
+			fmt.Printf("  %dx (+ at most %d) %s, mean %v\n", gr.Count, gr.Uncounted, gr.Path, gr.Latency.Mean)
+		}
+	}
+	// Output:
+	// "get": 1 of 3 kept; groups let go had at most 2 requests
+	//   1x (+ at most 2) /api/v1/nodes/n2/proxy/metrics, mean 200µs
+	// "patch": 1 of 1 kept; groups let go had at most 0 requests
+	//   1x (+ at most 0) /apis/apps/v1/namespaces/web/deployments/d, mean 4ms
+}
+
 func ExampleHistogram() {
 	h := aggregate.NewHistogram(time.Minute, aggregate.KeyUser)
 	feed(h)
