@@ -1,6 +1,7 @@
 package auditlog
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -31,8 +32,34 @@ type FileReport struct {
 	// log) dropped as copies of requests kube-apiserver logged
 	// (Options.CountOnce).
 	Repeated int64
+	// Origins counts, for a file that holds the events of several API
+	// servers and nodes (a Parquet export), its events by the server and
+	// node that logged them, by server and node; empty for the log of one
+	// server (Server and Node).
+	Origins []Origin
 
 	order int // the source's position in the read order
+}
+
+// Origin is an API server and node, and the events of a file they logged.
+type Origin struct {
+	Server Server
+	Node   string
+	Events int64
+}
+
+// addOrigin adds o's events to those of its server and node in origins,
+// which it keeps sorted by server and node: the order does not depend on
+// which worker read which rows.
+func addOrigin(origins []Origin, o Origin) []Origin {
+	i, found := slices.BinarySearchFunc(origins, o, func(a, b Origin) int {
+		return cmp.Or(cmp.Compare(a.Server, b.Server), cmp.Compare(a.Node, b.Node))
+	})
+	if found {
+		origins[i].Events += o.Events
+		return origins
+	}
+	return slices.Insert(origins, i, o)
 }
 
 // EventCount is the number of events read from the file, in every shape.
@@ -166,6 +193,9 @@ func (r *Report) mergeFiles(o *Report) {
 			f.Problems[p] += of.Problems[p]
 		}
 		f.Repeated += of.Repeated
+		for _, o := range of.Origins {
+			f.Origins = addOrigin(f.Origins, o)
+		}
 	}
 }
 

@@ -86,6 +86,19 @@ type parquetDecoder struct {
 	ev      auditv1.Event
 	sources map[sourceKey]*Source
 	last    *Source // the source of the last row, likely the next's
+	// origins counts the events of the row group being read by the API
+	// server and node that logged them, for the file's report (sorted as
+	// FileReport.Origins).
+	origins []Origin
+}
+
+// countOrigin counts an event of server and node.
+func (pd *parquetDecoder) countOrigin(server Server, node string) {
+	if n := len(pd.origins); n > 0 && pd.origins[n-1].Server == server && pd.origins[n-1].Node == node {
+		pd.origins[n-1].Events++
+		return
+	}
+	pd.origins = addOrigin(pd.origins, Origin{Server: server, Node: node, Events: 1})
 }
 
 // sourceKey is an original audit log: its path and server.
@@ -175,6 +188,13 @@ func (ld *lineDecoder) rowGroup(b *block, rg int, add func(*Entry) bool) bool {
 		return true
 	}
 	defer ld.closeRows(b, rows, rg)
+	defer func() {
+		f := ld.rep.fileAt(b.order, b.src.Path)
+		for _, o := range pd.origins {
+			f.Origins = addOrigin(f.Origins, o)
+		}
+		pd.origins = pd.origins[:0]
+	}()
 	for {
 		ev := &pd.ev
 		if ld.fresh {
@@ -222,7 +242,9 @@ func (ld *lineDecoder) emitRow(b *block, ev *auditv1.Event, add func(*Entry) boo
 	if ld.fresh {
 		e = new(Entry)
 	}
-	e.Reset(ev, pd.source(b, m), m.Line, m.Node)
+	src := pd.source(b, m)
+	e.Reset(ev, src, m.Line, m.Node)
+	pd.countOrigin(src.Server, m.Node)
 	if pd.cols.Has(auditparquet.ColFieldManager) {
 		e.setFieldManager(m.FieldManager, m.HasFieldManager)
 	}

@@ -105,6 +105,19 @@ func TestParquetFound(t *testing.T) {
 	if n != rows || rep.Events != rows || rep.Files != len(sources) {
 		t.Errorf("read %d entries (report: %d events, %d files), want %d in %d files", n, rep.Events, rep.Files, rows, len(sources))
 	}
+	// The report says which server and node logged the rows of each file.
+	var fromOrigins int64
+	for _, f := range rep.ByFile {
+		for _, o := range f.Origins {
+			if o.Server != auditlog.ServerKube || o.Node != "ip-10-0-142-86.ec2.internal" {
+				t.Errorf("%s: events of %q on %q", f.Path, o.Server, o.Node)
+			}
+			fromOrigins += o.Events
+		}
+	}
+	if fromOrigins != rows {
+		t.Errorf("the files' origins count %d events, want %d", fromOrigins, rows)
+	}
 	var size int64
 	for _, s := range sources {
 		size += s.Size

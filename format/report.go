@@ -91,25 +91,35 @@ const maxNodes = 6
 // verbose.
 func writeServers(w io.Writer, r *auditlog.Report, verbose bool) {
 	var servers []*serverRead
-	for i := range r.ByFile {
-		f := &r.ByFile[i]
-		if f.Server == auditlog.ServerUnknown {
-			continue
+	count := func(server auditlog.Server, node string, events, repeated int64) {
+		if server == auditlog.ServerUnknown {
+			return
 		}
-		k := slices.IndexFunc(servers, func(s *serverRead) bool { return s.server == f.Server })
+		k := slices.IndexFunc(servers, func(s *serverRead) bool { return s.server == server })
 		if k < 0 {
 			k = len(servers)
-			servers = append(servers, &serverRead{server: f.Server})
+			servers = append(servers, &serverRead{server: server})
 		}
 		s := servers[k]
-		s.events += f.EventCount()
-		s.repeated += f.Repeated
-		n := slices.IndexFunc(s.nodes, func(n nodeRead) bool { return n.node == f.Node })
+		s.events += events
+		s.repeated += repeated
+		n := slices.IndexFunc(s.nodes, func(n nodeRead) bool { return n.node == node })
 		if n < 0 {
 			n = len(s.nodes)
-			s.nodes = append(s.nodes, nodeRead{node: f.Node})
+			s.nodes = append(s.nodes, nodeRead{node: node})
 		}
-		s.nodes[n].events += f.EventCount()
+		s.nodes[n].events += events
+	}
+	for i := range r.ByFile {
+		f := &r.ByFile[i]
+		if len(f.Origins) == 0 {
+			count(f.Server, f.Node, f.EventCount(), f.Repeated)
+		}
+		// A Parquet export holds the events of the servers and nodes it
+		// was made of.
+		for _, o := range f.Origins {
+			count(o.Server, o.Node, o.Events, 0)
+		}
 	}
 	if len(servers) == 0 || len(servers) == 1 && r.Repeated == 0 && !verbose {
 		return

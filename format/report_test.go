@@ -104,3 +104,24 @@ func TestListingAlignsInBlocks(t *testing.T) {
 		t.Errorf("%d lines after Flush, want %d", n, listBlock+1)
 	}
 }
+
+// TestWriteReadReportOrigins: the servers and nodes of a Parquet export
+// are those that logged its rows.
+func TestWriteReadReportOrigins(t *testing.T) {
+	r := &auditlog.Report{Files: 2, Events: 13, ByFile: []auditlog.FileReport{
+		{Path: "export/a.parquet", Format: auditlog.FormatParquet, Origins: []auditlog.Origin{
+			{Server: auditlog.ServerKube, Node: "master-0", Events: 6}, {Server: auditlog.ServerOpenShift, Node: "master-0", Events: 2}}},
+		{Path: "export/b.parquet", Format: auditlog.FormatParquet, Origins: []auditlog.Origin{
+			{Server: auditlog.ServerKube, Node: "master-1", Events: 5}}},
+	}}
+	var buf bytes.Buffer
+	if err := WriteReadReport(&buf, r, false); err != nil {
+		t.Fatal(err)
+	}
+	want := "read 2 API servers:\n" +
+		"  kube-apiserver           11 events: master-0 6, master-1 5\n" +
+		"  openshift-apiserver       2 events: master-0 2\n"
+	if buf.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", buf.String(), want)
+	}
+}
