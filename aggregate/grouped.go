@@ -35,12 +35,11 @@ type Grouped struct {
 	dirs    numbers // paths up to their last slash
 	buf     []byte
 	pairs   []string
-	samples groupSamples // when kept (KeepSamples)
+	samples bool // keep samples (KeepSamples)
 	// most is the most groups an outer key keeps (KeepAtMost); 0: all.
 	most int
 	// meanOnly: the groups keep no latency quantiles (MeanLatencyOnly).
 	meanOnly bool
-	skey     []byte // a group's key as samples are kept by
 }
 
 type outerGroup struct {
@@ -128,7 +127,9 @@ type group struct {
 	latency dist
 	// mix is the status-code mix once there are several codes, sorted by
 	// code; code is the status code of every event until then.
-	mix    *[]StatusCount
+	mix *[]StatusCount
+	// samples are the group's samples, when kept (KeepSamples).
+	samples *Samples
 	keyLen int32
 	code   int32
 }
@@ -251,7 +252,7 @@ func NewGrouped(outer Key) *Grouped {
 // Fields is the set of event fields Grouped reads.
 func (g *Grouped) Fields() auditlog.Fields {
 	return g.outer.Fields() | KeyUser.Fields() | auditlog.FieldRequestURI | auditlog.FieldResponseCode |
-		auditlog.FieldRequestReceivedTimestamp | auditlog.FieldStageTimestamp | g.samples.fields()
+		auditlog.FieldRequestReceivedTimestamp | auditlog.FieldStageTimestamp | g.sampleFields()
 }
 
 // Add counts e in its group. Entries with no outer key are not counted.
@@ -298,14 +299,11 @@ func (g *Grouped) Add(e *auditlog.Entry) {
 			gr.latency.add(d)
 		}
 	}
-	if g.samples != nil {
-		// Samples are kept by the group's key in words, the same in
-		// every worker: its path, query and user.
-		g.skey = append(append(g.skey[:0], r.Path...), 0)
-		g.skey, g.pairs = appendNormalQuery(g.skey, r.RawQuery, g.pairs)
-		g.skey = append(g.skey, 0)
-		g.skey, _ = appendUser(g.skey, e)
-		g.samples.add(og, g.skey, e)
+	if g.samples {
+		if gr.samples == nil {
+			gr.samples = new(Samples)
+		}
+		gr.samples.Offer(string(e.Event.AuditID))
 	}
 }
 
@@ -432,8 +430,6 @@ func (g *Grouped) Merge(o *Grouped) {
 			oog.rows.chunks[c] = nil
 		}
 		og.endMerge(oog.bound)
-		g.samples.merge(og, o.samples[oog])
-		delete(o.samples, oog)
 		delete(o.outers, ok)
 	}
 	o.users, o.dirs = numbers{}, numbers{}
@@ -475,6 +471,13 @@ func (g *Grouped) mergeGroup(og *outerGroup, ogr *group, users, dirs []uint32) i
 	}
 	if !found {
 		og.admit(i)
+	}
+	switch {
+	case ogr.samples == nil:
+	case gr.samples == nil:
+		gr.samples = ogr.samples // o is emptied
+	default:
+		gr.samples.Merge(ogr.samples)
 	}
 	gr.mergeStatus(ogr) // before adding ogr's count, as addStatus
 	gr.count += ogr.count
@@ -558,7 +561,6 @@ func (g *Grouped) Result(n int) GroupedResult {
 	for k, og := range g.outers {
 		res.Total += og.total
 		res.Outer = append(res.Outer, og.result(k, n, &g.dirs, &g.users, g.meanOnly))
-		g.samples.attach(og, &res.Outer[len(res.Outer)-1])
 	}
 	slices.SortFunc(res.Outer, func(a, b GroupedOuter) int { return compareKeys(g.outer, a.Key, b.Key) })
 	return res
@@ -588,6 +590,7 @@ func (og *outerGroup) result(key string, n int, dirs, users *numbers, meanOnly b
 			Latency:   gr.latency.moments(),
 			FirstURI:  path + gr.first(),
 			FirstTime: nanosTime(gr.firstAt),
+			Samples:   gr.samples.IDs(),
 		}
 		if !meanOnly {
 			out.Groups[i].Latency = gr.latency.quantiles()

@@ -104,22 +104,11 @@ func (g *Grouped) makeRoom(og *outerGroup) {
 			continue
 		}
 		b.floor = max(b.floor, gr.count+b.lacks(i))
-		g.samples.forget(og, g.sampleKey(gr))
 		b.setLacks(i, 0)
 		delete(og.groups, gr.key())
 		*gr = group{}
 		og.rows.free = append(og.rows.free, i)
 	}
-}
-
-// sampleKey returns the key a group's samples are kept by (see
-// groupSamples).
-func (g *Grouped) sampleKey(gr *group) string {
-	if g.samples == nil {
-		return ""
-	}
-	base, query, dir, user := gr.parts()
-	return g.dirs.strings[dir] + base + "\x00" + query + "\x00" + g.users.strings[user]
 }
 
 // beginMerge notes the floor before merging another outer group into og.
