@@ -130,8 +130,8 @@ type group struct {
 	mix *[]StatusCount
 	// samples are the group's samples, when kept (KeepSamples).
 	samples *Samples
-	keyLen int32
-	code   int32
+	keyLen  int32
+	code    int32
 }
 
 // newGroup returns a group of no events yet with the key, whose first URI
