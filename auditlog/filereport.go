@@ -43,8 +43,11 @@ type FileReport struct {
 
 // Origin is an API server and node, and the events of a file they logged.
 type Origin struct {
+	// Server is the API server; Node the node it ran on ("" when the
+	// export did not know it).
 	Server Server
 	Node   string
+	// Events is the number of the file's events they logged.
 	Events int64
 }
 
