@@ -392,14 +392,18 @@ func (d *docReader) skip() bool {
 }
 
 // stringEnd consumes the rest of a string whose opening quote is
-// consumed.
+// consumed. A newline ends it too: a JSON string holds none, so the string
+// is broken (its closing quote lost), and ending it there keeps the
+// brackets after it counted as they are meant, so that the value holding
+// it ends where it should, and is reported, and the values after it are
+// read (a quote lost in a pretty-printed document swallowed the rest).
 func (d *docReader) stringEnd() bool {
 	for {
 		rest := d.buf[d.pos:]
 		i := 0
 		for {
 			i += plainRun(rest[i:])
-			if i >= len(rest) || rest[i] == '"' || rest[i] == '\\' && i+1 >= len(rest) {
+			if i >= len(rest) || rest[i] == '"' || rest[i] == '\n' || rest[i] == '\\' && i+1 >= len(rest) {
 				break
 			}
 			if rest[i] == '\\' {
@@ -410,6 +414,10 @@ func (d *docReader) stringEnd() bool {
 		}
 		if i < len(rest) && rest[i] == '"' {
 			d.advance(i + 1)
+			return true
+		}
+		if i < len(rest) && rest[i] == '\n' {
+			d.advance(i)
 			return true
 		}
 		d.advance(min(i, len(rest)))
