@@ -82,30 +82,10 @@ func (d *HotLoop) letGo() (int64, int64) { return d.objects.dropped, d.objects.f
 
 // Result returns the hot-loop finding, or none.
 func (d *HotLoop) Result() []Finding {
-	var rows []Evidence
-	var total, worstPeak int64
-	var worstHot int
-	for _, k := range d.objects.all() {
-		hot, peak := k.rate.minutes.over(d.opts.HotLoopPerMinute)
-		if hot < d.opts.HotLoopMinutes {
-			continue
-		}
-		user, verb, path := k.user, k.kind, k.path
-		ev := k.rate.evidence(user, strings.ToUpper(verb)+" "+path)
-		ev.Share = share(k.rate.count, d.requests)
-		ev.Numbers = []Number{
-			{Name: "peak", Value: float64(peak), Unit: UnitPerMinute},
-			{Name: "minutes above the limit", Value: float64(hot)},
-		}
-		ev.Numbers = appendUncounted(ev.Numbers, k.uncounted)
-		ev.Command = d.cmds.user(user)
-		ev.SamplesCommand = d.cmds.samples(ev.Samples)
-		rows = append(rows, ev)
-		total += k.rate.count
-		if len(rows) == 1 {
-			worstPeak, worstHot = peak, hot
-		}
-	}
+	l := d.objects.loops(&d.base, d.opts.HotLoopPerMinute, d.opts.HotLoopMinutes, func(verb, path string) string {
+		return strings.ToUpper(verb) + " " + path
+	})
+	rows, total, worstPeak, worstHot := l.rows, l.total, l.worstPeak, l.worstHot
 	if len(rows) == 0 {
 		return nil
 	}

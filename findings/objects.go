@@ -190,3 +190,41 @@ func appendUncounted(numbers []Number, uncounted int64) []Number {
 	}
 	return append(numbers, Number{Name: "uncounted at most", Value: float64(uncounted), Unit: UnitRequests})
 }
+
+// loops are the rows of a per-object finding (hot-loop, write-churn).
+type loops struct {
+	rows  []Evidence
+	total int64 // the requests of the rows
+	// worstPeak and worstHot are the first row's peak a minute and
+	// minutes above the limit.
+	worstPeak int64
+	worstHot  int
+}
+
+// loops returns, as evidence, the objects of t requested more than limit
+// times a minute in at least minutes minutes, by count, each named by
+// what (of its kind and path), with the drill-down commands of b.
+func (t *objectTable) loops(b *base, limit, minutes int, what func(kind, path string) string) loops {
+	var l loops
+	for _, k := range t.all() {
+		hot, peak := k.rate.minutes.over(limit)
+		if hot < minutes {
+			continue
+		}
+		ev := k.rate.evidence(k.user, what(k.kind, k.path))
+		ev.Share = share(k.rate.count, b.requests)
+		ev.Numbers = []Number{
+			{Name: "peak", Value: float64(peak), Unit: UnitPerMinute},
+			{Name: "minutes above the limit", Value: float64(hot)},
+		}
+		ev.Numbers = appendUncounted(ev.Numbers, k.uncounted)
+		ev.Command = b.cmds.user(k.user)
+		ev.SamplesCommand = b.cmds.samples(ev.Samples)
+		l.rows = append(l.rows, ev)
+		l.total += k.rate.count
+		if len(l.rows) == 1 {
+			l.worstPeak, l.worstHot = peak, hot
+		}
+	}
+	return l
+}

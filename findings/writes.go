@@ -177,33 +177,13 @@ func (d *WriteChurn) Result() []Finding {
 }
 
 func (d *WriteChurn) churn() (Finding, bool) {
-	var rows []Evidence
-	var total, worstPeak int64
-	for _, k := range d.objects.all() {
-		hot, peak := k.rate.minutes.over(d.opts.WritesPerMinute)
-		if hot < d.opts.WriteMinutes {
-			continue
-		}
-		user, kind, path := k.user, k.kind, k.path
-		what := "UPDATE " + path
+	l := d.objects.loops(&d.base, d.opts.WritesPerMinute, d.opts.WriteMinutes, func(kind, path string) string {
 		if kind == "apply" {
-			what = "APPLY (server-side) " + path
+			return "APPLY (server-side) " + path
 		}
-		ev := k.rate.evidence(user, what)
-		ev.Share = share(k.rate.count, d.requests)
-		ev.Numbers = []Number{
-			{Name: "peak", Value: float64(peak), Unit: UnitPerMinute},
-			{Name: "minutes above the limit", Value: float64(hot)},
-		}
-		ev.Numbers = appendUncounted(ev.Numbers, k.uncounted)
-		ev.Command = d.cmds.user(user)
-		ev.SamplesCommand = d.cmds.samples(ev.Samples)
-		rows = append(rows, ev)
-		total += k.rate.count
-		if len(rows) == 1 {
-			worstPeak = peak
-		}
-	}
+		return "UPDATE " + path
+	})
+	rows, total, worstPeak := l.rows, l.total, l.worstPeak
 	if len(rows) == 0 {
 		return Finding{}, false
 	}
