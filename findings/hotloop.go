@@ -85,34 +85,18 @@ func (d *HotLoop) Result() []Finding {
 	l := d.objects.loops(&d.base, d.opts.HotLoopPerMinute, d.opts.HotLoopMinutes, func(verb, path string) string {
 		return strings.ToUpper(verb) + " " + path
 	})
-	rows, total, worstPeak, worstHot := l.rows, l.total, l.worstPeak, l.worstHot
-	if len(rows) == 0 {
+	if len(l.rows) == 0 {
 		return nil
 	}
-	first := rows[0]
-	shown, more := d.rowsOf(rows)
-	f := Finding{
-		ID:        "hot-loop",
-		Severity:  Medium,
-		Title:     "Clients in a loop on one object",
-		Magnitude: total,
-		Numbers: []Number{
-			{Name: "requests in hot loops", Value: float64(total), Unit: UnitRequests},
-			{Name: "objects", Value: float64(len(rows))},
-			{Name: "limit", Value: float64(d.opts.HotLoopPerMinute), Unit: UnitPerMinute},
-		},
-		ShareOf:  "all requests",
-		Rows:     shown,
-		MoreRows: more,
-		Command:  first.Command,
-	}
-	if worstPeak >= 5*int64(d.opts.HotLoopPerMinute) || share(total, d.requests) >= 0.1 {
+	first := l.rows[0]
+	f := l.finding(&d.base, "hot-loop", "Clients in a loop on one object", "requests in hot loops", d.opts.HotLoopPerMinute)
+	if l.worstPeak >= 5*int64(d.opts.HotLoopPerMinute) || share(l.total, d.requests) >= 0.1 {
 		f.Severity = High
 	}
 	f.Summary = fmt.Sprintf("%s made %s %d times, up to %d a minute and more than %d a minute in %d minutes: a client that requests the same object in a loop instead of watching it or backing off.",
-		first.Offender, first.What, first.Count, worstPeak, d.opts.HotLoopPerMinute, worstHot)
-	if len(rows) > 1 {
-		f.Summary = fmt.Sprintf("%d objects are requested in a loop by one user; the worst: %s", len(rows), f.Summary)
+		first.Offender, first.What, first.Count, l.worstPeak, d.opts.HotLoopPerMinute, l.worstHot)
+	if len(l.rows) > 1 {
+		f.Summary = fmt.Sprintf("%d objects are requested in a loop by one user; the worst: %s", len(l.rows), f.Summary)
 	}
 	return finish([]Finding{f})
 }

@@ -228,3 +228,26 @@ func (t *objectTable) loops(b *base, limit, minutes int, what func(kind, path st
 	}
 	return l
 }
+
+// finding returns the finding of the loops, which must have a row: of
+// medium severity, with its numbers and its rows as b shows them;
+// countName names the requests counted, limit is the rate a minute the
+// rows passed.
+func (l *loops) finding(b *base, id, title, countName string, limit int) Finding {
+	shown, more := b.rowsOf(l.rows)
+	return Finding{
+		ID:        id,
+		Severity:  Medium,
+		Title:     title,
+		Magnitude: l.total,
+		Numbers: []Number{
+			{Name: countName, Value: float64(l.total), Unit: UnitRequests},
+			{Name: "objects", Value: float64(len(l.rows))},
+			{Name: "limit", Value: float64(limit), Unit: UnitPerMinute},
+		},
+		ShareOf:  "all requests",
+		Rows:     shown,
+		MoreRows: more,
+		Command:  l.rows[0].Command,
+	}
+}

@@ -183,32 +183,16 @@ func (d *WriteChurn) churn() (Finding, bool) {
 		}
 		return "UPDATE " + path
 	})
-	rows, total, worstPeak := l.rows, l.total, l.worstPeak
-	if len(rows) == 0 {
+	if len(l.rows) == 0 {
 		return Finding{}, false
 	}
-	first := rows[0]
-	shown, more := d.rowsOf(rows)
-	f := Finding{
-		ID:        "write-churn",
-		Severity:  Medium,
-		Title:     "One object written over and over",
-		Magnitude: total,
-		Numbers: []Number{
-			{Name: "writes", Value: float64(total), Unit: UnitRequests},
-			{Name: "objects", Value: float64(len(rows))},
-			{Name: "limit", Value: float64(d.opts.WritesPerMinute), Unit: UnitPerMinute},
-		},
-		ShareOf:  "all requests",
-		Rows:     shown,
-		MoreRows: more,
-		Command:  first.Command,
-	}
-	if worstPeak >= 5*int64(d.opts.WritesPerMinute) {
+	first := l.rows[0]
+	f := l.finding(&d.base, "write-churn", "One object written over and over", "writes", d.opts.WritesPerMinute)
+	if l.worstPeak >= 5*int64(d.opts.WritesPerMinute) {
 		f.Severity = High
 	}
 	f.Summary = fmt.Sprintf("%s wrote %s %d times, up to %d a minute: every write is stored in etcd and sent to every watcher of the object; a controller should write only what changed.",
-		first.Offender, strings.TrimPrefix(strings.TrimPrefix(first.What, "UPDATE "), "APPLY (server-side) "), first.Count, worstPeak)
+		first.Offender, strings.TrimPrefix(strings.TrimPrefix(first.What, "UPDATE "), "APPLY (server-side) "), first.Count, l.worstPeak)
 	return f, true
 }
 
