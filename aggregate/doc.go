@@ -30,7 +30,7 @@
 // A [Set] feeds one worker's entries to several aggregators through a single
 // sink and merges with another Set member by member, so that a caller that
 // needs several results of one pass writes no multi-sink of its own; any
-// type with the [Aggregator] methods can join one.
+// type with the [auditlog.Aggregator] methods can join one.
 //
 // Keys are functions from an entry to bytes ([Key]); [KeyByName] turns the
 // names the command line uses (user, verb, resource, "user,verb") into keys.

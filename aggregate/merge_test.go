@@ -19,7 +19,7 @@ type kind struct {
 	result func(a auditlog.Sink) any
 }
 
-func kindOf[T Aggregator[T]](name string, mk func() T, res func(T) any) kind {
+func kindOf[T auditlog.Aggregator[T]](name string, mk func() T, res func(T) any) kind {
 	return kind{
 		name:   name,
 		make:   func() auditlog.Sink { return mk() },

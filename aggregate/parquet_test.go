@@ -27,7 +27,7 @@ func TestParquetDeclaredFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for e := range auditlog.NewReader(sources, auditlog.Options{Fields: w.Fields()}).All() {
+	for e := range auditlog.NewReader(sources, auditlog.Options{EveryStage: true, EveryCopy: true, Fields: w.Fields()}).All() {
 		if err := w.Write(e); err != nil {
 			t.Fatal(err)
 		}
@@ -41,7 +41,7 @@ func TestParquetDeclaredFields(t *testing.T) {
 	for _, k := range kinds() {
 		agg := k.make()
 		fields := agg.(interface{ Fields() auditlog.Fields }).Fields() | auditlog.FieldStage
-		for e := range auditlog.NewReader(sources, auditlog.Options{Fields: fields}).All() {
+		for e := range auditlog.NewReader(sources, auditlog.Options{EveryStage: true, EveryCopy: true, Fields: fields}).All() {
 			if e.Event.Stage == auditv1.StageResponseComplete {
 				agg.Add(e)
 			}

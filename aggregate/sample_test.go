@@ -61,7 +61,7 @@ func sampleEntries(t *testing.T) ([]*auditlog.Entry, *sampleTruth) {
 		t.Fatal(err)
 	}
 	var entries []*auditlog.Entry
-	for e := range auditlog.NewReader(sources, auditlog.Options{Fields: auditlog.FieldsMetadata}).All() {
+	for e := range auditlog.NewReader(sources, auditlog.Options{EveryStage: true, EveryCopy: true, Fields: auditlog.FieldsMetadata}).All() {
 		if e.Event.Stage == auditv1.StageResponseComplete && e.Source.Server == auditlog.ServerKube {
 			entries = append(entries, e.Clone())
 		}

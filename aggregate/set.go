@@ -2,24 +2,11 @@ package aggregate
 
 import "github.com/auditlens/auditlens/auditlog"
 
-// Aggregator is what every aggregator of this package is: a sink that
-// declares the event fields it reads and merges another aggregator of its
-// own type (T is that type: *Count for a Count). Types of other packages
-// with the same three methods are aggregators too, and can join a [Set].
-type Aggregator[T any] interface {
-	auditlog.Sink
-	// Fields is the set of event fields Add reads.
-	Fields() auditlog.Fields
-	// Merge adds the counts of o, built the same way, to the receiver.
-	// Most aggregators leave o as it was; Grouped moves o's groups and
-	// leaves it empty, so that a merge never holds every group twice.
-	Merge(o T)
-}
-
 // Set is one worker's aggregators behind a single sink: Add feeds every
 // entry to each of them, Fields is the union of what they read, and Merge
 // merges each with its counterpart in another Set. A Set is an
-// [Aggregator] itself.
+// [auditlog.Aggregator] itself, so that one auditlog.Scan answers several
+// questions in one pass over the input.
 //
 // Each worker of a Scan builds its own Set, with the same code, so that the
 // sets line up member by member; add members with [Include], which hands
@@ -42,7 +29,7 @@ type member struct {
 }
 
 // Include adds a to s and returns a.
-func Include[T Aggregator[T]](s *Set, a T) T {
+func Include[T auditlog.Aggregator[T]](s *Set, a T) T {
 	s.members = append(s.members, member{sink: a, merge: func(o auditlog.Sink) {
 		if o, ok := o.(T); ok {
 			a.Merge(o)

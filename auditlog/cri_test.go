@@ -125,7 +125,7 @@ func TestCRILog(t *testing.T) {
 		}
 	}
 	var got []string
-	r := NewReader(sources, Options{})
+	r := NewReader(sources, Options{EveryStage: true, EveryCopy: true})
 	for e := range r.All() {
 		got = append(got, string(e.Event.AuditID))
 	}
@@ -142,7 +142,7 @@ func TestCRILog(t *testing.T) {
 		got = append(got, string(e.Event.AuditID))
 		mu.Unlock()
 	})
-	if err := r.Scan(context.Background(), []Sink{sink, sink}); err != nil {
+	if err := r.scan(context.Background(), []Sink{sink, sink}); err != nil {
 		t.Fatal(err)
 	}
 	check("Scan", r, got)
@@ -157,7 +157,7 @@ func TestCRILogCutOff(t *testing.T) {
 	// Cut before the last event's last record.
 	cut := log[:strings.LastIndex(log, "\n"+ts+" stdout F ")+1]
 	dir := t.TempDir()
-	r := NewReader([]Source{writeSource(t, dir, "a.log", []byte(cut))}, Options{})
+	r := NewReader([]Source{writeSource(t, dir, "a.log", []byte(cut))}, Options{EveryStage: true, EveryCopy: true})
 	n := 0
 	for range r.All() {
 		n++
@@ -179,7 +179,7 @@ func TestCRILogCutOff(t *testing.T) {
 			line = line[n:]
 		}
 	}
-	r = NewReader([]Source{writeSource(t, dir, "b.log", []byte(b.String()))}, Options{MaxLineBytes: 300 << 10})
+	r = NewReader([]Source{writeSource(t, dir, "b.log", []byte(b.String()))}, Options{EveryStage: true, EveryCopy: true, MaxLineBytes: 300 << 10})
 	var got []string
 	for e := range r.All() {
 		got = append(got, string(e.Event.AuditID))

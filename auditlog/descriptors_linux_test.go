@@ -82,7 +82,7 @@ func readWithFewDescriptors(t *testing.T, dir string) {
 		}
 		t.Logf("%s: %d entries, %d files open at once at most, %d out of order", path, n, r.peakOpen, rep.OutOfOrder)
 	}
-	r := NewReader(sources, Options{})
+	r := NewReader(sources, Options{EveryStage: true, EveryCopy: true})
 	n := 0
 	for range r.All() {
 		n++
@@ -93,7 +93,7 @@ func readWithFewDescriptors(t *testing.T, dir string) {
 	for i := range sinks {
 		sinks[i] = SinkFunc(func(*Entry) { counts[i]++ })
 	}
-	if err := r.Scan(context.Background(), sinks); err != nil {
+	if err := r.scan(context.Background(), sinks); err != nil {
 		t.Fatal(err)
 	}
 	n = 0

@@ -15,7 +15,7 @@ func ExampleReader_All() {
 		fmt.Println(err)
 		return
 	}
-	r := auditlog.NewReader(sources, auditlog.Options{
+	r := auditlog.NewReader(sources, auditlog.Options{EveryStage: true, EveryCopy: true,
 		Fields: auditlog.FieldVerb | auditlog.FieldUser | auditlog.FieldRequestURI | auditlog.FieldStage,
 	})
 	for e := range r.All() {
@@ -31,46 +31,38 @@ func ExampleReader_All() {
 	// 22250 events read, 0 lines could not be read
 }
 
-// counter is one worker's sink: it needs no lock, since only its worker
-// calls it.
-type counter struct{ forbidden, all int }
+// refusals is one worker's count: it needs no lock, since only its worker
+// calls Add. Fields and Merge make it an Aggregator, for Scan.
+type refusals struct{ forbidden, all int }
 
-func (c *counter) Add(e *auditlog.Entry) {
+func (c *refusals) Add(e *auditlog.Entry) {
 	c.all++
 	if rs := e.Event.ResponseStatus; rs != nil && rs.Code == 403 {
 		c.forbidden++
 	}
 }
 
-// How many requests were refused? Scan with one sink per worker, then add
-// up the sinks.
-func ExampleReader_Scan() {
+func (c *refusals) Fields() auditlog.Fields { return auditlog.FieldResponseCode }
+
+func (c *refusals) Merge(o *refusals) { c.forbidden, c.all = c.forbidden+o.forbidden, c.all+o.all }
+
+// How many requests were refused? Scan on every core, one count per
+// worker, merged. By default the entries are requests: the
+// ResponseComplete event of each, counted once.
+func ExampleScan() {
 	sources, err := auditlog.Find("../testdata/must-gather/audit_logs/kube-apiserver")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	counters := []*counter{{}, {}, {}, {}}
-	sinks := make([]auditlog.Sink, len(counters))
-	for i, c := range counters {
-		sinks[i] = c
-	}
-	r := auditlog.NewReader(sources, auditlog.Options{
-		Fields: auditlog.FieldResponseStatus | auditlog.FieldStage,
-		Keep:   func(e *auditlog.Entry) bool { return e.Event.Stage == "ResponseComplete" },
-	})
-	if err := r.Scan(context.Background(), sinks); err != nil {
+	total, report, err := auditlog.Scan(context.Background(), sources, auditlog.Options{}, func() *refusals { return new(refusals) })
+	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	var total counter
-	for _, c := range counters {
-		total.forbidden += c.forbidden
-		total.all += c.all
-	}
-	fmt.Printf("%d of %d requests were forbidden\n", total.forbidden, total.all)
+	fmt.Printf("%d of %d requests were forbidden (%d events read)\n", total.forbidden, total.all, report.Events)
 	// Output:
-	// 7716 of 20000 requests were forbidden
+	// 7716 of 20000 requests were forbidden (22250 events read)
 }
 
 // What was in these files? An AKS export, an EventList and a file that is
@@ -81,7 +73,7 @@ func ExampleFileReport() {
 		fmt.Println(err)
 		return
 	}
-	r := auditlog.NewReader(sources, auditlog.Options{Fields: auditlog.FieldVerb})
+	r := auditlog.NewReader(sources, auditlog.Options{EveryStage: true, EveryCopy: true, Fields: auditlog.FieldVerb})
 	for range r.All() {
 	}
 	for _, f := range r.Report().ByFile {
@@ -94,20 +86,16 @@ func ExampleFileReport() {
 }
 
 // A must-gather root holds kube-apiserver's log and the aggregated API
-// servers'; with CountOnce, a request kube-apiserver proxied, which both
-// logged, counts once. (The committed sample was generated without
-// proxied requests: none is a copy.)
-func ExampleOptions_countOnce() {
+// servers'; by default, a request kube-apiserver proxied, which both
+// logged, counts once (Options.EveryCopy reads both copies). (The committed
+// sample was generated without proxied requests: none is a copy.)
+func ExampleOptions_requests() {
 	sources, err := auditlog.Find("../testdata/must-gather")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	r := auditlog.NewReader(sources, auditlog.Options{
-		Fields:    auditlog.FieldStage,
-		Keep:      func(e *auditlog.Entry) bool { return e.Event.Stage == "ResponseComplete" },
-		CountOnce: true,
-	})
+	r := auditlog.NewReader(sources, auditlog.Options{Fields: auditlog.FieldStage})
 	n := 0
 	for range r.All() {
 		n++

@@ -44,7 +44,7 @@ func newLineDecoder(opts Options, rep *Report, fresh bool) *lineDecoder {
 	dec := newDecoder(opts.Fields)
 	dec.repair = true
 	return &lineDecoder{dec: dec, fields: opts.Fields, rep: rep,
-		ev: new(auditv1.Event), entry: new(Entry), fresh: fresh, keep: opts.Keep, maxLine: opts.MaxLineBytes,
+		ev: new(auditv1.Event), entry: new(Entry), fresh: fresh, keep: opts.keeper(), maxLine: opts.MaxLineBytes,
 		since: opts.Since, until: opts.Until, asked: opts.asked, once: opts.once}
 }
 

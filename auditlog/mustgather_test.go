@@ -43,7 +43,7 @@ func TestReadMustGatherBad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := NewReader(sources, Options{Fields: FieldVerb})
+	r := NewReader(sources, Options{EveryStage: true, EveryCopy: true, Fields: FieldVerb})
 	perServer := map[Server]int64{}
 	read := map[string]bool{}
 	for e := range r.All() {

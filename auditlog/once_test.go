@@ -25,7 +25,7 @@ func TestCountOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	complete := func(e *Entry) bool { return e.Event.Stage == "ResponseComplete" }
-	opts := Options{Fields: FieldStage, Keep: complete, CountOnce: true}
+	opts := Options{EveryStage: true, Fields: FieldStage, Keep: FilterFunc(complete)}
 	proxied := truth.Servers["openshift-apiserver"].Proxied + truth.Servers["oauth-apiserver"].Proxied
 	var all int64
 	for _, s := range truth.Servers {
@@ -42,7 +42,7 @@ func TestCountOnce(t *testing.T) {
 			sinks[i] = SinkFunc(func(*Entry) { n.Add(1) })
 		}
 		r := NewReader(sources, opts)
-		if err := r.Scan(context.Background(), sinks); err != nil {
+		if err := r.scan(context.Background(), sinks); err != nil {
 			t.Fatal(err)
 		}
 		return n.Load(), r.Report()
@@ -83,11 +83,11 @@ func TestCountOnce(t *testing.T) {
 		t.Errorf("the set holds %d requests for %d proxied", size, proxied)
 	}
 
-	if n, _ := scan(Options{Fields: FieldStage, Keep: complete}, 2); n != all {
+	if n, _ := scan(Options{EveryStage: true, EveryCopy: true, Fields: FieldStage, Keep: FilterFunc(complete)}, 2); n != all {
 		t.Errorf("without CountOnce: %d requests, want %d", n, all)
 	}
 	onlyOpenShift := func(e *Entry) bool { return complete(e) && e.Source.Server == ServerOpenShift }
-	if n, rep := scan(Options{Fields: FieldStage, Keep: onlyOpenShift, CountOnce: true}, 2); n != truth.Servers["openshift-apiserver"].Requests || rep.Repeated != 0 {
+	if n, rep := scan(Options{EveryStage: true, Fields: FieldStage, Keep: FilterFunc(onlyOpenShift)}, 2); n != truth.Servers["openshift-apiserver"].Requests || rep.Repeated != 0 {
 		t.Errorf("openshift-apiserver alone: %d requests, %d repeated; want %d and 0", n, rep.Repeated, truth.Servers["openshift-apiserver"].Requests)
 	}
 }
@@ -120,8 +120,8 @@ func BenchmarkCountOnce(b *testing.B) {
 				var m0, m1 runtime.MemStats
 				runtime.GC()
 				runtime.ReadMemStats(&m0)
-				r := NewReader(sources, Options{Fields: FieldStage | FieldUser, Keep: complete, CountOnce: once})
-				if err := r.Scan(context.Background(), sinks); err != nil {
+				r := NewReader(sources, Options{EveryStage: true, Fields: FieldStage | FieldUser, Keep: FilterFunc(complete), EveryCopy: !once})
+				if err := r.scan(context.Background(), sinks); err != nil {
 					b.Fatal(err)
 				}
 				runtime.GC()

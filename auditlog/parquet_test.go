@@ -38,7 +38,7 @@ func exportSample(t *testing.T) (string, int64) {
 			sources = append(sources, s)
 		}
 	}
-	for e := range auditlog.NewReader(sources, auditlog.Options{Fields: w.Fields()}).All() {
+	for e := range auditlog.NewReader(sources, auditlog.Options{EveryStage: true, EveryCopy: true, Fields: w.Fields()}).All() {
 		if err := w.Write(e); err != nil {
 			t.Fatal(err)
 		}
@@ -69,14 +69,20 @@ func parquetFiles(t *testing.T, dir string) []string {
 // entries read and the report.
 func scanCount(t *testing.T, sources []auditlog.Source, opts auditlog.Options) (int64, *auditlog.Report) {
 	t.Helper()
-	var n atomic.Int64
-	sink := auditlog.SinkFunc(func(*auditlog.Entry) { n.Add(1) })
-	r := auditlog.NewReader(sources, opts)
-	if err := r.Scan(context.Background(), []auditlog.Sink{sink, sink}); err != nil {
+	opts.Workers = 2
+	n, rep, err := auditlog.Scan(context.Background(), sources, opts, func() *entryCount { return new(entryCount) })
+	if err != nil {
 		t.Fatal(err)
 	}
-	return n.Load(), r.Report()
+	return n.n, rep
 }
+
+// entryCount counts entries.
+type entryCount struct{ n int64 }
+
+func (c *entryCount) Add(*auditlog.Entry)     { c.n++ }
+func (c *entryCount) Fields() auditlog.Fields { return 0 }
+func (c *entryCount) Merge(o *entryCount)     { c.n += o.n }
 
 func TestParquetFound(t *testing.T) {
 	out, rows := exportSample(t)
@@ -101,7 +107,7 @@ func TestParquetFound(t *testing.T) {
 		f.Close()
 	}
 	var progress atomic.Int64
-	n, rep := scanCount(t, sources, auditlog.Options{Fields: auditlog.FieldVerb, Progress: func(n int64) { progress.Add(n) }})
+	n, rep := scanCount(t, sources, auditlog.Options{EveryStage: true, EveryCopy: true, Fields: auditlog.FieldVerb, Progress: func(n int64) { progress.Add(n) }})
 	if n != rows || rep.Events != rows || rep.Files != len(sources) {
 		t.Errorf("read %d entries (report: %d events, %d files), want %d in %d files", n, rep.Events, rep.Files, rows, len(sources))
 	}
@@ -193,7 +199,7 @@ func TestParquetForeignAndDamaged(t *testing.T) {
 			t.Errorf("damaged Parquet samples:\n%s", joined)
 		}
 	}
-	opts := auditlog.Options{Fields: auditlog.FieldUser | auditlog.FieldVerb}
+	opts := auditlog.Options{EveryStage: true, EveryCopy: true, Fields: auditlog.FieldUser | auditlog.FieldVerb}
 	t.Run("Scan", func(t *testing.T) {
 		n, rep := scanCount(t, sources, opts)
 		check(t, n, rep)
@@ -231,8 +237,8 @@ func TestParquetWindow(t *testing.T) {
 		return !t.Before(since) && t.Before(until)
 	}
 	fields := auditlog.FieldRequestReceivedTimestamp | auditlog.FieldUser
-	all, allRep := scanCount(t, sources, auditlog.Options{Fields: fields, Keep: keep})
-	n, rep := scanCount(t, sources, auditlog.Options{Fields: fields, Keep: keep, Since: since, Until: until})
+	all, allRep := scanCount(t, sources, auditlog.Options{EveryStage: true, EveryCopy: true, Fields: fields, Keep: auditlog.FilterFunc(keep)})
+	n, rep := scanCount(t, sources, auditlog.Options{EveryStage: true, EveryCopy: true, Fields: fields, Keep: auditlog.FilterFunc(keep), Since: since, Until: until})
 	if n != all || n == 0 {
 		t.Errorf("%d entries in the window with it skipped, %d without", n, all)
 	}

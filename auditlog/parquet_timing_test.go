@@ -33,11 +33,7 @@ func benchParquet(b *testing.B) []auditlog.Source {
 			benchParquetErr = err
 			return
 		}
-		sinks := make([]auditlog.Sink, runtime.GOMAXPROCS(0))
-		for i := range sinks {
-			sinks[i] = w.Sink()
-		}
-		if benchParquetErr = auditlog.NewReader(sources, auditlog.Options{Fields: w.Fields()}).Scan(context.Background(), sinks); benchParquetErr != nil {
+		if _, _, benchParquetErr = auditlog.Scan(context.Background(), sources, auditlog.Options{EveryStage: true, EveryCopy: true}, w.Sink); benchParquetErr != nil {
 			return
 		}
 		if benchParquetErr = w.Close(); benchParquetErr != nil {
@@ -75,15 +71,11 @@ func BenchmarkScanParquet(b *testing.B) {
 			b.ReportAllocs()
 			var events int64
 			for b.Loop() {
-				sinks := make([]auditlog.Sink, workers)
-				for i := range sinks {
-					sinks[i] = auditlog.SinkFunc(func(*auditlog.Entry) {})
-				}
-				r := auditlog.NewReader(c.sources, auditlog.Options{Fields: c.fields})
-				if err := r.Scan(context.Background(), sinks); err != nil {
+				_, rep, err := auditlog.Scan(context.Background(), c.sources, auditlog.Options{EveryStage: true, EveryCopy: true, Fields: c.fields, Workers: workers}, func() *entryCount { return new(entryCount) })
+				if err != nil {
 					b.Fatal(err)
 				}
-				events = r.Report().Events
+				events = rep.Events
 			}
 			b.ReportMetric(float64(events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 		})

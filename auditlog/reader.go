@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// Sink receives the entries of one worker of a Scan. Each worker has its
-// own sink, so a sink needs no locks. The entry, and the strings of its
+// Sink receives entries: those of one worker of a Scan (each worker has
+// its own, so a sink needs no locks), or of All or Sorted. The entry, and the strings of its
 // event, are valid only until Add returns: Scan reuses the memory they
 // point into. Clone what you keep (Entry.Clone, strings.Clone); the
 // aggregate package's sinks do.
@@ -41,10 +41,19 @@ type Options struct {
 	MaxLineBytes int
 	// Keep, when not nil, is asked of every event, in the goroutine that
 	// decoded it, before the event is handed on; the events it rejects are
-	// dropped. It is called from several goroutines at once (a
-	// filter.Filter's Match will do). A sink can filter as well, but for
-	// Sorted, Keep saves holding back and ordering what is dropped anyway.
-	Keep func(e *Entry) bool
+	// dropped. The fields it declares are decoded whatever Fields says, so
+	// that a filter never sees an empty field it reads (a FilterFunc, which
+	// declares none, gets every field). It is called from several
+	// goroutines at once (a filter.Filter will do). A sink can filter as
+	// well, but for Sorted, Keep saves holding back and ordering what is
+	// dropped anyway.
+	Keep Filter
+	// EveryStage reads every stage of a request as an event of its own
+	// (RequestReceived, ResponseStarted, ResponseComplete, Panic). By
+	// default a Reader reads requests: the ResponseComplete event of each,
+	// the one the API server writes once the response is complete, as
+	// kubectl-audit does, so that each request counts once.
+	EveryStage bool
 	// Since and Until, when not zero, say that only entries received in
 	// [Since, Until) are wanted, so that input known to hold none may be
 	// skipped unread: the row groups of a Parquet source whose statistics
@@ -60,17 +69,22 @@ type Options struct {
 	// of bytes of files (compressed or not) read since its last call. It is
 	// called from several goroutines at once during a Scan or Sorted.
 	Progress func(n int64)
-	// CountOnce counts each request once when the sources hold both
-	// kube-apiserver's log and an aggregated API server's
-	// (openshift-apiserver, oauth-apiserver), as a must-gather root does:
-	// an aggregated server's event whose auditID an event of
-	// kube-apiserver had (one Keep accepted) is dropped, and counted in
-	// the Report as Repeated. The aggregated servers' sources are then read
-	// after all the others (and Sorted reads kube-apiserver's twice); see
-	// countOnce for which copy wins, why, and the memory it takes.
-	CountOnce bool
+	// EveryCopy reads both copies of a request that kube-apiserver proxied
+	// to an aggregated API server (openshift-apiserver, oauth-apiserver),
+	// each of which logs it under the same auditID. By default, when the
+	// sources hold both kinds of server's log, as a must-gather root does,
+	// each request counts once: an aggregated server's event whose auditID
+	// an event of kube-apiserver had (one Keep accepted) is dropped, and
+	// counted in the Report as Repeated. The aggregated servers' sources
+	// are then read after all the others (and Sorted reads
+	// kube-apiserver's twice); see countOnce for which copy wins, why, and
+	// the memory it takes.
+	EveryCopy bool
+	// Workers is how many goroutines Scan reads and counts with; 0 is one
+	// per core (GOMAXPROCS). All and Sorted do not use it.
+	Workers int
 
-	once *countOnce // set by NewReader with CountOnce, for the decoders
+	once *countOnce // set by NewReader unless EveryCopy, for the decoders
 
 	asked Fields // Fields as asked, before the reader adds what it needs
 }
@@ -78,6 +92,12 @@ type Options struct {
 func (o Options) withDefaults() Options {
 	if o.Fields == 0 {
 		o.Fields = FieldsAll
+	}
+	if o.Keep != nil {
+		o.Fields |= o.Keep.Fields()
+	}
+	if !o.EveryStage {
+		o.Fields |= FieldStage
 	}
 	o.asked = o.Fields
 	o.Fields |= FieldAuditID | FieldKind
@@ -92,7 +112,7 @@ type Reader struct {
 	sources []Source
 	opts    Options
 	report  Report
-	once    *countOnce // with CountOnce, when both kinds of server are read
+	once    *countOnce // unless EveryCopy, when both kinds of server are read
 	// openOS opens a file; nil means os.Open. Tests replace it.
 	openOS func(name string) (*os.File, error)
 	// peakOpen and peakHeld are the most files the last read had open at
@@ -105,7 +125,7 @@ type Reader struct {
 // Sources with a Skip reason are not read; they are listed in the Report.
 func NewReader(sources []Source, opts Options) *Reader {
 	r := &Reader{sources: sources, opts: opts.withDefaults()}
-	if opts.CountOnce {
+	if !opts.EveryCopy {
 		if r.once = newCountOnce(sources); r.once != nil {
 			r.opts.Fields |= FieldRequestURI
 			r.opts.once = r.once
@@ -155,17 +175,10 @@ func (r *Reader) All() iter.Seq[*Entry] {
 	}
 }
 
-// Scan reads every source with len(sinks) workers, each handing its
+// scan reads every source with len(sinks) workers, each handing its
 // entries to its own sink, and returns when all input is read or ctx is
-// done (then with ctx's error). Files are read by as many goroutines as
-// there are sinks, each cutting its file into blocks of whole lines that
-// any worker decodes, so one large file keeps every worker busy; a file is
-// opened only when a goroutine starts reading it, so no more files are
-// open at once than there are sinks. Memory is
-// bounded by the number of workers and the block size, whatever the input:
-// the blocks are reused once decoded, so the strings of an entry's event
-// are valid only until Add returns (see Sink).
-func (r *Reader) Scan(ctx context.Context, sinks []Sink) error {
+// done (then with ctx's error): see Scan.
+func (r *Reader) scan(ctx context.Context, sinks []Sink) error {
 	if len(sinks) == 0 {
 		return errors.New("auditlog: Scan needs at least one sink")
 	}

@@ -27,7 +27,7 @@ func FuzzRead(f *testing.F) {
 			t.Fatal(err)
 		}
 		sources := []Source{{Path: plain, Size: int64(len(data))}}
-		r := NewReader(sources, Options{MaxLineBytes: 1 << 10})
+		r := NewReader(sources, Options{EveryStage: true, EveryCopy: true, MaxLineBytes: 1 << 10})
 		n := 0
 		for e := range r.All() {
 			if e.Event.AuditID == "" && e.Event.Kind != "Event" {
@@ -53,7 +53,7 @@ func FuzzRead(f *testing.F) {
 		}
 		// The parallel and sorted paths read the same.
 		events := int64(0)
-		if err := r.Scan(context.Background(), []Sink{SinkFunc(func(*Entry) { events++ })}); err != nil {
+		if err := r.scan(context.Background(), []Sink{SinkFunc(func(*Entry) { events++ })}); err != nil {
 			t.Fatal(err)
 		}
 		sorted := int64(0)

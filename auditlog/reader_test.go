@@ -78,7 +78,7 @@ func TestReadFraming(t *testing.T) {
 	}
 	src := writeSource(t, dir, "master-1-audit.log", []byte(strings.Join(lines, "\n")))
 
-	got, rep := readEntries(t, Options{}, src)
+	got, rep := readEntries(t, Options{EveryStage: true, EveryCopy: true}, src)
 	want := []string{"master-1-audit.log:1:a1", "master-1-audit.log:3:a3", "master-1-audit.log:4:a4", "master-1-audit.log:5:a5",
 		"master-1-audit.log:7:a7", "master-1-audit.log:8:huge", "master-1-audit.log:10:a10a", "master-1-audit.log:10:a10b",
 		"master-1-audit.log:11:a11"}
@@ -94,13 +94,13 @@ func TestReadFraming(t *testing.T) {
 	// With a 1 KiB limit a line of 2 KiB, shorter than a block, is skipped
 	// too.
 	long := []byte(testEvent("x") + "\n" + `{"kind":"Event","auditID":"long","userAgent":"` + strings.Repeat("u", 2048) + `"}` + "\n" + testEvent("y") + "\n")
-	got, rep = readEntries(t, Options{MaxLineBytes: 1 << 10}, writeSource(t, dir, "long-audit.log", long))
+	got, rep = readEntries(t, Options{EveryStage: true, EveryCopy: true, MaxLineBytes: 1 << 10}, writeSource(t, dir, "long-audit.log", long))
 	if want := []string{"long-audit.log:1:x", "long-audit.log:3:y"}; !slices.Equal(got, want) || rep.Problems[TooLong].Count != 1 || rep.Problems[TooLong].Samples[0].Line != 2 {
 		t.Errorf("with a 1 KiB limit: %q, too long: %+v", got, rep.Problems[TooLong])
 	}
 
 	// With a 1 MiB limit the huge line is skipped, and reading goes on.
-	got, rep = readEntries(t, Options{MaxLineBytes: 1 << 20}, src)
+	got, rep = readEntries(t, Options{EveryStage: true, EveryCopy: true, MaxLineBytes: 1 << 20}, src)
 	if slices.Contains(got, "master-1-audit.log:8:huge") || !slices.Contains(got, "master-1-audit.log:11:a11") {
 		t.Errorf("with a 1 MiB limit: %q", got)
 	}
@@ -129,7 +129,7 @@ func TestReadEntryDetails(t *testing.T) {
 	src := writeSource(t, dir, "ci-ln-abc-master-0-audit.log", []byte(
 		"master-2 "+testEvent("a1")+"\n"+
 			`{"kind":"Event","apiVersion":"audit.k8s.io/v1beta1","auditID":"old","timestamp":"2017-09-11T10:00:00Z"}`+"\n"))
-	r := NewReader([]Source{src}, Options{})
+	r := NewReader([]Source{src}, Options{EveryStage: true, EveryCopy: true})
 	var nodes, times []string
 	for e := range r.All() {
 		nodes = append(nodes, e.Node)
@@ -162,7 +162,7 @@ func TestReadTruncatedGzip(t *testing.T) {
 	src := writeSource(t, dir, "node-audit-2022-02-07T22-15-16.123.log.gz", cut)
 	whole := writeSource(t, dir, "node-audit.log.gz", gz)
 
-	got, rep := readEntries(t, Options{}, src, whole)
+	got, rep := readEntries(t, Options{EveryStage: true, EveryCopy: true}, src, whole)
 	if rep.Problems[Decompress].Count != 1 {
 		t.Fatalf("decompression errors: %+v", rep.Problems[Decompress])
 	}
@@ -208,10 +208,10 @@ func TestScanMatchesAll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, wantRep := readEntries(t, Options{}, sources...)
+	want, wantRep := readEntries(t, Options{EveryStage: true, EveryCopy: true}, sources...)
 	slices.Sort(want)
 	for _, workers := range []int{1, 2, 8} {
-		r := NewReader(sources, Options{})
+		r := NewReader(sources, Options{EveryStage: true, EveryCopy: true})
 		collected := make([][]string, workers)
 		sinks := make([]Sink, workers)
 		for i := range sinks {
@@ -219,7 +219,7 @@ func TestScanMatchesAll(t *testing.T) {
 				collected[i] = append(collected[i], fmt.Sprintf("%s:%d:%s", filepath.Base(e.Source.Path), e.Line, e.Event.AuditID))
 			})
 		}
-		if err := r.Scan(context.Background(), sinks); err != nil {
+		if err := r.scan(context.Background(), sinks); err != nil {
 			t.Fatal(err)
 		}
 		got := slices.Concat(collected...)
@@ -249,7 +249,7 @@ func TestScanCancel(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err = NewReader(sources, Options{}).Scan(ctx, []Sink{SinkFunc(func(*Entry) {})})
+	err = NewReader(sources, Options{EveryStage: true, EveryCopy: true}).scan(ctx, []Sink{SinkFunc(func(*Entry) {})})
 	if err != context.Canceled {
 		t.Errorf("Scan with a cancelled context: %v", err)
 	}
@@ -263,9 +263,9 @@ func TestProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	var told atomic.Int64
-	r := NewReader(sources, Options{Progress: func(n int64) { told.Add(n) }})
+	r := NewReader(sources, Options{EveryStage: true, EveryCopy: true, Progress: func(n int64) { told.Add(n) }})
 	sinks := []Sink{SinkFunc(func(*Entry) {}), SinkFunc(func(*Entry) {})}
-	if err := r.Scan(context.Background(), sinks); err != nil {
+	if err := r.scan(context.Background(), sinks); err != nil {
 		t.Fatal(err)
 	}
 	var size int64
@@ -287,7 +287,7 @@ func TestClone(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
-	for e := range NewReader(sources, Options{}).All() {
+	for e := range NewReader(sources, Options{EveryStage: true, EveryCopy: true}).All() {
 		c := e.Clone()
 		if !reflect.DeepEqual(c.Event, e.Event) || c.Line != e.Line || c.Source != e.Source || c.Node != e.Node {
 			t.Fatalf("%s:%d: clone differs", e.Source.Path, e.Line)
@@ -316,7 +316,7 @@ func TestSamples(t *testing.T) {
 	dir := t.TempDir()
 	sources := []Source{writeSource(t, dir, "a-audit.log", []byte(b.String())), writeSource(t, dir, "b-audit.log", []byte(b.String()))}
 	for _, keep := range []int{0, AllSamples} {
-		r := NewReader(sources, Options{Samples: keep})
+		r := NewReader(sources, Options{EveryStage: true, EveryCopy: true, Samples: keep})
 		want := MaxSamples
 		if keep == AllSamples {
 			want = 80
@@ -337,7 +337,7 @@ func TestSamples(t *testing.T) {
 		}
 		check("All")
 		sinks := []Sink{SinkFunc(func(*Entry) {}), SinkFunc(func(*Entry) {}), SinkFunc(func(*Entry) {})}
-		if err := r.Scan(context.Background(), sinks); err != nil {
+		if err := r.scan(context.Background(), sinks); err != nil {
 			t.Fatal(err)
 		}
 		check("Scan")
@@ -352,7 +352,7 @@ func TestSamples(t *testing.T) {
 func TestUnreadableNamedOnce(t *testing.T) {
 	dir := t.TempDir()
 	sources := []Source{{Path: filepath.Join(dir, "gone-audit.log")}, {Path: dir}}
-	r := NewReader(sources, Options{})
+	r := NewReader(sources, Options{EveryStage: true, EveryCopy: true})
 	for range r.All() {
 	}
 	got := r.Report().Problems[Unreadable]

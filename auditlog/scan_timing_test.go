@@ -109,16 +109,12 @@ func BenchmarkScan(b *testing.B) {
 			b.ReportAllocs()
 			var events int64
 			for b.Loop() {
-				counts := make([]int64, workers)
-				sinks := make([]auditlog.Sink, workers)
-				for i := range sinks {
-					sinks[i] = auditlog.SinkFunc(func(e *auditlog.Entry) { counts[i]++ })
-				}
-				r := auditlog.NewReader(sources, auditlog.Options{Fields: c.fields})
-				if err := r.Scan(context.Background(), sinks); err != nil {
+				opts := auditlog.Options{EveryStage: true, EveryCopy: true, Fields: c.fields, Workers: workers}
+				_, rep, err := auditlog.Scan(context.Background(), sources, opts, func() *entryCount { return new(entryCount) })
+				if err != nil {
 					b.Fatal(err)
 				}
-				events = r.Report().Events
+				events = rep.Events
 			}
 			b.ReportMetric(float64(events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 		})

@@ -63,7 +63,7 @@ func TestShapes(t *testing.T) {
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(f), func(t *testing.T) {
-			got := describe(t, Options{}, Source{Path: f})
+			got := describe(t, Options{EveryStage: true, EveryCopy: true}, Source{Path: f})
 			golden := filepath.Join("testdata", "shapes", "golden", filepath.Base(f)+".txt")
 			if *update {
 				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
@@ -93,13 +93,13 @@ func TestShapesEveryPath(t *testing.T) {
 	for _, f := range files {
 		sources = append(sources, Source{Path: f})
 	}
-	want, wantRep := readEntries(t, Options{}, sources...)
+	want, wantRep := readEntries(t, Options{EveryStage: true, EveryCopy: true}, sources...)
 	slices.Sort(want)
 	if len(want) < 60 {
 		t.Fatalf("%d events in testdata/shapes", len(want))
 	}
 	for _, workers := range []int{1, 3} {
-		r := NewReader(sources, Options{})
+		r := NewReader(sources, Options{EveryStage: true, EveryCopy: true})
 		got := make([][]string, workers)
 		sinks := make([]Sink, workers)
 		for i := range sinks {
@@ -107,7 +107,7 @@ func TestShapesEveryPath(t *testing.T) {
 				got[i] = append(got[i], fmt.Sprintf("%s:%d:%s", filepath.Base(e.Source.Path), e.Line, e.Event.AuditID))
 			})
 		}
-		if err := r.Scan(context.Background(), sinks); err != nil {
+		if err := r.scan(context.Background(), sinks); err != nil {
 			t.Fatal(err)
 		}
 		all := slices.Concat(got...)
@@ -117,7 +117,7 @@ func TestShapesEveryPath(t *testing.T) {
 		}
 		sameReport(t, fmt.Sprintf("Scan with %d workers", workers), r.Report(), wantRep)
 	}
-	r := NewReader(sources, Options{})
+	r := NewReader(sources, Options{EveryStage: true, EveryCopy: true})
 	var sorted []string
 	for e := range r.Sorted(0) {
 		sorted = append(sorted, fmt.Sprintf("%s:%d:%s", filepath.Base(e.Source.Path), e.Line, e.Event.AuditID))
@@ -163,7 +163,7 @@ func TestLongOneLineExport(t *testing.T) {
 	huge := bytes.Replace(data, []byte(`"pod":"kube-apiserver-0"},"time"`), []byte(`"pod":"`+strings.Repeat("p", 4096)+`"},"time"`), 1)
 	src := writeSource(t, dir, "aks.json", huge)
 	gz := writeSource(t, dir, "aks.json.gz", gzipOf(t, huge))
-	opts := Options{MaxLineBytes: 2048}
+	opts := Options{EveryStage: true, EveryCopy: true, MaxLineBytes: 2048}
 	if len(huge) < 500*opts.MaxLineBytes {
 		t.Fatalf("the export is only %d bytes", len(huge))
 	}
@@ -216,7 +216,7 @@ func TestStdin(t *testing.T) {
 	if err != nil || len(sources) != 1 {
 		t.Fatalf("Find(-, -) = %+v, %v", sources, err)
 	}
-	r := NewReader(sources, Options{})
+	r := NewReader(sources, Options{EveryStage: true, EveryCopy: true})
 	var nodes []string
 	for e := range r.All() {
 		nodes = append(nodes, e.Node)
@@ -235,7 +235,7 @@ func TestStdin(t *testing.T) {
 	}
 	defer remove()
 	for range 2 {
-		got, rep := readEntries(t, Options{}, sources...)
+		got, rep := readEntries(t, Options{EveryStage: true, EveryCopy: true}, sources...)
 		if len(got) != 4 || got[0] != "-:1:6f0d5c1e-1a52-4c8e-9d0e-0b8f7c3a2d11" || rep.ByFile[0].Path != "-" {
 			t.Errorf("after spooling: %q", got)
 		}
@@ -252,7 +252,7 @@ func TestNoEvents(t *testing.T) {
 		writeSource(t, dir, "config.json", []byte(`{"apiVersion":"v1","kind":"ConfigMap"}`)),
 		{Path: filepath.Join(dir, "missing.log")},
 	}
-	_, rep := readEntries(t, Options{}, sources...)
+	_, rep := readEntries(t, Options{EveryStage: true, EveryCopy: true}, sources...)
 	err := rep.Err()
 	var ne *NoEventsError
 	if !errors.As(err, &ne) || len(ne.Files) != 5 {
@@ -265,7 +265,7 @@ func TestNoEvents(t *testing.T) {
 	if want := "no audit events in " + sources[0].Path + ": not an audit log (2 lines of bad JSON)"; one.Error() != want {
 		t.Errorf("one file: %q, want %q", one.Error(), want)
 	}
-	_, rep = readEntries(t, Options{}, Source{Path: "testdata/shapes/aks-export.json"})
+	_, rep = readEntries(t, Options{EveryStage: true, EveryCopy: true}, Source{Path: "testdata/shapes/aks-export.json"})
 	if err := rep.Err(); err != nil {
 		t.Errorf("Err() with events: %v", err)
 	}
@@ -334,7 +334,7 @@ func TestFirstLineCut(t *testing.T) {
 	for i := range 100 {
 		b.WriteString(testEvent(fmt.Sprintf("e%03d", i)) + "\n")
 	}
-	got, rep := readEntries(t, Options{}, writeSource(t, t.TempDir(), "audit.log", []byte(b.String())))
+	got, rep := readEntries(t, Options{EveryStage: true, EveryCopy: true}, writeSource(t, t.TempDir(), "audit.log", []byte(b.String())))
 	if len(got) != 100 || rep.Problems[BadJSON].Count != 1 || rep.Problems[BadJSON].Samples[0].Line != 1 {
 		t.Errorf("%d events, bad JSON %+v", len(got), rep.Problems[BadJSON])
 	}

@@ -70,8 +70,8 @@ func BenchmarkShapes(b *testing.B) {
 			b.SetBytes(int64(len(c.data)))
 			var events int64
 			for b.Loop() {
-				r := NewReader([]Source{{Path: p}}, Options{Fields: FieldUser | FieldStage | FieldRequestURI | FieldRequestReceivedTimestamp})
-				if err := r.Scan(context.Background(), sinks); err != nil {
+				r := NewReader([]Source{{Path: p}}, Options{EveryStage: true, EveryCopy: true, Fields: FieldUser | FieldStage | FieldRequestURI | FieldRequestReceivedTimestamp})
+				if err := r.scan(context.Background(), sinks); err != nil {
 					b.Fatal(err)
 				}
 				if events = r.Report().Events; events != int64(len(lines)) {

@@ -33,7 +33,7 @@ func FuzzSniff(f *testing.F) {
 			}
 			sources = append(sources, Source{Path: p, Size: int64(len(data))})
 		}
-		r := NewReader(sources, Options{MaxLineBytes: 1 << 10})
+		r := NewReader(sources, Options{EveryStage: true, EveryCopy: true, MaxLineBytes: 1 << 10})
 		n := int64(0)
 		for e := range r.All() {
 			if e.Event.AuditID == "" && e.Event.Kind != "Event" {
@@ -64,7 +64,7 @@ func FuzzSniff(f *testing.F) {
 			}
 		}
 		scanned := int64(0)
-		if err := r.Scan(context.Background(), []Sink{SinkFunc(func(*Entry) { scanned++ })}); err != nil {
+		if err := r.scan(context.Background(), []Sink{SinkFunc(func(*Entry) { scanned++ })}); err != nil {
 			t.Fatal(err)
 		}
 		if r.Report().Lines != rep.Lines || r.Report().Events != rep.Events {

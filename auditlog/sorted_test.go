@@ -19,7 +19,7 @@ func TestSorted(t *testing.T) {
 	}
 	key := func(e *Entry) string { return fmt.Sprintf("%s:%d", filepath.Base(e.Source.Path), e.Line) }
 	var want []string
-	r := NewReader(sources, Options{})
+	r := NewReader(sources, Options{EveryStage: true, EveryCopy: true})
 	for e := range r.All() {
 		want = append(want, key(e))
 	}
@@ -57,7 +57,7 @@ func TestSortedStop(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
-	for range NewReader(sources, Options{}).Sorted(0) {
+	for range NewReader(sources, Options{EveryStage: true, EveryCopy: true}).Sorted(0) {
 		if n++; n == 10 {
 			break
 		}
@@ -76,7 +76,7 @@ func TestKeep(t *testing.T) {
 	}
 	key := func(e *Entry) string { return fmt.Sprintf("%s:%d", filepath.Base(e.Source.Path), e.Line) }
 	var want []string
-	all := NewReader(sources, Options{})
+	all := NewReader(sources, Options{EveryStage: true, EveryCopy: true})
 	for e := range all.All() {
 		if e.Event.Verb == "delete" {
 			want = append(want, key(e))
@@ -87,7 +87,7 @@ func TestKeep(t *testing.T) {
 	}
 	slices.Sort(want)
 	keep := func(e *Entry) bool { return e.Event.Verb == "delete" }
-	r := NewReader(sources, Options{Keep: keep})
+	r := NewReader(sources, Options{EveryStage: true, EveryCopy: true, Keep: FilterFunc(keep)})
 	check := func(path string, got []string) {
 		t.Helper()
 		slices.Sort(got)
@@ -113,7 +113,7 @@ func TestKeep(t *testing.T) {
 	for i := range sinks {
 		sinks[i] = SinkFunc(func(e *Entry) { per[i] = append(per[i], key(e)) })
 	}
-	if err := r.Scan(context.Background(), sinks); err != nil {
+	if err := r.scan(context.Background(), sinks); err != nil {
 		t.Fatal(err)
 	}
 	check("Scan", slices.Concat(per...))

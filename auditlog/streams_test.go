@@ -20,7 +20,7 @@ func TestRotationOrder(t *testing.T) {
 			for _, n := range rot {
 				sources = append(sources, Source{Path: filepath.Join("dir", n)})
 			}
-			r := NewReader(sources, Options{})
+			r := NewReader(sources, Options{EveryStage: true, EveryCopy: true})
 			streams := r.streams()
 			if len(streams) != 1 {
 				t.Fatalf("%v: %d streams, want 1", rot, len(streams))
@@ -56,7 +56,7 @@ func TestStreams(t *testing.T) {
 		{Path: "a/audit.log.1", Server: ServerOpenShift},                                    // another server
 		{Path: "a/skipped.log", Server: ServerKube, Skip: "lock file"},
 	}
-	got := NewReader(sources, Options{}).streams()
+	got := NewReader(sources, Options{EveryStage: true, EveryCopy: true}).streams()
 	want := [][]int{{2, 0}, {1}, {4, 3}, {5}}
 	if !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("streams %v, want %v", got, want)

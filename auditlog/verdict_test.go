@@ -184,7 +184,7 @@ func checkCut(t *testing.T, name, line string, views []struct {
 func verdictReport(t *testing.T, data string, fields Fields) *Report {
 	t.Helper()
 	src := writeSource(t, t.TempDir(), "audit.log", []byte(data))
-	r := NewReader([]Source{src}, Options{Fields: fields})
+	r := NewReader([]Source{src}, Options{EveryStage: true, EveryCopy: true, Fields: fields})
 	for range r.All() {
 	}
 	return r.Report()

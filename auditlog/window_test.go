@@ -86,7 +86,7 @@ func sortedRun(t *testing.T, r *Reader, window int64) []string {
 // time, and the entries in order.
 func TestSortedPlainRotated(t *testing.T) {
 	sources := rotatedFiles(t, t.TempDir(), 40, 30, 0)
-	r := NewReader(sources, Options{})
+	r := NewReader(sources, Options{EveryStage: true, EveryCopy: true})
 	ids := sortedRun(t, r, 0)
 	if len(ids) != 40*30 || r.Report().OutOfOrder != 0 {
 		t.Errorf("%d entries, %d out of order; want %d in order", len(ids), r.Report().OutOfOrder, 40*30)
@@ -109,7 +109,7 @@ func TestSortedWindowBytes(t *testing.T) {
 		sources = append(sources, rotatedFiles(t, filepath.Join(dir, fmt.Sprint(s)), 3, 20, 40<<10)...)
 	}
 	for _, window := range []int64{1, 256 << 10, 1 << 20, 64 << 20} {
-		r := NewReader(sources, Options{})
+		r := NewReader(sources, Options{EveryStage: true, EveryCopy: true})
 		ids := sortedRun(t, r, window)
 		if len(ids) != streams*3*20 {
 			t.Errorf("window %d: %d entries, want %d", window, len(ids), streams*3*20)
@@ -131,7 +131,7 @@ func TestSortedWindowBytes(t *testing.T) {
 func TestSortedSparse(t *testing.T) {
 	sources := rotatedFiles(t, t.TempDir(), 2, 3000, 0)
 	keep := func(e *Entry) bool { return strings.HasSuffix(string(e.Event.AuditID), "00") }
-	r := NewReader(sources, Options{Keep: keep})
+	r := NewReader(sources, Options{EveryStage: true, EveryCopy: true, Keep: FilterFunc(keep)})
 	ids := sortedRun(t, r, 0)
 	if len(ids) != 58 { // i%100 == 0, but for i == 0, in each file
 		t.Fatalf("%d entries, want 58", len(ids))
@@ -171,7 +171,7 @@ func FuzzSortedWindow(f *testing.F) {
 		for s := range data {
 			sources = append(sources, writeSource(t, dir, fmt.Sprintf("m%d-audit.log", s), []byte(data[s].String())))
 		}
-		r := NewReader(sources, Options{})
+		r := NewReader(sources, Options{EveryStage: true, EveryCopy: true})
 		ids := sortedRun(t, r, int64(window))
 		slices.Sort(ids)
 		if len(ids) != want || len(slices.Compact(ids)) != want {
@@ -192,14 +192,14 @@ func TestOpenFilesBounded(t *testing.T) {
 	for s := range 4 {
 		sources = append(sources, rotatedFiles(t, filepath.Join(dir, fmt.Sprint(s)), 10, 5, 0)...)
 	}
-	r := NewReader(sources, Options{})
+	r := NewReader(sources, Options{EveryStage: true, EveryCopy: true})
 	for range r.All() {
 	}
 	if r.peakOpen != 1 {
 		t.Errorf("All: %d files open at once, want 1", r.peakOpen)
 	}
 	sinks := []Sink{SinkFunc(func(*Entry) {}), SinkFunc(func(*Entry) {})}
-	if err := r.Scan(context.Background(), sinks); err != nil {
+	if err := r.scan(context.Background(), sinks); err != nil {
 		t.Fatal(err)
 	}
 	if r.peakOpen > 2 {
@@ -241,7 +241,7 @@ func TestDescriptorShortage(t *testing.T) {
 			t.Errorf("%s: %d entries, %d unreadable files; want %d, 0", path, n, r.Report().Problems[Unreadable].Count, want)
 		}
 	}
-	r := NewReader(sources, Options{})
+	r := NewReader(sources, Options{EveryStage: true, EveryCopy: true})
 	r.openOS = flaky
 	n := 0
 	for range r.All() {
@@ -255,7 +255,7 @@ func TestDescriptorShortage(t *testing.T) {
 	check("Sorted", r, n)
 	var counts [3]int
 	sinks := []Sink{SinkFunc(func(*Entry) { counts[0]++ }), SinkFunc(func(*Entry) { counts[1]++ }), SinkFunc(func(*Entry) { counts[2]++ })}
-	if err := r.Scan(context.Background(), sinks); err != nil {
+	if err := r.scan(context.Background(), sinks); err != nil {
 		t.Fatal(err)
 	}
 	check("Scan", r, counts[0]+counts[1]+counts[2])

@@ -26,12 +26,10 @@ func runExport(dir, out string, workers int) (childResult, error) {
 	if err != nil {
 		return childResult{}, err
 	}
-	sinks := make([]auditlog.Sink, workers)
-	for i := range sinks {
-		sinks[i] = w.Sink()
-	}
-	r := auditlog.NewReader(sources, auditlog.Options{Fields: w.Fields()})
-	if err := r.Scan(context.Background(), sinks); err != nil {
+	// Every event of every file, as logged.
+	opts := auditlog.Options{EveryStage: true, EveryCopy: true, Workers: workers}
+	_, rep, err := auditlog.Scan(context.Background(), sources, opts, w.Sink)
+	if err != nil {
 		w.Abort()
 		return childResult{}, err
 	}
@@ -39,10 +37,10 @@ func runExport(dir, out string, workers int) (childResult, error) {
 		return childResult{}, err
 	}
 	res := w.Result()
-	if res.Rows != r.Report().Events {
-		return childResult{}, fmt.Errorf("export: %d rows written of %d events read", res.Rows, r.Report().Events)
+	if res.Rows != rep.Events {
+		return childResult{}, fmt.Errorf("export: %d rows written of %d events read", res.Rows, rep.Events)
 	}
-	return childResult{Events: res.Rows, Files: res.Files, Bytes: r.Report().Bytes}, nil
+	return childResult{Events: res.Rows, Files: res.Files, Bytes: rep.Bytes}, nil
 }
 
 // clearExport removes the harness's export from out, so that the export

@@ -4,7 +4,7 @@ import (
 	"context"
 	"io"
 	"path/filepath"
-	"runtime"
+
 	"testing"
 
 	"github.com/auditlens/auditlens/auditlog"
@@ -40,11 +40,7 @@ func BenchmarkExport(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		sinks := make([]auditlog.Sink, runtime.GOMAXPROCS(0))
-		for i := range sinks {
-			sinks[i] = w.Sink()
-		}
-		if err := auditlog.NewReader(sources, auditlog.Options{Fields: w.Fields()}).Scan(context.Background(), sinks); err != nil {
+		if _, _, err := auditlog.Scan(context.Background(), sources, auditlog.Options{EveryStage: true, EveryCopy: true}, w.Sink); err != nil {
 			b.Fatal(err)
 		}
 		if err := w.Close(); err != nil {

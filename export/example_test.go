@@ -9,12 +9,11 @@ import (
 	"github.com/auditlens/auditlens/aggregate"
 	"github.com/auditlens/auditlens/auditlog"
 	"github.com/auditlens/auditlens/export"
-	"github.com/auditlens/auditlens/filter"
 )
 
 // Export a must-gather's kube-apiserver logs to Parquet with two workers,
 // each writing through a sink of its own, then ask the export who is
-// hitting the API, as any log.
+// hitting the API, as any log: by default, its requests.
 func ExampleWriter() {
 	out, err := os.MkdirTemp("", "export")
 	if err != nil {
@@ -32,9 +31,9 @@ func ExampleWriter() {
 		fmt.Println(err)
 		return
 	}
-	sinks := []auditlog.Sink{w.Sink(), w.Sink()}
-	r := auditlog.NewReader(sources, auditlog.Options{Fields: w.Fields()})
-	if err := r.Scan(context.Background(), sinks); err != nil {
+	// Every event as logged: each stage of a request is a row.
+	every := auditlog.Options{EveryStage: true, EveryCopy: true, Workers: 2}
+	if _, _, err := auditlog.Scan(context.Background(), sources, every, w.Sink); err != nil {
 		w.Abort()
 		fmt.Println(err)
 		return
@@ -51,16 +50,12 @@ func ExampleWriter() {
 		fmt.Println(err)
 		return
 	}
-	keep, err := filter.Stages("ResponseComplete")
+	users, _, err := auditlog.Scan(context.Background(), found, auditlog.Options{}, func() *aggregate.Count {
+		return aggregate.NewCount(aggregate.KeyUser)
+	})
 	if err != nil {
 		fmt.Println(err)
 		return
-	}
-	users := aggregate.NewCount(aggregate.KeyUser)
-	for e := range auditlog.NewReader(found, auditlog.Options{Fields: keep.Fields() | users.Fields()}).All() {
-		if keep.Match(e) {
-			users.Add(e)
-		}
 	}
 	for _, row := range users.Result(2).Rows {
 		fmt.Printf("%dx %s\n", row.Count, row.Key)

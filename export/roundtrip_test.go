@@ -36,7 +36,7 @@ func readJSON(t *testing.T, fields auditlog.Fields, paths ...string) map[entryKe
 	if err != nil {
 		t.Fatal(err)
 	}
-	return collect(auditlog.NewReader(sources, auditlog.Options{Fields: fields}))
+	return collect(auditlog.NewReader(sources, auditlog.Options{EveryStage: true, EveryCopy: true, Fields: fields}))
 }
 
 // collect reads every entry of r with All, cloned, by where it was read from.
@@ -71,7 +71,7 @@ func exportOf(t *testing.T, opts export.Options, paths ...string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := auditlog.NewReader(sources, auditlog.Options{Fields: w.Fields()})
+	r := auditlog.NewReader(sources, auditlog.Options{EveryStage: true, EveryCopy: true, Fields: w.Fields()})
 	for e := range r.All() {
 		if err := w.Write(e); err != nil {
 			t.Fatal(err)
@@ -165,7 +165,7 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := auditlog.NewReader(sources, auditlog.Options{Fields: auditlog.FieldsAll})
+	r := auditlog.NewReader(sources, auditlog.Options{EveryStage: true, EveryCopy: true, Fields: auditlog.FieldsAll})
 	got := collect(r)
 	compareAll(t, got, want)
 	rep := r.Report()
@@ -211,7 +211,7 @@ func TestRoundTripFields(t *testing.T) {
 					e.Event.RequestURI = ""
 				}
 			}
-			got := collect(auditlog.NewReader(sources, auditlog.Options{Fields: bit}))
+			got := collect(auditlog.NewReader(sources, auditlog.Options{EveryStage: true, EveryCopy: true, Fields: bit}))
 			compareAll(t, got, want)
 		})
 	}
@@ -236,15 +236,12 @@ func TestRoundTripScanAndSorted(t *testing.T) {
 	}
 	slices.Sort(wantKeys)
 
-	r := auditlog.NewReader(sources, auditlog.Options{Fields: fields})
-	lists := make([][]string, 4)
-	sinks := make([]auditlog.Sink, len(lists))
-	for i := range sinks {
-		sinks[i] = auditlog.SinkFunc(func(e *auditlog.Entry) { lists[i] = append(lists[i], key(e)) })
-	}
-	if err := r.Scan(context.Background(), sinks); err != nil {
+	opts := auditlog.Options{EveryStage: true, EveryCopy: true, Fields: fields, Workers: 4}
+	keys, _, err := auditlog.Scan(context.Background(), sources, opts, func() *keyLists { return &keyLists{key: key, lists: [][]string{nil}} })
+	if err != nil {
 		t.Fatal(err)
 	}
+	lists := keys.lists
 	scanned := slices.Concat(lists...)
 	slices.Sort(scanned)
 	if !slices.Equal(scanned, wantKeys) {
@@ -262,6 +259,7 @@ func TestRoundTripScanAndSorted(t *testing.T) {
 
 	var sorted []string
 	var last int64
+	r := auditlog.NewReader(sources, opts)
 	for e := range r.Sorted(0) {
 		if us := e.Event.RequestReceivedTimestamp.UnixMicro(); us < last {
 			t.Fatalf("Sorted: %s after %d", key(e), last)
@@ -275,3 +273,14 @@ func TestRoundTripScanAndSorted(t *testing.T) {
 		t.Errorf("Sorted read %d entries, not the %d of the logs", len(sorted), len(wantKeys))
 	}
 }
+
+// keyLists lists the keys of the entries each worker of a Scan read, a
+// list a worker.
+type keyLists struct {
+	key   func(e *auditlog.Entry) string
+	lists [][]string
+}
+
+func (k *keyLists) Add(e *auditlog.Entry)   { k.lists[0] = append(k.lists[0], k.key(e)) }
+func (k *keyLists) Fields() auditlog.Fields { return 0 }
+func (k *keyLists) Merge(o *keyLists)       { k.lists = append(k.lists, o.lists...) }

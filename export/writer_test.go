@@ -137,7 +137,7 @@ func TestRefusesNonEmpty(t *testing.T) {
 		t.Fatal(err)
 	}
 	sources, _ := auditlog.Find("../testdata/corpus/falco-k8s-audit")
-	r := auditlog.NewReader(sources, auditlog.Options{Fields: w.Fields()})
+	r := auditlog.NewReader(sources, auditlog.Options{EveryStage: true, EveryCopy: true, Fields: w.Fields()})
 	for e := range r.All() {
 		if err := w.Write(e); err != nil {
 			t.Fatal(err)
@@ -173,7 +173,7 @@ func TestInterrupted(t *testing.T) {
 	}
 	sinks := []*export.Sink{w.Sink(), w.Sink()}
 	sources, _ := auditlog.Find(sampleKube)
-	r := auditlog.NewReader(sources, auditlog.Options{Fields: w.Fields()})
+	r := auditlog.NewReader(sources, auditlog.Options{EveryStage: true, EveryCopy: true, Fields: w.Fields()})
 	n := 0
 	for e := range r.All() {
 		sinks[n%2].Add(e)
@@ -197,7 +197,7 @@ func TestInterrupted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rd := auditlog.NewReader(found, auditlog.Options{})
+	rd := auditlog.NewReader(found, auditlog.Options{EveryStage: true, EveryCopy: true})
 	for range rd.All() {
 		t.Fatal("an entry read from an unfinished export")
 	}
@@ -223,7 +223,7 @@ func TestWriteError(t *testing.T) {
 	}
 	sources, _ := auditlog.Find("../testdata/corpus/falco-k8s-audit")
 	var werr error
-	for e := range auditlog.NewReader(sources, auditlog.Options{Fields: w.Fields()}).All() {
+	for e := range auditlog.NewReader(sources, auditlog.Options{EveryStage: true, EveryCopy: true, Fields: w.Fields()}).All() {
 		if werr = w.Write(e); werr != nil {
 			break
 		}

@@ -16,7 +16,7 @@ func readAll(t *testing.T, paths []string, fields auditlog.Fields, fn func(e *au
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := auditlog.NewReader(sources, auditlog.Options{Fields: fields})
+	r := auditlog.NewReader(sources, auditlog.Options{EveryStage: true, EveryCopy: true, Fields: fields})
 	for e := range r.All() {
 		fn(e)
 	}

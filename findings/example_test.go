@@ -3,58 +3,27 @@ package findings_test
 import (
 	"context"
 	"fmt"
-	"runtime"
 
 	"github.com/auditlens/auditlens/auditlog"
-	"github.com/auditlens/auditlens/filter"
 	"github.com/auditlens/auditlens/findings"
 )
 
-// worker is what each reading goroutine owns: the filter (shared,
-// read-only) and its own detectors.
-type worker struct {
-	keep filter.Filter
-	d    *findings.Detectors
-}
-
-func (w *worker) Add(e *auditlog.Entry) {
-	if w.keep.Match(e) {
-		w.d.Add(e)
-	}
-}
-
 // What is overloading the API of the committed sample must-gather? The
-// detectors name the monitoring agent refused with 403 first.
+// detectors, one per worker of a Scan, merged, name the monitoring agent
+// refused with 403 first.
 func Example() {
-	logs := "../testdata/must-gather/audit_logs/kube-apiserver"
-	sources, err := auditlog.Find(logs)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	keep, err := filter.Flags{Stages: []string{"ResponseComplete"}}.Build()
+	sources, err := auditlog.Find("../testdata/must-gather/audit_logs/kube-apiserver")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	opts := findings.Options{Files: []string{"audit_logs/kube-apiserver"}}
-	workers := make([]*worker, runtime.GOMAXPROCS(0))
-	sinks := make([]auditlog.Sink, len(workers))
-	for i := range workers {
-		workers[i] = &worker{keep: keep, d: findings.New(opts)}
-		sinks[i] = workers[i]
-	}
-	r := auditlog.NewReader(sources, auditlog.Options{Fields: keep.Fields() | workers[0].d.Fields()})
-	if err := r.Scan(context.Background(), sinks); err != nil {
+	d, _, err := auditlog.Scan(context.Background(), sources, auditlog.Options{}, func() *findings.Detectors { return findings.New(opts) })
+	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	all := workers[0].d
-	for _, w := range workers[1:] {
-		all.Merge(w.d)
-	}
-	res := all.Result()
-	first := res.Findings[0]
+	first := d.Result().Findings[0]
 	fmt.Println(first.Severity, first.ID, first.Subject)
 	fmt.Println(first.Rows[0].What, first.Rows[0].Count)
 	fmt.Println(first.Rules[0].Resources, first.Rules[0].Verbs)

@@ -44,7 +44,7 @@ func FuzzDetectors(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for e := range auditlog.NewReader(sources, auditlog.Options{Fields: fields}).All() {
+		for e := range auditlog.NewReader(sources, auditlog.Options{EveryStage: true, EveryCopy: true, Fields: fields}).All() {
 			one.Add(e)
 			if e.Line%2 == 0 {
 				a.Add(e)

@@ -29,23 +29,16 @@ func scan(t testing.TB, dir string, opts Options, workers int) Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds := make([]*Detectors, workers)
-	sinks := make([]auditlog.Sink, workers)
-	for i := range ds {
-		ds[i] = New(opts)
-		sinks[i] = ds[i]
-	}
-	r := auditlog.NewReader(sources, auditlog.Options{Fields: ds[0].Fields()})
-	if err := r.Scan(context.Background(), sinks); err != nil {
+	// Every stage: the detectors count a request's last event themselves.
+	ropts := auditlog.Options{EveryStage: true, EveryCopy: true, Workers: workers}
+	d, rep, err := auditlog.Scan(context.Background(), sources, ropts, func() *Detectors { return New(opts) })
+	if err != nil {
 		t.Fatal(err)
 	}
-	if n := r.Report().Failures(); n > 0 {
+	if n := rep.Failures(); n > 0 {
 		t.Fatalf("%d lines could not be read", n)
 	}
-	for _, d := range ds[1:] {
-		ds[0].Merge(d)
-	}
-	return ds[0].Result()
+	return d.Result()
 }
 
 // readEntries reads every entry under dir, in file and line order, each
@@ -57,7 +50,7 @@ func readEntries(t testing.TB, dir string) []*auditlog.Entry {
 		t.Fatal(err)
 	}
 	var out []*auditlog.Entry
-	r := auditlog.NewReader(sources, auditlog.Options{Fields: New(Options{}).Fields()})
+	r := auditlog.NewReader(sources, auditlog.Options{EveryStage: true, EveryCopy: true, Fields: New(Options{}).Fields()})
 	for e := range r.All() {
 		out = append(out, e.Clone())
 	}

@@ -2,29 +2,24 @@ package format
 
 import (
 	"bufio"
-	"fmt"
 	"io"
-	"strconv"
 
-	"github.com/auditlens/auditlens/filter"
+	"github.com/auditlens/auditlens/auditlog"
 )
 
-// WriteFilterFailures writes, for stderr, the --where expressions that
-// could not be evaluated on some events (which were not kept): for each,
+// WriteSampled writes, for stderr, one line about a kind of problem, then
+// its first samples (place: detail), ReportSamples of them, or every one
+// kept when verbose, and how many more there were:
 //
 //	--where "EXPR": 3 events could not be evaluated (not kept)
+//	  audit.log:12: no such key: verb
+//	  ... and 1 more
 //
-// then its first samples (file:line: CEL's error), ReportSamples of them,
-// or every one kept when verbose. It writes nothing when none failed.
-func WriteFilterFailures(w io.Writer, failures []filter.WhereFailure, verbose bool) error {
+// The line is sanitized like every string of the logs.
+func WriteSampled(w io.Writer, line string, samples []auditlog.Sample, count int64, verbose bool) error {
 	bw := bufio.NewWriter(w)
-	for _, f := range failures {
-		noun := "events"
-		if f.Count == 1 {
-			noun = "event"
-		}
-		fmt.Fprintf(bw, "--where %s: %d %s could not be evaluated (not kept)\n", Sanitize(strconv.Quote(f.Expr)), f.Count, noun)
-		writeSamples(bw, f.Samples, f.Count, verbose)
-	}
+	bw.WriteString(Sanitize(line))
+	bw.WriteByte('\n')
+	writeSamples(bw, samples, count, verbose)
 	return bw.Flush()
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -20,20 +19,11 @@ func findingsOf(t testing.TB, dir string, opts findings.Options) findings.Result
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds := make([]*findings.Detectors, runtime.GOMAXPROCS(0))
-	sinks := make([]auditlog.Sink, len(ds))
-	for i := range ds {
-		ds[i] = findings.New(opts)
-		sinks[i] = ds[i]
-	}
-	r := auditlog.NewReader(sources, auditlog.Options{Fields: ds[0].Fields()})
-	if err := r.Scan(context.Background(), sinks); err != nil {
+	d, _, err := auditlog.Scan(context.Background(), sources, auditlog.Options{}, func() *findings.Detectors { return findings.New(opts) })
+	if err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range ds[1:] {
-		ds[0].Merge(d)
-	}
-	return ds[0].Result()
+	return d.Result()
 }
 
 // TestFindingsLab is -o findings on the committed sample must-gather, run
@@ -76,7 +66,7 @@ func TestFindingsGolden(t *testing.T) {
 	if err := WriteFindingsCSV(&csv, res); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteDocument(&js, Document{View: "findings", Findings: &res}); err != nil {
+	if err := WriteDocument(&js, Document{View: "findings", Parts: []Part{{"findings", &res}}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := WriteHTML(&page, HTMLReport{Findings: &res}); err != nil {

@@ -52,7 +52,7 @@ func TestTopGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			s := summary(entries)
-			if err := WriteDocument(&js, Document{View: "top", Summary: &s, Top: &res}); err != nil {
+			if err := WriteDocument(&js, Document{View: "top", Summary: &s, Parts: []Part{{"top", &res}}}); err != nil {
 				t.Fatal(err)
 			}
 			name := "top-" + fileName(by)
@@ -77,7 +77,7 @@ func TestGroupedGolden(t *testing.T) {
 			if err := WriteGroupedCSV(&csv, res); err != nil {
 				t.Fatal(err)
 			}
-			if err := WriteDocument(&js, Document{View: "top", Grouped: &res}); err != nil {
+			if err := WriteDocument(&js, Document{View: "top", Parts: []Part{{"grouped", &res}}}); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, "grouped-"+by+".txt", text.Bytes())

@@ -41,7 +41,7 @@ func TestSamplesViews(t *testing.T) {
 		t.Fatal("no samples")
 	}
 	var js, page bytes.Buffer
-	if err := WriteDocument(&js, Document{View: "top", Top: &top, Grouped: &grouped, Latency: &latency}); err != nil {
+	if err := WriteDocument(&js, Document{View: "top", Parts: []Part{{"top", &top}, {"grouped", &grouped}, {"latency", &latency}}}); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "samples.json", js.Bytes())

@@ -29,7 +29,7 @@ func TestLatencyGolden(t *testing.T) {
 			if err := WriteLatencyCSV(&csv, res); err != nil {
 				t.Fatal(err)
 			}
-			if err := WriteDocument(&js, Document{View: "latency", Summary: &s, Latency: &res}); err != nil {
+			if err := WriteDocument(&js, Document{View: "latency", Summary: &s, Parts: []Part{{"latency", &res}}}); err != nil {
 				t.Fatal(err)
 			}
 			name := "latency-view-" + fileName(by)
@@ -90,7 +90,7 @@ func TestThrottlingGolden(t *testing.T) {
 			if err := WriteThrottlingCSV(&csv, res); err != nil {
 				t.Fatal(err)
 			}
-			if err := WriteDocument(&js, Document{View: "throttling", Throttling: &res}); err != nil {
+			if err := WriteDocument(&js, Document{View: "throttling", Parts: []Part{{"throttling", &res}}}); err != nil {
 				t.Fatal(err)
 			}
 			if bytes.Contains(text.Bytes(), []byte("\x1b")) || bytes.Contains(csv.Bytes(), []byte("\x1b")) {
@@ -180,7 +180,7 @@ func TestChangesGolden(t *testing.T) {
 			if err := WriteChangesCSV(&csv, c, by); err != nil {
 				t.Fatal(err)
 			}
-			if err := WriteDocument(&js, Document{View: "histogram", Changes: &c}); err != nil {
+			if err := WriteDocument(&js, Document{View: "histogram", Parts: []Part{{"changes", &c}}}); err != nil {
 				t.Fatal(err)
 			}
 			name := "changes-" + fileName(by)

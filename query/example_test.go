@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/auditlens/auditlens/aggregate"
 	"github.com/auditlens/auditlens/query"
 )
 
@@ -20,7 +21,8 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	for _, row := range res.Document.Latency.Rows {
+	latency := res.Document.Part("latency").(*aggregate.LatencyResult)
+	for _, row := range latency.Rows {
 		fmt.Printf("%s: %d requests, p99 %v\n", row.Key, row.Latency.Count, row.Latency.P99.Round(time.Millisecond))
 	}
 	// Output:

@@ -3,9 +3,14 @@ package query
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
 
 	"github.com/auditlens/auditlens/aggregate"
+	"github.com/auditlens/auditlens/auditlog"
 	"github.com/auditlens/auditlens/export"
+	"github.com/auditlens/auditlens/format"
 )
 
 // Export writes the events the query's filters keep as Parquet into dir
@@ -38,14 +43,15 @@ func (q Query) Export(ctx context.Context, dir string, opts export.Options) (*Re
 		}
 		return nil, err
 	}
-	a, rep, err := scan(ctx, sources, ropts, keep.Fields(), workers, func() *aggregators {
+	ropts.Workers = workers
+	ws, rep, err := auditlog.Scan(ctx, sources, ropts, func() *workerSet {
 		s := new(aggregate.Set)
-		a := &aggregators{set: s, summary: aggregate.Include(s, aggregate.NewSummary())}
+		ws := &workerSet{set: s, summary: aggregate.Include(s, aggregate.NewSummary())}
 		aggregate.Include(s, w.Sink())
-		return a
+		return ws
 	})
-	res := &Result{filter: keep, view: view{kind: viewExport}}
-	res.Summary, res.Report = a.summary.Result(), rep
+	res := &Result{filter: keep}
+	res.Summary, res.Report = ws.summary.Result(), rep
 	if err != nil {
 		w.Abort()
 		return res, err
@@ -56,4 +62,21 @@ func (q Query) Export(ctx context.Context, dir string, opts export.Options) (*Re
 	written := w.Result()
 	res.Export = &written
 	return res, nil
+}
+
+// writeExport writes what an export wrote, in one line:
+//
+//	exported 22250 events to 12 Parquet files (3.1 MB, 12 row groups) in out/cluster=lab
+func writeExport(w io.Writer, r export.Result) error {
+	_, err := fmt.Fprintf(w, "exported %d events to %d Parquet files (%s, %d row groups) in %s\n",
+		r.Rows, r.Files, megabytes(r.Bytes), r.RowGroups, format.Sanitize(filepath.Join(r.Dir, "cluster="+r.Cluster)))
+	return err
+}
+
+// megabytes prints n bytes in MB (10^6 bytes), or in kB below one.
+func megabytes(n int64) string {
+	if n < 1e6 {
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
 }

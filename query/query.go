@@ -98,16 +98,18 @@ func (q Query) Run(ctx context.Context) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{view: p.view, filter: keep}
+	opts.Workers = workers
+	res := &Result{enc: p.view.enc, filter: keep}
 	if p.view.isListing() {
 		sum := aggregate.NewSummary()
-		opts.Fields = keep.Fields() | p.view.listStyle().Fields() | sum.Fields()
-		res.listing = &listing{ctx: ctx, reader: auditlog.NewReader(sources, opts), summary: sum, done: remove}
+		style := *p.view.listing
+		opts.Fields = style.Fields() | sum.Fields()
+		res.listing = &listing{ctx: ctx, reader: auditlog.NewReader(sources, opts), summary: sum, style: style, done: remove}
 		return res, nil
 	}
 	defer remove()
-	a, rep, err := scan(ctx, sources, opts, keep.Fields(), workers, p.newAggregators)
-	res.finish(p, a, rep)
+	ws, rep, err := auditlog.Scan(ctx, sources, opts, p.newWorkerSet)
+	res.finish(p, ws, rep)
 	return res, err
 }
 
@@ -166,10 +168,15 @@ func (q Query) prepare(ctx context.Context, sources []auditlog.Source, workers i
 	if keep, err = flags.Build(); err != nil {
 		return fail(filterError(err))
 	}
-	opts = auditlog.Options{Keep: keep.Match, Progress: q.progress(sources), CountOnce: true, Samples: q.Samples}
+	opts = auditlog.Options{Keep: keep, EveryStage: !requests(flags.Stages), Progress: q.progress(sources), Samples: q.Samples}
 	opts.Since, opts.Until = timeWindow(flags)
 	return keep, opts, remove, nil
 }
+
+// requests reports whether stages are the command's default, the
+// ResponseComplete stage alone: the reader's requests preset, each request
+// read once (auditlog.Options.EveryStage). Other stages are the filter's.
+func requests(stages []string) bool { return len(stages) == 1 && stages[0] == DefaultStage }
 
 // timeWindow is the window [since, until) of request times that flags
 // keep at most (zero for a side left open), once their offsets are
@@ -197,49 +204,46 @@ func timeWindow(flags filter.Flags) (since, until time.Time) {
 }
 
 // plan checks the view's flags: -o, --format, --by, --sort, --window and
-// --bucket.
+// --bucket, against what the view reads.
 func (q Query) plan() (*plan, error) {
 	v, err := parseView(q.Output, q.Format)
 	if err != nil {
 		return nil, err
 	}
-	p := &plan{view: v, paths: q.Paths, longRunning: q.Filters.LongRunning}
+	p := &plan{view: v, by: q.By, paths: q.Paths, longRunning: q.Filters.LongRunning}
 	if q.By != "" {
 		k, err := aggregate.KeyByName(q.By)
 		if err != nil {
 			return nil, errorf("by", "invalid --by value %q: expected one of %s, time, time=DURATION, or several joined by commas", q.By, strings.Join(aggregate.KeyNames(), ", "))
 		}
 		p.key = k
-		p.grouped = q.By == "verb" || q.By == "httpstatus"
 	}
-	if q.Sort != "" && v.kind != viewLatency {
-		return nil, errorf("sort", "--sort applies to -o latency only")
+	if q.Sort != "" && !v.usesSort {
+		return nil, errorf("sort", "--sort applies to -o %s only", viewsWith(func(s *spec) bool { return s.usesSort }))
 	}
-	if v.kind == viewHTML && p.key.Valid() {
-		return nil, errorf("by", "--by does not apply to -o html, whose tables have their own keys")
+	if v.refusesBy != "" && p.key.Valid() {
+		return nil, errorf("by", "--by does not apply to -o %s, %s", v.name, v.refusesBy)
 	}
-	if q.Window != "" && v.kind != viewHistogram {
-		return nil, errorf("window", "--window applies to -o histogram only")
+	if q.Window != "" && !v.usesWindow {
+		return nil, errorf("window", "--window applies to -o %s only", viewsWith(func(s *spec) bool { return s.usesWindow }))
 	}
-	switch v.kind {
-	case viewTop, viewLatency:
-		if !p.key.Valid() {
-			return nil, errorf("by", "-o %s needs --by (verb, user, resource, httpstatus, namespace...)", q.Output)
-		}
-		order, err := aggregate.ParseLatencyOrder(q.Sort)
-		if err != nil {
+	if v.needsBy && !p.key.Valid() {
+		return nil, errorf("by", "-o %s needs --by (verb, user, resource, httpstatus, namespace...)", q.Output)
+	}
+	if v.usesSort {
+		if p.sort, err = aggregate.ParseLatencyOrder(q.Sort); err != nil {
 			return nil, errorf("sort", "invalid --sort value %q: expected count, p99, max, mean", q.Sort)
 		}
-		p.sort = order
-	case viewHistogram, viewHTML:
-		if q.Window != "" {
-			if !p.key.Valid() {
-				return nil, errorf("window", "--window needs --by: the keys whose share grew are keys of --by")
-			}
-			if p.window, err = parseWindow(q.Window); err != nil {
-				return nil, err
-			}
+	}
+	if v.usesWindow && q.Window != "" {
+		if !p.key.Valid() {
+			return nil, errorf("window", "--window needs --by: the keys whose share grew are keys of --by")
 		}
+		if p.window, err = parseWindow(q.Window); err != nil {
+			return nil, err
+		}
+	}
+	if v.usesBucket {
 		bucket := q.Bucket
 		if bucket == "" {
 			bucket = aggregate.DefaultBucket.String()
@@ -353,40 +357,17 @@ func (q Query) progress(sources []auditlog.Source) func(n int64) {
 // returns the times of the first and last (for offsets such as --since=+10m
 // and --window=-1h,-30m).
 func bounds(ctx context.Context, sources []auditlog.Source, workers int) (first, last time.Time, err error) {
-	opts := auditlog.Options{Fields: auditlog.FieldRequestReceivedTimestamp}
-	a, rep, err := scan(ctx, sources, opts, 0, workers, func() *aggregators {
-		s := new(aggregate.Set)
-		return &aggregators{set: s, summary: aggregate.Include(s, aggregate.NewSummary())}
-	})
+	opts := auditlog.Options{Fields: auditlog.FieldRequestReceivedTimestamp, EveryStage: true, EveryCopy: true, Workers: workers}
+	sum, rep, err := auditlog.Scan(ctx, sources, opts, aggregate.NewSummary)
 	if err != nil {
 		return first, last, err
 	}
-	sum := a.summary.Result()
 	if err := rep.Err(); err != nil {
 		return first, last, err
 	}
-	if sum.Count == 0 {
+	s := sum.Result()
+	if s.Count == 0 {
 		return first, last, errors.New("no events in the input to count --since, --until, --before, --after or --window from")
 	}
-	return sum.First, sum.Last, nil
-}
-
-// scan reads the sources with one set of aggregators per worker, built by
-// build, and merges them; fields are what the filter of opts.Keep reads.
-// When ctx is done, it returns what was read and counted so far with ctx's
-// error.
-func scan(ctx context.Context, sources []auditlog.Source, opts auditlog.Options, fields auditlog.Fields, workers int, build func() *aggregators) (*aggregators, *auditlog.Report, error) {
-	all := make([]*aggregators, workers)
-	sinks := make([]auditlog.Sink, workers)
-	for i := range all {
-		all[i] = build()
-		sinks[i] = all[i].set
-	}
-	opts.Fields = fields | all[0].fields()
-	r := auditlog.NewReader(sources, opts)
-	err := r.Scan(ctx, sinks)
-	for _, a := range all[1:] {
-		all[0].set.Merge(a.set)
-	}
-	return all[0], r.Report(), err
+	return s.First, s.Last, nil
 }

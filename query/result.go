@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"strconv"
 
 	"github.com/auditlens/auditlens/aggregate"
 	"github.com/auditlens/auditlens/auditlog"
@@ -33,7 +34,8 @@ type Result struct {
 	// A listing's are known once its entries are read.
 	FilterFailures []filter.WhereFailure
 
-	view    view
+	enc     format.Encoding
+	answer  *answer // an aggregate view's
 	filter  filter.Filter
 	listing *listing
 }
@@ -43,6 +45,7 @@ type listing struct {
 	ctx     context.Context
 	reader  *auditlog.Reader
 	summary *aggregate.Summary
+	style   format.ListStyle
 	read    bool
 	done    func() // called once the entries are read: removes a copy of standard input
 }
@@ -135,16 +138,39 @@ func (r *Result) Write(w io.Writer) error {
 	case r.HTML != nil:
 		return format.WriteHTML(w, *r.HTML)
 	case r.Export != nil:
-		return format.WriteExport(w, *r.Export)
-	case r.Document != nil:
-		return format.Write(w, *r.Document, r.view.enc)
+		return writeExport(w, *r.Export)
+	case r.Document != nil && r.answer != nil:
+		return r.writeDocument(w)
 	}
 	return fmt.Errorf("query: an empty result")
 }
 
+// writeDocument writes an aggregate view's answer in the query's
+// --format: the Document as JSON, the view's table as CSV, or its text:
+// the summary line then the view (nothing at all when no event was
+// counted, as the reference tool, but for a view that writes its own
+// summary line).
+func (r *Result) writeDocument(w io.Writer) error {
+	a := r.answer
+	switch {
+	case r.enc == format.JSON:
+		return format.WriteDocument(w, *r.Document)
+	case r.enc == format.CSV:
+		return a.csv(w)
+	case a.summarized:
+		return a.text(w)
+	case r.Summary.Count == 0:
+		return nil
+	}
+	if err := format.WriteSummary(w, r.Summary); err != nil {
+		return err
+	}
+	return a.text(w)
+}
+
 // writeListing writes a listing's entries one by one.
 func (r *Result) writeListing(w io.Writer) error {
-	l := format.NewListing(w, r.view.listStyle())
+	l := format.NewListing(w, r.listing.style)
 	for e := range r.Entries() {
 		if err := l.Write(e); err != nil {
 			return err
@@ -161,7 +187,7 @@ func (r *Result) writeListing(w io.Writer) error {
 // events were read but the filters kept none, and the read report
 // (format.WriteReadReport: the API servers and nodes read, the files of
 // note, what could not be read), then the --where expressions that could
-// not be evaluated on some events (format.WriteFilterFailures). A
+// not be evaluated on some events (writeFilterFailures). A
 // listing's is complete once its entries are read.
 func (r *Result) WriteReport(w io.Writer, verbose bool) error {
 	if r.Report == nil {
@@ -180,70 +206,42 @@ func (r *Result) WriteReport(w io.Writer, verbose bool) error {
 	if err := format.WriteReadReport(w, r.Report, verbose); err != nil {
 		return err
 	}
-	return format.WriteFilterFailures(w, r.FilterFailures, verbose)
+	return writeFilterFailures(w, r.FilterFailures, verbose)
 }
 
-// finish fills the result of an aggregate view from the merged aggregators
-// and the read report.
-func (r *Result) finish(p *plan, a *aggregators, rep *auditlog.Report) {
-	r.Summary, r.Report = a.summary.Result(), rep
+// writeFilterFailures writes, for stderr, the --where expressions that
+// could not be evaluated on some events (which were not kept): for each,
+//
+//	--where "EXPR": 3 events could not be evaluated (not kept)
+//
+// then its first samples (file:line: CEL's error), format.ReportSamples
+// of them, or every one kept when verbose. It writes nothing when none
+// failed.
+func writeFilterFailures(w io.Writer, failures []filter.WhereFailure, verbose bool) error {
+	for _, f := range failures {
+		noun := "events"
+		if f.Count == 1 {
+			noun = "event"
+		}
+		line := fmt.Sprintf("--where %s: %d %s could not be evaluated (not kept)", strconv.Quote(f.Expr), f.Count, noun)
+		if err := format.WriteSampled(w, line, f.Samples, f.Count, verbose); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// finish fills the result of an aggregate view from the merged
+// aggregators and the read report.
+func (r *Result) finish(p *plan, ws *workerSet, rep *auditlog.Report) {
+	r.Summary, r.Report = ws.summary.Result(), rep
 	r.FilterFailures = filter.WhereFailures(r.filter)
-	v := p.view
-	if v.kind == viewHTML {
-		r.HTML = htmlReport(v, r.filter, a, r.Summary, rep)
+	a := ws.answer(r.Summary)
+	r.answer = &a
+	if a.page != nil {
+		a.page.Filter, a.page.Read = r.filter.String(), rep
+		r.HTML = a.page
 		return
 	}
-	d := &format.Document{View: v.name(), Filter: r.filter.String(), Summary: &r.Summary}
-	switch v.kind {
-	case viewTop:
-		if a.grouped != nil {
-			g := a.grouped.Result(v.n)
-			d.Grouped = &g
-		} else {
-			c := a.count.Result(v.n)
-			d.Top = &c
-		}
-	case viewStats:
-		t := a.trackers.Result()
-		d.Trackers = &t
-	case viewLatency:
-		l := a.latency.ResultBy(p.sort, v.n)
-		d.Latency = &l
-	case viewThrottling:
-		t := a.throttling.Result(v.n)
-		d.Throttling = &t
-	case viewFindings:
-		f := a.findings.Result()
-		d.Findings = &f
-	case viewHistogram:
-		per := 0
-		if p.key.Valid() {
-			per = v.n
-		}
-		h := a.histogram.Result(per, v.n)
-		d.Histogram = &h
-		if p.window != nil {
-			c := a.histogram.Changed(p.from, p.to, v.n)
-			d.Changes = &c
-		}
-	}
-	r.Document = d
-}
-
-// htmlReport gathers the merged results of -o html[=N] for the page.
-func htmlReport(v view, f filter.Filter, a *aggregators, sum aggregate.SummaryResult, rep *auditlog.Report) *format.HTMLReport {
-	found := a.findings.Result()
-	h := &format.HTMLReport{Filter: f.String(), Summary: sum, Read: rep, Findings: &found}
-	for _, c := range a.tops {
-		h.Tops = append(h.Tops, c.Result(v.n))
-	}
-	hist := a.histogram.Result(v.n, 1)
-	h.Histogram = &hist
-	g := a.grouped.Result(v.n)
-	h.Grouped = &g
-	l := a.latency.Result(v.n)
-	h.Latency = &l
-	t := a.throttling.Result(v.n)
-	h.Throttling = &t
-	return h
+	r.Document = &format.Document{View: p.view.doc, Filter: r.filter.String(), Summary: &r.Summary, Parts: a.parts}
 }

@@ -1,111 +1,143 @@
 package query
 
 import (
+	"io"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/auditlens/auditlens/aggregate"
 	"github.com/auditlens/auditlens/format"
 )
 
-// viewKind is what a query answers with.
-type viewKind int
+// spec is one of the command's views, -o NAME: the flags it reads, what
+// it counts, and how it writes what it counted. Each lives in a file of
+// its own and registers itself from an init function, so that adding a
+// view touches that file and its test, nothing else.
+type spec struct {
+	// name is the -o value that chooses the view; "" for one line per
+	// event.
+	name string
+	// doc is the view's name in its Document ("top" for -o csv).
+	doc string
+	// n is the N of -o NAME without =N (0: every row); takesN says
+	// whether -o NAME=N is allowed.
+	n      int
+	takesN bool
+	// encoding, when set, is the --format the view always writes in
+	// (-o csv); otherwise it writes in any, but listings and pages in
+	// text alone.
+	encoding *format.Encoding
+	// needsBy says -o NAME needs --by; the other flags say what it reads
+	// besides the filters.
+	needsBy, usesBy, usesSort, usesWindow, usesBucket bool
+	// refusesBy says --by is an error with the view, and why.
+	refusesBy string
+	// listing, for a listing view, is how it lists events, one by one in
+	// time order; it counts nothing.
+	listing *format.ListStyle
+	// page says the view writes one HTML page rather than a Document.
+	page bool
+	// build adds one worker's aggregators for the view to s and returns
+	// what reads the view's answer once every worker's set is merged into
+	// this one. Nil for a listing.
+	build func(p *plan, s *aggregate.Set) answerFunc
+}
 
-const (
-	viewList       viewKind = iota // no -o: one line per event
-	viewWide                       // -o wide
-	viewJSON                       // -o json: one JSON event per line
-	viewTop                        // -o top[=N], -o csv[=N]
-	viewStats                      // -o stats
-	viewHistogram                  // -o histogram[=N]
-	viewLatency                    // -o latency[=N]
-	viewThrottling                 // -o throttling[=N]
-	viewHTML                       // -o html[=N]: one page of every view
-	viewFindings                   // -o findings: what overloads the API
-	viewExport                     // Query.Export: the events as Parquet
-)
+// answerFunc reads a view's answer from its aggregators once every
+// worker's are merged, given the summary of what the filters kept.
+type answerFunc func(sum aggregate.SummaryResult) answer
+
+// answer is a view's answer once counted: the parts of its Document, and
+// how it writes them as text and CSV, or the HTML page of -o html.
+type answer struct {
+	parts     []format.Part
+	text, csv func(w io.Writer) error
+	// summarized says the text writes its own summary line, even of no
+	// event (the stats view); the other text views print nothing when no
+	// event was counted, as the reference tool, and the summary line
+	// before their text otherwise.
+	summarized bool
+	page       *format.HTMLReport
+}
+
+// specs are the views, by -o name, as they registered.
+var specs = map[string]*spec{}
+
+// register adds a view; a view's file calls it from its init function.
+func register(s *spec) {
+	if s.doc == "" {
+		s.doc = s.name
+	}
+	specs[s.name] = s
+}
 
 // view is a parsed -o and --format.
 type view struct {
-	kind viewKind
-	n    int // top N; 0 means every row
-	enc  format.Encoding
+	*spec
+	n   int // top N; 0 means every row
+	enc format.Encoding
 }
 
 // isListing reports whether the view lists events rather than aggregates.
-func (v view) isListing() bool { return v.kind <= viewJSON }
+func (v view) isListing() bool { return v.listing != nil }
 
-// samples reports whether the view's rows carry sample auditIDs: in JSON
-// and on the HTML page, to drill into with --uid (the text views of the
-// reference have no room for them).
-func (v view) samples() bool { return v.enc == format.JSON || v.kind == viewHTML }
+// samples reports whether the rows of the view's tables carry sample
+// auditIDs: in JSON, to drill into with --uid (the text views of the
+// reference have no room for them; the page chooses its own).
+func (v view) samples() bool { return v.enc == format.JSON }
 
-// name is the view's name in a format.Document.
-func (v view) name() string {
-	switch v.kind {
-	case viewStats:
-		return "stats"
-	case viewHistogram:
-		return "histogram"
-	case viewLatency:
-		return "latency"
-	case viewThrottling:
-		return "throttling"
-	case viewFindings:
-		return "findings"
+// outputNames lists the -o values, for error messages: "top, top=N, ...".
+func outputNames(specs map[string]*spec) string {
+	var names []string
+	for _, s := range specs {
+		if s.name == "" {
+			continue
+		}
+		names = append(names, s.name)
+		if s.takesN {
+			names = append(names, s.name+"=N")
+		}
 	}
-	return "top"
+	slices.Sort(names)
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
-// listStyle is the listing style of a listing view.
-func (v view) listStyle() format.ListStyle {
-	switch v.kind {
-	case viewWide:
-		return format.ListWide
-	case viewJSON:
-		return format.ListJSON
+// viewsWith lists the views for which has is true, for error messages:
+// "top, csv and latency".
+func viewsWith(has func(*spec) bool) string {
+	var names []string
+	for _, s := range specs {
+		if s.name != "" && has(s) {
+			names = append(names, s.name)
+		}
 	}
-	return format.ListDefault
+	slices.Sort(names)
+	if len(names) == 1 {
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
-// parseView parses -o and --format. -o csv[=N] is -o top[=N] --format=csv
-// with every row by default.
+// parseView parses -o and --format.
 func parseView(output, fmtName string) (view, error) {
 	var v view
 	enc, err := format.ParseEncoding(fmtName)
 	if err != nil {
 		return v, errorf("format", "invalid --format value %q: expected text, json or csv", fmtName)
 	}
-	v.enc = enc
 	name, arg, hasArg := strings.Cut(output, "=")
-	switch name {
-	case "":
-		v.kind = viewList
-	case "wide":
-		v.kind = viewWide
-	case "json":
-		v.kind = viewJSON
-	case "top":
-		v.kind, v.n = viewTop, 10
-	case "csv":
-		v.kind, v.enc = viewTop, format.CSV
-	case "stats":
-		v.kind = viewStats
-	case "histogram":
-		v.kind, v.n = viewHistogram, 10
-	case "latency":
-		v.kind, v.n = viewLatency, 10
-	case "throttling":
-		v.kind, v.n = viewThrottling, 10
-	case "html":
-		v.kind, v.n = viewHTML, 10
-	case "findings":
-		v.kind = viewFindings
-	default:
-		return v, errorf("output", "invalid --output value %q: expected top, top=N, wide, json, stats, csv, csv=N, histogram, latency, throttling, findings or html", output)
+	s, ok := specs[name]
+	if !ok {
+		return v, errorf("output", "invalid --output value %q: expected %s", output, outputNames(specs))
+	}
+	v = view{spec: s, n: s.n, enc: enc}
+	if s.encoding != nil {
+		v.enc = *s.encoding
 	}
 	if hasArg {
-		if v.kind == viewList || v.kind == viewWide || v.kind == viewJSON || v.kind == viewStats || v.kind == viewFindings {
-			return v, errorf("output", "invalid --output value %q: only top, csv, histogram, latency, throttling and html take =N", output)
+		if !s.takesN {
+			return v, errorf("output", "invalid --output value %q: only %s take =N", output, viewsWith(func(s *spec) bool { return s.takesN }))
 		}
 		n, err := strconv.Atoi(arg)
 		if err != nil || n < 1 {
@@ -114,10 +146,11 @@ func parseView(output, fmtName string) (view, error) {
 		v.n = n
 	}
 	if v.isListing() && enc != format.Text {
-		return v, errorf("format", "--format=%s applies to -o top, stats, csv, histogram, latency, throttling and findings, not to event listings (use -o json for JSON events)", fmtName)
+		return v, errorf("format", "--format=%s applies to -o %s, not to event listings (use -o json for JSON events)", fmtName,
+			viewsWith(func(s *spec) bool { return s.listing == nil && !s.page }))
 	}
-	if v.kind == viewHTML && v.enc != format.Text {
-		return v, errorf("format", "--format=%s does not apply to -o html, which writes an HTML page", fmtName)
+	if v.page && v.enc != format.Text {
+		return v, errorf("format", "--format=%s does not apply to -o %s, which writes an HTML page", fmtName, s.name)
 	}
 	return v, nil
 }

@@ -36,7 +36,7 @@ func TestErrors(t *testing.T) {
 		{"latency without by", []string{"-f", kubeAPIServer, "-o", "latency"}, 2, "error: -o latency needs --by"},
 		{"bad latency N", []string{"-f", kubeAPIServer, "-o", "latency=0", "--by=user"}, 2, `error: invalid --output value "latency=0": N must be`},
 		{"bad throttling N", []string{"-f", kubeAPIServer, "-o", "throttling=-3"}, 2, `error: invalid --output value "throttling=-3": N must be`},
-		{"N on stats", []string{"-f", kubeAPIServer, "-o", "stats=3"}, 2, `error: invalid --output value "stats=3": only top, csv, histogram, latency, throttling and html take =N`},
+		{"N on stats", []string{"-f", kubeAPIServer, "-o", "stats=3"}, 2, `error: invalid --output value "stats=3": only csv, histogram, html, latency, throttling and top take =N`},
 		{"bad sort", []string{"-f", kubeAPIServer, "-o", "latency", "--by=user", "--sort=p50"}, 2, `error: invalid --sort value "p50": expected count, p99, max, mean`},
 		{"sort on top", []string{"-f", kubeAPIServer, "-otop", "--by=user", "--sort=p99"}, 2, "error: --sort applies to -o latency only."},
 		{"window on top", []string{"-f", kubeAPIServer, "-otop", "--by=user", "--window=+1m,+2m"}, 2, "error: --window applies to -o histogram only."},

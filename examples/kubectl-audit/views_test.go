@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/auditlens/auditlens/aggregate"
 	"github.com/auditlens/auditlens/format"
 )
 
@@ -101,7 +102,7 @@ func TestMachineOutputsParse(t *testing.T) {
 	}
 
 	r = runCmd(t, "-f", kubeAPIServer, "--by=user", "-otop=1", "--format=json")
-	var doc format.Document
+	var doc document
 	if err := json.Unmarshal(r.stdout, &doc); err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +131,7 @@ func TestThrottlingTruth(t *testing.T) {
 	}
 
 	r := runCmd(t, "-f", mustGather, "-o", "throttling=1", "--format=json")
-	var doc format.Document
+	var doc document
 	if err := json.Unmarshal(r.stdout, &doc); err != nil {
 		t.Fatal(err)
 	}
@@ -167,4 +168,15 @@ func TestThrottlingTruth(t *testing.T) {
 			t.Errorf("text view time %q, want %s", row[1+j], w.Format(time.RFC3339Nano))
 		}
 	}
+}
+
+// document is a view's JSON document (format.Document) read back with the
+// parts these tests look at.
+type document struct {
+	Version    int                         `json:"version"`
+	View       string                      `json:"view"`
+	Filter     string                      `json:"filter"`
+	Summary    *aggregate.SummaryResult    `json:"summary"`
+	Top        *aggregate.CountResult      `json:"top"`
+	Throttling *aggregate.ThrottlingResult `json:"throttling"`
 }

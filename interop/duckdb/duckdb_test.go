@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -113,11 +112,8 @@ func exportCluster(t *testing.T, out string, c cluster, appending bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sinks := make([]auditlog.Sink, runtime.GOMAXPROCS(0))
-	for i := range sinks {
-		sinks[i] = w.Sink()
-	}
-	if err := auditlog.NewReader(sources, auditlog.Options{Fields: w.Fields()}).Scan(context.Background(), sinks); err != nil {
+	// Every event as logged, as kubectl-audit export writes them.
+	if _, _, err := auditlog.Scan(context.Background(), sources, auditlog.Options{EveryStage: true, EveryCopy: true}, w.Sink); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {
