@@ -25,11 +25,28 @@
 // date and hour) for DuckDB, Spark, Trino or ClickHouse, and auditlog reads
 // such an export back as a source, by columns, faster than the logs.
 //
-// Package query wires them once: a query.Query holds the values of the
-// command's flags and Run answers it, on every core, with the values the
-// format package renders. examples/kubectl-audit is a thin kubectl plugin
-// that maps the flags of kubectl-dev_tool audit onto a query; the example
-// below asks the lab's first question the same way.
+// One typed parallel scan, auditlog.Scan, does the wiring for every
+// caller: it makes one aggregator per worker (an aggregate aggregator, an
+// aggregate.Set of several, findings.Detectors, an export sink, or any
+// type with Add, Fields and Merge), feeds each what its worker decodes,
+// decoding only the fields the aggregators and the filter declare, and
+// merges them. By default it reads requests: the ResponseComplete event of
+// each, counted once across API servers, as kubectl-audit counts them.
+// Who is hitting the API, in a program:
+//
+//	sources, err := auditlog.Find("must-gather.local.123")
+//	users, report, err := auditlog.Scan(ctx, sources, auditlog.Options{},
+//		func() *aggregate.Count { return aggregate.NewCount(aggregate.KeyUser) })
+//	for _, row := range users.Result(5).Rows { fmt.Println(row.Count, row.Key) }
+//
+// Package query answers the command's questions by their flags, on the
+// same scan: a query.Query holds the values of the command's flags and
+// Run answers it with the values the format package renders; each view
+// (-o top, stats, histogram, latency, throttling, findings, html, the
+// listings) is a file of its own there. examples/kubectl-audit is a thin
+// kubectl plugin that maps the flags of kubectl-dev_tool audit onto a
+// query. The examples below are the three jobs an importer does: top
+// users, findings, a Parquet export.
 //
 // Memory grows with the number of distinct keys counted, never with the
 // number of events read.

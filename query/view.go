@@ -154,3 +154,14 @@ func parseView(output, fmtName string) (view, error) {
 	}
 	return v, nil
 }
+
+// Outputs returns the values -o takes, sorted, "" (one line per event)
+// first: the views that registered.
+func Outputs() []string {
+	names := make([]string, 0, len(specs))
+	for name := range specs {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}

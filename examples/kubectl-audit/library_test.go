@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/auditlens/auditlens/query"
@@ -17,6 +18,14 @@ func TestLibraryGivesTheCommandsBytes(t *testing.T) {
 		set(&qq)
 		return qq
 	}
+	views := map[string]bool{} // the -o values run, without =N
+	defer func() {
+		for _, o := range query.Outputs() {
+			if !views[o] {
+				t.Errorf("no case runs the registered view -o %q", o)
+			}
+		}
+	}()
 	for _, c := range []struct {
 		name  string
 		args  []string
@@ -50,6 +59,10 @@ func TestLibraryGivesTheCommandsBytes(t *testing.T) {
 			q(mustGather, func(q *query.Query) { q.Output, q.Format = "throttling=3", "csv" })},
 		{"html", []string{"-f", mustGatherBad, "-o", "html=3"},
 			q(mustGatherBad, func(q *query.Query) { q.Output = "html=3" })},
+		{"findings", []string{"-f", kubeAPIServer, "-o", "findings"},
+			q(kubeAPIServer, func(q *query.Query) { q.Output = "findings" })},
+		{"findings-json", []string{"-f", mustGather, "-o", "findings", "--format=json"},
+			q(mustGather, func(q *query.Query) { q.Output, q.Format = "findings", "json" })},
 		{"listing", []string{"-f", kubeAPIServer, "--verb=delete", "--resource=pods"},
 			q(kubeAPIServer, func(q *query.Query) {
 				q.Filters.Verbs, q.Filters.Resources = []string{"delete"}, []string{"pods"}
@@ -61,6 +74,7 @@ func TestLibraryGivesTheCommandsBytes(t *testing.T) {
 				q.Filters.Users, q.Filters.Verbs, q.Output = []string{"alice"}, []string{"delete"}, "json"
 			})},
 	} {
+		views[strings.Split(c.query.Output, "=")[0]] = true
 		t.Run(c.name, func(t *testing.T) {
 			cmd := runCmd(t, c.args...)
 			if cmd.code != 0 || len(cmd.stdout) == 0 {
