@@ -63,19 +63,24 @@
 // [auditv1.Event], the [Source] it came from, its line number and the request
 // parsed from its requestURI.
 //
-// A [Reader] ([NewReader]) reads a list of sources ([Find]) in three ways:
+// A list of sources ([Find]) is read in three ways:
 //
-//   - [Reader.All] is a Go iterator over every entry, in file and line
-//     order, read by the calling goroutine, for simple use.
-//   - [Reader.Scan] spreads the work over many workers. Each worker gets its
-//     own [Sink], so sinks need no locks; they are merged by the caller after
-//     Scan returns. This is the fast path, for counting.
+//   - [Scan] spreads the work over every core: it makes one [Aggregator]
+//     per worker (no locks), feeds each the entries its worker decodes,
+//     and merges them. This is the fast path, for counting, and the one
+//     path the command, package query, the benchmarks and importers take.
+//   - [Reader.All] ([NewReader]) is a Go iterator over every entry, in file
+//     and line order, read by the calling goroutine, for simple use.
 //   - [Reader.Sorted] yields entries in time order, within a bounded window,
 //     for listings.
 //
-// [Options] say which fields to decode, which entries to keep (Keep, run in
-// the decoding goroutines), the longest line to read and where to report
-// progress.
+// [Options] say which fields to decode, which entries to keep (Keep, a
+// [Filter] that declares the fields it reads, run in the decoding
+// goroutines), the longest line to read and where to report progress. By
+// default the entries are requests: the ResponseComplete event of each,
+// counted once when kube-apiserver and an aggregated API server both
+// logged it, as kubectl-audit counts them; EveryStage and EveryCopy read
+// every event as logged.
 //
 // All three decode with a purpose-built JSON decoder that fills only
 // the event fields a caller asks for ([Fields]) and leaves request and
@@ -88,7 +93,7 @@
 //
 // A source may also be a Parquet file written by package export (an
 // export directory holds them: Find finds them, Open tells them by their
-// content). A Reader reads such a file by columns, only those that hold the
+// content). Such a file is read by columns, only those that hold the
 // fields asked for: Scan hands its row groups to the workers, Sorted merges
 // the row groups of every Parquet file by time, and row groups whose time
 // statistics fall outside Options.Since and Until are skipped unread.

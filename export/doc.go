@@ -13,7 +13,7 @@
 // docs/parquet.md for its columns and for queries in each engine.
 //
 // A [Writer] owns the export directory; each worker of an
-// auditlog.Reader.Scan writes through a [Sink] of its own ([Writer.Sink]),
+// auditlog.Scan writes through a [Sink] of its own ([Writer.Sink]),
 // so that workers share no lock. Files are written under temporary hidden
 // names and renamed into place only when the whole export is closed
 // ([Writer.Close]): an export cut short leaves no file a reader takes for

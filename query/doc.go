@@ -13,13 +13,20 @@
 //     time;
 //   - it picks the aggregators the view needs (an aggregate.Set per
 //     worker), decodes only the event fields they and the filter read,
-//     runs auditlog.Reader.Scan and merges the workers' sets; a listing
+//     runs auditlog.Scan, which merges the workers' sets; a listing
 //     instead reads the input in time order (auditlog.Reader.Sorted) as its
 //     entries are iterated or written;
-//   - it counts each request of a must-gather root once
-//     (auditlog.Options.CountOnce), and keeps standard input (-f -) in a
+//   - it counts each request of a must-gather root once (the reader's
+//     requests preset: auditlog.Options.EveryCopy), and keeps standard
+//     input (-f -) in a
 //     temporary file when it must read it twice;
 //   - it stops when its context is done.
+//
+// Each view is a value in a file of its own (top.go, stats.go,
+// histogram.go, latency.go, throttling.go, findings.go, html.go,
+// listing.go) that registers its -o name, the flags it reads, the
+// aggregators it adds to a worker's set and how it writes its answer;
+// adding a view touches that file and its test.
 //
 // The Result holds values: a format.Document for the aggregate views, a
 // format.HTMLReport for -o html, or the listing's entries; with the
