@@ -13,6 +13,7 @@ import (
 
 	"github.com/auditlens/auditlens/auditlog"
 	"github.com/auditlens/auditlens/export"
+	"github.com/auditlens/auditlens/internal/longtest"
 )
 
 // The inputs of the round trips: the committed sample must-gather (every
@@ -183,8 +184,9 @@ func TestRoundTrip(t *testing.T) {
 // checks each entry equals the one the JSON decoder gives for that field:
 // a reader reads exactly what the fields ask for.
 func TestRoundTripFields(t *testing.T) {
-	// The corpus and one server of the sample: the per-field reads are many.
-	inputs := []string{"../testdata/corpus", sampleKube}
+	// The corpus (real logs of several shapes), and in the long run one
+	// server of the sample too: the per-field reads are many.
+	inputs := longtest.Pick([]string{"../testdata/corpus"}, []string{"../testdata/corpus", sampleKube})
 	out := exportOf(t, export.Options{Bodies: true}, inputs...)
 	sources, err := auditlog.Find(out)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/auditlens/auditlens/auditlog"
+	"github.com/auditlens/auditlens/internal/longtest"
 	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
 )
 
@@ -49,9 +50,9 @@ func TestDeclaredFields(t *testing.T) {
 	}
 	p := newPool(events)
 	rng := rand.New(rand.NewPCG(3, 4))
-	n := 150
+	n := longtest.Pick(20, 150)
 	if testing.Short() {
-		n = 20
+		n = 10
 	}
 	for i := range n {
 		flags, model := randomFlags(rng, p)
