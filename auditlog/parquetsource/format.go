@@ -39,11 +39,18 @@ func (f file) Times(g int) (first, last int64, ok bool) { return f.pq.Times(g) }
 type rows struct {
 	rows auditparquet.Rows
 	meta auditparquet.Meta
+	// cols are the columns of fields, the fields of the last row group
+	// opened: a reader reads every row group with the same.
+	fields auditlog.Fields
+	cols   auditparquet.Columns
 }
 
 func (r *rows) Open(f rowgroup.File, g int, fields uint32, fresh bool) (int64, error) {
 	pq := f.(file).pq
-	cols := columnsOf(auditlog.Fields(fields))
+	if r.cols == 0 || r.fields != auditlog.Fields(fields) {
+		r.fields, r.cols = auditlog.Fields(fields), columnsOf(auditlog.Fields(fields))
+	}
+	cols := r.cols
 	if err := r.rows.Open(pq, g, cols, fresh); err != nil {
 		return 0, err
 	}
