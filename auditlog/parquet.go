@@ -52,8 +52,12 @@ type parquetUnit struct {
 
 func (u *parquetUnit) release() { u.pf.release() }
 
-// parquet hands out the row groups of the Parquet source f as blocks.
-func (sp *splitter) parquet(f *File, emit func(*block) bool) bool {
+// rowGroupFramer frames a Parquet source: each row group is a block,
+// which a worker decodes reading the columns of the fields asked for.
+type rowGroupFramer struct{ sp *splitter }
+
+func (fr rowGroupFramer) frame(f *File, _ *[]byte, _ error, emit func(*block) bool) bool {
+	sp := fr.sp
 	pf, size, p, err := openParquet(f)
 	if err != nil {
 		sp.rep.add(p, Sample{File: sp.src.Path, Detail: err.Error(), order: sp.order})
