@@ -2,7 +2,8 @@ package aggregate
 
 import (
 	"slices"
-	"strings"
+
+	"github.com/auditlens/auditlens/auditlog"
 )
 
 // ignoredParams are the query parameters that do not make two requests
@@ -15,13 +16,11 @@ var ignoredParams = [...]string{"timeout", "timeoutSeconds", "resourceVersion", 
 // returned for reuse. Parameters are compared as written (still escaped).
 func appendNormalQuery(dst []byte, q string, pairs []string) ([]byte, []string) {
 	pairs = pairs[:0]
-	for q != "" {
+	r := auditlog.Request{RawQuery: q}
+	at := 0 // where in q the parameter read next is written
+	for name, value := range r.QueryParams() {
 		var pair string
-		pair, q, _ = strings.Cut(q, "&")
-		if pair == "" {
-			continue
-		}
-		name, _, _ := strings.Cut(pair, "=")
+		pair, at = writtenPair(q, at, name, value)
 		if !slices.Contains(ignoredParams[:], name) {
 			pairs = append(pairs, pair)
 		}
@@ -34,4 +33,18 @@ func appendNormalQuery(dst []byte, q string, pairs []string) ([]byte, []string) 
 		dst = append(dst, p...)
 	}
 	return dst, pairs
+}
+
+// writtenPair returns the parameter name=value as written in the query q,
+// the next after offset at that Request.QueryParams yields (it passes over
+// empty parameters), with or without its '=', and the offset after it.
+func writtenPair(q string, at int, name, value string) (string, int) {
+	for at < len(q) && q[at] == '&' {
+		at++
+	}
+	end := at + len(name)
+	if end < len(q) && q[end] == '=' {
+		end += 1 + len(value)
+	}
+	return q[at:end], end
 }

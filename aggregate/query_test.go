@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -33,6 +34,19 @@ func FuzzNormalQuery(f *testing.F) {
 	f.Add("&&=&")
 	f.Fuzz(func(t *testing.T, q string) {
 		got, _ := appendNormalQuery(nil, q, nil)
+		// The model: the query's non-empty parameters as written, but the
+		// ignored ones, sorted.
+		var model []string
+		for p := range strings.SplitSeq(q, "&") {
+			name, _, _ := strings.Cut(p, "=")
+			if p != "" && !slices.Contains(ignoredParams[:], name) {
+				model = append(model, p)
+			}
+		}
+		slices.Sort(model)
+		if want := strings.Join(model, "&"); string(got) != want {
+			t.Fatalf("%q gives %q, want %q", q, got, want)
+		}
 		parts := strings.Split(q, "&")
 		rand.New(rand.NewPCG(uint64(len(q)), 0)).Shuffle(len(parts), func(i, j int) { parts[i], parts[j] = parts[j], parts[i] })
 		again, _ := appendNormalQuery(nil, strings.Join(parts, "&"), nil)

@@ -97,6 +97,10 @@
 // fields asked for: Scan hands its row groups to the workers, Sorted merges
 // the row groups of every Parquet file by time, and row groups whose time
 // statistics fall outside Options.Since and Until are skipped unread.
+// Parquet is read by package parquetsource, which a program imports for
+// its effect ( import _ "github.com/auditlens/auditlens/auditlog/parquetsource" );
+// without it, auditlog links no Parquet library and reports such a file as
+// unreadable, naming that package.
 //
 // A line has one verdict, whatever fields are decoded: it is an event when
 // it is valid JSON (as json.Valid says: invalid UTF-8 and lone surrogates

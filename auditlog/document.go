@@ -58,10 +58,12 @@ type docReader struct {
 // docChunk is how much a docReader reads at a time.
 const docChunk = 256 << 10
 
-// document reads the rest of the source as JSON documents; b is what was
-// read of it so far (all of it if readErr is not nil) and buf the buffer
-// that holds it. It reports false when emit asked to stop.
-func (sp *splitter) document(f *File, buf *[]byte, readErr error, emit func(*block) bool) bool {
+// docFramer frames a source of whole JSON documents (see layoutDocument):
+// a docReader cuts it into values.
+type docFramer struct{ sp *splitter }
+
+func (fr docFramer) frame(f *File, buf *[]byte, readErr error, emit func(*block) bool) bool {
+	sp := fr.sp
 	d := &docReader{sp: sp, f: f, emit: emit, buf: *buf, keep: -1, line: 1, readErr: readErr}
 	d.run()
 	if d.stopped {

@@ -15,11 +15,14 @@ import (
 
 	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
 
-	"github.com/auditlens/auditlens/internal/auditparquet"
+	"github.com/auditlens/auditlens/auditlog/internal/rowgroup"
 )
 
 // Parquet sources are the files of an export (package export): Open tells
-// them by their magic, and the footer by its metadata. For All and Scan,
+// them by their magic, and the footer by its metadata. They are read
+// through the format that package parquetsource registers (see
+// internal/rowgroup), so that a program that reads none links no Parquet
+// library. For All and Scan,
 // the splitter opens the footer and hands out each row group as a block,
 // which the workers decode reading only the columns of Options.Fields.
 // Sorted reads the Parquet files of a reader as one stream (mergeParquet):
@@ -29,9 +32,10 @@ import (
 // parquetFile is an opened Parquet source, shared by the blocks of its
 // row groups; the last block let go of closes it.
 type parquetFile struct {
-	file *File
-	pq   *auditparquet.File
-	refs atomic.Int32
+	file   *File
+	pq     rowgroup.File
+	format rowgroup.Format
+	refs   atomic.Int32
 }
 
 func (pf *parquetFile) release() {
@@ -48,24 +52,27 @@ type parquetUnit struct {
 
 func (u *parquetUnit) release() { u.pf.release() }
 
-// parquet hands out the row groups of the Parquet source f as blocks.
-func (sp *splitter) parquet(f *File, emit func(*block) bool) bool {
-	pq, size, p, err := openParquet(f)
+// rowGroupFramer frames a Parquet source: each row group is a block,
+// which a worker decodes reading the columns of the fields asked for.
+type rowGroupFramer struct{ sp *splitter }
+
+func (fr rowGroupFramer) frame(f *File, _ *[]byte, _ error, emit func(*block) bool) bool {
+	sp := fr.sp
+	pf, size, p, err := openParquet(f)
 	if err != nil {
 		sp.rep.add(p, Sample{File: sp.src.Path, Detail: err.Error(), order: sp.order})
 		return true
 	}
 	sp.rep.Files++
-	pf := &parquetFile{file: f, pq: pq}
-	pf.refs.Store(1)
+	pq := pf.pq
 	defer pf.release()
 	defer sp.tellParquet(size)
-	for i := range pq.NumRowGroups() {
+	for i := range pq.Groups() {
 		pf.refs.Add(1)
 		if !emit(&block{src: sp.src, order: sp.order, line: 1, eof: true, pq: &parquetUnit{pf: pf, rg: i}}) {
 			return false
 		}
-		sp.tellParquet(pq.Offset(i))
+		sp.tellParquet(pq.End(i))
 	}
 	return true
 }
@@ -80,9 +87,10 @@ func (sp *splitter) tellParquet(offset int64) {
 
 // parquetDecoder is what a worker keeps to decode row groups.
 type parquetDecoder struct {
-	cols    auditparquet.Columns
-	rows    auditparquet.Rows
-	meta    auditparquet.Meta
+	// fields are those asked for: the columns read are theirs.
+	fields  Fields
+	rows    rowgroup.Rows
+	meta    rowgroup.Meta
 	ev      auditv1.Event
 	sources map[sourceKey]*Source
 	last    *Source // the source of the last row, likely the next's
@@ -104,46 +112,6 @@ func (pd *parquetDecoder) countOrigin(server Server, node string) {
 // sourceKey is an original audit log: its path and server.
 type sourceKey struct{ path, server string }
 
-// parquetColumns are the columns that hold the given fields, and those
-// every entry needs: where it came from.
-func parquetColumns(f Fields) auditparquet.Columns {
-	cols := auditparquet.ColumnsOf(auditparquet.ColServer, auditparquet.ColNode,
-		auditparquet.ColSourceFile, auditparquet.ColSourceLine)
-	add := func(bit Fields, cs ...auditparquet.Column) {
-		if f&bit != 0 {
-			cols |= auditparquet.ColumnsOf(cs...)
-		}
-	}
-	add(FieldKind, auditparquet.ColKind, auditparquet.ColEventAPIVersion)
-	add(FieldLevel, auditparquet.ColLevel)
-	add(FieldAuditID, auditparquet.ColAuditID)
-	add(FieldStage, auditparquet.ColStage)
-	add(FieldRequestURI, auditparquet.ColRequestURI)
-	add(FieldFieldManager, auditparquet.ColFieldManager)
-	add(FieldVerb, auditparquet.ColVerb)
-	add(FieldUser, auditparquet.ColUsername, auditparquet.ColUserUID)
-	add(FieldUserGroups, auditparquet.ColUserGroups)
-	add(FieldUserExtra, auditparquet.ColUserExtra)
-	add(FieldImpersonatedUser, auditparquet.ColImpersonatedUsername, auditparquet.ColImpersonatedUID,
-		auditparquet.ColImpersonatedGroups, auditparquet.ColImpersonatedExtra)
-	add(FieldAuthenticationMetadata, auditparquet.ColImpersonationConstraint)
-	add(FieldSourceIPs, auditparquet.ColSourceIPs)
-	add(FieldUserAgent, auditparquet.ColUserAgent)
-	add(FieldObjectRef, auditparquet.ColObjectResource, auditparquet.ColObjectNamespace,
-		auditparquet.ColObjectName, auditparquet.ColObjectUID, auditparquet.ColObjectAPIGroup,
-		auditparquet.ColObjectAPIVersion, auditparquet.ColObjectResourceVersion, auditparquet.ColObjectSubresource)
-	add(FieldResponseStatus|FieldResponseCode, auditparquet.ColCode)
-	add(FieldResponseStatus, auditparquet.ColResponseStatus, auditparquet.ColResponseReason,
-		auditparquet.ColResponseMessage, auditparquet.ColResponseDetails)
-	add(FieldRequestObject, auditparquet.ColRequestObject)
-	add(FieldResponseObject, auditparquet.ColResponseObject)
-	add(FieldRequestReceivedTimestamp, auditparquet.ColRequestReceived)
-	add(FieldStageTimestamp, auditparquet.ColStageTimestamp)
-	add(FieldAnnotations|FieldAnnotationsButAuthz, auditparquet.ColAnnotations)
-	add(FieldAnnotations, auditparquet.ColAuthzDecision, auditparquet.ColAuthzReason)
-	return cols
-}
-
 // parquet decodes the row group of a Parquet block.
 func (ld *lineDecoder) parquet(b *block, add func(*Entry) bool) bool {
 	ld.initParquet()
@@ -160,13 +128,16 @@ func (ld *lineDecoder) initParquet() {
 		if asked == 0 {
 			asked = ld.fields
 		}
-		ld.pq = &parquetDecoder{cols: parquetColumns(asked), sources: make(map[sourceKey]*Source)}
+		ld.pq = &parquetDecoder{fields: asked, sources: make(map[sourceKey]*Source)}
+		if f := rowgroup.Registered(); f != nil {
+			ld.pq.rows = f.NewRows()
+		}
 	}
 }
 
 // wanted reports whether row group rg may hold entries received in
 // [since, until), by its statistics.
-func (ld *lineDecoder) wanted(pq *auditparquet.File, rg int) bool {
+func (ld *lineDecoder) wanted(pq rowgroup.File, rg int) bool {
 	if ld.since.IsZero() && ld.until.IsZero() {
 		return true
 	}
@@ -183,7 +154,7 @@ func (ld *lineDecoder) wanted(pq *auditparquet.File, rg int) bool {
 // rowGroup decodes the rows of row group rg and hands each on.
 func (ld *lineDecoder) rowGroup(b *block, rg int, add func(*Entry) bool) bool {
 	pd := ld.pq
-	rows := &pd.rows
+	rows := pd.rows
 	if !ld.openRows(b, rows, rg) {
 		return true
 	}
@@ -210,20 +181,19 @@ func (ld *lineDecoder) rowGroup(b *block, rg int, add func(*Entry) bool) bool {
 }
 
 // openRows readies rows to read row group rg, reporting a failure.
-func (ld *lineDecoder) openRows(b *block, rows *auditparquet.Rows, rg int) bool {
-	pq := b.pq.pf.pq
-	if err := rows.Open(pq, rg, ld.pq.cols, ld.fresh); err != nil {
+func (ld *lineDecoder) openRows(b *block, rows rowgroup.Rows, rg int) bool {
+	compressed, err := rows.Open(b.pq.pf.pq, rg, uint32(ld.pq.fields), ld.fresh)
+	if err != nil {
 		ld.rep.add(BadParquet, Sample{File: b.src.Path, Detail: fmt.Sprintf("row group %d: %v", rg, err), order: b.order})
 		return false
 	}
-	compressed, _ := pq.Bytes(rg, ld.pq.cols)
 	ld.rep.CompressedBytes += compressed
 	return true
 }
 
 // closeRows accounts for what rows read of row group rg, reports its
 // damage if any, and closes it.
-func (ld *lineDecoder) closeRows(b *block, rows *auditparquet.Rows, rg int) {
+func (ld *lineDecoder) closeRows(b *block, rows rowgroup.Rows, rg int) {
 	ld.rep.Bytes += rows.Bytes()
 	if err := rows.Err(); err != nil {
 		ld.rep.add(BadParquet, Sample{File: b.src.Path,
@@ -245,7 +215,7 @@ func (ld *lineDecoder) emitRow(b *block, ev *auditv1.Event, add func(*Entry) boo
 	src := pd.source(b, m)
 	e.Reset(ev, src, m.Line, m.Node)
 	pd.countOrigin(src.Server, m.Node)
-	if pd.cols.Has(auditparquet.ColFieldManager) {
+	if pd.fields&FieldFieldManager != 0 {
 		e.setFieldManager(m.FieldManager, m.HasFieldManager)
 	}
 	if ld.keep != nil && !ld.keep(e) {
@@ -257,7 +227,7 @@ func (ld *lineDecoder) emitRow(b *block, ev *auditv1.Event, add func(*Entry) boo
 // source returns the Source of the audit log a row was read from: its
 // path and server as the row says (the Parquet file itself when the row
 // does not say).
-func (pd *parquetDecoder) source(b *block, m *auditparquet.Meta) *Source {
+func (pd *parquetDecoder) source(b *block, m *rowgroup.Meta) *Source {
 	if s := pd.last; s != nil && s.Path == m.File && string(s.Server) == m.Server {
 		return s
 	}
@@ -320,7 +290,7 @@ func (r *Reader) mergeParquet(stream []int, ld *lineDecoder, add func(*Entry) bo
 			continue
 		}
 		pq := f.pf.pq
-		for rg := range pq.NumRowGroups() {
+		for rg := range pq.Groups() {
 			if !ld.wanted(pq, rg) {
 				continue
 			}
@@ -339,11 +309,11 @@ func (r *Reader) mergeParquet(stream []int, ld *lineDecoder, add func(*Entry) bo
 		}
 	}
 	slices.SortStableFunc(queue, func(a, b mergeGroup) int { return cmp.Compare(a.first, b.first) })
-	cols := ld.pq.cols | auditparquet.ColumnsOf(auditparquet.ColRequestReceived)
+	fields := ld.pq.fields | FieldRequestReceivedTimestamp
 	var h rowHeap
 	defer func() { // on an early return
 		for _, c := range h {
-			ld.closeRows(&c.file.b, &c.rows, c.rg)
+			ld.closeRows(&c.file.b, c.rows, c.rg)
 			r.closeMerged(c.file)
 		}
 		for _, g := range queue {
@@ -354,7 +324,7 @@ func (r *Reader) mergeParquet(stream []int, ld *lineDecoder, add func(*Entry) bo
 		for len(queue) > 0 && (len(h) == 0 || queue[0].first <= h[0].t) {
 			g := queue[0]
 			queue = queue[1:]
-			if c := ld.startMerged(g, cols); c != nil {
+			if c := ld.startMerged(g, fields); c != nil {
 				heap.Push(&h, c)
 			} else {
 				r.doneMerged(g.file)
@@ -369,7 +339,7 @@ func (r *Reader) mergeParquet(stream []int, ld *lineDecoder, add func(*Entry) bo
 			heap.Fix(&h, 0)
 		} else {
 			heap.Pop(&h)
-			ld.closeRows(&c.file.b, &c.rows, c.rg)
+			ld.closeRows(&c.file.b, c.rows, c.rg)
 			r.doneMerged(c.file)
 		}
 		ld.pq.meta = meta
@@ -400,7 +370,7 @@ func (ld *lineDecoder) openMerged(f *mergeFile, first bool) bool {
 		file.Close()
 		return false
 	}
-	pq, _, p, err := openParquet(file)
+	pf, _, p, err := openParquet(file)
 	if err != nil {
 		ld.rep.add(p, Sample{File: f.b.src.Path, Detail: err.Error(), order: f.b.order})
 		f.failed = true
@@ -409,28 +379,26 @@ func (ld *lineDecoder) openMerged(f *mergeFile, first bool) bool {
 	if first {
 		ld.rep.Files++
 	}
-	f.pf = &parquetFile{file: file, pq: pq}
-	f.pf.refs.Store(1)
+	f.pf = pf
 	return true
 }
 
 // startMerged opens row group g (and its file, if need be) and reads its
 // first row; nil when it has none or cannot be read.
-func (ld *lineDecoder) startMerged(g mergeGroup, cols auditparquet.Columns) *rowCursor {
+func (ld *lineDecoder) startMerged(g mergeGroup, fields Fields) *rowCursor {
 	f := g.file
 	if f.failed || f.pf == nil && !ld.openMerged(f, false) {
 		return nil
 	}
-	pq := f.pf.pq
-	c := &rowCursor{file: f, rg: g.rg}
-	if err := c.rows.Open(pq, g.rg, cols, true); err != nil {
+	c := &rowCursor{file: f, rg: g.rg, rows: f.pf.format.NewRows()}
+	compressed, err := c.rows.Open(f.pf.pq, g.rg, uint32(fields), true)
+	if err != nil {
 		ld.rep.add(BadParquet, Sample{File: f.b.src.Path, Detail: fmt.Sprintf("row group %d: %v", g.rg, err), order: f.b.order})
 		return nil
 	}
-	compressed, _ := pq.Bytes(g.rg, cols)
 	ld.rep.CompressedBytes += compressed
 	if !c.next() {
-		ld.closeRows(&f.b, &c.rows, g.rg)
+		ld.closeRows(&f.b, c.rows, g.rg)
 		return nil
 	}
 	return c
@@ -459,9 +427,9 @@ func (r *Reader) closeMerged(f *mergeFile) {
 type rowCursor struct {
 	file *mergeFile
 	rg   int
-	rows auditparquet.Rows
+	rows rowgroup.Rows
 	ev   *auditv1.Event
-	meta auditparquet.Meta
+	meta rowgroup.Meta
 	t    int64
 }
 
@@ -471,7 +439,7 @@ func (c *rowCursor) next() bool {
 	if !c.rows.Next(c.ev, &c.meta) {
 		return false
 	}
-	c.t = auditparquet.Micros(c.ev.RequestReceivedTimestamp.Time)
+	c.t = c.ev.RequestReceivedTimestamp.UnixMicro() // the zero time included, as stored
 	return true
 }
 
@@ -492,20 +460,31 @@ func (h *rowHeap) Pop() any {
 	return c
 }
 
+// errNoParquet says that no Parquet format is registered: the program
+// does not import package parquetsource.
+var errNoParquet = errors.New("a Parquet file, which this program does not read (it imports no github.com/auditlens/auditlens/auditlog/parquetsource)")
+
 // openParquet opens the Parquet file f holds and returns it with its
 // size, or closes f and says what kind of problem it is: BadParquet for a
 // damaged file of ours, Unreadable for any other.
-func openParquet(f *File) (*auditparquet.File, int64, Problem, error) {
+func openParquet(f *File) (*parquetFile, int64, Problem, error) {
+	format := rowgroup.Registered()
+	if format == nil {
+		f.Close()
+		return nil, 0, Unreadable, errNoParquet
+	}
 	ra, size, err := f.randomAccess()
-	var pq *auditparquet.File
+	var pq rowgroup.File
 	if err == nil {
-		pq, err = auditparquet.Open(ra, size)
+		pq, err = format.Open(ra, size)
 	}
 	if err == nil {
-		return pq, size, 0, nil
+		pf := &parquetFile{file: f, pq: pq, format: format}
+		pf.refs.Store(1)
+		return pf, size, 0, nil
 	}
 	f.Close()
-	if errors.Is(err, auditparquet.ErrDamaged) {
+	if format.Damaged(err) {
 		return nil, 0, BadParquet, err
 	}
 	return nil, 0, Unreadable, err

@@ -1,9 +1,6 @@
 package auditlog
 
-import (
-	"net/url"
-	"strings"
-)
+import "strings"
 
 // Request is what a requestURI says about a request: its API group,
 // version, resource, namespace, name and subresource, and its query.
@@ -108,37 +105,4 @@ func (r *Request) setObject(p string) {
 	r.Name, rest, _ = strings.Cut(rest, "/")
 	r.SubresourcePath = strings.TrimSuffix(rest, "/")
 	r.Subresource, _, _ = strings.Cut(rest, "/")
-}
-
-// QueryValue returns the first value of the query parameter key, unescaped,
-// and whether the parameter is present. It allocates only when the value is
-// escaped. A value with a malformed escape is returned as it is written.
-func (r *Request) QueryValue(key string) (string, bool) {
-	v, ok := queryParam(r.RawQuery, key)
-	if ok && strings.ContainsAny(v, "%+") {
-		if uv, err := url.QueryUnescape(v); err == nil {
-			return uv, true
-		}
-	}
-	return v, ok
-}
-
-// queryParam returns the value of the first parameter key of the query
-// string raw, as written (still escaped). A parameter's name may be
-// escaped.
-func queryParam(raw, key string) (string, bool) {
-	for raw != "" {
-		var pair string
-		pair, raw, _ = strings.Cut(raw, "&")
-		k, v, _ := strings.Cut(pair, "=")
-		if k == key {
-			return v, true
-		}
-		if strings.ContainsAny(k, "%+") {
-			if uk, err := url.QueryUnescape(k); err == nil && uk == key {
-				return v, true
-			}
-		}
-	}
-	return "", false
 }

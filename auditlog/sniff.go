@@ -30,6 +30,9 @@ const (
 	// layoutRefill is a file to read again from its start: its reader now
 	// transcodes it (UTF-16 text).
 	layoutRefill
+	// layoutRowGroups is a Parquet file, read by row groups at offsets:
+	// Open tells it by its magic.
+	layoutRowGroups
 )
 
 // containerShape returns the shape of the events in the items of a

@@ -1,9 +1,7 @@
 package auditlog
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -162,7 +160,8 @@ func (sp *splitter) tell(f *File) {
 
 // run reads the source and calls emit for each block, in order; emit owns
 // the block. It stops early when emit returns false, and then reports
-// false.
+// false. It reads the first bytes, which the sniffer looks at to choose
+// the framer, and the framer reads the rest.
 func (sp *splitter) run(emit func(*block) bool) bool {
 	var f *File
 	var err error
@@ -176,169 +175,42 @@ func (sp *splitter) run(emit func(*block) bool) bool {
 		return true
 	}
 	if f.format == FormatParquet {
-		return sp.parquet(f, emit)
+		// Open told it by its magic: it is read at offsets, not in order.
+		return sp.framer(layoutRowGroups, nil).frame(f, nil, nil, emit)
 	}
 	defer f.Close()
 	sp.rep.Files++
 	defer sp.account(f, sp.rep.Lines, sp.rep.Bytes)
-	line := int64(1)
 	buf := sp.bufs.get()
-	// long holds the full buffers of a line longer than a buffer, read so
-	// far: the line becomes one block of its own size once its end is read.
-	var long [][]byte
-	longLen := 0
-	var readErr error
-	sniffed := false
-	var cri *criJoiner // a container runtime log's records held back
-	for readErr == nil {
-		// Fill the buffer.
-		b := *buf
-		for len(b) < cap(b) && readErr == nil {
-			var n int
-			n, readErr = f.Read(b[len(b):cap(b)])
-			b = b[:len(b)+n]
-			sp.rep.Bytes += int64(n)
-		}
-		*buf = b
-		sp.tell(f)
-		if !sniffed {
-			sniffed = true
-			switch sp.sniff(f, b) {
-			case layoutDocument:
-				return sp.document(f, buf, readErr, emit)
-			case layoutSkip:
-				sp.rep.CompressedBytes += f.CompressedOffset()
-				return true
-			case layoutRefill:
-				// sniff made f read the file again from its start, as UTF-8.
-				*buf, readErr, sniffed = (*buf)[:0], nil, false
-				continue
-			}
-			if isCRI(b) {
-				cri = new(criJoiner)
-			}
-		}
-		if readErr != nil {
-			break
-		}
-		cut := bytes.LastIndexByte(b, '\n') + 1
-		if cut == 0 {
-			// One line fills the buffer: keep it and read on, or skip the
-			// line.
-			if longLen+len(b) <= sp.maxLine {
-				long = append(long, b)
-				longLen += len(b)
-				sp.tellLong(len(b))
-				buf = sp.bufs.get()
-				continue
-			}
-			sp.rep.add(TooLong, Sample{File: sp.src.Path, Line: line, Detail: "line longer than the limit", order: sp.order})
-			for _, c := range long {
-				sp.bufs.recycle(c)
-			}
-			sp.tellLong(-longLen)
-			long, longLen = long[:0], 0
-			var rest []byte
-			rest, readErr = skipLine(f, b, sp.rep)
-			line++
-			sp.rep.Lines++
-			*buf = append((*buf)[:0], rest...)
-			continue
-		}
-		next := sp.bufs.get()
-		*next = append((*next)[:0], b[cut:]...)
-		data := b[:cut]
-		if len(long) > 0 {
-			data = sp.join(long, data)
-			sp.bufs.recycle(b)
-			sp.tellLong(-longLen)
-			long, longLen = long[:0], 0
-		}
-		if cri != nil {
-			var whole bool
-			if data, whole = sp.criTake(cri, data, line); !whole {
-				buf = next
-				continue
-			}
-		}
-		blk := newBlock(sp.src, sp.order, line, data, false)
-		n := int64(bytes.Count(blk.data, newline))
-		line += n
-		sp.rep.Lines += n
-		buf = next
-		if !emit(blk) {
-			return false
+	for {
+		readErr := sp.fill(f, buf)
+		switch l := sp.sniff(f, *buf); l {
+		case layoutSkip:
+			sp.rep.CompressedBytes += f.CompressedOffset()
+			return true
+		case layoutRefill:
+			// sniff made f read the file again from its start, as UTF-8.
+			*buf = (*buf)[:0]
+		default:
+			return sp.framer(l, *buf).frame(f, buf, readErr, emit)
 		}
 	}
+}
+
+// fill reads f into the room left in buf, until it is full or the input
+// ends (then it returns what ended it), counting the bytes read, and tells
+// progress.
+func (sp *splitter) fill(f *File, buf *[]byte) (readErr error) {
 	b := *buf
-	if len(long) > 0 {
-		b = sp.join(long, b)
-		sp.tellLong(-longLen)
+	for len(b) < cap(b) && readErr == nil {
+		var n int
+		n, readErr = f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		sp.rep.Bytes += int64(n)
 	}
-	if cri != nil {
-		b = sp.criEnd(cri, b)
-	}
-	if len(b) > 0 {
-		n := int64(bytes.Count(b, newline))
-		if b[len(b)-1] != '\n' {
-			n++
-		}
-		sp.rep.Lines += n
-	}
-	sp.endOfInput(f, readErr)
-	return emit(newBlock(sp.src, sp.order, line, b, true))
-}
-
-var newline = []byte{'\n'}
-
-// criTake hands data, the whole records read next from a container runtime
-// log (first line numbered line), to j, and returns what may be decoded
-// now: the records held and those of data up to the last point where no
-// line is open, joined (criJoiner.join). whole is false when there is none
-// yet: data is held. A line that grows past maxLine is counted TooLong and
-// let go.
-func (sp *splitter) criTake(j *criJoiner, data []byte, line int64) (out []byte, whole bool) {
-	cut := j.cut(data)
-	if cut == 0 {
-		if len(j.held)+len(data) <= sp.maxLine {
-			j.held = append(j.held, data...)
-			sp.tellLong(len(data))
-			return nil, false
-		}
-		// The open line is let go, its records made empty lines up to
-		// its last; the other records stay.
-		sp.rep.add(TooLong, Sample{File: sp.src.Path, Line: line, Detail: "line longer than the limit", order: sp.order})
-		all := append(j.held, data...)
-		sp.tellLong(-len(j.held))
-		j.held, j.open, j.dropping, j.scanDropping = nil, false, true, true
-		return sp.criTake(j, all, line)
-	}
-	out = data[:cut]
-	if len(j.held) > 0 {
-		sp.tellLong(-len(j.held))
-		out = append(j.held, out...)
-	}
-	out = j.join(out)
-	j.held = append([]byte(nil), data[cut:]...)
-	sp.tellLong(len(j.held))
-	return out, true
-}
-
-// criEnd returns the last bytes b of a container runtime log after what
-// is held, joined, and notes in the report the stderr records passed
-// over.
-func (sp *splitter) criEnd(j *criJoiner, b []byte) []byte {
-	if len(j.held) > 0 {
-		sp.tellLong(-len(j.held))
-	}
-	out := j.join(append(j.held, b...))
-	fr := sp.rep.fileAt(sp.order, sp.src.Path)
-	note := "container runtime log"
-	if j.stderr > 0 {
-		note += fmt.Sprintf(": %d lines of stderr (the API server's own log) passed over", j.stderr)
-	}
-	fr.Notes = append(fr.Notes, note)
-	return out
+	*buf = b
+	sp.tell(f)
+	return readErr
 }
 
 // tellLong passes n on to sp.long, if any.
@@ -346,21 +218,6 @@ func (sp *splitter) tellLong(n int) {
 	if sp.long != nil {
 		sp.long(n)
 	}
-}
-
-// join returns the buffers of a long line, then tail, in one buffer of
-// their size, and lets go of the buffers.
-func (sp *splitter) join(long [][]byte, tail []byte) []byte {
-	n := len(tail)
-	for _, c := range long {
-		n += len(c)
-	}
-	data := make([]byte, 0, n)
-	for _, c := range long {
-		data = append(data, c...)
-		sp.bufs.recycle(c)
-	}
-	return append(data, tail...)
 }
 
 // withoutPath is the message of err, an error about the file at path,
@@ -384,20 +241,4 @@ func (sp *splitter) endOfInput(f *File, readErr error) {
 		}
 	}
 	sp.rep.CompressedBytes += f.CompressedOffset()
-}
-
-// skipLine reads and drops bytes up to the end of the current line; b is
-// what was already read of it. It returns what was read after the line.
-func skipLine(f *File, b []byte, rep *Report) ([]byte, error) {
-	b = b[:cap(b)]
-	for {
-		n, err := f.Read(b)
-		rep.Bytes += int64(n)
-		if i := bytes.IndexByte(b[:n], '\n'); i >= 0 {
-			return b[i+1 : n], err
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
 }

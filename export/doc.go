@@ -1,7 +1,8 @@
 // Package export writes audit events as Parquet files that DuckDB, Spark,
 // Trino, ClickHouse, Athena or BigQuery read as they are, and that
-// auditlog reads back as a source (auditlog.Find recognises them by their
-// content), faster than the logs they came from.
+// auditlog reads back as a source when package auditlog/parquetsource is
+// imported (auditlog.Find recognises them by their content), faster than
+// the logs they came from.
 //
 // An export is a directory of Hive-style partitions, with the partition
 // keys in the path only, and in each a file per worker and audit log read:

@@ -2,10 +2,8 @@ package filter
 
 import (
 	"fmt"
-	"net/url"
 	"reflect"
 	"slices"
-	"strings"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/common/types/ref"
@@ -404,20 +402,8 @@ func (q queryMap) parsed() map[string]string {
 // order of first appearance.
 func (q queryMap) keys() []string {
 	var keys []string
-	rest := q.r.RawQuery
-	for rest != "" {
-		var pair string
-		pair, rest, _ = strings.Cut(rest, "&")
-		if pair == "" {
-			continue
-		}
-		k, _, _ := strings.Cut(pair, "=")
-		if strings.ContainsAny(k, "%+") {
-			// As QueryValue reads it: unescaped when it can be.
-			if u, err := url.QueryUnescape(k); err == nil {
-				k = u
-			}
-		}
+	for k := range q.r.QueryParams() {
+		k = auditlog.QueryUnescape(k) // as QueryValue reads it
 		if !slices.Contains(keys, k) {
 			keys = append(keys, k)
 		}

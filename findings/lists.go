@@ -3,7 +3,6 @@ package findings
 import (
 	"cmp"
 	"fmt"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -120,23 +119,9 @@ func listSource(r *auditlog.Request) (etcd bool, reason int, rv0Limit bool) {
 // each: the first value of a parameter counts).
 func listParams(r *auditlog.Request) (rv, match, cont string, limit int64) {
 	var seen [4]bool
-	for q := r.RawQuery; q != ""; {
-		var pair string
-		pair, q, _ = strings.Cut(q, "&")
-		k, v, _ := strings.Cut(pair, "=")
-		if strings.ContainsAny(k, "%+") {
-			// An escaped name: let QueryValue unescape it, for all four.
-			rv, _ = r.QueryValue("resourceVersion")
-			match, _ = r.QueryValue("resourceVersionMatch")
-			cont, _ = r.QueryValue("continue")
-			limit = 0
-			if l, ok := r.QueryValue("limit"); ok {
-				limit, _ = strconv.ParseInt(l, 10, 64)
-			}
-			return rv, match, cont, limit
-		}
+	for k, v := range r.QueryParams() {
 		i := -1
-		switch k {
+		switch auditlog.QueryUnescape(k) {
 		case "resourceVersion":
 			i = 0
 		case "resourceVersionMatch":
@@ -150,11 +135,7 @@ func listParams(r *auditlog.Request) (rv, match, cont string, limit int64) {
 			continue
 		}
 		seen[i] = true
-		if strings.ContainsAny(v, "%+") {
-			if u, err := url.QueryUnescape(v); err == nil {
-				v = u
-			}
-		}
+		v = auditlog.QueryUnescape(v)
 		switch i {
 		case 0:
 			rv = v

@@ -21,7 +21,7 @@ const ReportFiles = 10
 // WriteReadReport writes what a reader read and could not read, for
 // stderr. When the input spans several API servers (a must-gather root),
 // first the servers and nodes read with their event counts, and the
-// events counted once (auditlog.Options.CountOnce):
+// events counted once (auditlog.Options.EveryCopy says how):
 //
 //	read 3 API servers:
 //	  kube-apiserver       22250 events: ip-10-0-142-86.ec2.internal 7398, ...

@@ -1,0 +1,4 @@
+package aggregate
+
+// The tests read the Parquet files of an export.
+import _ "github.com/auditlens/auditlens/auditlog/parquetsource"
