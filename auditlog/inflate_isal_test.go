@@ -330,3 +330,9 @@ func FuzzInflaters(f *testing.F) {
 		sameInflation(t, "input", data, 4096)
 	})
 }
+
+func TestInflaterIsISAL(t *testing.T) {
+	if got := Inflater(); got != InflaterISAL {
+		t.Errorf("Inflater() = %q in a build with the tag isal, want %q", got, InflaterISAL)
+	}
+}
