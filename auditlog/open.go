@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 
-	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 )
 
@@ -129,7 +128,7 @@ func newFile(src *Source, osf io.ReadCloser) (*File, error) {
 	switch {
 	case bytes.HasPrefix(magic, gzipMagic):
 		f.format = FormatGzip
-		gz, err := gzip.NewReader(f.buf)
+		gz, err := gunzip.newReader(f.buf)
 		if err != nil {
 			f.err = f.decompressError(err)
 			break

@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/auditlens/auditlens/auditlog"
 )
 
 // cliPackage is the command whose code path the library cases measure.
@@ -32,7 +34,12 @@ func buildCLI(dir string) (string, error) {
 		return "", err
 	}
 	bin := filepath.Join(dir, "kubectl-audit")
-	cmd := exec.Command("go", "build", "-o", bin, cliPackage)
+	args := []string{"build", "-o", bin}
+	if auditlog.Inflater() == auditlog.InflaterISAL {
+		// The CLI inflates as the floor does.
+		args = append(args, "-tags", "isal")
+	}
+	cmd := exec.Command("go", append(args, cliPackage)...)
 	cmd.Dir = root
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/auditlens/auditlens/auditlog"
 )
 
 // mb is a megabyte: rates and memory are in decimal megabytes, as the
@@ -137,8 +139,8 @@ func (r *sizeRun) answersEqual() bool {
 
 // writeTable prints a run as a table, then its answer checks.
 func writeTable(w io.Writer, r sizeRun) {
-	fmt.Fprintf(w, "\n%d kube-apiserver requests, %d events, %.0f MB uncompressed JSON, %d workers\n",
-		r.Requests, r.Events, float64(r.Bytes)/mb, r.Workers)
+	fmt.Fprintf(w, "\n%d kube-apiserver requests, %d events, %.0f MB uncompressed JSON, %d workers, gzip inflated by %s\n",
+		r.Requests, r.Events, float64(r.Bytes)/mb, r.Workers, auditlog.Inflater())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "case\timpl\twall\tcpu\tMB/s\tevents/s\tpeak RSS\tx floor\tnaive\tx faster than naive\t")
 	for _, x := range r.Rows {
@@ -326,11 +328,15 @@ type machine struct {
 	OS          string `json:"os"`
 	Arch        string `json:"arch"`
 	Commit      string `json:"commit,omitempty"`
+	// Inflater names the gzip inflater of the floor and of every library
+	// case (auditlog.Inflater).
+	Inflater string `json:"inflater"`
 }
 
 // thisMachine describes the machine the harness runs on.
 func thisMachine() machine {
 	m := machine{CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH,
+		Inflater:    auditlog.Inflater(),
 		MemoryBytes: totalMemory()}
 	if out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output(); err == nil {
 		m.Commit = strings.TrimSpace(string(out))

@@ -3,13 +3,16 @@ package main
 import (
 	"runtime/debug"
 	"strings"
+
+	"github.com/auditlens/auditlens/auditlog"
 )
 
 // version is the module version and the VCS revision the binary was built
 // from, as the build info records them: "kubectl-audit v1.2.3" for a
 // released module (go install ...@v1.2.3), "kubectl-audit (devel)
 // rev 5ff4a7a1c2d3 2026-11-29T13:45:10Z, modified" for a build of a
-// checkout.
+// checkout; then the gzip inflater built in ("gzip by klauspost/compress",
+// or "gzip by isa-l" with the build tag isal).
 func version() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
@@ -32,5 +35,6 @@ func version() string {
 		}
 	}
 	b.WriteString(" " + info.GoVersion)
+	b.WriteString(", gzip by " + auditlog.Inflater())
 	return b.String()
 }

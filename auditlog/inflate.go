@@ -1,0 +1,49 @@
+package auditlog
+
+import (
+	"bufio"
+	"io"
+
+	"github.com/klauspost/compress/gzip"
+)
+
+// The gzip inflaters a build can read gzip files with, as Inflater names
+// them.
+const (
+	// InflaterKlauspost is github.com/klauspost/compress/gzip, pure Go: the
+	// default.
+	InflaterKlauspost = "klauspost/compress"
+	// InflaterISAL is Intel ISA-L's isal_inflate, through cgo: built in by
+	// the build tag isal (with cgo enabled) and then chosen for every gzip
+	// file.
+	InflaterISAL = "isa-l"
+)
+
+// gunzipper makes the decompressor of a gzip file from its buffered bytes,
+// which start at the gzip magic. Like klauspost's gzip.NewReader, it reads
+// the first member's header at once and fails when the header is bad; the
+// decompressor reads every member, checks each trailer, and consumes the
+// buffered bytes exactly as far as it decoded them, so that
+// File.CompressedOffset says where a failure is.
+type gunzipper struct {
+	name      string
+	newReader func(*bufio.Reader) (io.Reader, error)
+}
+
+// klauspostGunzip is the pure-Go inflater.
+var klauspostGunzip = gunzipper{name: InflaterKlauspost, newReader: func(r *bufio.Reader) (io.Reader, error) {
+	gz, err := gzip.NewReader(r)
+	if err != nil {
+		return nil, err
+	}
+	return gz, nil
+}}
+
+// gunzip is the inflater newFile uses: klauspostGunzip, unless a build tag
+// put another in its place.
+var gunzip = klauspostGunzip
+
+// Inflater names the inflater this build reads gzip files with:
+// InflaterKlauspost, or InflaterISAL in a build with the tag isal and cgo.
+// Zstd and plain files are read the same way in every build.
+func Inflater() string { return gunzip.name }
