@@ -1,6 +1,7 @@
 package query
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -29,6 +30,9 @@ type Result struct {
 	// Report is what was read and what could not be. A listing's is
 	// complete once its entries are read.
 	Report *auditlog.Report
+	// BaselineReport is what was read of a comparison's baseline (Compare);
+	// nil for every other answer.
+	BaselineReport *auditlog.Report
 	// FilterFailures are the --where expressions that could not be
 	// evaluated on some events, which were not kept (filter.WhereFailures).
 	// A listing's are known once its entries are read.
@@ -113,6 +117,11 @@ func (r *Result) Err() error {
 	}
 	if err := r.Report.Err(); err != nil {
 		return err
+	}
+	if r.BaselineReport != nil {
+		if err := r.BaselineReport.Err(); err != nil {
+			return fmt.Errorf("baseline: %w", err)
+		}
 	}
 	if n := r.Report.Problems[auditlog.Unreadable].Count + r.Report.Problems[auditlog.NotCompressed].Count; n > 0 {
 		files := "files"
@@ -203,7 +212,25 @@ func (r *Result) WriteReport(w io.Writer, verbose bool) error {
 			return err
 		}
 	}
-	if err := format.WriteReadReport(w, r.Report, verbose); err != nil {
+	if r.BaselineReport != nil {
+		// A comparison's two reports, each said as such when it says
+		// anything.
+		for _, side := range []struct {
+			name string
+			rep  *auditlog.Report
+		}{{"baseline", r.BaselineReport}, {"subject", r.Report}} {
+			var b bytes.Buffer
+			if err := format.WriteReadReport(&b, side.rep, verbose); err != nil {
+				return err
+			}
+			if b.Len() > 0 {
+				fmt.Fprintf(w, "%s:\n", side.name)
+				if _, err := w.Write(b.Bytes()); err != nil {
+					return err
+				}
+			}
+		}
+	} else if err := format.WriteReadReport(w, r.Report, verbose); err != nil {
 		return err
 	}
 	return writeFilterFailures(w, r.FilterFailures, verbose)

@@ -1,0 +1,128 @@
+package query
+
+import (
+	"context"
+	"io"
+	"strings"
+
+	"github.com/auditlens/auditlens/aggregate"
+	"github.com/auditlens/auditlens/auditlog"
+	"github.com/auditlens/auditlens/filter"
+	"github.com/auditlens/auditlens/findings"
+	"github.com/auditlens/auditlens/format"
+)
+
+// Baseline is what a comparison holds the query's answer against: another
+// capture, or another window of the same one.
+type Baseline struct {
+	// Paths are the baseline's input (--baseline): any input the command
+	// reads, a Parquet export included. None: the query's own, in another
+	// window.
+	Paths []string
+	// Since and Until are the baseline's window (--baseline-since,
+	// --baseline-until), in the forms of --since; they replace the
+	// query's --since and --until for the baseline. Every other filter
+	// applies to both.
+	Since, Until string
+}
+
+// Compare answers "is this normal here?": it reads the baseline and the
+// query's input (the subject), each once and with the query's filters,
+// and reports the keys of By (user when empty) whose traffic changed
+// beyond opts' thresholds, rate-normalised to each capture's span (new,
+// gone, grown, shrunk, or errors when their refused or failed share
+// grew), and each finding of the subject marked new, worse, same or
+// better against the baseline's, with the baseline's alone resolved.
+// Sort "server-time" orders the changes by server time an hour; Format
+// is text, json or csv. The Result's Document is view "compare", with the
+// parts baseline, subject, by, rows, unchanged, thresholds and findings;
+// its Report is the subject's and BaselineReport the baseline's.
+func (q Query) Compare(ctx context.Context, b Baseline, opts aggregate.CompareOptions) (*Result, error) {
+	if q.Output != "" || q.Window != "" {
+		return nil, errorf("output", "compare writes its own table: -o and --window do not apply")
+	}
+	if len(b.Paths) == 0 && b.Since == "" && b.Until == "" {
+		return nil, errorf("baseline", "compare needs a baseline: --baseline=PATH, or a window of the input with --baseline-since and --baseline-until")
+	}
+	by := q.By
+	if by == "" {
+		by = "user"
+	}
+	key, err := aggregate.KeyByName(by)
+	if err != nil {
+		return nil, errorf("by", "invalid --by value %q: expected one of %s, or several joined by commas", q.By, strings.Join(aggregate.KeyNames(), ", "))
+	}
+	switch q.Sort {
+	case "", "requests":
+	case "server-time":
+		opts.ByServerTime = true
+	default:
+		return nil, errorf("sort", "invalid --sort value %q for compare: expected requests or server-time", q.Sort)
+	}
+	enc, err := format.ParseEncoding(q.Format)
+	if err != nil {
+		return nil, errorf("format", "invalid --format value %q: expected text, json or csv", q.Format)
+	}
+	base := q
+	if len(b.Paths) > 0 {
+		base.Paths, base.ArtifactDir, base.ArtifactRegex = b.Paths, "", ""
+	}
+	base.Filters.Since, base.Filters.Until = b.Since, b.Until
+	bc, brep, err := base.capture(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	sc, srep, err := q.capture(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	bs, ss := bc.summary.Result(), sc.summary.Result()
+	cmp := aggregate.Compare(bc.profile.Result(), sc.profile.Result(),
+		aggregate.NewCapture(bs.First, bs.Last, bs.Count), aggregate.NewCapture(ss.First, ss.Last, ss.Count), opts)
+	changes := findings.CompareResults(bc.found.Result(), sc.found.Result())
+	res := &Result{enc: enc, filter: sc.keep, Summary: ss, Report: srep, BaselineReport: brep}
+	res.FilterFailures = append(filter.WhereFailures(bc.keep), filter.WhereFailures(sc.keep)...)
+	res.Document = &format.Document{View: "compare", Filter: sc.keep.String(), Summary: &res.Summary, Parts: []format.Part{
+		{Name: "baseline", Value: cmp.Baseline}, {Name: "subject", Value: cmp.Subject}, {Name: "by", Value: cmp.By},
+		{Name: "columns", Value: cmp.Columns}, {Name: "rows", Value: cmp.Rows}, {Name: "unchanged", Value: cmp.Unchanged},
+		{Name: "thresholds", Value: cmp.Thresholds}, {Name: "findings", Value: changes}}}
+	res.answer = &answer{summarized: true,
+		text: func(w io.Writer) error { return format.WriteCompare(w, cmp, changes) },
+		csv:  func(w io.Writer) error { return format.WriteCompareCSV(w, cmp) }}
+	return res, nil
+}
+
+// captureSet is one worker's aggregators of a side of a comparison.
+type captureSet struct {
+	set     *aggregate.Set
+	summary *aggregate.Summary
+	profile *aggregate.Profile
+	found   *findings.Detectors
+	keep    filter.Filter
+}
+
+func (c *captureSet) Add(e *auditlog.Entry)   { c.set.Add(e) }
+func (c *captureSet) Fields() auditlog.Fields { return c.set.Fields() }
+func (c *captureSet) Merge(o *captureSet)     { c.set.Merge(o.set) }
+
+// capture reads the query's input once for one side of a comparison.
+func (q Query) capture(ctx context.Context, key aggregate.Key) (*captureSet, *auditlog.Report, error) {
+	sources, workers, err := q.input()
+	if err != nil {
+		return nil, nil, err
+	}
+	keep, opts, remove, err := q.prepare(ctx, sources, workers, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer remove()
+	opts.Workers = workers
+	c, rep, err := auditlog.Scan(ctx, sources, opts, func() *captureSet {
+		s := new(aggregate.Set)
+		return &captureSet{set: s, keep: keep,
+			summary: aggregate.Include(s, aggregate.NewSummary()),
+			profile: aggregate.Include(s, aggregate.NewProfile(key)),
+			found:   aggregate.Include(s, findings.New(findings.Options{Files: q.Paths}))}
+	})
+	return c, rep, err
+}
