@@ -127,8 +127,8 @@ func TestCompareKnownChanges(t *testing.T) {
 	var doc struct {
 		View string `json:"view"`
 		Rows []struct {
-			Key      string `json:"key"`
-			Change   string `json:"change"`
+			Key      string                    `json:"key"`
+			Change   string                    `json:"change"`
 			Baseline struct{ PerHour float64 } `json:"baseline"`
 			Subject  struct{ PerHour float64 } `json:"subject"`
 		} `json:"rows"`
