@@ -162,3 +162,17 @@ func TestUnreadableFileExits1(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q; want 1, the answer, and the file named", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestCompareCommand: compare needs a baseline (exit 2), and says what
+// changed between two windows of the sample on stdout.
+func TestCompareCommand(t *testing.T) {
+	r := runCmd(t, "compare", "-f", kubeAPIServer)
+	if r.code != 2 || !strings.Contains(string(r.stderr), "compare needs a baseline") {
+		t.Errorf("no baseline: exit %d, %s", r.code, r.stderr)
+	}
+	r = runCmd(t, "compare", "-f", kubeAPIServer, "--baseline-until=+1h", "--since=-1h", "--by=resource")
+	if r.code != 0 || !strings.HasPrefix(string(r.stdout), "baseline: 2022-02-07T22:15:16Z .. 2022-02-07T23:15:15Z") ||
+		!strings.Contains(string(r.stdout), "No resource changed beyond the thresholds") {
+		t.Errorf("two windows: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+}
