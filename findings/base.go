@@ -8,8 +8,9 @@ import (
 	"github.com/auditlens/auditlens/auditlog"
 )
 
-// base is what every detector keeps besides its tables: its options, the
-// number of requests it saw and their time span (for per-hour rates).
+// base is what the detectors of one Detectors share besides their tables:
+// the options, the number of requests seen and their time span (for
+// per-hour rates).
 type base struct {
 	opts     Options
 	cmds     commands
@@ -44,10 +45,6 @@ func (b *base) renewed(r *auditlog.Request) bool {
 	}
 	return false
 }
-
-// counted returns the base, for Detectors to set the requests it counted
-// for all of its detectors.
-func (b *base) counted() *base { return b }
 
 // see counts a request.
 func (b *base) see(f *facts) {

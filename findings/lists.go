@@ -12,7 +12,7 @@ import (
 	"github.com/auditlens/auditlens/auditlog"
 )
 
-// Lists finds two kinds of expensive LISTs.
+// lists finds two kinds of expensive LISTs.
 //
 // LISTs served from etcd rather than from the API server's watch cache:
 // the cacher hands a LIST to etcd when it has resourceVersionMatch=Exact,
@@ -36,8 +36,8 @@ import (
 // makes one such LIST per informer start, and again only when a watch
 // cannot resume; a user, resource and scope is a finding at
 // Options.RV0ListsPerHour.
-type Lists struct {
-	base
+type lists struct {
+	*base
 	lists int64
 	etcd  table[listKey, *listKey]
 	rv0   table[listKey, *listKey]
@@ -69,26 +69,17 @@ func (l *listKey) merge(o *listKey) {
 	}
 }
 
-// NewLists returns an empty LIST detector.
-func NewLists(opts Options) *Lists {
-	d := &Lists{base: newBase(opts)}
+func init() { register(newLists) }
+
+// newLists returns an empty lists detector sharing b.
+func newLists(b *base) detector {
+	d := &lists{base: b}
 	d.etcd = newTable[listKey](d.opts.MaxKeys)
 	d.rv0 = newTable[listKey](d.opts.MaxKeys)
 	return d
 }
 
-// Fields is the set of event fields Lists reads.
-func (d *Lists) Fields() auditlog.Fields { return factFields }
-
-// Add counts e.
-func (d *Lists) Add(e *auditlog.Entry) {
-	var f facts
-	f.init(e)
-	if f.final {
-		d.see(&f)
-		d.count(&f)
-	}
-}
+func (d *lists) fields() auditlog.Fields { return factFields }
 
 // listSource says where a LIST is served from, as the API server's
 // cacher decides: etcd (with the reason), and whether it is a LIST at
@@ -169,7 +160,7 @@ func listParams(r *auditlog.Request) (rv, match, cont string, limit int64) {
 	return rv, match, cont, limit
 }
 
-func (d *Lists) count(f *facts) {
+func (d *lists) count(f *facts) {
 	if f.verb != "list" {
 		return
 	}
@@ -212,16 +203,16 @@ func metricsGroup(group string) bool {
 	return false
 }
 
-// Merge adds the counts of o, built with the same options, to d. o is not
-// changed.
-func (d *Lists) Merge(o *Lists) {
-	d.mergeBase(&o.base)
+func (d *lists) name() string { return "lists" }
+
+func (d *lists) merge(od detector) {
+	o := od.(*lists)
 	d.lists += o.lists
 	d.etcd.merge(&o.etcd)
 	d.rv0.merge(&o.rv0)
 }
 
-func (d *Lists) dropped() int64 { return d.etcd.dropped + d.rv0.dropped }
+func (d *lists) dropped() int64 { return d.etcd.dropped + d.rv0.dropped }
 
 // listRow is a qualifying key with what ranks it.
 type listRow struct {
@@ -232,7 +223,7 @@ type listRow struct {
 // rows returns the keys of t that reach rate per hour, ranked: every
 // namespace before one, heavy resources before the others, then by
 // count, time spent and key.
-func (d *Lists) rows(t *table[listKey, *listKey], rate float64) []listRow {
+func (d *lists) rows(t *table[listKey, *listKey], rate float64) []listRow {
 	var out []listRow
 	for k, l := range t.m {
 		if !d.perHour(l.count, rate) {
@@ -261,7 +252,7 @@ func (d *Lists) rows(t *table[listKey, *listKey], rate float64) []listRow {
 	return out
 }
 
-func (d *Lists) evidence(r listRow) Evidence {
+func (d *lists) evidence(r listRow) Evidence {
 	scope := "cluster-wide"
 	if r.namespace != "" {
 		scope = "namespace " + r.namespace
@@ -283,7 +274,7 @@ func (d *Lists) evidence(r listRow) Evidence {
 }
 
 // Result returns the etcd-lists and repeated-lists findings, or none.
-func (d *Lists) Result() []Finding {
+func (d *lists) result() []Finding {
 	var out []Finding
 	if rows := d.rows(&d.etcd, d.opts.EtcdListsPerHour); len(rows) > 0 {
 		out = append(out, d.etcdFinding(rows))
@@ -294,7 +285,7 @@ func (d *Lists) Result() []Finding {
 	return finish(out)
 }
 
-func (d *Lists) etcdFinding(rows []listRow) Finding {
+func (d *lists) etcdFinding(rows []listRow) Finding {
 	var total int64
 	var reasons [numReasons]int64
 	var ev []Evidence
@@ -356,7 +347,7 @@ func reasonList(r [numReasons]int64) string {
 	return strings.Join(parts, ", ")
 }
 
-func (d *Lists) rv0Finding(rows []listRow) Finding {
+func (d *lists) rv0Finding(rows []listRow) Finding {
 	var total int64
 	var ev []Evidence
 	for _, r := range rows {

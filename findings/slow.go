@@ -8,7 +8,7 @@ import (
 	"github.com/auditlens/auditlens/auditlog"
 )
 
-// SlowLayers tells where slow requests spent their time. The API server
+// slowLayers tells where slow requests spent their time. The API server
 // writes apiserver.latency.k8s.io/* annotations on requests that took more
 // than 500 ms: the total and the time in etcd, in mutating and validating
 // admission webhooks, in encoding and converting the response
@@ -22,8 +22,8 @@ import (
 // A layer is a finding when its slow requests reach Options.SlowPerHour
 // and Options.SlowShare of all short-running requests. The rows are by
 // resource and verb.
-type SlowLayers struct {
-	base
+type slowLayers struct {
+	*base
 	shortRunning int64
 	layers       [numLayers]table[slowKey, *slowKey]
 	attributed   [numLayers]int64
@@ -42,27 +42,18 @@ func (s *slowKey) merge(o *slowKey) {
 	s.total.merge(&o.total)
 }
 
-// NewSlowLayers returns an empty slow-layers detector.
-func NewSlowLayers(opts Options) *SlowLayers {
-	d := &SlowLayers{base: newBase(opts)}
+func init() { register(newSlowLayers) }
+
+// newSlowLayers returns an empty slow-layers detector sharing b.
+func newSlowLayers(b *base) detector {
+	d := &slowLayers{base: b}
 	for i := range d.layers {
 		d.layers[i] = newTable[slowKey](d.opts.MaxKeys)
 	}
 	return d
 }
 
-// Fields is the set of event fields SlowLayers reads.
-func (d *SlowLayers) Fields() auditlog.Fields { return factFields }
-
-// Add counts e.
-func (d *SlowLayers) Add(e *auditlog.Entry) {
-	var f facts
-	f.init(e)
-	if f.final {
-		d.see(&f)
-		d.count(&f)
-	}
-}
+func (d *slowLayers) fields() auditlog.Fields { return factFields }
 
 // longRunning reports whether the API server treats the request as
 // long-running: the verbs watch and proxy, the subresources exec, attach,
@@ -84,7 +75,7 @@ func longRunning(f *facts) bool {
 	return false
 }
 
-func (d *SlowLayers) count(f *facts) {
+func (d *slowLayers) count(f *facts) {
 	if longRunning(f) {
 		return
 	}
@@ -133,10 +124,10 @@ func (d *SlowLayers) count(f *facts) {
 	}
 }
 
-// Merge adds the counts of o, built with the same options, to d. o is not
-// changed.
-func (d *SlowLayers) Merge(o *SlowLayers) {
-	d.mergeBase(&o.base)
+func (d *slowLayers) name() string { return "slow-layers" }
+
+func (d *slowLayers) merge(od detector) {
+	o := od.(*slowLayers)
 	d.shortRunning += o.shortRunning
 	for i := range d.layers {
 		d.attributed[i] += o.attributed[i]
@@ -144,7 +135,7 @@ func (d *SlowLayers) Merge(o *SlowLayers) {
 	}
 }
 
-func (d *SlowLayers) dropped() int64 {
+func (d *slowLayers) dropped() int64 {
 	var n int64
 	for i := range d.layers {
 		n += d.layers[i].dropped
@@ -162,7 +153,7 @@ var layerSentences = [numLayers]string{
 }
 
 // Result returns a slow-layer finding per layer that qualifies.
-func (d *SlowLayers) Result() []Finding {
+func (d *slowLayers) result() []Finding {
 	var out []Finding
 	for l := range numLayers {
 		n := d.attributed[l]
