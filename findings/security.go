@@ -25,7 +25,7 @@ import (
 //     that are not system components (user names not starting with
 //     "system:");
 //   - pod-security-violations: requests that would violate the namespace's
-//     Pod security audit level (pod-security.kubernetes.io/audit-violations).
+//     Pod Security audit level (pod-security.kubernetes.io/audit-violations).
 type security struct {
 	*base
 	legacy, stale, certs, exec, podSecurity table[securityKey, *securityKey]
@@ -201,7 +201,7 @@ var securityKinds = [...]securityKind{
 		},
 	},
 	{
-		id: "pod-security-violations", title: "Pod security violations", severity: Low,
+		id: "pod-security-violations", title: "Pod Security violations", severity: Low,
 		row: func(d *security, p []string, s *securityKey) Evidence {
 			what := strings.ToUpper(p[1]) + " " + p[2]
 			if p[3] != "" {
@@ -212,7 +212,7 @@ var securityKinds = [...]securityKind{
 			return ev
 		},
 		summary: func(total int64, first Evidence) string {
-			return fmt.Sprintf("%d requests would violate their namespace's Pod security audit level, %d of them by %s (%s): they are allowed today and will be refused if the namespace enforces that level.",
+			return fmt.Sprintf("%d requests would violate their namespace's Pod Security audit level, %d of them by %s (%s): they are allowed today and will be refused if the namespace enforces that level.",
 				total, first.Count, first.Offender, first.What)
 		},
 	},
