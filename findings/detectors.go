@@ -52,6 +52,10 @@ func register(newDetector func(b *base) detector) {
 type Detectors struct {
 	base *base
 	list []detector
+	// facts are those of the entry being added, kept here so that handing
+	// them to the detectors (through the interface) does not move them to
+	// the heap for each entry.
+	facts facts
 }
 
 // New returns every detector, empty, with opts (zero fields take their
@@ -79,15 +83,16 @@ func (d *Detectors) Fields() auditlog.Fields {
 // once whatever stages the input holds. The requests and their time span
 // are counted here, once for all detectors.
 func (d *Detectors) Add(e *auditlog.Entry) {
-	var f facts
+	f := &d.facts
 	f.init(e)
 	if !f.final {
 		return
 	}
-	d.base.see(&f)
+	d.base.see(f)
 	for _, det := range d.list {
-		det.count(&f)
+		det.count(f)
 	}
+	f.e = nil // the entry is not ours to keep
 }
 
 // Merge adds the counts of o, built with the same options, to d. o is not
