@@ -69,7 +69,7 @@ func (d *hotLoop) dropped() int64 { return 0 }
 
 // letGo is the number of requests of the objects let go, and the most an
 // object without a row may have had.
-func (d *hotLoop) letGo() (int64, int64) { return d.objects.dropped, d.objects.floor }
+func (d *hotLoop) letGo() (int64, int64) { return d.objects.letGo() }
 
 // Result returns the hot-loop finding, or none.
 func (d *hotLoop) result() []Finding {

@@ -147,7 +147,7 @@ func (d *writeChurn) dropped() int64 {
 
 // letGo is the number of requests of the objects let go, and the most an
 // object without a row may have had.
-func (d *writeChurn) letGo() (int64, int64) { return d.objects.dropped, d.objects.floor }
+func (d *writeChurn) letGo() (int64, int64) { return d.objects.letGo() }
 
 // Result returns the write-churn, write-conflicts and invalid-writes
 // findings that qualify.
