@@ -187,12 +187,12 @@ func (d *errorStorm) throttleFinding() Finding {
 		user := k.parts[0]
 		ev := k.v.evidence(user, "429 Too Many Requests")
 		ev.Share = share(k.v.count, d.throttleCount)
-		if k.v.wait.count > 0 {
+		if k.v.wait.count() > 0 {
 			ev.Numbers = []Number{
 				{Name: "median queue wait", Value: k.v.wait.quantile(0.5).Seconds(), Unit: UnitSeconds},
-				{Name: "max queue wait", Value: time.Duration(k.v.wait.max).Seconds(), Unit: UnitSeconds},
+				{Name: "max queue wait", Value: time.Duration(k.v.wait.max()).Seconds(), Unit: UnitSeconds},
 			}
-			maxWait = max(maxWait, time.Duration(k.v.wait.max))
+			maxWait = max(maxWait, time.Duration(k.v.wait.max()))
 		}
 		ev.Command = d.cmds.user(user)
 		ev.SamplesCommand = d.cmds.samples(ev.Samples)

@@ -246,7 +246,7 @@ func (d *lists) rows(t *table[listKey, *listKey], rate float64) []listRow {
 		sa, ha := rank(a)
 		sb, hb := rank(b)
 		return cmp.Or(cmp.Compare(sa, sb), cmp.Compare(ha, hb), cmp.Compare(b.l.count, a.l.count),
-			cmp.Compare(b.l.latency.sum, a.l.latency.sum), cmp.Compare(a.user, b.user),
+			cmp.Compare(b.l.latency.sum(), a.l.latency.sum()), cmp.Compare(a.user, b.user),
 			cmp.Compare(a.resource, b.resource), cmp.Compare(a.namespace, b.namespace))
 	})
 	return out
@@ -261,7 +261,7 @@ func (d *lists) evidence(r listRow) Evidence {
 	ev.Share = share(r.l.count, d.lists)
 	ev.Numbers = []Number{
 		{Name: "mean latency", Value: r.l.latency.mean().Seconds(), Unit: UnitSeconds},
-		{Name: "max latency", Value: time.Duration(r.l.latency.max).Seconds(), Unit: UnitSeconds},
+		{Name: "max latency", Value: time.Duration(r.l.latency.max()).Seconds(), Unit: UnitSeconds},
 		{Name: "per hour", Value: float64(r.l.count) / d.span.hours(), Unit: UnitPerHour},
 	}
 	flags := []flag{{"user", r.user}, {"verb", "list"}, {"resource", resourceFlag(r.resource)}}

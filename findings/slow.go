@@ -167,7 +167,7 @@ func (d *slowLayers) result() []Finding {
 			ev.Share = share(k.v.count, n)
 			ev.Numbers = []Number{
 				{Name: "median time in " + layerNames[l], Value: k.v.layer.quantile(0.5).Seconds(), Unit: UnitSeconds},
-				{Name: "max time in " + layerNames[l], Value: time.Duration(k.v.layer.max).Seconds(), Unit: UnitSeconds},
+				{Name: "max time in " + layerNames[l], Value: time.Duration(k.v.layer.max()).Seconds(), Unit: UnitSeconds},
 				{Name: "median total", Value: k.v.total.quantile(0.5).Seconds(), Unit: UnitSeconds},
 			}
 			flags := []flag{{"verb", verb}}

@@ -39,7 +39,7 @@ func (w *watchKey) merge(o *watchKey) {
 	w.timeouts.merge(&o.timeouts)
 }
 
-func (w *watchKey) requests() int64 { return w.watches.count }
+func (w *watchKey) requests() int64 { return w.watches.count() }
 
 func init() { register(newWatchChurn) }
 
@@ -106,19 +106,19 @@ func (d *watchChurn) result() []Finding {
 	for _, k := range sortedKeys(d.keys.m, func(w *watchKey) int64 { return w.short.count }) {
 		w := k.v
 		n := w.short.count
-		if n == 0 || !d.perHour(n, d.opts.WatchChurnPerHour) || share(n, w.watches.count) < d.opts.WatchChurnShare {
+		if n == 0 || !d.perHour(n, d.opts.WatchChurnPerHour) || share(n, w.watches.count()) < d.opts.WatchChurnShare {
 			continue
 		}
 		user, resource := k.parts[0], k.parts[1]
 		ev := w.short.evidence(user, "WATCH "+resource)
-		ev.Share = share(n, w.watches.count)
+		ev.Share = share(n, w.watches.count())
 		ev.Numbers = []Number{
-			{Name: "watches", Value: float64(w.watches.count), Unit: UnitRequests},
+			{Name: "watches", Value: float64(w.watches.count()), Unit: UnitRequests},
 			{Name: "median lifetime", Value: w.watches.quantile(0.5).Seconds(), Unit: UnitSeconds},
 			{Name: "mean lifetime of the short ones", Value: w.shortLife.mean().Seconds(), Unit: UnitSeconds},
 			{Name: "short per hour", Value: float64(n) / d.span.hours(), Unit: UnitPerHour},
 		}
-		if w.timeouts.count > 0 {
+		if w.timeouts.count() > 0 {
 			ev.Numbers = append(ev.Numbers, Number{Name: "mean timeoutSeconds asked", Value: w.timeouts.mean().Seconds(), Unit: UnitSeconds})
 		}
 		ev.Command = d.cmds.user(user)
