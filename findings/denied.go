@@ -272,9 +272,11 @@ func (d *deniedStorm) finding(key string, u *deniedUser) Finding {
 		ev.SamplesCommand = d.cmds.samples(ev.Samples)
 		rows = append(rows, ev)
 	}
-	rows, more := d.rowsOf(rows)
+	rows, more, cost := d.rowsOf(rows)
 	f := Finding{
 		ID:        "denied-storm",
+		Group:     GroupErrors,
+		Cost:      cost,
 		Subject:   offender,
 		Severity:  Medium,
 		Title:     "Requests refused again and again",

@@ -84,9 +84,11 @@ func (d *deprecatedAPIs) result() []Finding {
 		ev.SamplesCommand = d.cmds.samples(ev.Samples)
 		rows = append(rows, ev)
 	}
-	shown, more := d.rowsOf(rows)
+	shown, more, cost := d.rowsOf(rows)
 	f := Finding{
 		ID:        "deprecated-apis",
+		Group:     GroupHygiene,
+		Cost:      cost,
 		Severity:  Low,
 		Title:     "Deprecated API versions in use",
 		Magnitude: d.total,

@@ -2,6 +2,7 @@ package findings
 
 import (
 	"cmp"
+	"math"
 	"slices"
 
 	"github.com/auditlens/auditlens/auditlog"
@@ -108,6 +109,7 @@ func (d *Detectors) Merge(o *Detectors) {
 // detectors did not count, by detector.
 func (d *Detectors) Result() Result {
 	res := Result{Requests: d.base.requests, Findings: []Finding{}}
+	res.ServerSeconds = math.Round(float64(d.base.server)/1e6) / 1e3
 	res.First, res.Last = d.base.span.times()
 	for _, det := range d.list {
 		res.Findings = append(res.Findings, det.result()...)

@@ -14,8 +14,11 @@
 // and write-churn, which keep the Options.ObjectRows objects requested
 // most and let go of the others (see Options.ObjectRows).
 // [Detectors.Result] returns
-// the findings by severity, then by the number of requests they account
-// for. Only the last event of a request (stage ResponseComplete or Panic)
+// the findings by the load they put on the API server: each carries its
+// server time (Cost: the summed latency of its requests, long-running
+// ones left out, the APF queue wait of 429s apart) and its Group; the
+// load comes first, costliest first, then the errors, then hygiene and
+// security, each by severity. Only the last event of a request (stage ResponseComplete or Panic)
 // counts.
 //
 // Each detector is one file of the package that registers itself; the

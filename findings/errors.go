@@ -151,13 +151,15 @@ func (d *errorStorm) serverFinding() Finding {
 		ev.SamplesCommand = d.cmds.samples(ev.Samples)
 		rows = append(rows, ev)
 	}
-	shown, more := d.rowsOf(rows)
+	shown, more, cost := d.rowsOf(rows)
 	var worst second
 	if len(secs) > 0 {
 		worst = secs[0]
 	}
 	f := Finding{
 		ID:        "server-errors",
+		Group:     GroupErrors,
+		Cost:      cost,
 		Severity:  High,
 		Title:     "The API server answered 5xx",
 		Magnitude: d.serverErrors,
@@ -198,10 +200,12 @@ func (d *errorStorm) throttleFinding() Finding {
 		ev.SamplesCommand = d.cmds.samples(ev.Samples)
 		rows = append(rows, ev)
 	}
-	shown, more := d.rowsOf(rows)
+	shown, more, cost := d.rowsOf(rows)
 	first := rows[0]
 	f := Finding{
 		ID:        "throttled",
+		Group:     GroupErrors,
+		Cost:      cost,
 		Severity:  Medium,
 		Title:     "Requests rejected by API Priority and Fairness (429)",
 		Magnitude: d.throttleCount,

@@ -304,9 +304,11 @@ func (d *lists) etcdFinding(rows []listRow) Finding {
 		ev = append(ev, e)
 		high = high || r.namespace == "" && heavyResource(r.resource) && d.perHour(r.l.count, 10*d.opts.EtcdListsPerHour)
 	}
-	shown, more := d.rowsOf(ev)
+	shown, more, cost := d.rowsOf(ev)
 	f := Finding{
 		ID:        "etcd-lists",
+		Group:     GroupLoad,
+		Cost:      cost,
 		Severity:  Medium,
 		Title:     "LISTs served from etcd, not from the cache",
 		Magnitude: total,
@@ -354,10 +356,12 @@ func (d *lists) rv0Finding(rows []listRow) Finding {
 		total += r.l.count
 		ev = append(ev, d.evidence(r))
 	}
-	shown, more := d.rowsOf(ev)
+	shown, more, cost := d.rowsOf(ev)
 	first := rows[0]
 	f := Finding{
 		ID:        "repeated-lists",
+		Group:     GroupLoad,
+		Cost:      cost,
 		Severity:  Medium,
 		Title:     "Full LISTs repeated (resourceVersion=0 with a limit)",
 		Magnitude: total,

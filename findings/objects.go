@@ -202,9 +202,11 @@ func (t *objectTable) loops(b *base, limit, minutes int, what func(kind, path st
 // countName names the requests counted, limit is the rate a minute the
 // rows passed.
 func (l *loops) finding(b *base, id, title, countName string, limit int) Finding {
-	shown, more := b.rowsOf(l.rows)
+	shown, more, cost := b.rowsOf(l.rows)
 	return Finding{
 		ID:        id,
+		Group:     GroupLoad,
+		Cost:      cost,
 		Severity:  Medium,
 		Title:     title,
 		Magnitude: l.total,

@@ -250,9 +250,11 @@ func (d *security) result() []Finding {
 		for j := range rows {
 			rows[j].Share = share(rows[j].Count, total)
 		}
-		shown, more := d.rowsOf(rows)
+		shown, more, cost := d.rowsOf(rows)
 		out = append(out, Finding{
 			ID:        kind.id,
+			Group:     GroupHygiene,
+			Cost:      cost,
 			Severity:  kind.severity,
 			Title:     kind.title,
 			Summary:   kind.summary(total, rows[0]),

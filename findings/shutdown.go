@@ -90,9 +90,11 @@ func (d *lateRequests) result() []Finding {
 		ev.SamplesCommand = d.cmds.samples(ev.Samples)
 		rows = append(rows, ev)
 	}
-	shown, more := d.rowsOf(rows)
+	shown, more, cost := d.rowsOf(rows)
 	f := Finding{
 		ID:        "late-requests",
+		Group:     GroupErrors,
+		Cost:      cost,
 		Severity:  Medium,
 		Title:     "Requests sent to an API server that was shutting down",
 		Magnitude: d.gracefulN,

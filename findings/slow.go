@@ -179,9 +179,11 @@ func (d *slowLayers) result() []Finding {
 			ev.SamplesCommand = d.cmds.samples(ev.Samples)
 			rows = append(rows, ev)
 		}
-		shown, more := d.rowsOf(rows)
+		shown, more, cost := d.rowsOf(rows)
 		f := Finding{
 			ID:        "slow-layer",
+			Group:     GroupLoad,
+			Cost:      cost,
 			Subject:   layerNames[l],
 			Severity:  Medium,
 			Title:     "Slow requests, by the layer that took their time",

@@ -130,9 +130,11 @@ func (d *watchChurn) result() []Finding {
 		return nil
 	}
 	first := rows[0]
-	shown, more := d.rowsOf(rows)
+	shown, more, cost := d.rowsOf(rows)
 	f := Finding{
 		ID:        "watch-churn",
+		Group:     GroupLoad,
+		Cost:      cost,
 		Severity:  Medium,
 		Title:     "Watches that end early, again and again",
 		Magnitude: total,

@@ -215,9 +215,11 @@ func (d *writeChurn) statusFinding(t *table[tally, *tally], rate, minShare float
 		return Finding{}, false
 	}
 	first := rows[0]
-	shown, more := d.rowsOf(rows)
+	shown, more, cost := d.rowsOf(rows)
 	f := Finding{
 		ID:        id,
+		Group:     GroupErrors,
+		Cost:      cost,
 		Severity:  Medium,
 		Title:     title,
 		Magnitude: total,

@@ -43,12 +43,18 @@ func WriteFindings(w io.Writer, r findings.Result) error {
 		fmt.Fprintf(bw, "Note: %s.\n", droppedNote(d))
 	}
 	for i, f := range r.Findings {
+		if i == 0 || f.Group != r.Findings[i-1].Group {
+			fmt.Fprintf(bw, "\n== %s\n", findingsGroupTitle(f.Group))
+		}
 		title := f.Title
 		if f.Subject != "" {
 			title += ": " + Sanitize(f.Subject)
 		}
 		fmt.Fprintf(bw, "\n%d. %s %s: %s\n", i+1, strings.ToUpper(f.Severity.String()), f.ID, title)
 		fmt.Fprintf(bw, "   %s\n", Sanitize(f.Summary))
+		if l := findingLoad(f, r.ServerSeconds); l != "" {
+			fmt.Fprintf(bw, "   %s\n", l)
+		}
 		if len(f.Numbers) > 0 {
 			fmt.Fprintf(bw, "   %s\n", numbersText(f.Numbers))
 		}
@@ -86,6 +92,49 @@ func WriteFindings(w io.Writer, r findings.Result) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// findingsGroupTitle heads the findings of a group.
+func findingsGroupTitle(g findings.Group) string {
+	switch g {
+	case findings.GroupLoad:
+		return "Load on the API server, by server time"
+	case findings.GroupErrors:
+		return "Errors: requests refused or failed"
+	}
+	return "Hygiene and security"
+}
+
+// findingLoad says the server time of a finding's requests and its share
+// of all server time, and the time its 429s waited in APF queues; "" when
+// neither.
+func findingLoad(f findings.Finding, all float64) string {
+	var parts []string
+	if f.ServerSeconds > 0 {
+		p := fmt.Sprintf("server time: %s", formatSecondsText(f.ServerSeconds))
+		if all > 0 {
+			p += fmt.Sprintf(" (%s of all)", sharePercent(f.ServerSeconds/all))
+		}
+		parts = append(parts, p)
+	}
+	if f.QueueSeconds > 0 {
+		parts = append(parts, fmt.Sprintf("waited in APF queues: %s", formatSecondsText(f.QueueSeconds)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// formatSecondsText writes seconds as a short duration: 1.234s, 2m3.4s.
+func formatSecondsText(s float64) string {
+	d := time.Duration(s * float64(time.Second))
+	switch {
+	case d >= time.Minute:
+		d = d.Round(100 * time.Millisecond)
+	case d >= time.Second:
+		d = d.Round(time.Millisecond)
+	default:
+		d = d.Round(time.Microsecond)
+	}
+	return d.String()
 }
 
 // findingsHeader is the first line of the findings view.
@@ -207,19 +256,20 @@ func WriteFindingsCSV(w io.Writer, r findings.Result) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"finding", "id", "subject", "severity", "title", "magnitude", "summary", "numbers", "command",
 		"row", "offender", "what", "count", "share", "first", "last", "status", "row_numbers", "samples",
-		"row_command", "samples_command"})
+		"row_command", "samples_command", "group", "server_seconds", "queue_seconds", "row_server_seconds", "row_queue_seconds"})
 	for i, f := range r.Findings {
 		head := []string{strconv.Itoa(i + 1), f.ID, cell(f.Subject), f.Severity.String(), cell(f.Title),
 			itoa(f.Magnitude), cell(f.Summary), cell(numbersCSV(f.Numbers)), cell(f.Command)}
+		load := []string{string(f.Group), ftoa(f.ServerSeconds), ftoa(f.QueueSeconds)}
 		if len(f.Rows) == 0 {
-			cw.Write(append(head, make([]string, 12)...))
+			cw.Write(slices.Concat(head, make([]string, 12), load, make([]string, 2)))
 			continue
 		}
 		for j, row := range f.Rows {
-			cw.Write(append(slices.Clone(head), strconv.Itoa(j+1), cell(row.Offender), cell(row.What), itoa(row.Count),
+			cw.Write(slices.Concat(head, []string{strconv.Itoa(j + 1), cell(row.Offender), cell(row.What), itoa(row.Count),
 				ftoa(row.Share), timeCell(row.First), timeCell(row.Last), cell(StatusMix(row.Status)),
 				cell(numbersCSV(row.Numbers)), cell(strings.Join(row.Samples, " ")), cell(row.Command),
-				cell(row.SamplesCommand)))
+				cell(row.SamplesCommand)}, load, []string{ftoa(row.ServerSeconds), ftoa(row.QueueSeconds)}))
 		}
 	}
 	cw.Flush()

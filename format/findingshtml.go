@@ -13,6 +13,10 @@ type htmlFindings struct {
 }
 
 type htmlFinding struct {
+	// GroupTitle heads the first finding of a group; "" for the others.
+	GroupTitle string
+	// Load is the server time of the finding (findingLoad).
+	Load                    string
 	Rank                    int
 	Severity, ID, Subject   string
 	Title, Summary, Numbers string
@@ -40,7 +44,10 @@ func newHTMLFindings(r findings.Result) *htmlFindings {
 	for i, f := range r.Findings {
 		item := htmlFinding{Rank: i + 1, Severity: f.Severity.String(), ID: f.ID, Subject: Sanitize(f.Subject),
 			Title: f.Title, Summary: Sanitize(f.Summary), Numbers: numbersText(f.Numbers), ShareOf: f.ShareOf,
-			Command: Sanitize(f.Command), More: f.MoreRows}
+			Command: Sanitize(f.Command), More: f.MoreRows, Load: findingLoad(f, r.ServerSeconds)}
+		if i == 0 || f.Group != r.Findings[i-1].Group {
+			item.GroupTitle = findingsGroupTitle(f.Group)
+		}
 		for _, row := range f.Rows {
 			ev := htmlEvidence{Count: row.Count, Share: sharePercent(row.Share), Status: StatusMix(row.Status),
 				First: rowTime(row.First, layout), Last: rowTime(row.Last, layout), What: Sanitize(row.What),
