@@ -224,6 +224,15 @@ func (f *facts) idHash() uint64 {
 	return f.hash
 }
 
+// served reports whether the API server served the request: answered
+// 2xx or 3xx, or without a status. Requests refused (401, 403), throttled
+// (429), conflicting (409), invalid (422) or failed (5xx) have findings of
+// their own, and the findings about load (hot loops, watch and write
+// churn) leave them out, so that no request is counted twice.
+func (f *facts) served() bool {
+	return f.code == -1 || f.code >= 200 && f.code < 400
+}
+
 // cost returns, in nanoseconds, the time the API server spent on the
 // request, its latency (0 when unknown), and, for a request refused with
 // 429, the time it waited in an API Priority and Fairness queue (the

@@ -14,9 +14,9 @@ import (
 // Options.HotLoopMinutes minutes. It looks at requests for one object (a
 // path with a name: get, update, patch, delete, and creates of a
 // subresource such as pods/eviction), not at lists and watches (see
-// Lists and WatchChurn), nor at Options.RenewedResources, nor at requests
-// refused before they reached the object (401, 403, 429: see DeniedStorm
-// and ErrorStorm).
+// lists and watch churn), nor at Options.RenewedResources, nor at requests
+// that were not served (see facts.served): those have findings of their
+// own.
 type hotLoop struct {
 	*base
 	objects objectTable
@@ -41,8 +41,7 @@ func (d *hotLoop) count(f *facts) {
 	default:
 		return
 	}
-	switch f.code {
-	case 401, 403, 429:
+	if !f.served() {
 		return
 	}
 	r := f.req()
