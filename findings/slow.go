@@ -19,15 +19,23 @@ import (
 // Long-running requests (watch, exec, attach, port-forward, proxy, log
 // follow) are never counted: they are meant to last.
 //
-// A layer is a finding when its slow requests reach Options.SlowPerHour
-// and Options.SlowShare of all short-running requests. The rows are by
+// A request that spends more than an absolute time in admission webhooks
+// or in etcd (Options.SlowWebhookTime, Options.SlowEtcdTime) counts
+// against that layer even when another took more of its time. A layer is
+// a finding when its slow requests reach Options.SlowPerHour and either
+// Options.SlowShare of all short-running requests or, counting those over
+// the absolute time alone, Options.SlowPerHour again. The rows are by
 // resource and verb.
 type slowLayers struct {
 	*base
 	shortRunning int64
 	layers       [numLayers]table[slowKey, *slowKey]
 	attributed   [numLayers]int64
-	buf          []byte
+	// overLimit counts the attributed requests over the layer's absolute
+	// time (limits).
+	overLimit [numLayers]int64
+	limits    [numLayers]time.Duration // 0: none
+	buf       []byte
 }
 
 type slowKey struct {
@@ -47,6 +55,7 @@ func init() { register(newSlowLayers) }
 // newSlowLayers returns an empty slow-layers detector sharing b.
 func newSlowLayers(b *base) detector {
 	d := &slowLayers{base: b}
+	d.limits[layerWebhooks], d.limits[layerEtcd] = d.opts.SlowWebhookTime, d.opts.SlowEtcdTime
 	for i := range d.layers {
 		d.layers[i] = newTable[slowKey](d.opts.MaxKeys)
 	}
@@ -91,6 +100,7 @@ func (d *slowLayers) count(f *facts) {
 		return
 	}
 	best, bestTime := layer(-1), time.Duration(0)
+	over, overTime := layer(-1), time.Duration(0) // the first layer over its absolute time
 	for l := range numLayers {
 		var t time.Duration
 		for _, v := range f.layers[l] {
@@ -104,9 +114,18 @@ func (d *slowLayers) count(f *facts) {
 		if t > bestTime {
 			best, bestTime = l, t
 		}
+		if over < 0 && d.limits[l] > 0 && t > d.limits[l] {
+			over, overTime = l, t
+		}
 	}
 	if best < 0 || float64(bestTime) < d.opts.SlowLayerShare*float64(total) {
-		return
+		if over < 0 {
+			return
+		}
+		best, bestTime = over, overTime
+	}
+	if d.limits[best] > 0 && bestTime > d.limits[best] {
+		d.overLimit[best]++
 	}
 	r := f.req()
 	d.buf = append(d.buf[:0], f.verb...)
@@ -131,6 +150,7 @@ func (d *slowLayers) merge(od detector) {
 	d.shortRunning += o.shortRunning
 	for i := range d.layers {
 		d.attributed[i] += o.attributed[i]
+		d.overLimit[i] += o.overLimit[i]
 		d.layers[i].merge(&o.layers[i])
 	}
 }
@@ -157,7 +177,8 @@ func (d *slowLayers) result() []Finding {
 	var out []Finding
 	for l := range numLayers {
 		n := d.attributed[l]
-		if n == 0 || !d.perHour(n, d.opts.SlowPerHour) || share(n, d.shortRunning) < d.opts.SlowShare {
+		if n == 0 || !d.perHour(n, d.opts.SlowPerHour) ||
+			share(n, d.shortRunning) < d.opts.SlowShare && !d.perHour(d.overLimit[l], d.opts.SlowPerHour) {
 			continue
 		}
 		var rows []Evidence
@@ -202,6 +223,12 @@ func (d *slowLayers) result() []Finding {
 		}
 		f.Summary = fmt.Sprintf("%d requests took more than 500 ms, most of it %s; the most: %s (%d).",
 			n, layerSentences[l], rows[0].What, rows[0].Count)
+		if share(n, d.shortRunning) < d.opts.SlowShare {
+			// Found by absolute time alone.
+			f.Numbers = append(f.Numbers, Number{Name: "over " + d.limits[l].String() + " in " + layerNames[l], Value: float64(d.overLimit[l]), Unit: UnitRequests})
+			f.Summary = fmt.Sprintf("%d requests spent more than %s %s, few as they are (%s of short-running requests); the most: %s (%d).",
+				d.overLimit[l], d.limits[l], layerSentences[l], formatPercent(share(n, d.shortRunning)), rows[0].What, rows[0].Count)
+		}
 		out = append(out, f)
 	}
 	return finish(out)
