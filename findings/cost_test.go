@@ -39,7 +39,7 @@ func TestCostOrder(t *testing.T) {
 	for _, f := range res.Findings {
 		ids = append(ids, fmt.Sprintf("%s:%s %v/%v", f.ID, f.Group, f.ServerSeconds, f.QueueSeconds))
 	}
-	want := []string{"etcd-lists:load 2400/0", "hot-loop:load 1/0", "throttled:errors 0.24/240", "denied-storm:errors 0.2/0"}
+	want := []string{"etcd-lists:load 2400/0", "hot-loop:load 1/0", "throttled:errors 0.24/240", "denied-storm:errors 0.2/0", "secrets-wide:hygiene-security 2400/0"}
 	if fmt.Sprint(ids) != fmt.Sprint(want) {
 		t.Errorf("findings\n%v\nwant\n%v", ids, want)
 	}

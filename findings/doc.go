@@ -47,7 +47,11 @@
 //   - deprecated APIs (deprecated-apis): deprecated API versions in use,
 //     by user agent;
 //   - security (legacy-tokens, stale-tokens, webhook-certificates,
-//     exec-by-humans, pod-security-violations).
+//     exec-by-humans, pod-security-violations);
+//   - access (anonymous-access, secrets-wide, privileged-bindings,
+//     privileged-impersonation): risky access that was allowed; health
+//     probes by system:anonymous are never a finding, and the known
+//     exceptions (exceptions.go) are listed in one place.
 //
 // Every threshold is a field of [Options]; its documentation gives the
 // default and where it comes from (API server and client-go behaviour,
