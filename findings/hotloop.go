@@ -41,7 +41,7 @@ func (d *hotLoop) count(f *facts) {
 	default:
 		return
 	}
-	if !f.served() {
+	if !f.served() || selfTraffic(f.user) {
 		return
 	}
 	r := f.req()

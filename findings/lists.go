@@ -165,10 +165,13 @@ func (d *lists) count(f *facts) {
 		return
 	}
 	r := f.req()
-	if r.Resource == "" || f.code < 200 || f.code > 299 || metricsGroup(r.APIGroup) {
+	if r.Resource == "" || f.code < 200 || f.code > 299 || metricsAPI(r.APIGroup) {
 		return
 	}
-	d.lists++
+	d.lists++ // all LISTs, what the rows' shares are of
+	if selfTraffic(f.user) || servedFromCache(r.APIGroup, r.Resource) {
+		return
+	}
 	etcd, reason, rv0 := listSource(r)
 	if !etcd && !rv0 {
 		return
@@ -191,16 +194,6 @@ func (d *lists) count(f *facts) {
 	if etcd {
 		l.reasons[reason]++
 	}
-}
-
-// metricsGroup reports whether group is one of the metrics APIs, which
-// aggregated API servers serve from memory, not from etcd.
-func metricsGroup(group string) bool {
-	switch group {
-	case "metrics.k8s.io", "custom.metrics.k8s.io", "external.metrics.k8s.io":
-		return true
-	}
-	return false
 }
 
 func (d *lists) name() string { return "lists" }

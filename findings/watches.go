@@ -53,7 +53,7 @@ func newWatchChurn(b *base) detector {
 func (d *watchChurn) fields() auditlog.Fields { return factFields }
 
 func (d *watchChurn) count(f *facts) {
-	if f.verb != "watch" || f.recv == 0 || !f.served() {
+	if f.verb != "watch" || f.recv == 0 || !f.served() || selfTraffic(f.user) {
 		return
 	}
 	r := f.req()

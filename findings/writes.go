@@ -86,7 +86,7 @@ func (d *writeChurn) count(f *facts) {
 		return
 	}
 	r := f.req()
-	if r.Name == "" || r.Resource == "" || f.verb == "patch" && !isApply(r) || d.renewed(r) || !f.served() {
+	if r.Name == "" || r.Resource == "" || f.verb == "patch" && !isApply(r) || d.renewed(r) || !f.served() || selfTraffic(f.user) {
 		return
 	}
 	d.user, _ = aggregate.KeyUser.Append(d.user[:0], f.e)
