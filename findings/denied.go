@@ -297,6 +297,9 @@ func (d *deniedStorm) finding(key string, u *deniedUser) Finding {
 	if len(rows) > 0 {
 		f.Command = rows[0].Command
 	}
+	if !unauthenticated {
+		f.RBACYAML = rbacYAML(name, f.Rules)
+	}
 	if d.perHour(n, 10*d.opts.DeniedPerHour) || share(n, d.requests) >= 0.1 {
 		f.Severity = High
 	}

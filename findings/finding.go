@@ -82,6 +82,11 @@ type Finding struct {
 	// have allowed them, for review (derived from the requests, as
 	// audit2rbac does).
 	Rules []RBACRule `json:"rules,omitempty"`
+	// RBACYAML is Rules as apply-ready rbac.authorization.k8s.io/v1
+	// objects (Roles or ClusterRole and their bindings to the refused
+	// user), with a caution comment for each dangerous grant. Review it
+	// before applying: it grants what was refused, not what should be.
+	RBACYAML string `json:"rbacYAML,omitempty"`
 	// Command is the kubectl audit command that drills into the first row.
 	Command string `json:"command"`
 }

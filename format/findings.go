@@ -87,11 +87,27 @@ func WriteFindings(w io.Writer, r findings.Result) error {
 				fmt.Fprintf(bw, "     %s\n", ruleText(rule))
 			}
 		}
+		if f.RBACYAML != "" {
+			fmt.Fprintln(bw, "   As YAML to apply (review before granting):")
+			for line := range strings.SplitSeq(sanitizeLines(f.RBACYAML), "\n") {
+				fmt.Fprintf(bw, "     %s\n", line)
+			}
+		}
 		if f.Command != "" {
 			fmt.Fprintf(bw, "   Next: %s\n", Sanitize(f.Command))
 		}
 	}
 	return bw.Flush()
+}
+
+// sanitizeLines sanitizes each line of s, without its trailing newline,
+// and keeps the newlines between them.
+func sanitizeLines(s string) string {
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = Sanitize(l)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // findingsGroupTitle heads the findings of a group.

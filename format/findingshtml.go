@@ -24,6 +24,8 @@ type htmlFinding struct {
 	Rows                    []htmlEvidence
 	More                    int
 	Rules                   []string
+	// RBACYAML is the finding's apply-ready RBAC, for a copyable block.
+	RBACYAML string
 }
 
 type htmlEvidence struct {
@@ -44,7 +46,7 @@ func newHTMLFindings(r findings.Result) *htmlFindings {
 	for i, f := range r.Findings {
 		item := htmlFinding{Rank: i + 1, Severity: f.Severity.String(), ID: f.ID, Subject: Sanitize(f.Subject),
 			Title: f.Title, Summary: Sanitize(f.Summary), Numbers: numbersText(f.Numbers), ShareOf: f.ShareOf,
-			Command: Sanitize(f.Command), More: f.MoreRows, Load: findingLoad(f, r.ServerSeconds)}
+			Command: Sanitize(f.Command), More: f.MoreRows, Load: findingLoad(f, r.ServerSeconds), RBACYAML: sanitizeLines(f.RBACYAML)}
 		if i == 0 || f.Group != r.Findings[i-1].Group {
 			item.GroupTitle = findingsGroupTitle(f.Group)
 		}
