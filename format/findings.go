@@ -9,7 +9,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/auditlens/auditlens/findings"
 )
@@ -41,6 +43,10 @@ func WriteFindings(w io.Writer, r findings.Result) error {
 	fmt.Fprintln(bw, findingsHeader(r))
 	for _, d := range r.Dropped {
 		fmt.Fprintf(bw, "Note: %s.\n", droppedNote(d))
+	}
+	if len(r.Findings) > 0 {
+		bw.WriteByte('\n')
+		writeTopCauses(bw, r)
 	}
 	for i, f := range r.Findings {
 		if i == 0 || f.Group != r.Findings[i-1].Group {
@@ -98,6 +104,63 @@ func WriteFindings(w io.Writer, r findings.Result) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// topCause is one line of the top-causes table: a finding in a few words.
+type topCause struct {
+	Rank, Severity, Server, Offender, What, Count string
+}
+
+// topCauses returns a line per finding, in their order: its severity, its
+// share of all server time, the first row's offender and what (cut to
+// a few dozen characters, sanitized), and its number of requests.
+func topCauses(r findings.Result) []topCause {
+	out := make([]topCause, len(r.Findings))
+	for i, f := range r.Findings {
+		c := topCause{Rank: strconv.Itoa(i + 1), Severity: f.Severity.String(), Server: "-", What: f.ID, Count: itoa(f.Magnitude)}
+		if r.ServerSeconds > 0 && f.ServerSeconds > 0 {
+			c.Server = sharePercent(f.ServerSeconds / r.ServerSeconds)
+		}
+		if len(f.Rows) > 0 {
+			c.Offender = clipMiddle(Sanitize(f.Rows[0].Offender), 48)
+			c.What = f.ID + ": " + clip(Sanitize(f.Rows[0].What), 56)
+		} else if f.Subject != "" {
+			c.What = f.ID + ": " + clip(Sanitize(f.Subject), 56)
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// writeTopCauses writes the top-causes table: a line per finding, so that
+// the first screen names the top causes; the details follow.
+func writeTopCauses(w io.Writer, r findings.Result) {
+	fmt.Fprintln(w, "Top causes (share of all server time; details below):")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  #\tseverity\tserver\trequests\toffender\twhat")
+	for _, c := range topCauses(r) {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", c.Rank, c.Severity, c.Server, c.Count, c.Offender, c.What)
+	}
+	tw.Flush()
+}
+
+// clip cuts s to at most n runes, with "..." when it cut.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-3]) + "..."
+}
+
+// clipMiddle cuts s to at most n runes by leaving out its middle, so that
+// both ends of a service account's name stay.
+func clipMiddle(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	head := (n - 3) / 3
+	return string(r[:head]) + "..." + string(r[len(r)-(n-3-head):])
 }
 
 // sanitizeLines sanitizes each line of s, without its trailing newline,

@@ -8,8 +8,10 @@ import (
 // formatted (and sanitized; the template escapes it).
 type htmlFindings struct {
 	Header string
-	Notes  []string
-	Items  []htmlFinding
+	// Top is the top-causes table, a line per finding.
+	Top   []topCause
+	Notes []string
+	Items []htmlFinding
 }
 
 type htmlFinding struct {
@@ -39,7 +41,7 @@ type htmlEvidence struct {
 // newHTMLFindings formats a findings result for the page.
 func newHTMLFindings(r findings.Result) *htmlFindings {
 	layout := rowTimeLayout(r)
-	hf := &htmlFindings{Header: findingsHeader(r)}
+	hf := &htmlFindings{Header: findingsHeader(r), Top: topCauses(r)}
 	for _, d := range r.Dropped {
 		hf.Notes = append(hf.Notes, droppedNote(d)+".")
 	}
