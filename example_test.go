@@ -41,7 +41,8 @@ func Example_topUsers() {
 }
 
 // What is overloading the API? The findings detectors, named with their
-// evidence, the costliest first.
+// evidence: the load first (by server time), then errors, then hygiene
+// and security.
 func Example_findings() {
 	sources, err := auditlog.Find("testdata/must-gather/audit_logs/kube-apiserver")
 	if err != nil {
@@ -55,12 +56,12 @@ func Example_findings() {
 		return
 	}
 	for _, f := range detectors.Result().Findings[:3] {
-		fmt.Println(strings.TrimSpace(fmt.Sprint(f.Severity, " ", f.ID, " ", f.Subject)))
+		fmt.Println(strings.TrimSpace(fmt.Sprint(f.Group, " ", f.Severity, " ", f.ID, " ", f.Subject)))
 	}
 	// Output:
-	// high denied-storm system:serviceaccount:openshift-example-sysdig-agent:sysdig-agent
-	// medium repeated-lists
-	// medium throttled
+	// load medium repeated-lists
+	// errors high denied-storm system:serviceaccount:openshift-example-sysdig-agent:sysdig-agent
+	// errors medium throttled
 }
 
 // Export the requests as Parquet, for DuckDB, Spark or Trino: one writer,

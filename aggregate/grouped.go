@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/auditlens/auditlens/auditlog"
+	"github.com/auditlens/auditlens/internal/heavy"
 )
 
 // Grouped is the reference tool's -o top --by=verb and --by=httpstatus.
@@ -46,7 +47,7 @@ type outerGroup struct {
 	total  int64
 	groups map[string]int32 // a group's key → its position in rows
 	rows   groupRows
-	bound  *groupBound // when groups are let go (KeepAtMost)
+	bound  *heavy.Summary // when groups are let go (KeepAtMost)
 }
 
 // groupRows holds groups in chunks, so that growing never copies them,
@@ -424,7 +425,7 @@ func (g *Grouped) Merge(o *Grouped) {
 			for k := range oog.rows.used(c) {
 				if ogr := &oog.rows.chunks[c][k]; ogr.keyLen > 0 {
 					i := g.mergeGroup(og, ogr, users, dirs)
-					og.merged(i, oog.bound.lacks(oog.rows.start(c)+int32(k)))
+					og.merged(i, oog.bound.Lacks(oog.rows.start(c)+int32(k)))
 				}
 			}
 			oog.rows.chunks[c] = nil
@@ -577,7 +578,7 @@ func (og *outerGroup) result(key string, n int, dirs, users *numbers, meanOnly b
 			cmp.Compare(users.strings[userA], users.strings[userB]), cmp.Compare(queryA, queryB))
 	})
 	out := GroupedOuter{Key: key, Total: og.total, Distinct: len(og.groups), Groups: make([]Group, len(top)),
-		LetGoAtMost: og.bound.letGoAtMost()}
+		LetGoAtMost: og.bound.Floor()}
 	for i, gr := range top {
 		base, query, dir, user := gr.parts()
 		path := dirs.strings[dir] + base
@@ -596,7 +597,7 @@ func (og *outerGroup) result(key string, n int, dirs, users *numbers, meanOnly b
 			out.Groups[i].Latency = gr.latency.quantiles()
 		}
 		if og.bound != nil {
-			out.Groups[i].Uncounted = og.bound.lacks(og.groups[gr.key()])
+			out.Groups[i].Uncounted = og.bound.Lacks(og.groups[gr.key()])
 		}
 	}
 	return out

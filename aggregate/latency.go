@@ -152,7 +152,7 @@ func (l *Latency) Result(n int) LatencyResult {
 		keys = append(keys, k)
 	}
 	slices.SortFunc(keys, func(a, b string) int {
-		return compareCountKey(l.dists[a].count, l.dists[b].count, a, b)
+		return compareCountKey(l.dists[a].count(), l.dists[b].count(), a, b)
 	})
 	if n > 0 && len(keys) > n {
 		keys = keys[:n]

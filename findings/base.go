@@ -8,13 +8,15 @@ import (
 	"github.com/auditlens/auditlens/auditlog"
 )
 
-// base is what every detector keeps besides its tables: its options, the
-// number of requests it saw and their time span (for per-hour rates).
+// base is what the detectors of one Detectors share besides their tables:
+// the options, the number of requests seen and their time span (for
+// per-hour rates).
 type base struct {
 	opts     Options
 	cmds     commands
 	renews   []groupResource // opts.RenewedResources, parsed
 	requests int64
+	server   int64 // the requests' server time, nanoseconds (facts.cost)
 	span     span
 }
 
@@ -45,18 +47,17 @@ func (b *base) renewed(r *auditlog.Request) bool {
 	return false
 }
 
-// counted returns the base, for Detectors to set the requests it counted
-// for all of its detectors.
-func (b *base) counted() *base { return b }
-
 // see counts a request.
 func (b *base) see(f *facts) {
 	b.requests++
+	server, _ := f.cost()
+	b.server += server
 	b.span.add(f.recv)
 }
 
 func (b *base) mergeBase(o *base) {
 	b.requests += o.requests
+	b.server += o.server
 	b.span.merge(o.span)
 }
 
@@ -65,12 +66,17 @@ func (b *base) perHour(count int64, rate float64) bool {
 	return float64(count) >= rate*b.span.hours()
 }
 
-// rowsOf returns the first opts.Rows of rows and how many were left out.
-func (b *base) rowsOf(rows []Evidence) ([]Evidence, int) {
-	if len(rows) > b.opts.Rows {
-		return rows[:b.opts.Rows], len(rows) - b.opts.Rows
+// rowsOf returns the first opts.Rows of rows, how many were left out, and
+// the cost of them all.
+func (b *base) rowsOf(rows []Evidence) ([]Evidence, int, Cost) {
+	var c Cost
+	for _, r := range rows {
+		c.add(r.Cost)
 	}
-	return rows, 0
+	if len(rows) > b.opts.Rows {
+		return rows[:b.opts.Rows], len(rows) - b.opts.Rows, c
+	}
+	return rows, 0, c
 }
 
 // share is n/of, 0 when of is 0.

@@ -9,7 +9,7 @@ import (
 	"github.com/auditlens/auditlens/auditlog"
 )
 
-// DeniedStorm finds users whose requests are refused, 401 Unauthorized or
+// deniedStorm finds users whose requests are refused, 401 Unauthorized or
 // 403 Forbidden, again and again: a client without the RBAC permission it
 // needs, or with a revoked token, that retries without end. It counts
 // every user's requests, so that it can tell a user refused most of the
@@ -21,8 +21,8 @@ import (
 // are what it was refused, by verb and path with names and namespaces
 // folded; for 403s, the finding holds the RBAC rules that would allow the
 // requests, for review.
-type DeniedStorm struct {
-	base
+type deniedStorm struct {
+	*base
 	users table[deniedUser, *deniedUser]
 	// recent are the last users looked up: requests come in runs of a few
 	// users, and comparing a key is cheaper than hashing it.
@@ -63,29 +63,20 @@ type deniedShape struct {
 	moreNS     bool
 }
 
-// NewDeniedStorm returns an empty denied-storm detector.
-func NewDeniedStorm(opts Options) *DeniedStorm {
-	d := &DeniedStorm{base: newBase(opts)}
+func init() { register(newDeniedStorm) }
+
+// newDeniedStorm returns an empty denied-storm detector sharing b.
+func newDeniedStorm(b *base) detector {
+	d := &deniedStorm{base: b}
 	d.users = newTable[deniedUser](d.opts.MaxKeys)
 	return d
 }
 
-// Fields is the set of event fields DeniedStorm reads.
-func (d *DeniedStorm) Fields() auditlog.Fields {
+func (d *deniedStorm) fields() auditlog.Fields {
 	return factFields | auditlog.FieldSourceIPs | auditlog.FieldUserAgent
 }
 
-// Add counts e.
-func (d *DeniedStorm) Add(e *auditlog.Entry) {
-	var f facts
-	f.init(e)
-	if f.final {
-		d.see(&f)
-		d.count(&f)
-	}
-}
-
-func (d *DeniedStorm) count(f *facts) {
+func (d *deniedStorm) count(f *facts) {
 	d.buf = appendUserKey(d.buf[:0], f)
 	u := d.user(d.buf)
 	if u == nil {
@@ -140,7 +131,7 @@ func (d *DeniedStorm) count(f *facts) {
 
 // user returns the counts of the user whose key is key (nil when the
 // table is full), from the recent users when it is one of them.
-func (d *DeniedStorm) user(key []byte) *deniedUser {
+func (d *deniedStorm) user(key []byte) *deniedUser {
 	for _, u := range d.recent {
 		if u != nil && u.key == string(key) {
 			return u
@@ -220,15 +211,15 @@ func (u *deniedUser) merge(o *deniedUser) {
 
 func (u *deniedUser) requests() int64 { return u.total }
 
-// Merge adds the counts of o, built with the same options, to d. o is not
-// changed.
-func (d *DeniedStorm) Merge(o *DeniedStorm) {
-	d.mergeBase(&o.base)
+func (d *deniedStorm) name() string { return "denied-storm" }
+
+func (d *deniedStorm) merge(od detector) {
+	o := od.(*deniedStorm)
 	d.users.merge(&o.users)
 }
 
 // dropped is the number of requests d did not count (a full table).
-func (d *DeniedStorm) dropped() int64 {
+func (d *deniedStorm) dropped() int64 {
 	n := d.users.dropped
 	for _, u := range d.users.m {
 		if u.shapes != nil {
@@ -239,7 +230,7 @@ func (d *DeniedStorm) dropped() int64 {
 }
 
 // Result returns a finding per user refused often enough.
-func (d *DeniedStorm) Result() []Finding {
+func (d *deniedStorm) result() []Finding {
 	var out []Finding
 	for key, u := range d.users.m {
 		n := u.refused.count
@@ -251,7 +242,7 @@ func (d *DeniedStorm) Result() []Finding {
 	return finish(out)
 }
 
-func (d *DeniedStorm) finding(key string, u *deniedUser) Finding {
+func (d *deniedStorm) finding(key string, u *deniedUser) Finding {
 	n := u.refused.count
 	name, ip, unauthenticated := strings.Cut(key, "\x00")
 	offender := name
@@ -281,9 +272,11 @@ func (d *DeniedStorm) finding(key string, u *deniedUser) Finding {
 		ev.SamplesCommand = d.cmds.samples(ev.Samples)
 		rows = append(rows, ev)
 	}
-	rows, more := d.rowsOf(rows)
+	rows, more, cost := d.rowsOf(rows)
 	f := Finding{
 		ID:        "denied-storm",
+		Group:     GroupErrors,
+		Cost:      cost,
 		Subject:   offender,
 		Severity:  Medium,
 		Title:     "Requests refused again and again",
@@ -303,6 +296,9 @@ func (d *DeniedStorm) finding(key string, u *deniedUser) Finding {
 	}
 	if len(rows) > 0 {
 		f.Command = rows[0].Command
+	}
+	if !unauthenticated {
+		f.RBACYAML = rbacYAML(name, f.Rules)
 	}
 	if d.perHour(n, 10*d.opts.DeniedPerHour) || share(n, d.requests) >= 0.1 {
 		f.Severity = High

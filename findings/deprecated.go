@@ -7,39 +7,30 @@ import (
 	"github.com/auditlens/auditlens/auditlog"
 )
 
-// DeprecatedAPIs finds requests to deprecated API versions, which the API
+// deprecatedAPIs finds requests to deprecated API versions, which the API
 // server annotates k8s.io/deprecated=true, and k8s.io/removed-release with
 // the release that removes them: after that upgrade, the clients get 404.
 // The rows are by user agent (the client program to fix), resource and
 // removal release. It is a finding from Options.DeprecatedRequests.
-type DeprecatedAPIs struct {
-	base
+type deprecatedAPIs struct {
+	*base
 	keys  table[tally, *tally]
 	total int64
 	buf   []byte
 }
 
-// NewDeprecatedAPIs returns an empty deprecated-APIs detector.
-func NewDeprecatedAPIs(opts Options) *DeprecatedAPIs {
-	d := &DeprecatedAPIs{base: newBase(opts)}
+func init() { register(newDeprecatedAPIs) }
+
+// newDeprecatedAPIs returns an empty deprecated-apis detector sharing b.
+func newDeprecatedAPIs(b *base) detector {
+	d := &deprecatedAPIs{base: b}
 	d.keys = newTable[tally](d.opts.MaxKeys)
 	return d
 }
 
-// Fields is the set of event fields DeprecatedAPIs reads.
-func (d *DeprecatedAPIs) Fields() auditlog.Fields { return factFields | auditlog.FieldUserAgent }
+func (d *deprecatedAPIs) fields() auditlog.Fields { return factFields | auditlog.FieldUserAgent }
 
-// Add counts e.
-func (d *DeprecatedAPIs) Add(e *auditlog.Entry) {
-	var f facts
-	f.init(e)
-	if f.final {
-		d.see(&f)
-		d.count(&f)
-	}
-}
-
-func (d *DeprecatedAPIs) count(f *facts) {
+func (d *deprecatedAPIs) count(f *facts) {
 	if !f.deprecated {
 		return
 	}
@@ -59,18 +50,18 @@ func (d *DeprecatedAPIs) count(f *facts) {
 	}
 }
 
-// Merge adds the counts of o, built with the same options, to d. o is not
-// changed.
-func (d *DeprecatedAPIs) Merge(o *DeprecatedAPIs) {
-	d.mergeBase(&o.base)
+func (d *deprecatedAPIs) name() string { return "deprecated-apis" }
+
+func (d *deprecatedAPIs) merge(od detector) {
+	o := od.(*deprecatedAPIs)
 	d.total += o.total
 	d.keys.merge(&o.keys)
 }
 
-func (d *DeprecatedAPIs) dropped() int64 { return d.keys.dropped }
+func (d *deprecatedAPIs) dropped() int64 { return d.keys.dropped }
 
 // Result returns the deprecated-apis finding, or none.
-func (d *DeprecatedAPIs) Result() []Finding {
+func (d *deprecatedAPIs) result() []Finding {
 	if d.total == 0 || d.total < d.opts.DeprecatedRequests {
 		return nil
 	}
@@ -93,9 +84,11 @@ func (d *DeprecatedAPIs) Result() []Finding {
 		ev.SamplesCommand = d.cmds.samples(ev.Samples)
 		rows = append(rows, ev)
 	}
-	shown, more := d.rowsOf(rows)
+	shown, more, cost := d.rowsOf(rows)
 	f := Finding{
 		ID:        "deprecated-apis",
+		Group:     GroupHygiene,
+		Cost:      cost,
 		Severity:  Low,
 		Title:     "Deprecated API versions in use",
 		Magnitude: d.total,

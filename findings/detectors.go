@@ -1,139 +1,128 @@
 package findings
 
 import (
+	"cmp"
+	"math"
+	"slices"
+
 	"github.com/auditlens/auditlens/auditlog"
 )
+
+// detector is one kind of finding: it counts the requests it cares about
+// and, once every request is counted, says what it found. Each detector
+// is one file that registers its constructor in an init; Detectors runs
+// every registered one.
+type detector interface {
+	// name names the detector in Result.Dropped: "hot-loop"...
+	name() string
+	// fields is the set of event fields the detector reads.
+	fields() auditlog.Fields
+	// count counts one request, the last event of it.
+	count(f *facts)
+	// merge adds the counts of o, a detector of the same kind built with
+	// the same options, to the detector. o is not changed.
+	merge(o detector)
+	// result returns the findings, finished (see finish).
+	result() []Finding
+	// dropped is the number of requests a table full of keys did not count.
+	dropped() int64
+}
+
+// letGoer is a detector whose per-object table lets objects go: letGo is
+// the number of requests of the objects let go, and the most an object
+// without a row may have had.
+type letGoer interface {
+	letGo() (requests, atMost int64)
+}
+
+// registry holds the constructor of every detector, in the order their
+// files' init functions ran. A constructor returns an empty detector
+// that reads its options from b and the requests counted once for all
+// from b when its result is asked for.
+var registry []func(b *base) detector
+
+// register adds a detector's constructor to the registry.
+func register(newDetector func(b *base) detector) {
+	registry = append(registry, newDetector)
+}
 
 // Detectors runs every detector over one stream of entries: an
 // auditlog.Sink for one worker of a Scan, merged with the others' when
 // the Scan is done, like the aggregate package's sinks. Each entry is
 // looked at once for all detectors.
 type Detectors struct {
-	base
-	denied     *DeniedStorm
-	hotLoop    *HotLoop
-	watches    *WatchChurn
-	lists      *Lists
-	writes     *WriteChurn
-	errors     *ErrorStorm
-	slow       *SlowLayers
-	late       *LateRequests
-	deprecated *DeprecatedAPIs
-	security   *Security
+	base *base
+	list []detector
+	// facts are those of the entry being added, kept here so that handing
+	// them to the detectors (through the interface) does not move them to
+	// the heap for each entry.
+	facts facts
 }
 
 // New returns every detector, empty, with opts (zero fields take their
 // defaults).
 func New(opts Options) *Detectors {
-	return &Detectors{
-		base:       newBase(opts),
-		denied:     NewDeniedStorm(opts),
-		hotLoop:    NewHotLoop(opts),
-		watches:    NewWatchChurn(opts),
-		lists:      NewLists(opts),
-		writes:     NewWriteChurn(opts),
-		errors:     NewErrorStorm(opts),
-		slow:       NewSlowLayers(opts),
-		late:       NewLateRequests(opts),
-		deprecated: NewDeprecatedAPIs(opts),
-		security:   NewSecurity(opts),
+	b := newBase(opts)
+	d := &Detectors{base: &b, list: make([]detector, len(registry))}
+	for i, newDetector := range registry {
+		d.list[i] = newDetector(d.base)
 	}
+	return d
 }
 
 // Fields is the set of event fields the detectors read.
 func (d *Detectors) Fields() auditlog.Fields {
-	return d.denied.Fields() | d.hotLoop.Fields() | d.watches.Fields() | d.lists.Fields() | d.writes.Fields() |
-		d.errors.Fields() | d.slow.Fields() | d.late.Fields() | d.deprecated.Fields() | d.security.Fields()
+	var fs auditlog.Fields
+	for _, det := range d.list {
+		fs |= det.fields()
+	}
+	return fs
 }
 
 // Add counts e in every detector. Only the last event of a request
 // (stage ResponseComplete or Panic) counts, so that each request counts
 // once whatever stages the input holds. The requests and their time span
-// are counted here, once, and handed to the detectors by Result.
+// are counted here, once for all detectors.
 func (d *Detectors) Add(e *auditlog.Entry) {
-	var f facts
+	f := &d.facts
 	f.init(e)
 	if !f.final {
 		return
 	}
-	d.see(&f)
-	d.denied.count(&f)
-	d.hotLoop.count(&f)
-	d.watches.count(&f)
-	d.lists.count(&f)
-	d.writes.count(&f)
-	d.errors.count(&f)
-	d.slow.count(&f)
-	d.late.count(&f)
-	d.deprecated.count(&f)
-	d.security.count(&f)
+	d.base.see(f)
+	for _, det := range d.list {
+		det.count(f)
+	}
+	f.e = nil // the entry is not ours to keep
 }
 
 // Merge adds the counts of o, built with the same options, to d. o is not
 // changed.
 func (d *Detectors) Merge(o *Detectors) {
-	d.mergeBase(&o.base)
-	d.denied.Merge(o.denied)
-	d.hotLoop.Merge(o.hotLoop)
-	d.watches.Merge(o.watches)
-	d.lists.Merge(o.lists)
-	d.writes.Merge(o.writes)
-	d.errors.Merge(o.errors)
-	d.slow.Merge(o.slow)
-	d.late.Merge(o.late)
-	d.deprecated.Merge(o.deprecated)
-	d.security.Merge(o.security)
+	d.base.mergeBase(o.base)
+	for i, det := range d.list {
+		det.merge(o.list[i])
+	}
 }
 
-// Result returns every finding, by severity then magnitude.
+// Result returns every finding, by severity then magnitude, and what the
+// detectors did not count, by detector.
 func (d *Detectors) Result() Result {
-	res := Result{Requests: d.requests, Findings: []Finding{}}
-	res.First, res.Last = d.span.times()
-	for _, det := range []interface {
-		Result() []Finding
-		dropped() int64
-		counted() *base
-	}{d.denied, d.hotLoop, d.watches, d.lists, d.writes, d.errors, d.slow, d.late, d.deprecated, d.security} {
-		// The detectors saw the requests d counted once for all.
-		b := det.counted()
-		b.requests, b.span = d.requests, d.span
-		res.Findings = append(res.Findings, det.Result()...)
+	res := Result{Requests: d.base.requests, Findings: []Finding{}}
+	res.ServerSeconds = math.Round(float64(d.base.server)/1e6) / 1e3
+	res.First, res.Last = d.base.span.times()
+	for _, det := range d.list {
+		res.Findings = append(res.Findings, det.result()...)
 		if n := det.dropped(); n > 0 {
-			res.Dropped = append(res.Dropped, Dropped{Detector: detectorName(det), Requests: n, Why: DroppedTableFull})
+			res.Dropped = append(res.Dropped, Dropped{Detector: det.name(), Requests: n, Why: DroppedTableFull})
 		}
-		if o, ok := det.(interface{ letGo() (int64, int64) }); ok {
+		if o, ok := det.(letGoer); ok {
 			if n, atMost := o.letGo(); n > 0 {
-				res.Dropped = append(res.Dropped, Dropped{Detector: detectorName(det), Requests: n, Why: DroppedLetGo, AtMost: atMost})
+				res.Dropped = append(res.Dropped, Dropped{Detector: det.name(), Requests: n, Why: DroppedLetGo, AtMost: atMost})
 			}
 		}
 	}
 	sortFindings(res.Findings)
+	slices.SortStableFunc(res.Dropped, func(a, b Dropped) int { return cmp.Compare(a.Detector, b.Detector) })
 	return res
-}
-
-// detectorName names a detector in Result.Dropped.
-func detectorName(det any) string {
-	switch det.(type) {
-	case *DeniedStorm:
-		return "denied-storm"
-	case *HotLoop:
-		return "hot-loop"
-	case *WatchChurn:
-		return "watch-churn"
-	case *Lists:
-		return "lists"
-	case *WriteChurn:
-		return "write-churn"
-	case *ErrorStorm:
-		return "error-storm"
-	case *SlowLayers:
-		return "slow-layers"
-	case *LateRequests:
-		return "late-requests"
-	case *DeprecatedAPIs:
-		return "deprecated-apis"
-	case *Security:
-		return "security"
-	}
-	return ""
 }

@@ -4,45 +4,54 @@
 // time, status-code mix and sample auditIDs) and the exact kubectl audit
 // command that drills into it.
 //
-// Each detector is an aggregator like those of the aggregate package: an
-// auditlog.Sink with Add, Fields and Merge, one per worker of a Scan,
-// merged when the Scan is done; memory grows with the distinct keys it
+// [New] returns every detector as one [Detectors], an aggregator like
+// those of the aggregate package: an auditlog.Sink with Add, Fields and
+// Merge, one per worker of a Scan, merged when the Scan is done, which
+// looks at each entry once; memory grows with the distinct keys it
 // counts (users, objects, user and resource pairs), never with the
 // requests, and every table is bounded by Options.MaxKeys (what does not
-// fit is counted in Result.Dropped), but the per-object tables of HotLoop
-// and WriteChurn, which keep the Options.ObjectRows objects requested
-// most and let go of the others (see Options.ObjectRows). [New] returns all of them as one
-// [Detectors], which looks at each entry once; [Detectors.Result] returns
-// the findings by severity, then by the number of requests they account
-// for. Only the last event of a request (stage ResponseComplete or Panic)
+// fit is counted in Result.Dropped), but the per-object tables of hot-loop
+// and write-churn, which keep the Options.ObjectRows objects requested
+// most and let go of the others (see Options.ObjectRows).
+// [Detectors.Result] returns
+// the findings by the load they put on the API server: each carries its
+// server time (Cost: the summed latency of its requests, long-running
+// ones left out, the APF queue wait of 429s apart) and its Group; the
+// load comes first, costliest first, then the errors, then hygiene and
+// security, each by severity. Only the last event of a request (stage ResponseComplete or Panic)
 // counts.
 //
-// The detectors, and the IDs of the findings they report:
+// Each detector is one file of the package that registers itself; the
+// detectors, and the IDs of the findings they report:
 //
-//   - [DeniedStorm] (denied-storm, one per user): requests refused with
+//   - denied storms (denied-storm, one per user): requests refused with
 //     401 or 403 again and again, with the RBAC rules that would allow the
 //     403s;
-//   - [HotLoop] (hot-loop): one user requesting one object more than
+//   - hot loops (hot-loop): one user requesting one object more than
 //     Options.HotLoopPerMinute times a minute, sustained;
-//   - [WatchChurn] (watch-churn): watches that end long before their
+//   - watch churn (watch-churn): watches that end long before their
 //     timeoutSeconds;
-//   - [Lists] (etcd-lists, repeated-lists): LISTs the API server must read
+//   - lists (etcd-lists, repeated-lists): LISTs the API server must read
 //     from etcd, and LISTs at resourceVersion=0 with a limit repeated;
-//   - [WriteChurn] (write-churn, write-conflicts, invalid-writes):
+//   - write churn (write-churn, write-conflicts, invalid-writes):
 //     server-side applies and updates of one object over and over, 409
 //     and 422 responses;
-//   - [ErrorStorm] (server-errors, throttled): seconds with 5xx responses,
+//   - error storms (server-errors, throttled): seconds with 5xx responses,
 //     429 responses and their APF queue waits;
-//   - [SlowLayers] (slow-layer, one per layer): where slow requests spent
+//   - slow layers (slow-layer, one per layer): where slow requests spent
 //     their time (etcd, admission webhooks, serialization, response
 //     writing, APF queues), from the apiserver.latency.k8s.io annotations;
-//   - [LateRequests] (late-requests): requests that reached an API server
+//   - late requests (late-requests): requests that reached an API server
 //     during its graceful shutdown (OpenShift's openshift.io/during-*
 //     annotations);
-//   - [DeprecatedAPIs] (deprecated-apis): deprecated API versions in use,
+//   - deprecated APIs (deprecated-apis): deprecated API versions in use,
 //     by user agent;
-//   - [Security] (legacy-tokens, stale-tokens, webhook-certificates,
-//     exec-by-humans, pod-security-violations).
+//   - security (legacy-tokens, stale-tokens, webhook-certificates,
+//     exec-by-humans, pod-security-violations);
+//   - access (anonymous-access, secrets-wide, privileged-bindings,
+//     privileged-impersonation): risky access that was allowed; health
+//     probes by system:anonymous are never a finding, and the known
+//     exceptions (exceptions.go) are listed in one place.
 //
 // Every threshold is a field of [Options]; its documentation gives the
 // default and where it comes from (API server and client-go behaviour,

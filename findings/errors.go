@@ -10,7 +10,7 @@ import (
 	"github.com/auditlens/auditlens/auditlog"
 )
 
-// ErrorStorm finds the API server failing and shedding load.
+// errorStorm finds the API server failing and shedding load.
 //
 // Server errors: the seconds in which some request was answered 5xx, how
 // many, and the users and resources involved; a finding from
@@ -20,8 +20,8 @@ import (
 // waited in an API Priority and Fairness queue before being rejected
 // (apiserver.latency.k8s.io/apf-queue-wait) and the first and last 429; a
 // finding from Options.ThrottledPerHour.
-type ErrorStorm struct {
-	base
+type errorStorm struct {
+	*base
 	// seconds counts 5xx responses per second (Unix), at most MaxKeys
 	// seconds.
 	seconds       map[int64]int64
@@ -43,28 +43,19 @@ func (t *throttledUser) merge(o *throttledUser) {
 	t.wait.merge(&o.wait)
 }
 
-// NewErrorStorm returns an empty error-storm detector.
-func NewErrorStorm(opts Options) *ErrorStorm {
-	d := &ErrorStorm{base: newBase(opts), seconds: make(map[int64]int64)}
+func init() { register(newErrorStorm) }
+
+// newErrorStorm returns an empty error-storm detector sharing b.
+func newErrorStorm(b *base) detector {
+	d := &errorStorm{base: b, seconds: make(map[int64]int64)}
 	d.errorRows = newTable[tally](d.opts.MaxKeys)
 	d.throttled = newTable[throttledUser](d.opts.MaxKeys)
 	return d
 }
 
-// Fields is the set of event fields ErrorStorm reads.
-func (d *ErrorStorm) Fields() auditlog.Fields { return factFields }
+func (d *errorStorm) fields() auditlog.Fields { return factFields }
 
-// Add counts e.
-func (d *ErrorStorm) Add(e *auditlog.Entry) {
-	var f facts
-	f.init(e)
-	if f.final {
-		d.see(&f)
-		d.count(&f)
-	}
-}
-
-func (d *ErrorStorm) count(f *facts) {
+func (d *errorStorm) count(f *facts) {
 	switch {
 	case f.code >= 500 && f.code <= 599:
 		d.serverError(f)
@@ -85,7 +76,7 @@ func (d *ErrorStorm) count(f *facts) {
 	}
 }
 
-func (d *ErrorStorm) serverError(f *facts) {
+func (d *errorStorm) serverError(f *facts) {
 	d.serverErrors++
 	if f.recv != 0 {
 		sec := f.recv / int64(time.Second)
@@ -110,10 +101,10 @@ func (d *ErrorStorm) serverError(f *facts) {
 	}
 }
 
-// Merge adds the counts of o, built with the same options, to d. o is not
-// changed.
-func (d *ErrorStorm) Merge(o *ErrorStorm) {
-	d.mergeBase(&o.base)
+func (d *errorStorm) name() string { return "error-storm" }
+
+func (d *errorStorm) merge(od detector) {
+	o := od.(*errorStorm)
 	d.serverErrors += o.serverErrors
 	d.throttleCount += o.throttleCount
 	d.secondsDrop += o.secondsDrop
@@ -128,12 +119,12 @@ func (d *ErrorStorm) Merge(o *ErrorStorm) {
 	d.throttled.merge(&o.throttled)
 }
 
-func (d *ErrorStorm) dropped() int64 {
+func (d *errorStorm) dropped() int64 {
 	return d.secondsDrop + d.errorRows.dropped + d.throttled.dropped
 }
 
 // Result returns the server-errors and throttled findings that qualify.
-func (d *ErrorStorm) Result() []Finding {
+func (d *errorStorm) result() []Finding {
 	var out []Finding
 	if len(d.seconds) >= d.opts.ServerErrorSeconds && d.serverErrors > 0 {
 		out = append(out, d.serverFinding())
@@ -144,7 +135,7 @@ func (d *ErrorStorm) Result() []Finding {
 	return finish(out)
 }
 
-func (d *ErrorStorm) serverFinding() Finding {
+func (d *errorStorm) serverFinding() Finding {
 	type second struct{ at, n int64 }
 	secs := make([]second, 0, len(d.seconds))
 	for s, n := range d.seconds {
@@ -160,13 +151,15 @@ func (d *ErrorStorm) serverFinding() Finding {
 		ev.SamplesCommand = d.cmds.samples(ev.Samples)
 		rows = append(rows, ev)
 	}
-	shown, more := d.rowsOf(rows)
+	shown, more, cost := d.rowsOf(rows)
 	var worst second
 	if len(secs) > 0 {
 		worst = secs[0]
 	}
 	f := Finding{
 		ID:        "server-errors",
+		Group:     GroupErrors,
+		Cost:      cost,
 		Severity:  High,
 		Title:     "The API server answered 5xx",
 		Magnitude: d.serverErrors,
@@ -189,28 +182,30 @@ func (d *ErrorStorm) serverFinding() Finding {
 	return f
 }
 
-func (d *ErrorStorm) throttleFinding() Finding {
+func (d *errorStorm) throttleFinding() Finding {
 	var rows []Evidence
 	var maxWait time.Duration
 	for _, k := range sortedKeys(d.throttled.m, func(t *throttledUser) int64 { return t.count }) {
 		user := k.parts[0]
 		ev := k.v.evidence(user, "429 Too Many Requests")
 		ev.Share = share(k.v.count, d.throttleCount)
-		if k.v.wait.count > 0 {
+		if k.v.wait.count() > 0 {
 			ev.Numbers = []Number{
 				{Name: "median queue wait", Value: k.v.wait.quantile(0.5).Seconds(), Unit: UnitSeconds},
-				{Name: "max queue wait", Value: time.Duration(k.v.wait.max).Seconds(), Unit: UnitSeconds},
+				{Name: "max queue wait", Value: time.Duration(k.v.wait.max()).Seconds(), Unit: UnitSeconds},
 			}
-			maxWait = max(maxWait, time.Duration(k.v.wait.max))
+			maxWait = max(maxWait, time.Duration(k.v.wait.max()))
 		}
 		ev.Command = d.cmds.user(user)
 		ev.SamplesCommand = d.cmds.samples(ev.Samples)
 		rows = append(rows, ev)
 	}
-	shown, more := d.rowsOf(rows)
+	shown, more, cost := d.rowsOf(rows)
 	first := rows[0]
 	f := Finding{
 		ID:        "throttled",
+		Group:     GroupErrors,
+		Cost:      cost,
 		Severity:  Medium,
 		Title:     "Requests rejected by API Priority and Fairness (429)",
 		Magnitude: d.throttleCount,

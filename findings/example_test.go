@@ -23,11 +23,16 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	first := d.Result().Findings[0]
-	fmt.Println(first.Severity, first.ID, first.Subject)
-	fmt.Println(first.Rows[0].What, first.Rows[0].Count)
-	fmt.Println(first.Rules[0].Resources, first.Rules[0].Verbs)
-	fmt.Println(first.Command)
+	for _, f := range d.Result().Findings {
+		if f.Group != findings.GroupErrors {
+			continue // the load first, by server time
+		}
+		fmt.Println(f.Severity, f.ID, f.Subject)
+		fmt.Println(f.Rows[0].What, f.Rows[0].Count)
+		fmt.Println(f.Rules[0].Resources, f.Rules[0].Verbs)
+		fmt.Println(f.Command)
+		break
+	}
 	// Output:
 	// high denied-storm system:serviceaccount:openshift-example-sysdig-agent:sysdig-agent
 	// GET /api/v1/nodes/{name}/proxy/metrics 7716

@@ -93,6 +93,10 @@ type facts struct {
 
 	hash   uint64 // of the auditID
 	hashed bool
+
+	// server and queue are what cost returns, once costed.
+	server, queue int64
+	costed        bool
 }
 
 // factFields are the event fields facts reads.
@@ -218,6 +222,45 @@ func (f *facts) idHash() uint64 {
 		f.hash, f.hashed = aggregate.SampleHash(f.auditID()), true
 	}
 	return f.hash
+}
+
+// served reports whether the API server served the request: answered
+// 2xx or 3xx, or without a status. Requests refused (401, 403), throttled
+// (429), conflicting (409), invalid (422) or failed (5xx) have findings of
+// their own, and the findings about load (hot loops, watch and write
+// churn) leave them out, so that no request is counted twice.
+func (f *facts) served() bool {
+	return f.code == -1 || f.code >= 200 && f.code < 400
+}
+
+// cost returns, in nanoseconds, the time the API server spent on the
+// request, its latency (0 when unknown), and, for a request refused with
+// 429, the time it waited in an API Priority and Fairness queue (the
+// apf-queue-wait annotation), apart: waiting is not work. A long-running
+// request (watch, exec, attach, port-forward, proxy, log follow) costs
+// nothing here: its cost is the relists and initial events it causes,
+// which its finding states in its own numbers; but one answered 400 or
+// more was refused or failed before it began to stream, and its latency
+// is the work of refusing it.
+func (f *facts) cost() (server, queue int64) {
+	if f.costed {
+		return f.server, f.queue
+	}
+	f.costed = true
+	if f.latency <= 0 || f.code < 400 && longRunning(f) {
+		return 0, 0
+	}
+	f.server = int64(f.latency)
+	if f.code == 429 {
+		for _, v := range f.layers[layerQueue] {
+			if w, err := time.ParseDuration(v); v != "" && err == nil && w > 0 {
+				f.queue += int64(w)
+			}
+		}
+		f.queue = min(f.queue, f.server)
+		f.server -= f.queue
+	}
+	return f.server, f.queue
 }
 
 // loopback reports whether an openshift.io/during-* annotation value says

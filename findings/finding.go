@@ -63,9 +63,13 @@ type Finding struct {
 	Title string `json:"title"`
 	// Summary is one sentence a newcomer understands, with the numbers.
 	Summary string `json:"summary"`
-	// Magnitude is the number of requests the finding accounts for; within
-	// a severity, findings are ordered by it.
+	// Magnitude is the number of requests the finding accounts for.
 	Magnitude int64 `json:"magnitude"`
+	// Group says which part of Result.Findings the finding is in.
+	Group Group `json:"group"`
+	// Cost is the load of the finding's requests (those of every row that
+	// qualified, shown or not).
+	Cost
 	// Numbers are the figures behind the finding.
 	Numbers []Number `json:"numbers"`
 	// ShareOf says what a row's Share is a share of.
@@ -78,8 +82,57 @@ type Finding struct {
 	// have allowed them, for review (derived from the requests, as
 	// audit2rbac does).
 	Rules []RBACRule `json:"rules,omitempty"`
+	// RBACYAML is Rules as apply-ready rbac.authorization.k8s.io/v1
+	// objects (Roles or ClusterRole and their bindings to the refused
+	// user), with a caution comment for each dangerous grant. Review it
+	// before applying: it grants what was refused, not what should be.
+	RBACYAML string `json:"rbacYAML,omitempty"`
 	// Command is the kubectl audit command that drills into the first row.
 	Command string `json:"command"`
+}
+
+// Cost is the load that requests put on the API server.
+type Cost struct {
+	// ServerSeconds is the summed latency of the requests whose latency is
+	// known, long-running requests (watch, exec, attach, port-forward,
+	// proxy, log follow) left out, and the APF queue wait of 429s too.
+	ServerSeconds float64 `json:"serverSeconds"`
+	// QueueSeconds is the time requests refused with 429 waited in API
+	// Priority and Fairness queues (apf-queue-wait): waiting, not work.
+	QueueSeconds float64 `json:"queueSeconds,omitempty"`
+}
+
+// add adds o to c.
+func (c *Cost) add(o Cost) {
+	c.ServerSeconds += o.ServerSeconds
+	c.QueueSeconds += o.QueueSeconds
+}
+
+// Group is the part of Result.Findings a finding is in.
+type Group string
+
+// The groups, in the order of Result.Findings.
+const (
+	// GroupLoad: work the API server should not have to do (hot loops,
+	// churn, expensive lists, slow layers).
+	GroupLoad Group = "load"
+	// GroupErrors: requests refused or failed (denied, throttled, 5xx,
+	// conflicts, invalid writes, requests during shutdown).
+	GroupErrors Group = "errors"
+	// GroupHygiene: hygiene and security (deprecated APIs, tokens,
+	// certificates, exec by people, pod security).
+	GroupHygiene Group = "hygiene-security"
+)
+
+// groupRank orders the groups.
+func groupRank(g Group) int {
+	switch g {
+	case GroupLoad:
+		return 0
+	case GroupErrors:
+		return 1
+	}
+	return 2
 }
 
 // Number is one labelled figure.
@@ -113,6 +166,8 @@ type Evidence struct {
 	What string `json:"what"`
 	// Count is the number of requests of the row.
 	Count int64 `json:"count"`
+	// Cost is the load of the row's requests.
+	Cost
 	// Share is Count as a share (0 to 1) of what Finding.ShareOf says.
 	Share float64 `json:"share"`
 	// First and Last are the first and last requestReceivedTimestamp of
@@ -176,11 +231,15 @@ type Result struct {
 	// Requests is the number of requests looked at (events at stage
 	// ResponseComplete or Panic; each request once).
 	Requests int64 `json:"requests"`
+	// ServerSeconds is the server time of all requests (see
+	// Cost.ServerSeconds): what a finding's ServerSeconds is a share of.
+	ServerSeconds float64 `json:"serverSeconds"`
 	// First and Last are the first and last requestReceivedTimestamp, UTC.
 	First time.Time `json:"first"`
 	Last  time.Time `json:"last"`
-	// Findings are by severity (highest first), then magnitude (largest
-	// first), then ID and Subject.
+	// Findings are by group: GroupLoad first, by ServerSeconds then
+	// Magnitude (largest first); then GroupErrors and GroupHygiene, each by
+	// severity (highest first) then Magnitude; ties by ID and Subject.
 	Findings []Finding `json:"findings"`
 	// Dropped lists the detectors that did not keep every request;
 	// empty when every request was counted.
@@ -197,9 +256,11 @@ func finish(fs []Finding) []Finding {
 		for j := range f.Numbers {
 			f.Numbers[j].Value = round(f.Numbers[j].Value, 1e3)
 		}
+		f.ServerSeconds, f.QueueSeconds = round(f.ServerSeconds, 1e3), round(f.QueueSeconds, 1e3)
 		for j := range f.Rows {
 			r := &f.Rows[j]
 			r.Share = round(r.Share, 1e4)
+			r.ServerSeconds, r.QueueSeconds = round(r.ServerSeconds, 1e3), round(r.QueueSeconds, 1e3)
 			for k := range r.Numbers {
 				r.Numbers[k].Value = round(r.Numbers[k].Value, 1e3)
 			}
@@ -212,7 +273,17 @@ func finish(fs []Finding) []Finding {
 // sortFindings orders findings as Result.Findings are.
 func sortFindings(fs []Finding) {
 	slices.SortFunc(fs, func(a, b Finding) int {
-		return cmp.Or(cmp.Compare(b.Severity, a.Severity), cmp.Compare(b.Magnitude, a.Magnitude),
+		if c := cmp.Compare(groupRank(a.Group), groupRank(b.Group)); c != 0 {
+			return c
+		}
+		if a.Group == GroupLoad {
+			if c := cmp.Compare(b.ServerSeconds, a.ServerSeconds); c != 0 {
+				return c
+			}
+		} else if c := cmp.Compare(b.Severity, a.Severity); c != 0 {
+			return c
+		}
+		return cmp.Or(cmp.Compare(b.Magnitude, a.Magnitude), cmp.Compare(b.Severity, a.Severity),
 			cmp.Compare(a.ID, b.ID), cmp.Compare(a.Subject, b.Subject))
 	})
 }

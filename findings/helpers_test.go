@@ -77,3 +77,18 @@ func number(ns []Number, name string) (float64, bool) {
 	}
 	return 0, false
 }
+
+// only returns the detectors made with opts and the one of them of type
+// T, to feed every detector and look at one.
+func only[T detector](t testing.TB, opts Options) (*Detectors, T) {
+	t.Helper()
+	ds := New(opts)
+	for _, det := range ds.list {
+		if d, ok := det.(T); ok {
+			return ds, d
+		}
+	}
+	var zero T
+	t.Fatalf("no detector of type %T", zero)
+	return nil, zero
+}

@@ -8,50 +8,40 @@ import (
 	"github.com/auditlens/auditlens/auditlog"
 )
 
-// HotLoop finds clients in a loop on one object: one user (field-manager
+// hotLoop finds clients in a loop on one object: one user (field-manager
 // aware, as --by=user counts users) requesting the same object, with the
 // same verb, more than Options.HotLoopPerMinute times a minute in at least
 // Options.HotLoopMinutes minutes. It looks at requests for one object (a
 // path with a name: get, update, patch, delete, and creates of a
 // subresource such as pods/eviction), not at lists and watches (see
-// Lists and WatchChurn), nor at Options.RenewedResources, nor at requests
-// refused before they reached the object (401, 403, 429: see DeniedStorm
-// and ErrorStorm).
-type HotLoop struct {
-	base
+// lists and watch churn), nor at Options.RenewedResources, nor at requests
+// that were not served (see facts.served): those have findings of their
+// own.
+type hotLoop struct {
+	*base
 	objects objectTable
 	user    []byte
 	buf     []byte
 }
 
-// NewHotLoop returns an empty hot-loop detector.
-func NewHotLoop(opts Options) *HotLoop {
-	d := &HotLoop{base: newBase(opts)}
+func init() { register(newHotLoop) }
+
+// newHotLoop returns an empty hot-loop detector sharing b.
+func newHotLoop(b *base) detector {
+	d := &hotLoop{base: b}
 	d.objects = newObjectTable(d.opts.ObjectRows)
 	return d
 }
 
-// Fields is the set of event fields HotLoop reads.
-func (d *HotLoop) Fields() auditlog.Fields { return factFields | aggregate.KeyUser.Fields() }
+func (d *hotLoop) fields() auditlog.Fields { return factFields | aggregate.KeyUser.Fields() }
 
-// Add counts e.
-func (d *HotLoop) Add(e *auditlog.Entry) {
-	var f facts
-	f.init(e)
-	if f.final {
-		d.see(&f)
-		d.count(&f)
-	}
-}
-
-func (d *HotLoop) count(f *facts) {
+func (d *hotLoop) count(f *facts) {
 	switch f.verb {
 	case "get", "update", "patch", "delete", "create":
 	default:
 		return
 	}
-	switch f.code {
-	case 401, 403, 429:
+	if !f.served() || selfTraffic(f.user) {
 		return
 	}
 	r := f.req()
@@ -67,29 +57,29 @@ func (d *HotLoop) count(f *facts) {
 	}
 }
 
-// Merge adds the counts of o, built with the same options, to d. o is not
-// changed.
-func (d *HotLoop) Merge(o *HotLoop) {
-	d.mergeBase(&o.base)
+func (d *hotLoop) name() string { return "hot-loop" }
+
+func (d *hotLoop) merge(od detector) {
+	o := od.(*hotLoop)
 	d.objects.merge(&o.objects)
 }
 
-func (d *HotLoop) dropped() int64 { return 0 }
+func (d *hotLoop) dropped() int64 { return 0 }
 
 // letGo is the number of requests of the objects let go, and the most an
 // object without a row may have had.
-func (d *HotLoop) letGo() (int64, int64) { return d.objects.dropped, d.objects.floor }
+func (d *hotLoop) letGo() (int64, int64) { return d.objects.letGo() }
 
 // Result returns the hot-loop finding, or none.
-func (d *HotLoop) Result() []Finding {
-	l := d.objects.loops(&d.base, d.opts.HotLoopPerMinute, d.opts.HotLoopMinutes, func(verb, path string) string {
+func (d *hotLoop) result() []Finding {
+	l := d.objects.loops(d.base, d.opts.HotLoopPerMinute, d.opts.HotLoopMinutes, func(verb, path string) string {
 		return strings.ToUpper(verb) + " " + path
 	})
 	if len(l.rows) == 0 {
 		return nil
 	}
 	first := l.rows[0]
-	f := l.finding(&d.base, "hot-loop", "Clients in a loop on one object", "requests in hot loops", d.opts.HotLoopPerMinute)
+	f := l.finding(d.base, "hot-loop", "Clients in a loop on one object", "requests in hot loops", d.opts.HotLoopPerMinute)
 	if l.worstPeak >= 5*int64(d.opts.HotLoopPerMinute) || share(l.total, d.requests) >= 0.1 {
 		f.Severity = High
 	}

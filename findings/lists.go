@@ -11,7 +11,7 @@ import (
 	"github.com/auditlens/auditlens/auditlog"
 )
 
-// Lists finds two kinds of expensive LISTs.
+// lists finds two kinds of expensive LISTs.
 //
 // LISTs served from etcd rather than from the API server's watch cache:
 // the cacher hands a LIST to etcd when it has resourceVersionMatch=Exact,
@@ -35,8 +35,8 @@ import (
 // makes one such LIST per informer start, and again only when a watch
 // cannot resume; a user, resource and scope is a finding at
 // Options.RV0ListsPerHour.
-type Lists struct {
-	base
+type lists struct {
+	*base
 	lists int64
 	etcd  table[listKey, *listKey]
 	rv0   table[listKey, *listKey]
@@ -68,26 +68,17 @@ func (l *listKey) merge(o *listKey) {
 	}
 }
 
-// NewLists returns an empty LIST detector.
-func NewLists(opts Options) *Lists {
-	d := &Lists{base: newBase(opts)}
+func init() { register(newLists) }
+
+// newLists returns an empty lists detector sharing b.
+func newLists(b *base) detector {
+	d := &lists{base: b}
 	d.etcd = newTable[listKey](d.opts.MaxKeys)
 	d.rv0 = newTable[listKey](d.opts.MaxKeys)
 	return d
 }
 
-// Fields is the set of event fields Lists reads.
-func (d *Lists) Fields() auditlog.Fields { return factFields }
-
-// Add counts e.
-func (d *Lists) Add(e *auditlog.Entry) {
-	var f facts
-	f.init(e)
-	if f.final {
-		d.see(&f)
-		d.count(&f)
-	}
-}
+func (d *lists) fields() auditlog.Fields { return factFields }
 
 // listSource says where a LIST is served from, as the API server's
 // cacher decides: etcd (with the reason), and whether it is a LIST at
@@ -150,15 +141,18 @@ func listParams(r *auditlog.Request) (rv, match, cont string, limit int64) {
 	return rv, match, cont, limit
 }
 
-func (d *Lists) count(f *facts) {
+func (d *lists) count(f *facts) {
 	if f.verb != "list" {
 		return
 	}
 	r := f.req()
-	if r.Resource == "" || f.code < 200 || f.code > 299 || metricsGroup(r.APIGroup) {
+	if r.Resource == "" || f.code < 200 || f.code > 299 || metricsAPI(r.APIGroup) {
 		return
 	}
-	d.lists++
+	d.lists++ // all LISTs, what the rows' shares are of
+	if selfTraffic(f.user) || servedFromCache(r.APIGroup, r.Resource) {
+		return
+	}
 	etcd, reason, rv0 := listSource(r)
 	if !etcd && !rv0 {
 		return
@@ -183,26 +177,16 @@ func (d *Lists) count(f *facts) {
 	}
 }
 
-// metricsGroup reports whether group is one of the metrics APIs, which
-// aggregated API servers serve from memory, not from etcd.
-func metricsGroup(group string) bool {
-	switch group {
-	case "metrics.k8s.io", "custom.metrics.k8s.io", "external.metrics.k8s.io":
-		return true
-	}
-	return false
-}
+func (d *lists) name() string { return "lists" }
 
-// Merge adds the counts of o, built with the same options, to d. o is not
-// changed.
-func (d *Lists) Merge(o *Lists) {
-	d.mergeBase(&o.base)
+func (d *lists) merge(od detector) {
+	o := od.(*lists)
 	d.lists += o.lists
 	d.etcd.merge(&o.etcd)
 	d.rv0.merge(&o.rv0)
 }
 
-func (d *Lists) dropped() int64 { return d.etcd.dropped + d.rv0.dropped }
+func (d *lists) dropped() int64 { return d.etcd.dropped + d.rv0.dropped }
 
 // listRow is a qualifying key with what ranks it.
 type listRow struct {
@@ -213,7 +197,7 @@ type listRow struct {
 // rows returns the keys of t that reach rate per hour, ranked: every
 // namespace before one, heavy resources before the others, then by
 // count, time spent and key.
-func (d *Lists) rows(t *table[listKey, *listKey], rate float64) []listRow {
+func (d *lists) rows(t *table[listKey, *listKey], rate float64) []listRow {
 	var out []listRow
 	for k, l := range t.m {
 		if !d.perHour(l.count, rate) {
@@ -236,13 +220,13 @@ func (d *Lists) rows(t *table[listKey, *listKey], rate float64) []listRow {
 		sa, ha := rank(a)
 		sb, hb := rank(b)
 		return cmp.Or(cmp.Compare(sa, sb), cmp.Compare(ha, hb), cmp.Compare(b.l.count, a.l.count),
-			cmp.Compare(b.l.latency.sum, a.l.latency.sum), cmp.Compare(a.user, b.user),
+			cmp.Compare(b.l.latency.sum(), a.l.latency.sum()), cmp.Compare(a.user, b.user),
 			cmp.Compare(a.resource, b.resource), cmp.Compare(a.namespace, b.namespace))
 	})
 	return out
 }
 
-func (d *Lists) evidence(r listRow) Evidence {
+func (d *lists) evidence(r listRow) Evidence {
 	scope := "cluster-wide"
 	if r.namespace != "" {
 		scope = "namespace " + r.namespace
@@ -251,7 +235,7 @@ func (d *Lists) evidence(r listRow) Evidence {
 	ev.Share = share(r.l.count, d.lists)
 	ev.Numbers = []Number{
 		{Name: "mean latency", Value: r.l.latency.mean().Seconds(), Unit: UnitSeconds},
-		{Name: "max latency", Value: time.Duration(r.l.latency.max).Seconds(), Unit: UnitSeconds},
+		{Name: "max latency", Value: time.Duration(r.l.latency.max()).Seconds(), Unit: UnitSeconds},
 		{Name: "per hour", Value: float64(r.l.count) / d.span.hours(), Unit: UnitPerHour},
 	}
 	flags := []flag{{"user", r.user}, {"verb", "list"}, {"resource", resourceFlag(r.resource)}}
@@ -264,7 +248,7 @@ func (d *Lists) evidence(r listRow) Evidence {
 }
 
 // Result returns the etcd-lists and repeated-lists findings, or none.
-func (d *Lists) Result() []Finding {
+func (d *lists) result() []Finding {
 	var out []Finding
 	if rows := d.rows(&d.etcd, d.opts.EtcdListsPerHour); len(rows) > 0 {
 		out = append(out, d.etcdFinding(rows))
@@ -275,7 +259,7 @@ func (d *Lists) Result() []Finding {
 	return finish(out)
 }
 
-func (d *Lists) etcdFinding(rows []listRow) Finding {
+func (d *lists) etcdFinding(rows []listRow) Finding {
 	var total int64
 	var reasons [numReasons]int64
 	var ev []Evidence
@@ -294,9 +278,11 @@ func (d *Lists) etcdFinding(rows []listRow) Finding {
 		ev = append(ev, e)
 		high = high || r.namespace == "" && heavyResource(r.resource) && d.perHour(r.l.count, 10*d.opts.EtcdListsPerHour)
 	}
-	shown, more := d.rowsOf(ev)
+	shown, more, cost := d.rowsOf(ev)
 	f := Finding{
 		ID:        "etcd-lists",
+		Group:     GroupLoad,
+		Cost:      cost,
 		Severity:  Medium,
 		Title:     "LISTs served from etcd, not from the cache",
 		Magnitude: total,
@@ -337,17 +323,19 @@ func reasonList(r [numReasons]int64) string {
 	return strings.Join(parts, ", ")
 }
 
-func (d *Lists) rv0Finding(rows []listRow) Finding {
+func (d *lists) rv0Finding(rows []listRow) Finding {
 	var total int64
 	var ev []Evidence
 	for _, r := range rows {
 		total += r.l.count
 		ev = append(ev, d.evidence(r))
 	}
-	shown, more := d.rowsOf(ev)
+	shown, more, cost := d.rowsOf(ev)
 	first := rows[0]
 	f := Finding{
 		ID:        "repeated-lists",
+		Group:     GroupLoad,
+		Cost:      cost,
 		Severity:  Medium,
 		Title:     "Full LISTs repeated (resourceVersion=0 with a limit)",
 		Magnitude: total,

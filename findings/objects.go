@@ -4,9 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"strings"
-	"time"
 
-	"github.com/auditlens/auditlens/internal/evict"
+	"github.com/auditlens/auditlens/internal/heavy"
 )
 
 // objectTable holds an objectRate for the busiest of the objects the
@@ -15,16 +14,15 @@ import (
 // thousands of objects once or twice, and the findings need the few that
 // are requested hundreds of times.
 //
-// It is a heavy-hitters summary in the manner of Space-Saving (Metwally,
-// Agrawal and El Abbadi, 2005): when the table is full, the half of its
-// rows with the fewest requests (the least recently requested first among
-// equals) is let go, and a key that comes back starts a new row. A row
-// counts exactly the requests seen since it was kept; its uncounted field
-// is the most requests of its key that may have gone with rows let go
-// before (floor, when the row began). An object requested more often than
-// the rows let go were is never let go, so a hot loop's row keeps every
-// request but those before its first eviction round, which uncounted
-// bounds. Below max objects nothing is let go and every count is exact.
+// It is a heavy-hitters summary (internal/heavy): when the table is full,
+// the half of its rows with the fewest requests (the least recently
+// requested first among equals) is let go, and a key that comes back
+// starts a new row. A row counts exactly the requests seen since it was
+// kept; the summary knows the most requests of its key that may have gone
+// with rows let go before. An object requested more often than the rows
+// let go were is never let go, so a hot loop's row keeps every request but
+// those before its first eviction round, which the summary bounds. Below
+// max objects nothing is let go and every count is exact.
 type objectTable struct {
 	index map[string]int32 // key → position in rows
 	// rows are in chunks, so that growing never copies them.
@@ -32,23 +30,15 @@ type objectTable struct {
 	n    int32   // positions used in rows
 	free []int32 // positions of rows let go, to reuse
 	max  int
-	// floor is the most requests a key without a row may have had: the
-	// largest count (with its uncounted part) of a row let go.
-	floor int64
-	// dropped counts the requests of the rows let go.
-	dropped int64
-	key     []byte
-	order   []uint64 // scratch of evict
+	sum  heavy.Summary
+	key  []byte
 }
 
 // objectSlot is a row of an objectTable; key is "" in a free slot.
 type objectSlot struct {
 	key     string // user, NUL, kind (a verb...), NUL, path
 	userLen int32
-	// uncounted is the most requests of the key that may have gone
-	// uncounted before the row was kept.
-	uncounted int64
-	rate      objectRate
+	rate    objectRate
 }
 
 // chunkRows is the number of rows of a chunk of objectTable.rows.
@@ -57,8 +47,13 @@ const chunkRows = 1024
 // at returns the row at position i.
 func (t *objectTable) at(i int32) *objectSlot { return &t.rows[i/chunkRows][i%chunkRows] }
 
-// bound is the most requests the slot's key may have had.
-func (s *objectSlot) bound() int64 { return s.rate.count + s.uncounted }
+// bound is the most requests the key of the row at position i may have
+// had.
+func (t *objectTable) bound(i int32) int64 { return t.at(i).rate.count + t.sum.Lacks(i) }
+
+// letGo is the number of requests of the rows let go, and the most
+// requests an object without a row may have had.
+func (t *objectTable) letGo() (int64, int64) { return t.sum.Dropped(), t.sum.Floor() }
 
 func newObjectTable(max int) objectTable {
 	return objectTable{index: make(map[string]int32), max: max}
@@ -70,14 +65,14 @@ func (t *objectTable) get(user, object []byte) *objectRate {
 	t.key = append(t.key[:0], user...)
 	t.key = append(t.key, 0)
 	t.key = append(t.key, object...)
-	return &t.slot(t.key, len(user)).rate
+	return &t.at(t.slot(t.key, len(user))).rate
 }
 
-// slot returns the row of key (user of userLen bytes, NUL, object),
-// adding it when new.
-func (t *objectTable) slot(key []byte, userLen int) *objectSlot {
+// slot returns the position of the row of key (user of userLen bytes,
+// NUL, object), adding it when new.
+func (t *objectTable) slot(key []byte, userLen int) int32 {
 	if i, ok := t.index[string(key)]; ok {
-		return t.at(i)
+		return i
 	}
 	if len(t.index) >= t.max {
 		t.evict()
@@ -93,69 +88,42 @@ func (t *objectTable) slot(key []byte, userLen int) *objectSlot {
 		}
 	}
 	s := t.at(i)
-	s.key, s.userLen, s.uncounted = string(key), int32(userLen), t.floor
+	s.key, s.userLen = string(key), int32(userLen)
 	t.index[s.key] = i
-	return s
+	t.sum.Admit(i)
+	return i
 }
 
-// evict lets go of about half of the rows (see evict.Cut): those with the
-// fewest requests, the least recently requested first among equals (to
-// the second).
+// evict lets go of about half of the rows (see heavy.Summary.Evict):
+// those with the fewest requests, the least recently requested first
+// among equals (to the second).
 func (t *objectTable) evict() {
-	t.order = t.order[:0]
-	for i := range t.n {
-		if s := t.at(i); s.key != "" {
-			t.order = append(t.order, s.evictionOrder())
-		}
-	}
-	cut := evict.Cut(t.order)
-	for i := range t.n {
+	t.sum.Evict(t.n, func(i int32) heavy.Row {
 		s := t.at(i)
-		if s.key == "" || s.evictionOrder() > cut {
-			continue
-		}
-		t.floor = max(t.floor, s.bound())
-		t.dropped += s.rate.count
+		return heavy.Row{Live: s.key != "", Count: s.rate.count, At: s.rate.span.last}
+	}, func(i int32) {
+		s := t.at(i)
 		delete(t.index, s.key)
 		// Keep the minutes' array for the next row.
 		*s = objectSlot{rate: objectRate{minutes: s.rate.minutes[:0]}}
 		t.free = append(t.free, i)
-	}
-}
-
-// evictionOrder orders the slot among those to let go: by its bound
-// (capped at 2^24), then by the second of its last request.
-func (s *objectSlot) evictionOrder() uint64 {
-	const secondBits = 40
-	last := uint64(max(s.rate.span.last, 0)/int64(time.Second)) & (1<<secondBits - 1)
-	return uint64(min(s.bound(), 1<<24-1))<<secondBits | last
+	})
 }
 
 // merge adds the rows of o to t. A key that has a row in one table and
-// not in the other may have had up to the other's floor requests there:
-// its uncounted part grows by that floor.
+// not in the other may have had up to the other's floor requests there.
 func (t *objectTable) merge(o *objectTable) {
-	if o.floor > 0 {
-		for i := range t.n {
-			if s := t.at(i); s.key != "" {
-				if _, ok := o.index[s.key]; !ok {
-					s.uncounted += o.floor
-				}
-			}
-		}
-	}
-	floor := t.floor + o.floor
-	t.dropped += o.dropped
+	t.sum.BeginMerge(t.n)
 	for i := range o.n {
 		os := o.at(i)
 		if os.key == "" {
 			continue
 		}
-		s := t.slot([]byte(os.key), int(os.userLen))
-		s.uncounted += os.uncounted
-		s.rate.merge(&os.rate)
+		j := t.slot([]byte(os.key), int(os.userLen))
+		t.sum.Merged(j, o.sum.Lacks(i))
+		t.at(j).rate.merge(&os.rate)
 	}
-	t.floor = max(t.floor, floor)
+	t.sum.EndMerge(&o.sum, t.n, func(i int32) bool { return t.at(i).key != "" })
 }
 
 // objectRow is one user's object and its rate.
@@ -173,7 +141,7 @@ func (t *objectTable) all() []objectRow {
 	for _, i := range t.index {
 		s := t.at(i)
 		kind, path, _ := strings.Cut(s.key[s.userLen+1:], "\x00")
-		out = append(out, objectRow{s.key[:s.userLen], kind, path, s.uncounted, &s.rate})
+		out = append(out, objectRow{s.key[:s.userLen], kind, path, t.sum.Lacks(i), &s.rate})
 	}
 	slices.SortFunc(out, func(a, b objectRow) int {
 		return cmp.Or(cmp.Compare(b.rate.count, a.rate.count), cmp.Compare(a.user, b.user),
@@ -234,9 +202,11 @@ func (t *objectTable) loops(b *base, limit, minutes int, what func(kind, path st
 // countName names the requests counted, limit is the rate a minute the
 // rows passed.
 func (l *loops) finding(b *base, id, title, countName string, limit int) Finding {
-	shown, more := b.rowsOf(l.rows)
+	shown, more, cost := b.rowsOf(l.rows)
 	return Finding{
 		ID:        id,
+		Group:     GroupLoad,
+		Cost:      cost,
 		Severity:  Medium,
 		Title:     title,
 		Magnitude: l.total,

@@ -77,26 +77,26 @@ func TestObjectTableBounds(t *testing.T) {
 			if len(tb.index) > tc.max {
 				t.Fatalf("%d rows after merging, at most %d", len(tb.index), tc.max)
 			}
-			if tb.dropped == 0 {
+			if tb.sum.Dropped() == 0 {
 				t.Fatal("nothing let go: the case does not test the bound")
 			}
 			var kept int64
 			for key, want := range truth {
 				i, ok := tb.index[key]
 				if !ok {
-					if want > tb.floor {
-						t.Errorf("%q: %d requests, no row, floor %d", key, want, tb.floor)
+					if want > tb.sum.Floor() {
+						t.Errorf("%q: %d requests, no row, floor %d", key, want, tb.sum.Floor())
 					}
 					continue
 				}
 				s := tb.at(i)
-				if s.rate.count > want || s.bound() < want {
-					t.Errorf("%q: %d requests, row says %d + at most %d", key, want, s.rate.count, s.uncounted)
+				if s.rate.count > want || tb.bound(i) < want {
+					t.Errorf("%q: %d requests, row says %d + at most %d", key, want, s.rate.count, tb.sum.Lacks(i))
 				}
 				kept += s.rate.count
 			}
-			if kept+tb.dropped != int64(len(stream)) {
-				t.Errorf("%d requests in rows and %d let go, want %d in all", kept, tb.dropped, len(stream))
+			if kept+tb.sum.Dropped() != int64(len(stream)) {
+				t.Errorf("%d requests in rows and %d let go, want %d in all", kept, tb.sum.Dropped(), len(stream))
 			}
 			if tc.max >= 2*tc.heavy {
 				for h := range tc.heavy {
@@ -132,8 +132,8 @@ func TestObjectTableExactBelowBound(t *testing.T) {
 		}
 		return fmt.Sprint(out)
 	}
-	if one.dropped != 0 || a.dropped != 0 || one.floor != 0 || a.floor != 0 {
-		t.Errorf("let go %d and %d requests below the bound", one.dropped, a.dropped)
+	if one.sum.Dropped() != 0 || a.sum.Dropped() != 0 || one.sum.Floor() != 0 || a.sum.Floor() != 0 {
+		t.Errorf("let go %d and %d requests below the bound", one.sum.Dropped(), a.sum.Dropped())
 	}
 	if got, want := rowsOf(&a), rowsOf(&one); got != want {
 		t.Errorf("merged rows differ from one table's:\n%s\n%s", got, want)

@@ -346,7 +346,7 @@ func TestLongRunning(t *testing.T) {
 // layer that took most of its time, and that long-running requests and
 // requests without a dominant layer do not count.
 func TestSlowLayerAttribution(t *testing.T) {
-	d := NewSlowLayers(Options{SlowPerHour: -1, SlowShare: -1})
+	ds, d := only[*slowLayers](t, Options{SlowPerHour: -1, SlowShare: -1})
 	t0 := time.Date(2022, 2, 7, 22, 0, 0, 0, time.UTC)
 	ann := func(kv ...string) map[string]string {
 		m := map[string]string{}
@@ -355,18 +355,18 @@ func TestSlowLayerAttribution(t *testing.T) {
 		}
 		return m
 	}
-	d.Add(newEntry("create", "a", "/api/v1/namespaces/x/pods", 201, t0, 3*time.Second,
+	ds.Add(newEntry("create", "a", "/api/v1/namespaces/x/pods", 201, t0, 3*time.Second,
 		ann("total", "3s", "mutating-webhook", "1s", "validating-webhook", "1.2s", "etcd", "10ms")))
-	d.Add(newEntry("get", "a", "/api/v1/namespaces/x/configmaps/c", 200, t0, 2*time.Second,
+	ds.Add(newEntry("get", "a", "/api/v1/namespaces/x/configmaps/c", 200, t0, 2*time.Second,
 		ann("total", "2s", "etcd", "1.5s", "response-write", "1ms")))
-	d.Add(newEntry("get", "a", "/api/v1/namespaces/x/configmaps/c", 200, t0, 2*time.Second,
+	ds.Add(newEntry("get", "a", "/api/v1/namespaces/x/configmaps/c", 200, t0, 2*time.Second,
 		ann("total", "2s", "etcd", "0.5s", "serialize-response-object", "0.4s"))) // no layer has half
-	d.Add(newEntry("watch", "a", "/api/v1/pods?watch=true", 200, t0, time.Minute,
+	ds.Add(newEntry("watch", "a", "/api/v1/pods?watch=true", 200, t0, time.Minute,
 		ann("total", "60s", "response-write", "59s"))) // long-running
-	d.Add(newEntry("create", "a", "/api/v1/namespaces/x/pods/p/exec", 101, t0, time.Minute,
+	ds.Add(newEntry("create", "a", "/api/v1/namespaces/x/pods/p/exec", 101, t0, time.Minute,
 		ann("total", "60s", "response-write", "59s"))) // long-running
 	got := map[string]int64{}
-	for _, f := range d.Result() {
+	for _, f := range d.result() {
 		got[f.Subject] = f.Magnitude
 	}
 	if len(got) != 2 || got["admission-webhooks"] != 1 || got["etcd"] != 1 {
@@ -381,7 +381,7 @@ func TestSlowLayerAttribution(t *testing.T) {
 // per resource, resources with the same verbs merged, a Role per
 // namespace, a ClusterRole rule for cluster scope and non-resource URLs.
 func TestDeniedRules(t *testing.T) {
-	d := NewDeniedStorm(Options{DeniedPerHour: -1, DeniedShare: -1})
+	ds, d := only[*deniedStorm](t, Options{DeniedPerHour: -1, DeniedShare: -1})
 	t0 := time.Date(2022, 2, 7, 22, 0, 0, 0, time.UTC)
 	for _, r := range []struct{ verb, uri string }{
 		{"get", "/api/v1/nodes/n1/proxy/metrics"},
@@ -394,10 +394,10 @@ func TestDeniedRules(t *testing.T) {
 		{"watch", "/apis/apps/v1/namespaces/b/deployments?watch=true"},
 		{"get", "/metrics"},
 	} {
-		d.Add(newEntry(r.verb, "sa", r.uri, 403, t0, time.Millisecond, nil))
+		ds.Add(newEntry(r.verb, "sa", r.uri, 403, t0, time.Millisecond, nil))
 	}
-	d.Add(newEntry("get", "sa", "/api/v1/namespaces/a/pods/p", 404, t0, time.Millisecond, nil)) // not refused
-	fs := d.Result()
+	ds.Add(newEntry("get", "sa", "/api/v1/namespaces/a/pods/p", 404, t0, time.Millisecond, nil)) // not refused
+	fs := d.result()
 	if len(fs) != 1 {
 		t.Fatalf("%d findings", len(fs))
 	}
@@ -419,24 +419,24 @@ func TestDeniedRules(t *testing.T) {
 // share of the user's writes: a busy controller conflicting a few times
 // in a hundred is ordinary.
 func TestConflictShare(t *testing.T) {
-	d := NewWriteChurn(Options{})
+	ds, d := only[*writeChurn](t, Options{})
 	t0 := time.Date(2022, 2, 7, 22, 0, 0, 0, time.UTC)
 	for i := range 2000 {
 		code := int32(200)
 		if i%50 == 0 {
 			code = 409 // 40 conflicts, 2%
 		}
-		d.Add(newEntry("update", "busy-controller", fmt.Sprintf("/api/v1/namespaces/a/configmaps/c%d", i%97), code, t0.Add(time.Duration(i)*time.Second), time.Millisecond, nil))
+		ds.Add(newEntry("update", "busy-controller", fmt.Sprintf("/api/v1/namespaces/a/configmaps/c%d", i%97), code, t0.Add(time.Duration(i)*time.Second), time.Millisecond, nil))
 	}
 	for i := range 30 {
 		code := int32(409)
 		if i%2 == 0 {
 			code = 200 // 15 conflicts, 50%
 		}
-		d.Add(newEntry("update", "fighter", "/api/v1/namespaces/a/configmaps/x", code, t0.Add(time.Duration(i)*time.Minute), time.Millisecond, nil))
+		ds.Add(newEntry("update", "fighter", "/api/v1/namespaces/a/configmaps/x", code, t0.Add(time.Duration(i)*time.Minute), time.Millisecond, nil))
 	}
 	var got []string
-	for _, f := range d.Result() {
+	for _, f := range d.result() {
 		for _, r := range f.Rows {
 			got = append(got, fmt.Sprintf("%s %s %d %.2f", f.ID, r.Offender, r.Count, r.Share))
 		}

@@ -67,6 +67,7 @@ const objectSamples = ^uint64(0) / 16
 // most of its requests is held inline, other codes and samples apart.
 type objectRate struct {
 	count   int64
+	server  int64 // nanoseconds (facts.cost)
 	span    span
 	code    int32 // the code of the first request counted
 	extra   *objectExtra
@@ -94,6 +95,8 @@ func (o *objectRate) add(f *facts) {
 		o.more().status.add(f.code, 1)
 	}
 	o.count++
+	server, _ := f.cost()
+	o.server += server
 	o.span.add(f.recv)
 	if h := f.idHash(); h <= objectSamples {
 		o.more().samples.offer(h, f.auditID())
@@ -114,6 +117,7 @@ func (o *objectRate) merge(p *objectRate) {
 		}
 	}
 	o.count += p.count
+	o.server += p.server
 	o.span.merge(p.span)
 	if p.extra != nil && len(p.extra.samples) > 0 {
 		o.more().samples.merge(p.extra.samples)
@@ -140,7 +144,7 @@ func (o *objectRate) statusMix() statusMix {
 // evidence returns a row of the object's requests, Share left to the
 // caller.
 func (o *objectRate) evidence(offender, what string) Evidence {
-	t := tally{count: o.count, span: o.span, status: o.statusMix()}
+	t := tally{count: o.count, server: o.server, span: o.span, status: o.statusMix()}
 	if o.extra != nil {
 		t.samples = o.extra.samples
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/auditlens/auditlens/auditlog"
 )
 
-// Security finds what the API server's annotations say about credentials
+// security finds what the API server's annotations say about credentials
 // and risky use, each a finding from Options.SecurityRequests:
 //
 //   - legacy-tokens: requests authenticated with a secret-based
@@ -26,8 +26,8 @@ import (
 //     "system:");
 //   - pod-security-violations: requests that would violate the namespace's
 //     Pod Security audit level (pod-security.kubernetes.io/audit-violations).
-type Security struct {
-	base
+type security struct {
+	*base
 	legacy, stale, certs, exec, podSecurity table[securityKey, *securityKey]
 	buf                                     []byte
 }
@@ -44,33 +44,24 @@ func (s *securityKey) merge(o *securityKey) {
 	s.most = max(s.most, o.most)
 }
 
-// NewSecurity returns an empty security detector.
-func NewSecurity(opts Options) *Security {
-	d := &Security{base: newBase(opts)}
+func init() { register(newSecurity) }
+
+// newSecurity returns an empty security detector sharing b.
+func newSecurity(b *base) detector {
+	d := &security{base: b}
 	for _, t := range d.tables() {
 		*t = newTable[securityKey](d.opts.MaxKeys)
 	}
 	return d
 }
 
-func (d *Security) tables() []*table[securityKey, *securityKey] {
+func (d *security) tables() []*table[securityKey, *securityKey] {
 	return []*table[securityKey, *securityKey]{&d.legacy, &d.stale, &d.certs, &d.exec, &d.podSecurity}
 }
 
-// Fields is the set of event fields Security reads.
-func (d *Security) Fields() auditlog.Fields { return factFields }
+func (d *security) fields() auditlog.Fields { return factFields }
 
-// Add counts e.
-func (d *Security) Add(e *auditlog.Entry) {
-	var f facts
-	f.init(e)
-	if f.final {
-		d.see(&f)
-		d.count(&f)
-	}
-}
-
-func (d *Security) note(t *table[securityKey, *securityKey], f *facts, most int64, parts ...string) {
+func (d *security) note(t *table[securityKey, *securityKey], f *facts, most int64, parts ...string) {
 	d.buf = appendKey(d.buf[:0], parts...)
 	if s := t.get(d.buf); s != nil {
 		s.tally.add(f, allSamples)
@@ -78,7 +69,7 @@ func (d *Security) note(t *table[securityKey, *securityKey], f *facts, most int6
 	}
 }
 
-func (d *Security) count(f *facts) {
+func (d *security) count(f *facts) {
 	if f.hasLegacyToken {
 		d.note(&d.legacy, f, 0, f.user, f.legacyToken, f.legacyTokenValue)
 	}
@@ -126,17 +117,17 @@ func parseStaleToken(v string) (subject string, seconds int64) {
 	return subject, seconds
 }
 
-// Merge adds the counts of o, built with the same options, to d. o is not
-// changed.
-func (d *Security) Merge(o *Security) {
-	d.mergeBase(&o.base)
+func (d *security) name() string { return "security" }
+
+func (d *security) merge(od detector) {
+	o := od.(*security)
 	ot := o.tables()
 	for i, t := range d.tables() {
 		t.merge(ot[i])
 	}
 }
 
-func (d *Security) dropped() int64 {
+func (d *security) dropped() int64 {
 	var n int64
 	for _, t := range d.tables() {
 		n += t.dropped
@@ -144,12 +135,12 @@ func (d *Security) dropped() int64 {
 	return n
 }
 
-// securityKind describes one of Security's findings.
+// securityKind describes one of security's findings.
 type securityKind struct {
 	id, title, shareOf string
 	severity           Severity
 	// row makes a row of the key's parts.
-	row func(d *Security, parts []string, s *securityKey) Evidence
+	row func(d *security, parts []string, s *securityKey) Evidence
 	// summary is the sentence, given the total and the first row.
 	summary func(total int64, first Evidence) string
 }
@@ -157,7 +148,7 @@ type securityKind struct {
 var securityKinds = [...]securityKind{
 	{
 		id: "legacy-tokens", title: "Long-lived service-account tokens in use", severity: Medium,
-		row: func(d *Security, p []string, s *securityKey) Evidence {
+		row: func(d *security, p []string, s *securityKey) Evidence {
 			ev := s.evidence(p[0], legacyTokenWhat(p[1], p[2]))
 			ev.Command = d.cmds.user(p[0])
 			return ev
@@ -169,7 +160,7 @@ var securityKinds = [...]securityKind{
 	},
 	{
 		id: "stale-tokens", title: "Service-account tokens used after they should have been refreshed", severity: Medium,
-		row: func(d *Security, p []string, s *securityKey) Evidence {
+		row: func(d *security, p []string, s *securityKey) Evidence {
 			ev := s.evidence(p[0], "stale bound token")
 			ev.Numbers = []Number{{Name: "most seconds after the warning threshold", Value: float64(s.most), Unit: UnitSeconds}}
 			ev.Command = d.cmds.user(p[0])
@@ -182,7 +173,7 @@ var securityKinds = [...]securityKind{
 	},
 	{
 		id: "webhook-certificates", title: "Webhooks with invalid certificates", severity: High,
-		row: func(d *Security, p []string, s *securityKey) Evidence {
+		row: func(d *security, p []string, s *securityKey) Evidence {
 			what := "certificate without a subject alternative name"
 			prefix := annMissingSANPrefix
 			if p[1] == "insecure-sha1" {
@@ -199,7 +190,7 @@ var securityKinds = [...]securityKind{
 	},
 	{
 		id: "exec-by-humans", title: "People exec-ing into pods", severity: Low,
-		row: func(d *Security, p []string, s *securityKey) Evidence {
+		row: func(d *security, p []string, s *securityKey) Evidence {
 			ev := s.evidence(p[0], p[1]+" into pods in namespace "+p[2])
 			ev.Command = d.cmds.command([]flag{{"user", p[0]}, {"subresource", p[1]}}, "-owide")
 			return ev
@@ -211,7 +202,7 @@ var securityKinds = [...]securityKind{
 	},
 	{
 		id: "pod-security-violations", title: "Pod Security violations", severity: Low,
-		row: func(d *Security, p []string, s *securityKey) Evidence {
+		row: func(d *security, p []string, s *securityKey) Evidence {
 			what := strings.ToUpper(p[1]) + " " + p[2]
 			if p[3] != "" {
 				what += " in namespace " + p[3]
@@ -241,7 +232,7 @@ func legacyTokenWhat(kind, value string) string {
 }
 
 // Result returns the security findings that qualify.
-func (d *Security) Result() []Finding {
+func (d *security) result() []Finding {
 	var out []Finding
 	for i, t := range d.tables() {
 		kind := &securityKinds[i]
@@ -259,9 +250,11 @@ func (d *Security) Result() []Finding {
 		for j := range rows {
 			rows[j].Share = share(rows[j].Count, total)
 		}
-		shown, more := d.rowsOf(rows)
+		shown, more, cost := d.rowsOf(rows)
 		out = append(out, Finding{
 			ID:        kind.id,
+			Group:     GroupHygiene,
+			Cost:      cost,
 			Severity:  kind.severity,
 			Title:     kind.title,
 			Summary:   kind.summary(total, rows[0]),

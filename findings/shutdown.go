@@ -6,7 +6,7 @@ import (
 	"github.com/auditlens/auditlens/auditlog"
 )
 
-// LateRequests finds requests that reached an API server while it was
+// lateRequests finds requests that reached an API server while it was
 // shutting down. OpenShift's API servers annotate them:
 // openshift.io/during-termination once termination started (the server
 // still serves while load balancers take it out), and
@@ -14,11 +14,11 @@ import (
 // (load balancers should have stopped sending by then). Requests over the
 // loopback interface (the server's own, "loopback=true") do not count.
 //
-// The finding comes from Options.LateRequests requests during the
+// The finding comes from Options.lateRequests requests during the
 // graceful phase; the rows are by user and by the API server's node that
 // logged them.
-type LateRequests struct {
-	base
+type lateRequests struct {
+	*base
 	graceful    table[tally, *tally]
 	gracefulN   int64
 	termination int64
@@ -26,27 +26,18 @@ type LateRequests struct {
 	buf         []byte
 }
 
-// NewLateRequests returns an empty late-requests detector.
-func NewLateRequests(opts Options) *LateRequests {
-	d := &LateRequests{base: newBase(opts)}
+func init() { register(newLateRequests) }
+
+// newLateRequests returns an empty late-requests detector sharing b.
+func newLateRequests(b *base) detector {
+	d := &lateRequests{base: b}
 	d.graceful = newTable[tally](d.opts.MaxKeys)
 	return d
 }
 
-// Fields is the set of event fields LateRequests reads.
-func (d *LateRequests) Fields() auditlog.Fields { return factFields }
+func (d *lateRequests) fields() auditlog.Fields { return factFields }
 
-// Add counts e.
-func (d *LateRequests) Add(e *auditlog.Entry) {
-	var f facts
-	f.init(e)
-	if f.final {
-		d.see(&f)
-		d.count(&f)
-	}
-}
-
-func (d *LateRequests) count(f *facts) {
+func (d *lateRequests) count(f *facts) {
 	if !f.hasTermination && !f.hasGraceful {
 		return
 	}
@@ -69,20 +60,20 @@ func (d *LateRequests) count(f *facts) {
 	}
 }
 
-// Merge adds the counts of o, built with the same options, to d. o is not
-// changed.
-func (d *LateRequests) Merge(o *LateRequests) {
-	d.mergeBase(&o.base)
+func (d *lateRequests) name() string { return "late-requests" }
+
+func (d *lateRequests) merge(od detector) {
+	o := od.(*lateRequests)
 	d.graceful.merge(&o.graceful)
 	d.gracefulN += o.gracefulN
 	d.termination += o.termination
 	d.loopback += o.loopback
 }
 
-func (d *LateRequests) dropped() int64 { return d.graceful.dropped }
+func (d *lateRequests) dropped() int64 { return d.graceful.dropped }
 
 // Result returns the late-requests finding, or none.
-func (d *LateRequests) Result() []Finding {
+func (d *lateRequests) result() []Finding {
 	if d.gracefulN == 0 || d.gracefulN < d.opts.LateRequests {
 		return nil
 	}
@@ -99,9 +90,11 @@ func (d *LateRequests) Result() []Finding {
 		ev.SamplesCommand = d.cmds.samples(ev.Samples)
 		rows = append(rows, ev)
 	}
-	shown, more := d.rowsOf(rows)
+	shown, more, cost := d.rowsOf(rows)
 	f := Finding{
 		ID:        "late-requests",
+		Group:     GroupErrors,
+		Cost:      cost,
 		Severity:  Medium,
 		Title:     "Requests sent to an API server that was shutting down",
 		Magnitude: d.gracefulN,

@@ -8,7 +8,7 @@ import (
 	"github.com/auditlens/auditlens/auditlog"
 )
 
-// SlowLayers tells where slow requests spent their time. The API server
+// slowLayers tells where slow requests spent their time. The API server
 // writes apiserver.latency.k8s.io/* annotations on requests that took more
 // than 500 ms: the total and the time in etcd, in mutating and validating
 // admission webhooks, in encoding and converting the response
@@ -19,15 +19,23 @@ import (
 // Long-running requests (watch, exec, attach, port-forward, proxy, log
 // follow) are never counted: they are meant to last.
 //
-// A layer is a finding when its slow requests reach Options.SlowPerHour
-// and Options.SlowShare of all short-running requests. The rows are by
+// A request that spends more than an absolute time in admission webhooks
+// or in etcd (Options.SlowWebhookTime, Options.SlowEtcdTime) counts
+// against that layer even when another took more of its time. A layer is
+// a finding when its slow requests reach Options.SlowPerHour and either
+// Options.SlowShare of all short-running requests or, counting those over
+// the absolute time alone, Options.SlowPerHour again. The rows are by
 // resource and verb.
-type SlowLayers struct {
-	base
+type slowLayers struct {
+	*base
 	shortRunning int64
 	layers       [numLayers]table[slowKey, *slowKey]
 	attributed   [numLayers]int64
-	buf          []byte
+	// overLimit counts the attributed requests over the layer's absolute
+	// time (limits).
+	overLimit [numLayers]int64
+	limits    [numLayers]time.Duration // 0: none
+	buf       []byte
 }
 
 type slowKey struct {
@@ -42,27 +50,19 @@ func (s *slowKey) merge(o *slowKey) {
 	s.total.merge(&o.total)
 }
 
-// NewSlowLayers returns an empty slow-layers detector.
-func NewSlowLayers(opts Options) *SlowLayers {
-	d := &SlowLayers{base: newBase(opts)}
+func init() { register(newSlowLayers) }
+
+// newSlowLayers returns an empty slow-layers detector sharing b.
+func newSlowLayers(b *base) detector {
+	d := &slowLayers{base: b}
+	d.limits[layerWebhooks], d.limits[layerEtcd] = d.opts.SlowWebhookTime, d.opts.SlowEtcdTime
 	for i := range d.layers {
 		d.layers[i] = newTable[slowKey](d.opts.MaxKeys)
 	}
 	return d
 }
 
-// Fields is the set of event fields SlowLayers reads.
-func (d *SlowLayers) Fields() auditlog.Fields { return factFields }
-
-// Add counts e.
-func (d *SlowLayers) Add(e *auditlog.Entry) {
-	var f facts
-	f.init(e)
-	if f.final {
-		d.see(&f)
-		d.count(&f)
-	}
-}
+func (d *slowLayers) fields() auditlog.Fields { return factFields }
 
 // longRunning reports whether the API server treats the request as
 // long-running: the verbs watch and proxy, the subresources exec, attach,
@@ -84,7 +84,7 @@ func longRunning(f *facts) bool {
 	return false
 }
 
-func (d *SlowLayers) count(f *facts) {
+func (d *slowLayers) count(f *facts) {
 	if longRunning(f) {
 		return
 	}
@@ -100,6 +100,7 @@ func (d *SlowLayers) count(f *facts) {
 		return
 	}
 	best, bestTime := layer(-1), time.Duration(0)
+	over, overTime := layer(-1), time.Duration(0) // the first layer over its absolute time
 	for l := range numLayers {
 		var t time.Duration
 		for _, v := range f.layers[l] {
@@ -113,9 +114,18 @@ func (d *SlowLayers) count(f *facts) {
 		if t > bestTime {
 			best, bestTime = l, t
 		}
+		if over < 0 && d.limits[l] > 0 && t > d.limits[l] {
+			over, overTime = l, t
+		}
 	}
 	if best < 0 || float64(bestTime) < d.opts.SlowLayerShare*float64(total) {
-		return
+		if over < 0 {
+			return
+		}
+		best, bestTime = over, overTime
+	}
+	if d.limits[best] > 0 && bestTime > d.limits[best] {
+		d.overLimit[best]++
 	}
 	r := f.req()
 	d.buf = append(d.buf[:0], f.verb...)
@@ -133,18 +143,19 @@ func (d *SlowLayers) count(f *facts) {
 	}
 }
 
-// Merge adds the counts of o, built with the same options, to d. o is not
-// changed.
-func (d *SlowLayers) Merge(o *SlowLayers) {
-	d.mergeBase(&o.base)
+func (d *slowLayers) name() string { return "slow-layers" }
+
+func (d *slowLayers) merge(od detector) {
+	o := od.(*slowLayers)
 	d.shortRunning += o.shortRunning
 	for i := range d.layers {
 		d.attributed[i] += o.attributed[i]
+		d.overLimit[i] += o.overLimit[i]
 		d.layers[i].merge(&o.layers[i])
 	}
 }
 
-func (d *SlowLayers) dropped() int64 {
+func (d *slowLayers) dropped() int64 {
 	var n int64
 	for i := range d.layers {
 		n += d.layers[i].dropped
@@ -162,11 +173,12 @@ var layerSentences = [numLayers]string{
 }
 
 // Result returns a slow-layer finding per layer that qualifies.
-func (d *SlowLayers) Result() []Finding {
+func (d *slowLayers) result() []Finding {
 	var out []Finding
 	for l := range numLayers {
 		n := d.attributed[l]
-		if n == 0 || !d.perHour(n, d.opts.SlowPerHour) || share(n, d.shortRunning) < d.opts.SlowShare {
+		if n == 0 || !d.perHour(n, d.opts.SlowPerHour) ||
+			share(n, d.shortRunning) < d.opts.SlowShare && !d.perHour(d.overLimit[l], d.opts.SlowPerHour) {
 			continue
 		}
 		var rows []Evidence
@@ -176,7 +188,7 @@ func (d *SlowLayers) Result() []Finding {
 			ev.Share = share(k.v.count, n)
 			ev.Numbers = []Number{
 				{Name: "median time in " + layerNames[l], Value: k.v.layer.quantile(0.5).Seconds(), Unit: UnitSeconds},
-				{Name: "max time in " + layerNames[l], Value: time.Duration(k.v.layer.max).Seconds(), Unit: UnitSeconds},
+				{Name: "max time in " + layerNames[l], Value: time.Duration(k.v.layer.max()).Seconds(), Unit: UnitSeconds},
 				{Name: "median total", Value: k.v.total.quantile(0.5).Seconds(), Unit: UnitSeconds},
 			}
 			flags := []flag{{"verb", verb}}
@@ -188,9 +200,11 @@ func (d *SlowLayers) Result() []Finding {
 			ev.SamplesCommand = d.cmds.samples(ev.Samples)
 			rows = append(rows, ev)
 		}
-		shown, more := d.rowsOf(rows)
+		shown, more, cost := d.rowsOf(rows)
 		f := Finding{
 			ID:        "slow-layer",
+			Group:     GroupLoad,
+			Cost:      cost,
 			Subject:   layerNames[l],
 			Severity:  Medium,
 			Title:     "Slow requests, by the layer that took their time",
@@ -209,6 +223,12 @@ func (d *SlowLayers) Result() []Finding {
 		}
 		f.Summary = fmt.Sprintf("%d requests took more than 500 ms, most of it %s; the most: %s (%d).",
 			n, layerSentences[l], rows[0].What, rows[0].Count)
+		if share(n, d.shortRunning) < d.opts.SlowShare {
+			// Found by absolute time alone.
+			f.Numbers = append(f.Numbers, Number{Name: "over " + d.limits[l].String() + " in " + layerNames[l], Value: float64(d.overLimit[l]), Unit: UnitRequests})
+			f.Summary = fmt.Sprintf("%d requests spent more than %s %s, few as they are (%s of short-running requests); the most: %s (%d).",
+				d.overLimit[l], d.limits[l], layerSentences[l], formatPercent(share(n, d.shortRunning)), rows[0].What, rows[0].Count)
+		}
 		out = append(out, f)
 	}
 	return finish(out)

@@ -135,6 +135,8 @@ const allSamples = ^uint64(0)
 // codes and a few samples.
 type tally struct {
 	count   int64
+	server  int64 // nanoseconds (facts.cost)
+	queue   int64
 	span    span
 	status  statusMix
 	samples sampleSet
@@ -144,6 +146,9 @@ type tally struct {
 // hash is at most limit (allSamples: always).
 func (t *tally) add(f *facts, limit uint64) {
 	t.count++
+	server, queue := f.cost()
+	t.server += server
+	t.queue += queue
 	t.span.add(f.recv)
 	t.status.add(f.code, 1)
 	if limit == allSamples || f.idHash() <= limit {
@@ -153,6 +158,8 @@ func (t *tally) add(f *facts, limit uint64) {
 
 func (t *tally) merge(o *tally) {
 	t.count += o.count
+	t.server += o.server
+	t.queue += o.queue
 	t.span.merge(o.span)
 	t.status.merge(o.status)
 	t.samples.merge(o.samples)
@@ -164,7 +171,7 @@ func (t *tally) requests() int64 { return t.count }
 // caller.
 func (t *tally) evidence(offender, what string) Evidence {
 	first, last := t.span.times()
-	return Evidence{Offender: offender, What: what, Count: t.count, First: first, Last: last,
+	return Evidence{Offender: offender, What: what, Count: t.count, Cost: costOf(t.server, t.queue), First: first, Last: last,
 		Status: slices.Clone([]aggregate.StatusCount(t.status)), Samples: t.samples.ids()}
 }
 
@@ -218,4 +225,9 @@ func (t *table[V, P]) merge(o *table[V, P]) {
 		}
 		P(v).merge(ov)
 	}
+}
+
+// costOf is the Cost of server and queue nanoseconds.
+func costOf(server, queue int64) Cost {
+	return Cost{ServerSeconds: float64(server) / 1e9, QueueSeconds: float64(queue) / 1e9}
 }

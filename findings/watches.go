@@ -8,7 +8,7 @@ import (
 	"github.com/auditlens/auditlens/auditlog"
 )
 
-// WatchChurn finds clients whose watches end early: each time a watch
+// watchChurn finds clients whose watches end early: each time a watch
 // ends, the client opens another (and, if it cannot resume, lists the
 // whole collection again), so many short watches mean a relist storm or a
 // connection cut by something between the client and the API server.
@@ -19,8 +19,8 @@ import (
 // timeoutSeconds, before Options.ShortWatchNoTimeout. A user and resource
 // pair is a finding when its short watches reach Options.WatchChurnPerHour
 // and Options.WatchChurnShare of its watches.
-type WatchChurn struct {
-	base
+type watchChurn struct {
+	*base
 	keys table[watchKey, *watchKey]
 	buf  []byte
 }
@@ -39,30 +39,21 @@ func (w *watchKey) merge(o *watchKey) {
 	w.timeouts.merge(&o.timeouts)
 }
 
-func (w *watchKey) requests() int64 { return w.watches.count }
+func (w *watchKey) requests() int64 { return w.watches.count() }
 
-// NewWatchChurn returns an empty watch-churn detector.
-func NewWatchChurn(opts Options) *WatchChurn {
-	d := &WatchChurn{base: newBase(opts)}
+func init() { register(newWatchChurn) }
+
+// newWatchChurn returns an empty watch-churn detector sharing b.
+func newWatchChurn(b *base) detector {
+	d := &watchChurn{base: b}
 	d.keys = newTable[watchKey](d.opts.MaxKeys)
 	return d
 }
 
-// Fields is the set of event fields WatchChurn reads.
-func (d *WatchChurn) Fields() auditlog.Fields { return factFields }
+func (d *watchChurn) fields() auditlog.Fields { return factFields }
 
-// Add counts e.
-func (d *WatchChurn) Add(e *auditlog.Entry) {
-	var f facts
-	f.init(e)
-	if f.final {
-		d.see(&f)
-		d.count(&f)
-	}
-}
-
-func (d *WatchChurn) count(f *facts) {
-	if f.verb != "watch" || f.recv == 0 {
+func (d *watchChurn) count(f *facts) {
+	if f.verb != "watch" || f.recv == 0 || !f.served() || selfTraffic(f.user) {
 		return
 	}
 	r := f.req()
@@ -99,35 +90,35 @@ func (d *WatchChurn) count(f *facts) {
 	}
 }
 
-// Merge adds the counts of o, built with the same options, to d. o is not
-// changed.
-func (d *WatchChurn) Merge(o *WatchChurn) {
-	d.mergeBase(&o.base)
+func (d *watchChurn) name() string { return "watch-churn" }
+
+func (d *watchChurn) merge(od detector) {
+	o := od.(*watchChurn)
 	d.keys.merge(&o.keys)
 }
 
-func (d *WatchChurn) dropped() int64 { return d.keys.dropped }
+func (d *watchChurn) dropped() int64 { return d.keys.dropped }
 
 // Result returns the watch-churn finding, or none.
-func (d *WatchChurn) Result() []Finding {
+func (d *watchChurn) result() []Finding {
 	var rows []Evidence
 	var total int64
 	for _, k := range sortedKeys(d.keys.m, func(w *watchKey) int64 { return w.short.count }) {
 		w := k.v
 		n := w.short.count
-		if n == 0 || !d.perHour(n, d.opts.WatchChurnPerHour) || share(n, w.watches.count) < d.opts.WatchChurnShare {
+		if n == 0 || !d.perHour(n, d.opts.WatchChurnPerHour) || share(n, w.watches.count()) < d.opts.WatchChurnShare {
 			continue
 		}
 		user, resource := k.parts[0], k.parts[1]
 		ev := w.short.evidence(user, "WATCH "+resource)
-		ev.Share = share(n, w.watches.count)
+		ev.Share = share(n, w.watches.count())
 		ev.Numbers = []Number{
-			{Name: "watches", Value: float64(w.watches.count), Unit: UnitRequests},
+			{Name: "watches", Value: float64(w.watches.count()), Unit: UnitRequests},
 			{Name: "median lifetime", Value: w.watches.quantile(0.5).Seconds(), Unit: UnitSeconds},
 			{Name: "mean lifetime of the short ones", Value: w.shortLife.mean().Seconds(), Unit: UnitSeconds},
 			{Name: "short per hour", Value: float64(n) / d.span.hours(), Unit: UnitPerHour},
 		}
-		if w.timeouts.count > 0 {
+		if w.timeouts.count() > 0 {
 			ev.Numbers = append(ev.Numbers, Number{Name: "mean timeoutSeconds asked", Value: w.timeouts.mean().Seconds(), Unit: UnitSeconds})
 		}
 		ev.Command = d.cmds.user(user)
@@ -139,9 +130,11 @@ func (d *WatchChurn) Result() []Finding {
 		return nil
 	}
 	first := rows[0]
-	shown, more := d.rowsOf(rows)
+	shown, more, cost := d.rowsOf(rows)
 	f := Finding{
 		ID:        "watch-churn",
+		Group:     GroupLoad,
+		Cost:      cost,
 		Severity:  Medium,
 		Title:     "Watches that end early, again and again",
 		Magnitude: total,

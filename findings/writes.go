@@ -8,7 +8,7 @@ import (
 	"github.com/auditlens/auditlens/auditlog"
 )
 
-// WriteChurn finds three kinds of wasted writes.
+// writeChurn finds three kinds of wasted writes.
 //
 // Churn: server-side applies and updates of one object by one user (field
 // manager aware) more than Options.WritesPerMinute times a minute in at
@@ -27,8 +27,8 @@ import (
 // Options.ConflictsPerHour and Options.ConflictShare of that user's
 // requests of that verb and resource. Invalid: 422 responses to one user,
 // verb and resource, from Options.InvalidPerHour.
-type WriteChurn struct {
-	base
+type writeChurn struct {
+	*base
 	objects   objectTable
 	conflicts table[tally, *tally]
 	invalid   table[tally, *tally]
@@ -39,9 +39,11 @@ type WriteChurn struct {
 	buf    []byte
 }
 
-// NewWriteChurn returns an empty write-churn detector.
-func NewWriteChurn(opts Options) *WriteChurn {
-	d := &WriteChurn{base: newBase(opts)}
+func init() { register(newWriteChurn) }
+
+// newWriteChurn returns an empty write-churn detector sharing b.
+func newWriteChurn(b *base) detector {
+	d := &writeChurn{base: b}
 	d.objects = newObjectTable(d.opts.ObjectRows)
 	d.conflicts = newTable[tally](d.opts.MaxKeys)
 	d.invalid = newTable[tally](d.opts.MaxKeys)
@@ -49,18 +51,7 @@ func NewWriteChurn(opts Options) *WriteChurn {
 	return d
 }
 
-// Fields is the set of event fields WriteChurn reads.
-func (d *WriteChurn) Fields() auditlog.Fields { return factFields | aggregate.KeyUser.Fields() }
-
-// Add counts e.
-func (d *WriteChurn) Add(e *auditlog.Entry) {
-	var f facts
-	f.init(e)
-	if f.final {
-		d.see(&f)
-		d.count(&f)
-	}
-}
+func (d *writeChurn) fields() auditlog.Fields { return factFields | aggregate.KeyUser.Fields() }
 
 // isApply reports whether a PATCH is a server-side apply, as far as the
 // audit event tells.
@@ -72,7 +63,7 @@ func isApply(r *auditlog.Request) bool {
 	return ok && fm != "" && !strings.HasPrefix(fm, "kubectl-")
 }
 
-func (d *WriteChurn) count(f *facts) {
+func (d *writeChurn) count(f *facts) {
 	switch f.verb {
 	case "create", "update", "patch", "delete":
 		d.statusKey(f)
@@ -95,7 +86,7 @@ func (d *WriteChurn) count(f *facts) {
 		return
 	}
 	r := f.req()
-	if r.Name == "" || r.Resource == "" || f.verb == "patch" && !isApply(r) || d.renewed(r) {
+	if r.Name == "" || r.Resource == "" || f.verb == "patch" && !isApply(r) || d.renewed(r) || !f.served() || selfTraffic(f.user) {
 		return
 	}
 	d.user, _ = aggregate.KeyUser.Append(d.user[:0], f.e)
@@ -108,7 +99,7 @@ func (d *WriteChurn) count(f *facts) {
 }
 
 // countStatus counts a 409 or 422 by user, verb and resource.
-func (d *WriteChurn) countStatus(t *table[tally, *tally], f *facts) {
+func (d *writeChurn) countStatus(t *table[tally, *tally], f *facts) {
 	d.statusKey(f)
 	if c := t.get(d.buf); c != nil {
 		c.add(f, allSamples)
@@ -117,7 +108,7 @@ func (d *WriteChurn) countStatus(t *table[tally, *tally], f *facts) {
 
 // statusKey puts the request's user, verb and resource (with its
 // subresource; the path of a non-resource request) in d.buf.
-func (d *WriteChurn) statusKey(f *facts) {
+func (d *writeChurn) statusKey(f *facts) {
 	r := f.req()
 	d.buf = append(d.buf[:0], f.user...)
 	d.buf = append(d.buf, 0)
@@ -140,27 +131,27 @@ type counter struct{ n int64 }
 func (c *counter) merge(o *counter) { c.n += o.n }
 func (c *counter) requests() int64  { return c.n }
 
-// Merge adds the counts of o, built with the same options, to d. o is not
-// changed.
-func (d *WriteChurn) Merge(o *WriteChurn) {
-	d.mergeBase(&o.base)
+func (d *writeChurn) name() string { return "write-churn" }
+
+func (d *writeChurn) merge(od detector) {
+	o := od.(*writeChurn)
 	d.objects.merge(&o.objects)
 	d.conflicts.merge(&o.conflicts)
 	d.invalid.merge(&o.invalid)
 	d.writes.merge(&o.writes)
 }
 
-func (d *WriteChurn) dropped() int64 {
+func (d *writeChurn) dropped() int64 {
 	return d.conflicts.dropped + d.invalid.dropped + d.writes.dropped
 }
 
 // letGo is the number of requests of the objects let go, and the most an
 // object without a row may have had.
-func (d *WriteChurn) letGo() (int64, int64) { return d.objects.dropped, d.objects.floor }
+func (d *writeChurn) letGo() (int64, int64) { return d.objects.letGo() }
 
 // Result returns the write-churn, write-conflicts and invalid-writes
 // findings that qualify.
-func (d *WriteChurn) Result() []Finding {
+func (d *writeChurn) result() []Finding {
 	var out []Finding
 	if f, ok := d.churn(); ok {
 		out = append(out, f)
@@ -176,8 +167,8 @@ func (d *WriteChurn) Result() []Finding {
 	return finish(out)
 }
 
-func (d *WriteChurn) churn() (Finding, bool) {
-	l := d.objects.loops(&d.base, d.opts.WritesPerMinute, d.opts.WriteMinutes, func(kind, path string) string {
+func (d *writeChurn) churn() (Finding, bool) {
+	l := d.objects.loops(d.base, d.opts.WritesPerMinute, d.opts.WriteMinutes, func(kind, path string) string {
 		if kind == "apply" {
 			return "APPLY (server-side) " + path
 		}
@@ -187,7 +178,7 @@ func (d *WriteChurn) churn() (Finding, bool) {
 		return Finding{}, false
 	}
 	first := l.rows[0]
-	f := l.finding(&d.base, "write-churn", "One object written over and over", "writes", d.opts.WritesPerMinute)
+	f := l.finding(d.base, "write-churn", "One object written over and over", "writes", d.opts.WritesPerMinute)
 	if l.worstPeak >= 5*int64(d.opts.WritesPerMinute) {
 		f.Severity = High
 	}
@@ -200,7 +191,7 @@ func (d *WriteChurn) churn() (Finding, bool) {
 // hour and minShare of the user's requests of that verb and resource;
 // sentence is the summary after the first row's user, with the count and
 // the verb and resource.
-func (d *WriteChurn) statusFinding(t *table[tally, *tally], rate, minShare float64, id, title, sentence string) (Finding, bool) {
+func (d *writeChurn) statusFinding(t *table[tally, *tally], rate, minShare float64, id, title, sentence string) (Finding, bool) {
 	var rows []Evidence
 	var total int64
 	for _, k := range sortedKeys(t.m, func(c *tally) int64 { return c.count }) {
@@ -224,9 +215,11 @@ func (d *WriteChurn) statusFinding(t *table[tally, *tally], rate, minShare float
 		return Finding{}, false
 	}
 	first := rows[0]
-	shown, more := d.rowsOf(rows)
+	shown, more, cost := d.rowsOf(rows)
 	f := Finding{
 		ID:        id,
+		Group:     GroupErrors,
+		Cost:      cost,
 		Severity:  Medium,
 		Title:     title,
 		Magnitude: total,

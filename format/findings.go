@@ -9,7 +9,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/auditlens/auditlens/findings"
 )
@@ -42,13 +44,23 @@ func WriteFindings(w io.Writer, r findings.Result) error {
 	for _, d := range r.Dropped {
 		fmt.Fprintf(bw, "Note: %s.\n", droppedNote(d))
 	}
+	if len(r.Findings) > 0 {
+		bw.WriteByte('\n')
+		writeTopCauses(bw, r)
+	}
 	for i, f := range r.Findings {
+		if i == 0 || f.Group != r.Findings[i-1].Group {
+			fmt.Fprintf(bw, "\n== %s\n", findingsGroupTitle(f.Group))
+		}
 		title := f.Title
 		if f.Subject != "" {
 			title += ": " + Sanitize(f.Subject)
 		}
 		fmt.Fprintf(bw, "\n%d. %s %s: %s\n", i+1, strings.ToUpper(f.Severity.String()), f.ID, title)
 		fmt.Fprintf(bw, "   %s\n", Sanitize(f.Summary))
+		if l := findingLoad(f, r.ServerSeconds); l != "" {
+			fmt.Fprintf(bw, "   %s\n", l)
+		}
 		if len(f.Numbers) > 0 {
 			fmt.Fprintf(bw, "   %s\n", numbersText(f.Numbers))
 		}
@@ -81,11 +93,127 @@ func WriteFindings(w io.Writer, r findings.Result) error {
 				fmt.Fprintf(bw, "     %s\n", ruleText(rule))
 			}
 		}
+		if f.RBACYAML != "" {
+			fmt.Fprintln(bw, "   As YAML to apply (review before granting):")
+			for line := range strings.SplitSeq(sanitizeLines(f.RBACYAML), "\n") {
+				fmt.Fprintf(bw, "     %s\n", line)
+			}
+		}
 		if f.Command != "" {
 			fmt.Fprintf(bw, "   Next: %s\n", Sanitize(f.Command))
 		}
 	}
 	return bw.Flush()
+}
+
+// topCause is one line of the top-causes table: a finding in a few words.
+type topCause struct {
+	Rank, Severity, Server, Offender, What, Count string
+}
+
+// topCauses returns a line per finding, in their order: its severity, its
+// share of all server time, the first row's offender and what (cut to
+// a few dozen characters, sanitized), and its number of requests.
+func topCauses(r findings.Result) []topCause {
+	out := make([]topCause, len(r.Findings))
+	for i, f := range r.Findings {
+		c := topCause{Rank: strconv.Itoa(i + 1), Severity: f.Severity.String(), Server: "-", What: f.ID, Count: itoa(f.Magnitude)}
+		if r.ServerSeconds > 0 && f.ServerSeconds > 0 {
+			c.Server = sharePercent(f.ServerSeconds / r.ServerSeconds)
+		}
+		if len(f.Rows) > 0 {
+			c.Offender = clipMiddle(Sanitize(f.Rows[0].Offender), 48)
+			c.What = f.ID + ": " + clip(Sanitize(f.Rows[0].What), 56)
+		} else if f.Subject != "" {
+			c.What = f.ID + ": " + clip(Sanitize(f.Subject), 56)
+		}
+		out[i] = c
+	}
+	return out
+}
+
+// writeTopCauses writes the top-causes table: a line per finding, so that
+// the first screen names the top causes; the details follow.
+func writeTopCauses(w io.Writer, r findings.Result) {
+	fmt.Fprintln(w, "Top causes (share of all server time; details below):")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  #\tseverity\tserver\trequests\toffender\twhat")
+	for _, c := range topCauses(r) {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", c.Rank, c.Severity, c.Server, c.Count, c.Offender, c.What)
+	}
+	tw.Flush()
+}
+
+// clip cuts s to at most n runes, with "..." when it cut.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n-3]) + "..."
+}
+
+// clipMiddle cuts s to at most n runes by leaving out its middle, so that
+// both ends of a service account's name stay.
+func clipMiddle(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	head := (n - 3) / 3
+	return string(r[:head]) + "..." + string(r[len(r)-(n-3-head):])
+}
+
+// sanitizeLines sanitizes each line of s, without its trailing newline,
+// and keeps the newlines between them.
+func sanitizeLines(s string) string {
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = Sanitize(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// findingsGroupTitle heads the findings of a group.
+func findingsGroupTitle(g findings.Group) string {
+	switch g {
+	case findings.GroupLoad:
+		return "Load on the API server, by server time"
+	case findings.GroupErrors:
+		return "Errors: requests refused or failed"
+	}
+	return "Hygiene and security"
+}
+
+// findingLoad says the server time of a finding's requests and its share
+// of all server time, and the time its 429s waited in APF queues; "" when
+// neither.
+func findingLoad(f findings.Finding, all float64) string {
+	var parts []string
+	if f.ServerSeconds > 0 {
+		p := fmt.Sprintf("server time: %s", formatSecondsText(f.ServerSeconds))
+		if all > 0 {
+			p += fmt.Sprintf(" (%s of all)", sharePercent(f.ServerSeconds/all))
+		}
+		parts = append(parts, p)
+	}
+	if f.QueueSeconds > 0 {
+		parts = append(parts, fmt.Sprintf("waited in APF queues: %s", formatSecondsText(f.QueueSeconds)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// formatSecondsText writes seconds as a short duration: 1.234s, 2m3.4s.
+func formatSecondsText(s float64) string {
+	d := time.Duration(s * float64(time.Second))
+	switch {
+	case d >= time.Minute:
+		d = d.Round(100 * time.Millisecond)
+	case d >= time.Second:
+		d = d.Round(time.Millisecond)
+	default:
+		d = d.Round(time.Microsecond)
+	}
+	return d.String()
 }
 
 // findingsHeader is the first line of the findings view.
@@ -207,19 +335,20 @@ func WriteFindingsCSV(w io.Writer, r findings.Result) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"finding", "id", "subject", "severity", "title", "magnitude", "summary", "numbers", "command",
 		"row", "offender", "what", "count", "share", "first", "last", "status", "row_numbers", "samples",
-		"row_command", "samples_command"})
+		"row_command", "samples_command", "group", "server_seconds", "queue_seconds", "row_server_seconds", "row_queue_seconds"})
 	for i, f := range r.Findings {
 		head := []string{strconv.Itoa(i + 1), f.ID, cell(f.Subject), f.Severity.String(), cell(f.Title),
 			itoa(f.Magnitude), cell(f.Summary), cell(numbersCSV(f.Numbers)), cell(f.Command)}
+		load := []string{string(f.Group), ftoa(f.ServerSeconds), ftoa(f.QueueSeconds)}
 		if len(f.Rows) == 0 {
-			cw.Write(append(head, make([]string, 12)...))
+			cw.Write(slices.Concat(head, make([]string, 12), load, make([]string, 2)))
 			continue
 		}
 		for j, row := range f.Rows {
-			cw.Write(append(slices.Clone(head), strconv.Itoa(j+1), cell(row.Offender), cell(row.What), itoa(row.Count),
+			cw.Write(slices.Concat(head, []string{strconv.Itoa(j + 1), cell(row.Offender), cell(row.What), itoa(row.Count),
 				ftoa(row.Share), timeCell(row.First), timeCell(row.Last), cell(StatusMix(row.Status)),
 				cell(numbersCSV(row.Numbers)), cell(strings.Join(row.Samples, " ")), cell(row.Command),
-				cell(row.SamplesCommand)))
+				cell(row.SamplesCommand)}, load, []string{ftoa(row.ServerSeconds), ftoa(row.QueueSeconds)}))
 		}
 	}
 	cw.Flush()

@@ -8,11 +8,17 @@ import (
 // formatted (and sanitized; the template escapes it).
 type htmlFindings struct {
 	Header string
-	Notes  []string
-	Items  []htmlFinding
+	// Top is the top-causes table, a line per finding.
+	Top   []topCause
+	Notes []string
+	Items []htmlFinding
 }
 
 type htmlFinding struct {
+	// GroupTitle heads the first finding of a group; "" for the others.
+	GroupTitle string
+	// Load is the server time of the finding (findingLoad).
+	Load                    string
 	Rank                    int
 	Severity, ID, Subject   string
 	Title, Summary, Numbers string
@@ -20,6 +26,8 @@ type htmlFinding struct {
 	Rows                    []htmlEvidence
 	More                    int
 	Rules                   []string
+	// RBACYAML is the finding's apply-ready RBAC, for a copyable block.
+	RBACYAML string
 }
 
 type htmlEvidence struct {
@@ -33,14 +41,17 @@ type htmlEvidence struct {
 // newHTMLFindings formats a findings result for the page.
 func newHTMLFindings(r findings.Result) *htmlFindings {
 	layout := rowTimeLayout(r)
-	hf := &htmlFindings{Header: findingsHeader(r)}
+	hf := &htmlFindings{Header: findingsHeader(r), Top: topCauses(r)}
 	for _, d := range r.Dropped {
 		hf.Notes = append(hf.Notes, droppedNote(d)+".")
 	}
 	for i, f := range r.Findings {
 		item := htmlFinding{Rank: i + 1, Severity: f.Severity.String(), ID: f.ID, Subject: Sanitize(f.Subject),
 			Title: f.Title, Summary: Sanitize(f.Summary), Numbers: numbersText(f.Numbers), ShareOf: f.ShareOf,
-			Command: Sanitize(f.Command), More: f.MoreRows}
+			Command: Sanitize(f.Command), More: f.MoreRows, Load: findingLoad(f, r.ServerSeconds), RBACYAML: sanitizeLines(f.RBACYAML)}
+		if i == 0 || f.Group != r.Findings[i-1].Group {
+			item.GroupTitle = findingsGroupTitle(f.Group)
+		}
 		for _, row := range f.Rows {
 			ev := htmlEvidence{Count: row.Count, Share: sharePercent(row.Share), Status: StatusMix(row.Status),
 				First: rowTime(row.First, layout), Last: rowTime(row.Last, layout), What: Sanitize(row.What),

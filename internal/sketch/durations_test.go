@@ -1,4 +1,4 @@
-package aggregate
+package sketch
 
 import (
 	"math"
@@ -10,11 +10,11 @@ import (
 	"github.com/DataDog/sketches-go/ddsketch/store"
 )
 
-// TestDistExactIsSketch: a distribution of few values keeps them exact and
+// TestExactIsSketch: a distribution of few values keeps them exact and
 // reports the very quantiles a sketch of them would, so that results do not
 // depend on when the sketch is made; adds and merges in any order, across
 // the exact limit, give the same quantiles.
-func TestDistExactIsSketch(t *testing.T) {
+func TestExactIsSketch(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	qs := []float64{0, 0.01, 0.25, 0.5, 0.9, 0.99, 1}
 	for trial := range 300 {
@@ -39,19 +39,19 @@ func TestDistExactIsSketch(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		// One dist by adds, one by merging random pieces.
-		added := newDist()
+		// One by adds, one by merging random pieces.
+		added := new(Durations)
 		for _, v := range values {
-			added.add(v)
+			added.Add(v)
 		}
-		merged := newDist()
+		merged := new(Durations)
 		for rest := values; len(rest) > 0; {
 			k := 1 + rng.IntN(len(rest))
-			piece := newDist()
+			piece := new(Durations)
 			for _, v := range rest[:k] {
-				piece.add(v)
+				piece.Add(v)
 			}
-			merged.merge(piece)
+			merged.Merge(piece)
 			rest = rest[k:]
 		}
 		if added.sketched() != (n > exactLimit) || merged.sketched() != (n > exactLimit) || (added.more == nil) != (n <= 2) {
@@ -63,10 +63,10 @@ func TestDistExactIsSketch(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := min(max(time.Duration(math.Round(v)), added.min), added.max)
-			if got := added.quantile(q); got != want {
+			if got := added.Quantile(q); got != want {
 				t.Errorf("trial %d, %d values: q%v = %v, a sketch says %v", trial, n, q, got, want)
 			}
-			if got := merged.quantile(q); got != want {
+			if got := merged.Quantile(q); got != want {
 				t.Errorf("trial %d, %d values: merged q%v = %v, a sketch says %v", trial, n, q, got, want)
 			}
 		}

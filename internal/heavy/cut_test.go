@@ -1,4 +1,4 @@
-package evict
+package heavy
 
 import (
 	"math/rand/v2"
@@ -19,7 +19,7 @@ func TestCut(t *testing.T) {
 			lowest = min(lowest, ranks[i])
 		}
 		all := append([]uint64(nil), ranks...)
-		cut := Cut(ranks)
+		cut := cut(ranks)
 		below := 0
 		for _, r := range all {
 			if r <= cut {
