@@ -22,9 +22,9 @@ import (
 // them by their magic, and the footer by its metadata. They are read
 // through the format that package parquetsource registers (see
 // internal/rowgroup), so that a program that reads none links no Parquet
-// library. For All and Scan,
-// the splitter opens the footer and hands out each row group as a block,
-// which the workers decode reading only the columns of Options.Fields.
+// library. For All and Scan, the splitter opens the footer and hands out
+// each row group as a block, which the workers decode reading only the
+// columns of Options.Fields.
 // Sorted reads the Parquet files of a reader as one stream (mergeParquet):
 // every row group is sorted by time, and the row groups of all the files
 // are merged, each opened only when the merge reaches its first time.
@@ -88,7 +88,8 @@ func (sp *splitter) tellParquet(offset int64) {
 // parquetDecoder is what a worker keeps to decode row groups.
 type parquetDecoder struct {
 	// fields are those asked for: the columns read are theirs.
-	fields  Fields
+	fields Fields
+	// rows reads the row groups, made by the format of the first read.
 	rows    rowgroup.Rows
 	meta    rowgroup.Meta
 	ev      auditv1.Event
@@ -129,9 +130,6 @@ func (ld *lineDecoder) initParquet() {
 			asked = ld.fields
 		}
 		ld.pq = &parquetDecoder{fields: asked, sources: make(map[sourceKey]*Source)}
-		if f := rowgroup.Registered(); f != nil {
-			ld.pq.rows = f.NewRows()
-		}
 	}
 }
 
@@ -154,6 +152,9 @@ func (ld *lineDecoder) wanted(pq rowgroup.File, rg int) bool {
 // rowGroup decodes the rows of row group rg and hands each on.
 func (ld *lineDecoder) rowGroup(b *block, rg int, add func(*Entry) bool) bool {
 	pd := ld.pq
+	if pd.rows == nil {
+		pd.rows = b.pq.pf.format.NewRows()
+	}
 	rows := pd.rows
 	if !ld.openRows(b, rows, rg) {
 		return true

@@ -27,7 +27,8 @@ import "strings"
 type Request struct {
 	// Path is the URI without its query string.
 	Path string
-	// RawQuery is the query string without the '?', still escaped.
+	// RawQuery is the query string without the '?', still escaped: QueryParams
+	// iterates over its parameters, QueryValue finds one.
 	RawQuery string
 	// APIGroup is the API group: "" for the core group and for
 	// non-resource requests.
