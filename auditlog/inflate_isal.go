@@ -31,6 +31,8 @@ type isalReader struct {
 	// held counts the bytes ISA-L consumed and holds undecoded, at the
 	// front of the buffer.
 	held int
+	// crc and size are the CRC32 and the length (modulo 2^32) of what the
+	// member decoded to, which its trailer must give.
 	crc  uint32
 	size uint32
 	err  error // sticky
@@ -119,6 +121,10 @@ func (z *isalReader) inflate(p []byte) (int, error) {
 		// held is out.
 		z.r.Discard(z.held)
 		return 0, io.ErrUnexpectedEOF
+	case s.Out == 0 && s.In == 0:
+		// Input and room, and no progress: never seen, but a loop
+		// here would never end.
+		return 0, corruptDeflate(z.consumed - int64(held))
 	}
 	return s.Out, nil
 }
