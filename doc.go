@@ -23,7 +23,9 @@
 //
 // Beside them, export writes events as Parquet (partitioned by cluster,
 // date and hour) for DuckDB, Spark, Trino or ClickHouse, and auditlog reads
-// such an export back as a source, by columns, faster than the logs.
+// such an export back as a source, by columns, faster than the logs, once
+// auditlog/parquetsource is imported (query imports it; auditlog alone
+// links no Parquet library).
 //
 // One typed parallel scan, auditlog.Scan, does the wiring for every
 // caller: it makes one aggregator per worker (an aggregate aggregator, an
