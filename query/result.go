@@ -42,6 +42,7 @@ type Result struct {
 	answer  *answer // an aggregate view's
 	filter  filter.Filter
 	listing *listing
+	history *historyListing
 }
 
 // listing is a listing view's reader, read as its entries are iterated.
@@ -142,6 +143,8 @@ func (r *Result) Write(w io.Writer) error {
 	switch {
 	case r.listing != nil:
 		return r.writeListing(w)
+	case r.history != nil:
+		return r.writeHistory(w)
 	case r.Report != nil && r.Report.Err() != nil:
 		return nil // no event at all: no answer (see Err)
 	case r.HTML != nil:

@@ -1,0 +1,200 @@
+package query
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// historyEvent is one write of a generated history.
+type historyEvent struct {
+	verb, user, resource, name string
+	code                       int
+	req, resp                  string // bodies; "" for none
+}
+
+// writeHistoryLog writes the events as a kube-apiserver log, a minute
+// apart, in the namespace shop.
+func writeHistoryLog(t *testing.T, events []historyEvent) string {
+	t.Helper()
+	var b bytes.Buffer
+	for i, e := range events {
+		at := hour0.Add(time.Duration(i) * time.Minute)
+		level := "RequestResponse"
+		bodies := ""
+		if e.req != "" {
+			bodies += `,"requestObject":` + e.req
+		}
+		if e.resp != "" {
+			bodies += `,"responseObject":` + e.resp
+		}
+		if bodies == "" {
+			level = "Metadata"
+		}
+		uri := "/api/v1/namespaces/shop/" + e.resource
+		if e.verb != "create" {
+			uri += "/" + e.name
+		}
+		fmt.Fprintf(&b, `{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":%s,"auditID":"w%d","stage":"ResponseComplete","requestURI":%s,"verb":%s,"user":{"username":%s},"sourceIPs":["10.0.0.%d"],"userAgent":"kubectl/v1.30.0","objectRef":{"resource":%s,"namespace":"shop","name":%s,"apiVersion":"v1"},"responseStatus":{"code":%d},"requestReceivedTimestamp":%s,"stageTimestamp":%s%s}`+"\n",
+			jsonString(level), i, jsonString(uri), jsonString(e.verb), jsonString(e.user), i, jsonString(e.resource), jsonString(e.name), e.code,
+			jsonString(at.Format(microTime)), jsonString(at.Add(5*time.Millisecond).Format(microTime)), bodies)
+	}
+	path := filepath.Join(t.TempDir(), "audit.log")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// jsonString is s as a JSON string.
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// cm is a ConfigMap app with data.
+func cm(data string) string {
+	return `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"app","namespace":"shop","resourceVersion":"` + fmt.Sprint(len(data)) + `","managedFields":[{"manager":"kubectl"}]},"data":` + data + `}`
+}
+
+// historyOf runs a history and returns its writes and its text.
+func historyOf(t *testing.T, path string, set func(q *Query)) ([]ObjectWrite, string) {
+	t.Helper()
+	q := New(path)
+	set(&q)
+	res, err := q.History(context.Background(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var writes []ObjectWrite
+	for w := range res.Writes() {
+		writes = append(writes, w)
+	}
+	q.Format = "text"
+	res, err = q.History(context.Background(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text bytes.Buffer
+	if err := res.Write(&text); err != nil {
+		t.Fatal(err)
+	}
+	return writes, text.String()
+}
+
+// diffText is a write's diff as "op path value" lines.
+func diffText(w ObjectWrite) string {
+	var lines []string
+	for _, op := range w.Diff {
+		v, _ := json.Marshal(op.Value)
+		if op.Value == nil {
+			v = nil
+		}
+		lines = append(lines, strings.TrimSpace(op.Op+" "+op.Path+" "+string(v)))
+	}
+	return strings.Join(lines, "; ")
+}
+
+// TestHistoryConfigMap: a ConfigMap created, edited by two people, patched
+// by a controller, refused an update (409), deleted and created again:
+// every write in order, each with exactly its change, the failed one
+// marked and changing nothing, noise (managedFields, resourceVersion) left
+// out.
+func TestHistoryConfigMap(t *testing.T) {
+	path := writeHistoryLog(t, []historyEvent{
+		{"create", "alice", "configmaps", "app", 201, cm(`{"level":"info"}`), cm(`{"level":"info"}`)},
+		{"update", "bob", "configmaps", "app", 200, cm(`{"level":"debug"}`), cm(`{"level":"debug"}`)},
+		{"patch", "controller", "configmaps", "app", 200, `{"data":{"x":"1"}}`, cm(`{"level":"debug","x":"1"}`)},
+		{"update", "carol", "configmaps", "app", 409, cm(`{"level":"warn"}`), `{"kind":"Status","code":409}`},
+		{"update", "alice", "configmaps", "app", 200, cm(`{"level":"warn","x":"1"}`), ""},
+		{"delete", "alice", "configmaps", "app", 200, "", ""},
+		{"create", "bob", "configmaps", "app", 201, cm(`{"level":"info"}`), cm(`{"level":"info"}`)},
+		{"update", "dave", "pods", "web", 200, `{}`, `{}`}, // another resource: not listed
+	})
+	writes, text := historyOf(t, path, func(q *Query) { q.Filters.Resources = []string{"configmaps"} })
+	want := []struct{ verb, user, diff string }{
+		{"create", "alice", `add /apiVersion "v1"; add /data {"level":"info"}; add /kind "ConfigMap"; add /metadata {"name":"app","namespace":"shop"}`},
+		{"update", "bob", `replace /data/level "debug"`},
+		{"patch", "controller", `add /data/x "1"`},
+		{"update", "carol", ``},
+		{"update", "alice", `replace /data/level "warn"`},
+		{"delete", "alice", ``},
+		{"create", "bob", `add /apiVersion "v1"; add /data {"level":"info"}; add /kind "ConfigMap"; add /metadata {"name":"app","namespace":"shop"}`},
+	}
+	if len(writes) != len(want) {
+		t.Fatalf("%d writes, want %d:\n%s", len(writes), len(want), text)
+	}
+	for i, w := range want {
+		got := writes[i]
+		if got.Verb != w.verb || got.User != w.user || diffText(got) != w.diff || got.Object != "configmaps/shop/app" {
+			t.Errorf("write %d: %s by %s on %s: %s\nwant %s by %s: %s", i, got.Verb, got.User, got.Object, diffText(got), w.verb, w.user, w.diff)
+		}
+	}
+	if !writes[3].Failed || writes[3].Code != 409 || writes[2].Patch == nil || string(writes[2].Patch) != `{"data":{"x":"1"}}` {
+		t.Errorf("failed write %+v, patch %s", writes[3], writes[2].Patch)
+	}
+	if !strings.Contains(text, "update FAILED configmaps/shop/app by carol") || strings.Contains(text, "managedFields") ||
+		!strings.Contains(text, "7 writes (1 failed) by 4 writers (alice, bob, controller, carol), first") {
+		t.Errorf("text:\n%s", text)
+	}
+}
+
+// TestHistorySecret: a rotated Secret's values are never printed, in text
+// or JSON; that they changed is.
+func TestHistorySecret(t *testing.T) {
+	secret := func(pw string) string {
+		return `{"apiVersion":"v1","kind":"Secret","metadata":{"name":"db"},"data":{"password":"` + pw + `"},"stringData":{"token":"` + pw + `-t"}}`
+	}
+	path := writeHistoryLog(t, []historyEvent{
+		{"create", "alice", "secrets", "db", 201, secret("aHVudGVyMg=="), secret("aHVudGVyMg==")},
+		{"update", "alice", "secrets", "db", 200, secret("c2VjcmV0Mw=="), secret("c2VjcmV0Mw==")},
+		{"patch", "bob", "secrets", "db", 200, `[{"op":"replace","path":"/data/password","value":"bGVha2Vk"}]`, secret("bGVha2Vk")},
+	})
+	writes, text := historyOf(t, path, func(q *Query) { q.Filters.Resources = []string{"secrets"} })
+	js, _ := json.Marshal(writes)
+	for _, value := range []string{"aHVudGVyMg", "c2VjcmV0Mw", "bGVha2Vk"} {
+		if strings.Contains(text, value) || strings.Contains(string(js), value) {
+			t.Errorf("the secret value %s is printed:\n%s\n%s", value, text, js)
+		}
+	}
+	if len(writes) != 3 || len(writes[1].Diff) != 2 || writes[1].Diff[0].Path != "/data/password" || writes[1].Diff[1].Path != "/stringData/token" {
+		t.Fatalf("the rotation's diff: %+v", writes)
+	}
+	if !strings.Contains(text, "replace /data/password \"(redacted ") {
+		t.Errorf("text:\n%s", text)
+	}
+}
+
+// TestHistoryMetadataLevel: without bodies the listing stands, and says
+// once that the changes are not known; hostile names stay inert.
+func TestHistoryMetadataLevel(t *testing.T) {
+	path := writeHistoryLog(t, []historyEvent{
+		{"update", "mallory\x1b[31m", "configmaps", "app\x1b]0;x\x07", 200, "", ""},
+		{"patch", "alice", "configmaps", "app", 200, "", ""},
+	})
+	writes, text := historyOf(t, path, func(q *Query) { q.Filters.Resources = []string{"configmaps"} })
+	if len(writes) != 2 || writes[0].Bodies != "none" || len(writes[0].Diff) != 0 {
+		t.Fatalf("writes: %+v", writes)
+	}
+	if strings.Count(text, "kept no request or response bodies") != 1 || !strings.Contains(text, "2 without bodies") {
+		t.Errorf("the note, once:\n%s", text)
+	}
+	if strings.ContainsAny(text, "\x1b\x07") {
+		t.Errorf("terminal controls in the text: %q", text)
+	}
+}
+
+// TestHistoryNeedsResource: history without --resource is a usage error
+// naming the flag.
+func TestHistoryNeedsResource(t *testing.T) {
+	_, err := New(kubeAPIServer).History(context.Background(), false)
+	if qe, ok := err.(*Error); !ok || qe.Flag != "resource" {
+		t.Errorf("History without --resource: %v", err)
+	}
+}
