@@ -126,7 +126,11 @@ func (q Query) History(ctx context.Context, allFields bool) (*Result, error) {
 		return nil, err
 	}
 	sum := aggregate.NewSummary()
-	opts.Fields = auditlog.FieldsAll
+	// What a write says; the filter's fields are added by the reader. The
+	// bodies are raw bytes, parsed only for the writes kept.
+	opts.Fields = auditlog.FieldVerb | auditlog.FieldUser | auditlog.FieldImpersonatedUser | auditlog.FieldSourceIPs |
+		auditlog.FieldUserAgent | auditlog.FieldObjectRef | auditlog.FieldResponseCode | auditlog.FieldRequestURI |
+		auditlog.FieldRequestObject | auditlog.FieldResponseObject | sum.Fields()
 	key := make([]byte, 32)
 	rand.Read(key)
 	h := &historyListing{ctx: ctx, reader: auditlog.NewReader(sources, opts), summary: sum, done: remove,
