@@ -65,6 +65,9 @@ const auditLogsDir = "audit_logs"
 // looked for in the absolute path; Source.Node comes from the file name
 // (see nodeFromName).
 //
+// The manifest (_auditlens_export.json) and the _SUCCESS marker of an
+// export are not listed.
+//
 // A file reached twice (named twice, or named and found by a walk, or
 // through a link) is listed once, where it was first found; if it was
 // skipped there but is named later, it is read.
@@ -205,9 +208,19 @@ func (w *walker) walk(dir string, st dirState) error {
 			}
 			continue
 		}
+		if isExportBookkeeping(name) {
+			continue
+		}
 		w.found = append(w.found, w.file(p, e, st))
 	}
 	return nil
+}
+
+// isExportBookkeeping reports whether a file found by a walk is the
+// manifest or the _SUCCESS marker of an export (see package export),
+// which are not input and are not listed at all.
+func isExportBookkeeping(name string) bool {
+	return name == "_SUCCESS" || name == "_auditlens_export.json"
 }
 
 // enter returns the state of the folder name inside dir, which is in st.

@@ -35,6 +35,9 @@ type Sink struct {
 	// own is what the sink wrote, merged what the sinks merged into it
 	// wrote.
 	own, merged Result
+	// first and last are the earliest and latest requestReceivedTimestamp
+	// written, in Unix nanoseconds (valid when own.Rows > 0).
+	first, last int64
 
 	row    auditparquet.Row
 	free   [][]auditparquet.Row // chunks of rows to reuse (part.rows)
@@ -47,6 +50,8 @@ type Sink struct {
 type file struct {
 	tmp, final string
 	committed  bool
+	rows       int64 // rows written, once finished
+	bytes      int64 // size, once finished
 }
 
 // partKey is what a sink writes a file of: a partition of the export
@@ -85,12 +90,16 @@ func (s *Sink) Add(e *auditlog.Entry) {
 	if s.err != nil || s.closed {
 		return
 	}
-	s.clock++
 	ev := e.Event
 	s.loc = auditparquet.Location{Node: e.Node, Line: e.Line}
 	if src := e.Source; src != nil {
 		s.loc.Server, s.loc.File = string(src.Server), src.Path
+		if n, ok := s.w.skip[src.Path]; ok && e.Line <= n {
+			s.own.AlreadyExported++
+			return
+		}
 	}
+	s.clock++
 	p, err := s.part(partOf(ev.RequestReceivedTimestamp.Time, s.loc.File))
 	if err != nil {
 		s.err = err
@@ -102,6 +111,11 @@ func (s *Sink) Add(e *auditlog.Entry) {
 	s.req.FieldManager, s.req.HasFieldManager = e.FieldManager()
 	s.row.Set(ev, &s.req, &s.loc, s.w.opts.Bodies)
 	p.add(&s.row, &s.intern, s.clock)
+	if t := ev.RequestReceivedTimestamp.UnixNano(); s.own.Rows == 0 {
+		s.first, s.last = t, t
+	} else {
+		s.first, s.last = min(s.first, t), max(s.last, t)
+	}
 	s.own.Rows++
 	switch {
 	case p.bytes >= s.w.opts.RowGroupBytes:
@@ -139,6 +153,7 @@ func (s *Sink) part(k partKey) (*part, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.out = f
 	s.files = append(s.files, f)
 	s.parts[k] = p
 	return p, nil
@@ -192,6 +207,7 @@ func (s *Sink) flush(p *part) error {
 func (s *Sink) finish(p *part) error {
 	delete(s.parts, p.key)
 	n, err := p.close()
+	p.out.rows, p.out.bytes = p.count, n
 	s.own.Files++
 	s.own.Bytes += n
 	s.own.RowGroups += p.groups
