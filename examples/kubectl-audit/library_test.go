@@ -48,7 +48,7 @@ func TestLibraryGivesTheCommandsBytes(t *testing.T) {
 			q(mustGather, func(q *query.Query) { q.Output = "throttling" })},
 		{"throttling-csv", []string{"-f", mustGather, "-o", "throttling=3", "--format=csv"},
 			q(mustGather, func(q *query.Query) { q.Output, q.Format = "throttling=3", "csv" })},
-		{"html", []string{"-f", mustGatherBad, "-o", "html=3"},
+		{"html", []string{"-f", mustGatherBad, "-o", "html=3", "--allow-partial"},
 			q(mustGatherBad, func(q *query.Query) { q.Output = "html=3" })},
 		{"listing", []string{"-f", kubeAPIServer, "--verb=delete", "--resource=pods"},
 			q(kubeAPIServer, func(q *query.Query) {
