@@ -72,9 +72,10 @@ const auditLogsDir = "audit_logs"
 // through a link) is listed once, where it was first found; if it was
 // skipped there but is named later, it is read.
 //
-// A path that does not exist, or a directory that cannot be read, is an
-// error naming the path that wraps the cause (errors.Is(err,
-// fs.ErrNotExist) for a missing path).
+// A path that does not exist is an error naming the path that wraps the
+// cause (errors.Is(err, fs.ErrNotExist)). A directory that cannot be
+// listed is itself listed, to be read: the reader reports it unreadable
+// (a Report's Unreadable problem), with the answer from the rest.
 func Find(paths ...string) ([]Source, error) {
 	var l sourceList
 	for _, p := range paths {
@@ -193,7 +194,10 @@ type foundFile struct {
 func (w *walker) walk(dir string, st dirState) error {
 	entries, err := w.readDir(dir)
 	if err != nil {
-		return pathError(dir, err)
+		// Listed to be read: opening it fails, and the reader reports it
+		// unreadable with the rest of the answer.
+		w.found = append(w.found, foundFile{src: Source{Path: dir, Server: st.server}, inAudit: st.inAudit})
+		return nil
 	}
 	for _, e := range entries {
 		p := filepath.Join(dir, e.Name())
