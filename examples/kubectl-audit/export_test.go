@@ -61,6 +61,11 @@ func TestExportIncompleteOrPartial(t *testing.T) {
 	if r := runCmd(t, "-f", out, "-o", "stats"); r.code != 0 || strings.Contains(string(r.stderr), "incomplete") {
 		t.Errorf("a whole export: exit %d, %s", r.code, r.stderr)
 	}
+	// -v says what each Parquet file held: its rows, not "empty".
+	if r := runCmd(t, "-f", out, "-o", "stats", "-v"); r.code != 0 || !strings.Contains(string(r.stderr), ".parquet: Parquet export: ") ||
+		strings.Contains(string(r.stderr), "no audit events") {
+		t.Errorf("-v on an export: exit %d, %s", r.code, r.stderr)
+	}
 	if err := os.Remove(filepath.Join(out, export.SuccessName)); err != nil {
 		t.Fatal(err)
 	}
