@@ -11,8 +11,10 @@ import (
 )
 
 // maxOpenParts is how many files a sink writes at once; past that, it
-// finishes the one it wrote least recently.
-const maxOpenParts = 32
+// finishes the one it wrote least recently. A sink writes one file per
+// partition (hour), whatever the number of inputs, so open files are
+// bounded by the workers times this, whatever the input.
+const maxOpenParts = 8
 
 // idleAdds is how many rows a sink adds to other files before it finishes
 // a file it no longer adds to (an hour gone by): each open file holds
@@ -54,22 +56,21 @@ type file struct {
 	bytes      int64 // size, once finished
 }
 
-// partKey is what a sink writes a file of: a partition of the export
-// (an hour of a day, in UTC), and in it the events read from one audit log
-// (one API server, one node). A log holds its events nearly in time order,
-// and a worker gets them in that order, so the row groups of such a file
-// follow one another in time: a reader that merges row groups by time
-// (Sorted) has few open at once, whatever the rate of events.
+// partKey is what a sink writes a file of: a partition of the export (an
+// hour of a day, in UTC). Every input a worker reads goes to the same
+// file of the hour, so that the files, and those open at once, do not
+// grow with the number of inputs (600 inputs once gave 610 files, and too
+// many open ones); a file is rotated by size (Options.FileRowGroups row
+// groups of Options.RowGroupBytes).
 type partKey struct {
 	year, month, day, hour int
-	source                 string
 }
 
-// partOf is the file key of an event received at t, read from source.
-func partOf(t time.Time, source string) partKey {
+// partOf is the file key of an event received at t.
+func partOf(t time.Time) partKey {
 	t = t.UTC()
 	y, m, d := t.Date()
-	return partKey{year: y, month: int(m), day: d, hour: t.Hour(), source: source}
+	return partKey{year: y, month: int(m), day: d, hour: t.Hour()}
 }
 
 // dir is the partition's directory below the export's.
@@ -100,7 +101,7 @@ func (s *Sink) Add(e *auditlog.Entry) {
 		}
 	}
 	s.clock++
-	p, err := s.part(partOf(ev.RequestReceivedTimestamp.Time, s.loc.File))
+	p, err := s.part(partOf(ev.RequestReceivedTimestamp.Time))
 	if err != nil {
 		s.err = err
 		return
