@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/auditlens/auditlens/auditlog"
@@ -13,7 +14,7 @@ import (
 // SourceRecord is an input an export run read, as its manifest keeps it,
 // so that an append can tell a source already exported (Writer.Plan).
 type SourceRecord struct {
-	// Path is the source's path as it was given or found.
+	// Path is the source's absolute path (standard input's is "-").
 	Path string `json:"path"`
 	// Size and ModTime are the file's size on disk and modification time
 	// before it was read.
@@ -36,7 +37,8 @@ type SourceRecord struct {
 // headBytes is how much of a source's beginning its Head hashes.
 const headBytes = 64 << 10
 
-// NewSourceRecord describes the source src before it is read: its size,
+// NewSourceRecord describes the source src before it is read: its
+// absolute path, size,
 // modification time and the hash of its first uncompressed bytes
 // (SourceRecord.Head); what is read of it (Lines, Bytes, Events) is for
 // the caller to fill in after. Standard input has only its path. A file
@@ -45,6 +47,9 @@ func NewSourceRecord(src *auditlog.Source) SourceRecord {
 	rec := SourceRecord{Path: src.Path}
 	if src.Path == auditlog.Stdin {
 		return rec
+	}
+	if abs, err := filepath.Abs(src.Path); err == nil {
+		rec.Path = abs
 	}
 	info, err := os.Stat(src.Path)
 	if err != nil {

@@ -43,7 +43,7 @@ func (q Query) Export(ctx context.Context, dir string, opts export.Options) (*Re
 		}
 		return nil, err
 	}
-	sources, records, exported, err := planAppend(w, sources, opts.SkipExported)
+	sources, records, paths, exported, err := planAppend(w, sources, opts.SkipExported)
 	if err != nil {
 		w.Abort()
 		return nil, err
@@ -69,7 +69,7 @@ func (q Query) Export(ctx context.Context, dir string, opts export.Options) (*Re
 		w.Abort()
 		return res, err
 	}
-	w.Record(readRecords(records, rep), losses(rep, res.FilterFailures))
+	w.Record(readRecords(records, paths, rep), losses(rep, res.FilterFailures))
 	if err := w.Close(); err != nil {
 		return res, err
 	}
@@ -79,12 +79,12 @@ func (q Query) Export(ctx context.Context, dir string, opts export.Options) (*Re
 	return res, nil
 }
 
-// planAppend describes each source to read for the export's manifest and
-// asks it what earlier runs exported: a source read whole before is an
-// error naming it, or, with skip, left out (its path in skipped); of a
-// source grown since, only the lines after those read before are
-// exported.
-func planAppend(w *export.Writer, sources []auditlog.Source, skip bool) (kept []auditlog.Source, records []export.SourceRecord, skipped []string, err error) {
+// planAppend describes each source to read for the export's manifest
+// (records, with the paths the reader knows them by) and asks it what
+// earlier runs exported: a source read whole before is an error naming
+// it, or, with skip, left out (its path in skipped); of a source grown
+// since, only the lines after those read before are exported.
+func planAppend(w *export.Writer, sources []auditlog.Source, skip bool) (kept []auditlog.Source, records []export.SourceRecord, paths, skipped []string, err error) {
 	for i := range sources {
 		src := &sources[i]
 		if src.Skip != "" {
@@ -97,25 +97,26 @@ func planAppend(w *export.Writer, sources []auditlog.Source, skip bool) (kept []
 			skipped = append(skipped, src.Path)
 			continue
 		case done.Whole:
-			return nil, nil, nil, errorf("skip-exported", "%s is already in the export (read as %s, %d lines): give --skip-exported to leave out what is", src.Path, done.Earlier, done.Lines)
+			return nil, nil, nil, nil, errorf("skip-exported", "%s is already in the export (read as %s, %d lines): give --skip-exported to leave out what is", src.Path, done.Earlier, done.Lines)
 		case done.Lines > 0:
 			w.SkipLines(src.Path, done.Lines)
 		}
 		kept = append(kept, *src)
 		records = append(records, rec)
+		paths = append(paths, src.Path)
 	}
-	return kept, records, skipped, nil
+	return kept, records, paths, skipped, nil
 }
 
-// readRecords fills in how much of each source was read, from the read
-// report.
-func readRecords(records []export.SourceRecord, rep *auditlog.Report) []export.SourceRecord {
+// readRecords fills in how much of each source was read (records[i] is
+// the source read as paths[i]), from the read report.
+func readRecords(records []export.SourceRecord, paths []string, rep *auditlog.Report) []export.SourceRecord {
 	byPath := make(map[string]*auditlog.FileReport, len(rep.ByFile))
 	for i := range rep.ByFile {
 		byPath[rep.ByFile[i].Path] = &rep.ByFile[i]
 	}
 	for i := range records {
-		if f := byPath[records[i].Path]; f != nil {
+		if f := byPath[paths[i]]; f != nil {
 			records[i].Lines, records[i].Bytes, records[i].Events = f.Lines, f.Bytes, f.EventCount()
 		}
 	}
