@@ -19,7 +19,7 @@ const maxOpenParts = 8
 // idleAdds is how many rows a sink adds to other files before it finishes
 // a file it no longer adds to (an hour gone by): each open file holds
 // buffers, so that memory does not grow with the hours an export spans.
-const idleAdds = 1 << 18
+const idleAdds = 1 << 15
 
 // Sink writes the entries of one worker into files of its own, one per
 // partition at a time. It is an auditlog.Sink: Add is called by one
@@ -121,7 +121,7 @@ func (s *Sink) Add(e *auditlog.Entry) {
 	switch {
 	case p.bytes >= s.w.opts.RowGroupBytes:
 		s.err = s.flush(p)
-	case s.clock%256 == 0 && s.buffered() > 2*s.w.opts.RowGroupBytes:
+	case s.clock%256 == 0 && s.buffered() > s.w.opts.RowGroupBytes:
 		s.err = s.flush(s.largest())
 	case s.clock%4096 == 0:
 		s.err = s.finishIdle()
