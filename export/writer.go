@@ -86,6 +86,10 @@ type Writer struct {
 	manifest *Manifest
 	sources  []SourceRecord
 	losses   []Loss
+	// successRemoved is set while an earlier run's _SUCCESS is removed
+	// and the manifest not yet replaced: a commit that fails then puts
+	// it back.
+	successRemoved bool
 	// skip holds, by source path, the lines an earlier run exported
 	// (SkipLines); read by the sinks, written before they start.
 	skip map[string]int64
@@ -276,6 +280,10 @@ func (w *Writer) Close() error {
 	}
 	if err := w.commitAll(); err != nil {
 		w.removeAll()
+		if w.successRemoved {
+			// The manifest is still the one before: so is the export.
+			writeFileSynced(filepath.Join(w.dir, SuccessName), nil)
+		}
 		return fmt.Errorf("export: %w", err)
 	}
 	return nil
@@ -289,7 +297,10 @@ func (w *Writer) Close() error {
 // then _SUCCESS is written, last.
 func (w *Writer) commitAll() error {
 	success := filepath.Join(w.dir, SuccessName)
-	if err := os.Remove(success); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	switch err := os.Remove(success); {
+	case err == nil:
+		w.successRemoved = true
+	case !errors.Is(err, fs.ErrNotExist):
 		return err
 	}
 	if err := syncDir(w.dir); err != nil {
@@ -346,6 +357,7 @@ func (w *Writer) commitAll() error {
 	if err := writeFileSynced(filepath.Join(w.dir, ManifestName), append(data, '\n')); err != nil {
 		return err
 	}
+	w.successRemoved = false // the manifest lists this run's files now
 	return writeFileSynced(success, nil)
 }
 
