@@ -65,11 +65,25 @@ func addOrigin(origins []Origin, o Origin) []Origin {
 	return slices.Insert(origins, i, o)
 }
 
-// EventCount is the number of events read from the file, in every shape.
+// EventCount is the number of events read from the file, in every shape,
+// or, for a Parquet export, its rows read (counted by Origins).
 func (f *FileReport) EventCount() int64 {
 	var n int64
 	for _, c := range f.Events {
 		n += c
+	}
+	if n == 0 {
+		n = f.parquetRows()
+	}
+	return n
+}
+
+// parquetRows is the number of rows read from a Parquet export, which
+// counts them by origin only.
+func (f *FileReport) parquetRows() int64 {
+	var n int64
+	for _, o := range f.Origins {
+		n += o.Events
 	}
 	return n
 }
@@ -108,7 +122,8 @@ func (f *FileReport) lineProblems() int64 {
 }
 
 // String says what the file held, in the words of the read report: "AKS
-// export: 22 events", "JSON lines: 998 events, EventList: 2 events", or
+// export: 22 events", "JSON lines: 998 events, EventList: 2 events",
+// "Parquet export: 300 rows", or
 // "no audit events: not an audit log (357 lines of bad JSON)".
 func (f *FileReport) String() string {
 	var parts []string
@@ -119,6 +134,9 @@ func (f *FileReport) String() string {
 	}
 	if len(parts) > 0 {
 		return strings.Join(parts, ", ")
+	}
+	if n := f.parquetRows(); n > 0 {
+		return "Parquet export: " + plural(n, "row", "rows")
 	}
 	v := f.Verdict()
 	if v == verdictNotAudit {

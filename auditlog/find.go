@@ -65,13 +65,17 @@ const auditLogsDir = "audit_logs"
 // looked for in the absolute path; Source.Node comes from the file name
 // (see nodeFromName).
 //
+// The manifest (_auditlens_export.json) and the _SUCCESS marker of an
+// export are not listed.
+//
 // A file reached twice (named twice, or named and found by a walk, or
 // through a link) is listed once, where it was first found; if it was
 // skipped there but is named later, it is read.
 //
-// A path that does not exist, or a directory that cannot be read, is an
-// error naming the path that wraps the cause (errors.Is(err,
-// fs.ErrNotExist) for a missing path).
+// A path that does not exist is an error naming the path that wraps the
+// cause (errors.Is(err, fs.ErrNotExist)). A directory that cannot be
+// listed is itself listed, to be read: the reader reports it unreadable
+// (a Report's Unreadable problem), with the answer from the rest.
 func Find(paths ...string) ([]Source, error) {
 	var l sourceList
 	for _, p := range paths {
@@ -190,7 +194,10 @@ type foundFile struct {
 func (w *walker) walk(dir string, st dirState) error {
 	entries, err := w.readDir(dir)
 	if err != nil {
-		return pathError(dir, err)
+		// Listed to be read: opening it fails, and the reader reports it
+		// unreadable with the rest of the answer.
+		w.found = append(w.found, foundFile{src: Source{Path: dir, Server: st.server}, inAudit: st.inAudit})
+		return nil
 	}
 	for _, e := range entries {
 		p := filepath.Join(dir, e.Name())
@@ -205,9 +212,19 @@ func (w *walker) walk(dir string, st dirState) error {
 			}
 			continue
 		}
+		if isExportBookkeeping(name) {
+			continue
+		}
 		w.found = append(w.found, w.file(p, e, st))
 	}
 	return nil
+}
+
+// isExportBookkeeping reports whether a file found by a walk is the
+// manifest or the _SUCCESS marker of an export (see package export),
+// which are not input and are not listed at all.
+func isExportBookkeeping(name string) bool {
+	return name == "_SUCCESS" || name == "_auditlens_export.json"
 }
 
 // enter returns the state of the folder name inside dir, which is in st.

@@ -92,6 +92,8 @@ func Open(src *Source) (*File, error) {
 
 // openWith opens the source's file as Open does, through fds, which waits
 // out a shortage of file descriptors and is told when the file closes.
+// Closing done ends the wait for a named pipe's writer, and its reads
+// (openUnblocked).
 func openWith(src *Source, fds *descriptors, done <-chan struct{}, stall func(bool)) (*File, error) {
 	name := src.Path
 	switch {
@@ -100,16 +102,20 @@ func openWith(src *Source, fds *descriptors, done <-chan struct{}, stall func(bo
 	case src.Path == Stdin:
 		return Open(src) // no descriptor to wait for
 	}
-	osf, err := fds.openFile(name, done, stall)
+	osf, stop, err := openUnblocked(name, func() (*os.File, error) { return fds.openFile(name, done, stall) }, fds.release, done)
 	if err != nil {
 		return nil, pathError(src.Path, err)
 	}
+	release := fds.release
+	if stop != nil {
+		release = func() { stop(); fds.release() }
+	}
 	f, err := newFile(src, osf)
 	if err != nil {
-		fds.release()
+		release()
 		return nil, err
 	}
-	f.release = fds.release
+	f.release = release
 	return f, nil
 }
 

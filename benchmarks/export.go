@@ -43,11 +43,14 @@ func runExport(dir, out string, workers int) (childResult, error) {
 	return childResult{Events: res.Rows, Files: res.Files, Bytes: rep.Bytes}, nil
 }
 
-// clearExport removes the harness's export from out, so that the export
-// case runs into an empty folder each time.
+// clearExport removes the harness's export from out (its files, manifest
+// and _SUCCESS marker), so that the export case runs into an empty folder
+// each time.
 func clearExport(out string) error {
-	if err := os.RemoveAll(filepath.Join(out, "cluster="+exportCluster)); err != nil {
-		return err
+	for _, name := range []string{"cluster=" + exportCluster, export.ManifestName, export.SuccessName} {
+		if err := os.RemoveAll(filepath.Join(out, name)); err != nil {
+			return err
+		}
 	}
 	return os.MkdirAll(out, 0o755)
 }

@@ -26,6 +26,8 @@ type part struct {
 	order  []*auditparquet.Row   // the rows, by time, to write
 	bytes  int64                 // the memory rows take, estimated
 	groups int                   // row groups written
+	count  int64                 // rows added, in every row group
+	out    *file                 // the sink's record of the file
 	used   int64                 // the sink's clock when last added to
 }
 
@@ -49,6 +51,7 @@ func newPart(k partKey, path string, opts *Options, free *[][]auditparquet.Row) 
 // add buffers a copy of r that owns its strings.
 func (p *part) add(r *auditparquet.Row, in *auditparquet.Interner, clock int64) {
 	p.used = clock
+	p.count++
 	if n := len(p.rows); n == 0 || len(p.rows[n-1]) == rowChunk {
 		var chunk []auditparquet.Row
 		if f := *p.free; len(f) > 0 {
@@ -94,8 +97,9 @@ func (p *part) flush() (err error) {
 	return nil
 }
 
-// close writes the rest and the footer, closes the file, and returns its
-// size.
+// close writes the rest and the footer, syncs the file to disk (so that
+// once it is renamed into place, its name never points at data a crash
+// lost), closes it, and returns its size.
 func (p *part) close() (int64, error) {
 	err := p.flush()
 	if err == nil {
@@ -103,6 +107,9 @@ func (p *part) close() (int64, error) {
 	}
 	if err == nil {
 		err = p.bw.Flush()
+	}
+	if err == nil {
+		err = p.f.Sync()
 	}
 	var size int64
 	if err == nil {

@@ -11,13 +11,15 @@ import (
 )
 
 // maxOpenParts is how many files a sink writes at once; past that, it
-// finishes the one it wrote least recently.
-const maxOpenParts = 32
+// finishes the one it wrote least recently. A sink writes one file per
+// partition (hour), whatever the number of inputs, so open files are
+// bounded by the workers times this, whatever the input.
+const maxOpenParts = 8
 
 // idleAdds is how many rows a sink adds to other files before it finishes
 // a file it no longer adds to (an hour gone by): each open file holds
 // buffers, so that memory does not grow with the hours an export spans.
-const idleAdds = 1 << 18
+const idleAdds = 1 << 15
 
 // Sink writes the entries of one worker into files of its own, one per
 // partition at a time. It is an auditlog.Sink: Add is called by one
@@ -35,6 +37,9 @@ type Sink struct {
 	// own is what the sink wrote, merged what the sinks merged into it
 	// wrote.
 	own, merged Result
+	// first and last are the earliest and latest requestReceivedTimestamp
+	// written, in Unix nanoseconds (valid when own.Rows > 0).
+	first, last int64
 
 	row    auditparquet.Row
 	free   [][]auditparquet.Row // chunks of rows to reuse (part.rows)
@@ -47,24 +52,25 @@ type Sink struct {
 type file struct {
 	tmp, final string
 	committed  bool
+	rows       int64 // rows written, once finished
+	bytes      int64 // size, once finished
 }
 
-// partKey is what a sink writes a file of: a partition of the export
-// (an hour of a day, in UTC), and in it the events read from one audit log
-// (one API server, one node). A log holds its events nearly in time order,
-// and a worker gets them in that order, so the row groups of such a file
-// follow one another in time: a reader that merges row groups by time
-// (Sorted) has few open at once, whatever the rate of events.
+// partKey is what a sink writes a file of: a partition of the export (an
+// hour of a day, in UTC). Every input a worker reads goes to the same
+// file of the hour, so that the files, and those open at once, do not
+// grow with the number of inputs (600 inputs once gave 610 files, and too
+// many open ones); a file is rotated by size (Options.FileRowGroups row
+// groups of Options.RowGroupBytes).
 type partKey struct {
 	year, month, day, hour int
-	source                 string
 }
 
-// partOf is the file key of an event received at t, read from source.
-func partOf(t time.Time, source string) partKey {
+// partOf is the file key of an event received at t.
+func partOf(t time.Time) partKey {
 	t = t.UTC()
 	y, m, d := t.Date()
-	return partKey{year: y, month: int(m), day: d, hour: t.Hour(), source: source}
+	return partKey{year: y, month: int(m), day: d, hour: t.Hour()}
 }
 
 // dir is the partition's directory below the export's.
@@ -85,13 +91,17 @@ func (s *Sink) Add(e *auditlog.Entry) {
 	if s.err != nil || s.closed {
 		return
 	}
-	s.clock++
 	ev := e.Event
 	s.loc = auditparquet.Location{Node: e.Node, Line: e.Line}
 	if src := e.Source; src != nil {
 		s.loc.Server, s.loc.File = string(src.Server), src.Path
+		if n, ok := s.w.skip[src.Path]; ok && e.Line <= n {
+			s.own.AlreadyExported++
+			return
+		}
 	}
-	p, err := s.part(partOf(ev.RequestReceivedTimestamp.Time, s.loc.File))
+	s.clock++
+	p, err := s.part(partOf(ev.RequestReceivedTimestamp.Time))
 	if err != nil {
 		s.err = err
 		return
@@ -102,11 +112,16 @@ func (s *Sink) Add(e *auditlog.Entry) {
 	s.req.FieldManager, s.req.HasFieldManager = e.FieldManager()
 	s.row.Set(ev, &s.req, &s.loc, s.w.opts.Bodies)
 	p.add(&s.row, &s.intern, s.clock)
+	if t := ev.RequestReceivedTimestamp.UnixNano(); s.own.Rows == 0 {
+		s.first, s.last = t, t
+	} else {
+		s.first, s.last = min(s.first, t), max(s.last, t)
+	}
 	s.own.Rows++
 	switch {
 	case p.bytes >= s.w.opts.RowGroupBytes:
 		s.err = s.flush(p)
-	case s.clock%256 == 0 && s.buffered() > 2*s.w.opts.RowGroupBytes:
+	case s.clock%256 == 0 && s.buffered() > s.w.opts.RowGroupBytes:
 		s.err = s.flush(s.largest())
 	case s.clock%4096 == 0:
 		s.err = s.finishIdle()
@@ -139,6 +154,7 @@ func (s *Sink) part(k partKey) (*part, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.out = f
 	s.files = append(s.files, f)
 	s.parts[k] = p
 	return p, nil
@@ -192,6 +208,7 @@ func (s *Sink) flush(p *part) error {
 func (s *Sink) finish(p *part) error {
 	delete(s.parts, p.key)
 	n, err := p.close()
+	p.out.rows, p.out.bytes = p.count, n
 	s.own.Files++
 	s.own.Bytes += n
 	s.own.RowGroups += p.groups

@@ -18,12 +18,13 @@ import (
 
 const sampleKube = "../testdata/must-gather/audit_logs/kube-apiserver"
 
-// files lists the files below dir, relative to it.
+// files lists the files below dir, relative to it, but for the
+// manifest and the _SUCCESS marker.
 func files(t *testing.T, dir string) []string {
 	t.Helper()
 	var list []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
+		if err == nil && !d.IsDir() && d.Name() != export.ManifestName && d.Name() != export.SuccessName {
 			rel, _ := filepath.Rel(dir, p)
 			list = append(list, filepath.ToSlash(rel))
 		}

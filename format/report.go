@@ -188,14 +188,15 @@ func writeFiles(w io.Writer, r *auditlog.Report, verbose bool) {
 }
 
 // ofNote reports whether a file is worth a line of the read report when
-// not verbose: read in a shape other than JSON lines, with a note, or with
-// no event for a reason other than being empty.
+// not verbose: read in a shape other than JSON lines (a Parquet export's
+// rows are no such shape), with a note, or with no event for a reason
+// other than being empty.
 func ofNote(f *auditlog.FileReport) bool {
 	if len(f.Notes) > 0 {
 		return true
 	}
 	if n := f.EventCount(); n > 0 {
-		return n != f.Events[auditlog.ShapeLines]
+		return f.Format != auditlog.FormatParquet && n != f.Events[auditlog.ShapeLines]
 	}
 	return f.Verdict() != "empty"
 }

@@ -51,8 +51,12 @@ func TestExportThenAsk(t *testing.T) {
 	if !errors.As(err, &qe) || qe.Flag != "to" {
 		t.Errorf("a second export into the directory: %v, want an *Error about --to", err)
 	}
-	if _, err := New(kubeAPIServer).Export(context.Background(), out, export.Options{Cluster: "lab2", Append: true}); err != nil {
-		t.Errorf("--append: %v", err)
+	// Appending the same logs would double them: refused.
+	if _, err := New(kubeAPIServer).Export(context.Background(), out, export.Options{Cluster: "lab2", Append: true}); !errors.As(err, &qe) || qe.Flag != "skip-exported" {
+		t.Errorf("--append of the same logs: %v, want an *Error about --skip-exported", err)
+	}
+	if _, err := New(kubeAPIServer).Export(context.Background(), out, export.Options{Cluster: "lab2", Append: true, SkipExported: true}); err != nil {
+		t.Errorf("--append --skip-exported: %v", err)
 	}
 	q.Output = "top"
 	if _, err := q.Export(context.Background(), t.TempDir(), export.Options{}); !errors.As(err, &qe) || qe.Flag != "output" {

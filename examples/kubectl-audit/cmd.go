@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	_ "embed"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -33,6 +32,8 @@ type options struct {
 	export     export.Options
 	verbose    bool
 	cpuProfile string
+	// allowPartial makes a partial answer exit 0 rather than 3.
+	allowPartial bool
 }
 
 // run runs the command with args (without the program name) and returns
@@ -56,13 +57,11 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return 128 + sig
 	}
 	fmt.Fprintf(stderr, "error: %s\n", sentence(err.Error()))
-	var ue *usageError
-	var qe *query.Error
-	if errors.As(err, &ue) || errors.As(err, &qe) {
+	code := statusOf(err)
+	if code == exitUsage {
 		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.Name())
-		return 2
 	}
-	return 1
+	return code
 }
 
 // sentence makes an error message one sentence: it ends with a period.
@@ -155,6 +154,7 @@ func (o *options) inputFlags(f *pflag.FlagSet) {
 	f.StringVar(&fl.Since, "since", "", "Only requests received at or after this time: RFC 3339 (no zone: UTC), a date, +D after the first event (+10m), -D before the last (-10m: the last ten minutes)")
 	f.StringVar(&fl.Until, "until", "", "Only requests received before this time (same forms as --since)")
 	f.IntVar(&q.Workers, "workers", 0, "Number of goroutines reading and counting (0: one per core, GOMAXPROCS)")
+	f.BoolVar(&o.allowPartial, "allow-partial", false, "Exit 0 rather than 3 when the answer is partial: part of the input could not be read or evaluated (the read report says what)")
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "Report every kind of unreadable input and skipped file, with all kept samples")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "Write a CPU profile of the run to this file (for go tool pprof)")
 	_ = f.MarkHidden("cpuprofile")

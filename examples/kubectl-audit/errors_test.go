@@ -141,10 +141,11 @@ func TestArtifactDir(t *testing.T) {
 	}
 }
 
-// TestUnreadableFileExits1: a file that cannot be read at all (here, named
+// TestUnreadableFileExits3: a file that cannot be read at all (here, named
 // .gz but neither gzip nor text) is named in the report and makes the exit
-// status 1, while the answer from the other files is still printed.
-func TestUnreadableFileExits1(t *testing.T) {
+// status 3 (a partial answer), while the answer from the other files is
+// still printed; --allow-partial makes it 0.
+func TestUnreadableFileExits3(t *testing.T) {
 	dir := t.TempDir()
 	good, err := os.ReadFile(kubeAPIServer + "/ip-10-0-142-86.ec2.internal-audit.log")
 	if err != nil {
@@ -157,9 +158,13 @@ func TestUnreadableFileExits1(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := runCmd(t, "-f", dir, "--by=user", "-otop=1")
-	if r.code != 1 || !bytes.HasPrefix(r.stdout, []byte("count: ")) ||
-		!strings.Contains(string(r.stderr), "audit-1.log.gz") || !strings.Contains(string(r.stderr), "1 file could not be read at all") {
-		t.Errorf("exit %d, stdout %q, stderr %q; want 1, the answer, and the file named", r.code, r.stdout, r.stderr)
+	if r.code != 3 || !bytes.HasPrefix(r.stdout, []byte("count: ")) ||
+		!strings.Contains(string(r.stderr), "audit-1.log.gz") || !strings.Contains(string(r.stderr), "error: the answer is partial: part of the input could not be read") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 3, the answer, and the file named", r.code, r.stdout, r.stderr)
+	}
+	allowed := runCmd(t, "-f", dir, "--by=user", "-otop=1", "--allow-partial")
+	if allowed.code != 0 || !bytes.Equal(allowed.stdout, r.stdout) || strings.Contains(string(allowed.stderr), "error:") {
+		t.Errorf("--allow-partial: exit %d, stderr %q; want 0 and the same answer", allowed.code, allowed.stderr)
 	}
 }
 

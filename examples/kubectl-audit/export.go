@@ -27,6 +27,7 @@ func newExportCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.exportTo, "to", "", "Directory to write the export to: cluster=NAME/date=YYYY-MM-DD/hour=HH/part-*.parquet below it")
 	f.StringVar(&o.export.Cluster, "cluster", "", "Name of the cluster the logs came from, its partition (default \"default\")")
 	f.BoolVar(&o.export.Bodies, "bodies", false, "Also export requestObject and responseObject (as JSON text)")
-	f.BoolVar(&o.export.Append, "append", false, "Add to a directory that holds files already (another cluster's export, say)")
+	f.BoolVar(&o.export.Append, "append", false, "Add to a directory that holds files already (another cluster's export, say); a source it holds already is refused, of a log grown since only what is new is added")
+	f.BoolVar(&o.export.SkipExported, "skip-exported", false, "With --append, leave out (rather than refuse) the sources the export holds already")
 	return cmd
 }

@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/auditlens/auditlens/export"
 )
 
 // TestExport: `export` writes the events, the copy answers as the logs do,
@@ -28,13 +31,52 @@ func TestExport(t *testing.T) {
 	if r := runCmd(t, "export", "-f", mustGather, "--to", out); r.code != 2 || !strings.Contains(string(r.stderr), "--append") {
 		t.Errorf("export into a non-empty directory: exit %d, %s", r.code, r.stderr)
 	}
-	if r := runCmd(t, "export", "-f", kubeAPIServer, "--to", out, "--cluster", "two", "--append", "--user=alice"); r.code != 0 {
-		t.Errorf("--append: exit %d, %s", r.code, r.stderr)
+	// Appending logs the export holds already doubles nothing: refused, or
+	// left out with --skip-exported.
+	if r := runCmd(t, "export", "-f", kubeAPIServer, "--to", out, "--cluster", "two", "--append", "--user=alice"); r.code != 2 || !strings.Contains(string(r.stderr), "is already in the export") {
+		t.Errorf("--append of exported logs: exit %d, %s", r.code, r.stderr)
+	}
+	if r := runCmd(t, "export", "-f", kubeAPIServer, "--to", out, "--append", "--skip-exported"); r.code != 0 || !bytes.HasPrefix(r.stdout, []byte("exported 0 events to 0 Parquet files")) {
+		t.Errorf("--append --skip-exported: exit %d, stdout %q, stderr %s", r.code, r.stdout, r.stderr)
+	}
+	if r := runCmd(t, "-f", out, "-o", "stats"); r.code != 0 || !bytes.Contains(r.stdout, []byte("23000")) {
+		t.Errorf("after the appends: exit %d, stdout %q, stderr %s", r.code, r.stdout, r.stderr)
 	}
 	if r := runCmd(t, "export", "-f", mustGather, "--to", t.TempDir(), "-o", "top"); r.code != 2 {
 		t.Errorf("export -o top: exit %d, want 2 (%s)", r.code, r.stderr)
 	}
 	if r := runCmd(t, "export", "-f", mustGather); r.code != 2 || !strings.Contains(string(r.stderr), "--to") {
 		t.Errorf("export without --to: exit %d, %s", r.code, r.stderr)
+	}
+}
+
+// TestExportIncompleteOrPartial: reading an export whose manifest does not
+// match what is there answers from what is there and exits 1; an export
+// that --where failed on some events says so and exits 3.
+func TestExportIncompleteOrPartial(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "lab")
+	if r := runCmd(t, "export", "-f", kubeAPIServer, "--to", out); r.code != 0 {
+		t.Fatalf("export: exit %d, %s", r.code, r.stderr)
+	}
+	if r := runCmd(t, "-f", out, "-o", "stats"); r.code != 0 || strings.Contains(string(r.stderr), "incomplete") {
+		t.Errorf("a whole export: exit %d, %s", r.code, r.stderr)
+	}
+	// -v says what each Parquet file held: its rows, not "empty".
+	if r := runCmd(t, "-f", out, "-o", "stats", "-v"); r.code != 0 || !strings.Contains(string(r.stderr), ".parquet: Parquet export: ") ||
+		strings.Contains(string(r.stderr), "no audit events") {
+		t.Errorf("-v on an export: exit %d, %s", r.code, r.stderr)
+	}
+	if err := os.Remove(filepath.Join(out, export.SuccessName)); err != nil {
+		t.Fatal(err)
+	}
+	r := runCmd(t, "-f", out+"/cluster=default", "--by=verb", "-otop=1")
+	if r.code != 1 || !bytes.HasPrefix(r.stdout, []byte("count: 20000,")) ||
+		!strings.Contains(string(r.stderr), "is incomplete: no _SUCCESS marker") {
+		t.Errorf("without _SUCCESS: exit %d, stdout %q, stderr %s", r.code, r.stdout, r.stderr)
+	}
+
+	where := runCmd(t, "export", "-f", kubeAPIServer, "--to", t.TempDir(), "--where=userAgent.matches(user.username + '(')")
+	if where.code != 3 || !strings.Contains(string(where.stderr), "could not be evaluated by --where") {
+		t.Errorf("export with --where failing: exit %d, stderr %s", where.code, where.stderr)
 	}
 }

@@ -139,9 +139,15 @@ func loadTruth(t testing.TB) truth {
 // and stderr with the golden files NAME.stdout and NAME.stderr.
 func runGolden(t *testing.T, name string, args ...string) {
 	t.Helper()
+	runGoldenStatus(t, name, 0, args...)
+}
+
+// runGoldenStatus is runGolden for a run whose exit status is code.
+func runGoldenStatus(t *testing.T, name string, code int, args ...string) {
+	t.Helper()
 	r := runCmd(t, args...)
-	if r.code != 0 {
-		t.Fatalf("exit status %d, stderr:\n%s", r.code, r.stderr)
+	if r.code != code {
+		t.Fatalf("exit status %d, want %d, stderr:\n%s", r.code, code, r.stderr)
 	}
 	golden(t, name+".stdout", r.stdout)
 	golden(t, name+".stderr", r.stderr)

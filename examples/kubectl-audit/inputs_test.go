@@ -22,7 +22,7 @@ func TestInputs(t *testing.T) {
 		code int
 	}{
 		{"aks-export-by-user", []string{"-f", shapes + "/aks-export.json", "--by=user", "-otop"}, 0},
-		{"aks-export-cut-listing", []string{"-f", shapes + "/aks-export-cut.json"}, 0},
+		{"aks-export-cut-listing", []string{"-f", shapes + "/aks-export-cut.json"}, 3},
 		{"gke-listing", []string{"-f", shapes + "/gke-entries.json", "-o", "wide"}, 0},
 		{"eventlist-and-array", []string{"-f", shapes + "/eventlist.json", "-f", shapes + "/events-array.json", "--by=verb", "-otop"}, 0},
 		{"cloudwatch-by-resource", []string{"-f", shapes + "/cloudwatch-filter-log-events.json," + shapes + "/cloudwatch-insights.json", "--by=resource", "-otop"}, 0},

@@ -57,7 +57,7 @@ func TestLibraryGivesTheCommandsBytes(t *testing.T) {
 			q(mustGather, func(q *query.Query) { q.Output = "throttling" })},
 		{"throttling-csv", []string{"-f", mustGather, "-o", "throttling=3", "--format=csv"},
 			q(mustGather, func(q *query.Query) { q.Output, q.Format = "throttling=3", "csv" })},
-		{"html", []string{"-f", mustGatherBad, "-o", "html=3"},
+		{"html", []string{"-f", mustGatherBad, "-o", "html=3", "--allow-partial"},
 			q(mustGatherBad, func(q *query.Query) { q.Output = "html=3" })},
 		{"findings", []string{"-f", kubeAPIServer, "-o", "findings"},
 			q(kubeAPIServer, func(q *query.Query) { q.Output = "findings" })},

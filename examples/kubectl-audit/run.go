@@ -24,7 +24,9 @@ func (o *options) run(ctx context.Context, args []string, stdout, stderr io.Writ
 // says what it wrote on stdout and what it read on stderr.
 func (o *options) runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return o.answer(ctx, args, stdout, stderr, func(q query.Query, ctx context.Context) (*query.Result, error) {
-		return q.Export(ctx, o.exportTo, o.export)
+		opts := o.export
+		opts.Tool = version()
+		return q.Export(ctx, o.exportTo, opts)
 	})
 }
 
@@ -68,7 +70,11 @@ func (o *options) answer(ctx context.Context, args []string, stdout, stderr io.W
 	if err := res.WriteReport(stderr, o.verbose); err != nil {
 		return err
 	}
-	return res.Err()
+	checks := checkExports(q.Paths)
+	if err := writeChecks(stderr, res, checks); err != nil {
+		return err
+	}
+	return verdict(res, checks, o.allowPartial)
 }
 
 // interrupted says on stderr that the run was stopped, and what had been

@@ -172,7 +172,7 @@ func libraryAnswers(t *testing.T, dir string) *answers {
 		t.Fatal(err)
 	}
 	var entries []*auditlog.Entry
-	r := auditlog.NewReader(sources, auditlog.Options{Fields: auditlog.FieldsMetadata})
+	r := auditlog.NewReader(sources, auditlog.Options{EveryStage: true, EveryCopy: true, Fields: auditlog.FieldsMetadata})
 	for e := range r.All() {
 		entries = append(entries, e.Clone())
 	}
