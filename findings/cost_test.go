@@ -43,6 +43,9 @@ func TestCostOrder(t *testing.T) {
 	if fmt.Sprint(ids) != fmt.Sprint(want) {
 		t.Errorf("findings\n%v\nwant\n%v", ids, want)
 	}
+	if f := findingOf(res, "hot-loop", ""); f == nil || !f.Onset.Equal(t0) {
+		t.Errorf("hot loop onset %v, want %v (100 a minute from the first minute)", f.Onset, t0)
+	}
 	for _, f := range res.Findings {
 		var rows Cost
 		for _, r := range f.Rows {

@@ -70,6 +70,10 @@ type Finding struct {
 	// Cost is the load of the finding's requests (those of every row that
 	// qualified, shown or not).
 	Cost
+	// Onset is the first minute the finding's threshold was crossed, UTC,
+	// where the detector counts by the minute (hot-loop, write-churn);
+	// zero, and left out of JSON, where it does not.
+	Onset time.Time `json:"onset,omitzero"`
 	// Numbers are the figures behind the finding.
 	Numbers []Number `json:"numbers"`
 	// ShareOf says what a row's Share is a share of.
@@ -123,6 +127,14 @@ const (
 	// certificates, exec by people, pod security).
 	GroupHygiene Group = "hygiene-security"
 )
+
+// onsetTime is the UTC time of Unix nanoseconds; zero for 0.
+func onsetTime(ns int64) time.Time {
+	if ns == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns).UTC()
+}
 
 // groupRank orders the groups.
 func groupRank(g Group) int {

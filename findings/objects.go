@@ -167,6 +167,9 @@ type loops struct {
 	// minutes above the limit.
 	worstPeak int64
 	worstHot  int
+	// onset is the first minute a row went over the limit, Unix
+	// nanoseconds; 0 when unknown.
+	onset int64
 }
 
 // loops returns, as evidence, the objects of t requested more than limit
@@ -190,6 +193,9 @@ func (t *objectTable) loops(b *base, limit, minutes int, what func(kind, path st
 		ev.SamplesCommand = b.cmds.samples(ev.Samples)
 		l.rows = append(l.rows, ev)
 		l.total += k.rate.count
+		if o := k.rate.minutes.onset(limit); o > 0 && (l.onset == 0 || o < l.onset) {
+			l.onset = o
+		}
 		if len(l.rows) == 1 {
 			l.worstPeak, l.worstHot = peak, hot
 		}
@@ -219,5 +225,6 @@ func (l *loops) finding(b *base, id, title, countName string, limit int) Finding
 		Rows:     shown,
 		MoreRows: more,
 		Command:  l.rows[0].Command,
+		Onset:    onsetTime(l.onset),
 	}
 }

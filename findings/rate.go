@@ -53,6 +53,17 @@ func (m minutes) over(limit int) (hot int, peak int64) {
 	return hot, peak
 }
 
+// onset returns the first minute with more than limit requests, Unix
+// nanoseconds; 0 when there is none.
+func (m minutes) onset(limit int) int64 {
+	for _, e := range m {
+		if int64(e&countMask) > int64(limit) {
+			return int64(e>>32) * int64(time.Minute)
+		}
+	}
+	return 0
+}
+
 // objectSamples is the sampling limit of the per-object tables (hot-loop,
 // write-churn): they keep a row for every object a user touched (tens of
 // thousands in a large capture), so they keep as samples only requests

@@ -108,7 +108,7 @@ func WriteFindings(w io.Writer, r findings.Result) error {
 
 // topCause is one line of the top-causes table: a finding in a few words.
 type topCause struct {
-	Rank, Severity, Server, Offender, What, Count string
+	Rank, Severity, Server, Offender, What, Count, Onset string
 }
 
 // topCauses returns a line per finding, in their order: its severity, its
@@ -120,6 +120,10 @@ func topCauses(r findings.Result) []topCause {
 		c := topCause{Rank: strconv.Itoa(i + 1), Severity: f.Severity.String(), Server: "-", What: f.ID, Count: itoa(f.Magnitude)}
 		if r.ServerSeconds > 0 && f.ServerSeconds > 0 {
 			c.Server = sharePercent(f.ServerSeconds / r.ServerSeconds)
+		}
+		c.Onset = "-"
+		if !f.Onset.IsZero() {
+			c.Onset = rowTime(f.Onset, rowTimeLayout(r))
 		}
 		if len(f.Rows) > 0 {
 			c.Offender = clipMiddle(Sanitize(f.Rows[0].Offender), 48)
@@ -137,9 +141,9 @@ func topCauses(r findings.Result) []topCause {
 func writeTopCauses(w io.Writer, r findings.Result) {
 	fmt.Fprintln(w, "Top causes (share of all server time; details below):")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  #\tseverity\tserver\trequests\toffender\twhat")
+	fmt.Fprintln(tw, "  #\tseverity\tserver\trequests\tsince\toffender\twhat")
 	for _, c := range topCauses(r) {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", c.Rank, c.Severity, c.Server, c.Count, c.Offender, c.What)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Rank, c.Severity, c.Server, c.Count, c.Onset, c.Offender, c.What)
 	}
 	tw.Flush()
 }
