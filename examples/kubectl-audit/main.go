@@ -4,7 +4,7 @@
 //
 // Installed on the PATH as kubectl-audit it is a kubectl plugin:
 //
-//	go install github.com/auditlens/auditlens/examples/kubectl-audit@latest
+//	go install ./examples/kubectl-audit   # from a clone of the repository
 //	kubectl audit -f must-gather/audit_logs/kube-apiserver --by=user -otop
 //
 // See README.md for every flag and a worked investigation.
