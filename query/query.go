@@ -104,12 +104,16 @@ func (q Query) Run(ctx context.Context) (*Result, error) {
 		sum := aggregate.NewSummary()
 		style := *p.view.listing
 		opts.Fields = style.Fields() | sum.Fields()
-		res.listing = &listing{ctx: ctx, reader: auditlog.NewReader(sources, opts), summary: sum, style: style, done: remove}
+		res.listing = &listing{ctx: ctx, reader: auditlog.NewReader(sources, opts), summary: sum, style: style, done: remove,
+			explain: func() []string { return explainEmpty(ctx, sources, opts, p.filters, p.spooled) }}
 		return res, nil
 	}
 	defer remove()
 	ws, rep, err := auditlog.Scan(ctx, sources, opts, p.newWorkerSet)
 	res.finish(p, ws, rep)
+	if err == nil && res.Summary.Count == 0 && rep.Events > 0 {
+		res.emptyHints = explainEmpty(ctx, sources, opts, p.filters, p.spooled)
+	}
 	return res, err
 }
 
@@ -167,6 +171,9 @@ func (q Query) prepare(ctx context.Context, sources []auditlog.Source, workers i
 	}
 	if keep, err = flags.Build(); err != nil {
 		return fail(filterError(err))
+	}
+	if p != nil {
+		p.filters, p.spooled = flags, flags.Relative() || w.relative()
 	}
 	opts = auditlog.Options{Keep: keep, EveryStage: !requests(flags.Stages), Progress: q.progress(sources), Samples: q.Samples}
 	opts.Since, opts.Until = timeWindow(flags)

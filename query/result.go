@@ -34,10 +34,14 @@ type Result struct {
 	// A listing's are known once its entries are read.
 	FilterFailures []filter.WhereFailure
 
-	enc     format.Encoding
-	answer  *answer // an aggregate view's
-	filter  filter.Filter
-	listing *listing
+	enc format.Encoding
+	// emptyHints say, when the filters kept no event of those read, which
+	// filter flags kept none alone and the values seen nearest to theirs
+	// (see explainEmpty).
+	emptyHints []string
+	answer     *answer // an aggregate view's
+	filter     filter.Filter
+	listing    *listing
 }
 
 // listing is a listing view's reader, read as its entries are iterated.
@@ -48,6 +52,9 @@ type listing struct {
 	style   format.ListStyle
 	read    bool
 	done    func() // called once the entries are read: removes a copy of standard input
+	// explain reads the input again to explain an empty listing (see
+	// explainEmpty).
+	explain func() []string
 }
 
 // IsListing reports whether the result lists events one by one (no -o,
@@ -71,6 +78,9 @@ func (r *Result) Entries() iter.Seq[*auditlog.Entry] {
 			r.Summary = l.summary.Result()
 			r.Report = l.reader.Report()
 			r.FilterFailures = filter.WhereFailures(r.filter)
+			if r.Summary.Count == 0 && r.Report.Events > 0 && l.ctx.Err() == nil && l.explain != nil {
+				r.emptyHints = l.explain()
+			}
 			if l.done != nil {
 				l.done()
 			}
@@ -201,6 +211,11 @@ func (r *Result) WriteReport(w io.Writer, verbose bool) error {
 	if r.Summary.Count == 0 && r.Report.Events > 0 {
 		if _, err := fmt.Fprintf(w, "No events matched the filters (%d events read).\n", r.Report.Events); err != nil {
 			return err
+		}
+		for _, line := range r.emptyHints {
+			if _, err := fmt.Fprintln(w, format.Sanitize(line)); err != nil {
+				return err
+			}
 		}
 	}
 	if err := format.WriteReadReport(w, r.Report, verbose); err != nil {
