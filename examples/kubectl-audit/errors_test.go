@@ -71,13 +71,14 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-// TestEmptyResult: nothing matched is a success with a note on stderr.
+// TestEmptyResult: nothing matched is a success with a note on stderr,
+// which names the filter that kept nothing.
 func TestEmptyResult(t *testing.T) {
 	r := runCmd(t, "-f", kubeAPIServer, "--user=nobody", "--by=user", "-otop")
 	if r.code != 0 || len(r.stdout) != 0 {
 		t.Errorf("exit %d, stdout %q; want 0 and nothing", r.code, r.stdout)
 	}
-	if want := "No events matched the filters (22250 events read).\n"; string(r.stderr) != want {
+	if want := "No events matched the filters (22250 events read).\n--user=nobody alone matches no event\n"; string(r.stderr) != want {
 		t.Errorf("stderr %q, want %q", r.stderr, want)
 	}
 }
