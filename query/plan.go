@@ -28,6 +28,8 @@ type plan struct {
 	// spooled says standard input was copied so as to be read again.
 	filters filter.Flags
 	spooled bool
+	// warnings name the flags given that the view does not use.
+	warnings []string
 }
 
 // workerSet is one worker's aggregators for a plan: the view's, and the

@@ -99,7 +99,7 @@ func (q Query) Run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	opts.Workers = workers
-	res := &Result{enc: p.view.enc, filter: keep}
+	res := &Result{enc: p.view.enc, filter: keep, Warnings: p.warnings}
 	if p.view.isListing() {
 		sum := aggregate.NewSummary()
 		style := *p.view.listing
@@ -225,15 +225,7 @@ func (q Query) plan() (*plan, error) {
 		}
 		p.key = k
 	}
-	if q.Sort != "" && !v.usesSort {
-		return nil, errorf("sort", "--sort applies to -o %s only", viewsWith(func(s *spec) bool { return s.usesSort }))
-	}
-	if v.refusesBy != "" && p.key.Valid() {
-		return nil, errorf("by", "--by does not apply to -o %s, %s", v.name, v.refusesBy)
-	}
-	if q.Window != "" && !v.usesWindow {
-		return nil, errorf("window", "--window applies to -o %s only", viewsWith(func(s *spec) bool { return s.usesWindow }))
-	}
+	p.warnings = unusedFlags(q, v)
 	if v.needsBy && !p.key.Valid() {
 		return nil, errorf("by", "-o %s needs --by (verb, user, resource, httpstatus, namespace...)", q.Output)
 	}

@@ -33,6 +33,10 @@ type Result struct {
 	// evaluated on some events, which were not kept (filter.WhereFailures).
 	// A listing's are known once its entries are read.
 	FilterFailures []filter.WhereFailure
+	// Warnings name the flags of the query that its view does not use
+	// (--by with -o stats, say), which were ignored, and the views that
+	// use them: one line each, for stderr.
+	Warnings []string
 
 	enc format.Encoding
 	// emptyHints say, when the filters kept no event of those read, which

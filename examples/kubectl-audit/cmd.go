@@ -86,6 +86,9 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 		SilenceErrors: true,
 		Args:          cobra.ArbitraryArgs,
 		RunE: func(c *cobra.Command, args []string) error {
+			if !c.Flags().Changed("bucket") {
+				o.query.Bucket = "" // the default: not given, so not warned about
+			}
 			return o.run(c.Context(), args, stdout, stderr)
 		},
 	}
