@@ -28,5 +28,7 @@ func newExportCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&o.export.Cluster, "cluster", "", "Name of the cluster the logs came from, its partition (default \"default\")")
 	f.BoolVar(&o.export.Bodies, "bodies", false, "Also export requestObject and responseObject (as JSON text)")
 	f.BoolVar(&o.export.Append, "append", false, "Add to a directory that holds files already (another cluster's export, say)")
+	addCompletions(cmd)
+	_ = cmd.MarkFlagDirname("to")
 	return cmd
 }
