@@ -59,7 +59,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	var ue *usageError
 	var qe *query.Error
 	if errors.As(err, &ue) || errors.As(err, &qe) {
-		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.Name())
+		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", displayName)
 		return 2
 	}
 	return 1
@@ -79,8 +79,9 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:           "kubectl-audit -f PATH [flags]",
 		Short:         "Analyse Kubernetes and OpenShift API-server audit logs",
-		Long:          long,
-		Example:       examples,
+		Long:          strings.ReplaceAll(long, "kubectl-audit", displayName),
+		Example:       strings.ReplaceAll(strings.TrimRight(examples, "\n"), "kubectl audit ", displayName+" "),
+		Annotations:   map[string]string{cobra.CommandDisplayNameAnnotation: displayName},
 		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -93,6 +94,7 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 		},
 	}
 	cmd.AddCommand(newExportCommand(o, stdout, stderr))
+	cmd.SetHelpCommand(newHelpCommand())
 	cmd.SetVersionTemplate("{{.Version}}\n")
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)

@@ -43,6 +43,7 @@ func main() {
 		debug.SetMemoryLimit(memoryLimit)
 		go followLiveHeap(memoryLimit, 100*time.Millisecond)
 	}
+	displayName = invocationName(os.Getenv("KUBECTL_PLUGINS_CALLER"), os.Args[0])
 	ctx, stop := withSignals(context.Background())
 	code := runContext(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
