@@ -214,7 +214,10 @@ func (c *flagCounts) explain() []string {
 			kept = append(kept, fmt.Sprintf("%s %s", t.alone.String(), events(c.matched[i])))
 			continue
 		}
-		line := t.alone.String() + " alone matches no event"
+		line := t.alone.String() + " matches no event"
+		if len(c.tried) > 1 {
+			line = t.alone.String() + " alone matches no event"
+		}
 		var near []string
 		for _, v := range t.values {
 			for _, s := range nearest(t.flag.name, v, c.seen[i]) {

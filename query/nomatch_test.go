@@ -23,10 +23,10 @@ func TestEmptyAnswerHints(t *testing.T) {
 		flags  filter.Flags
 		want   string
 	}{
-		{"case", "stats", filter.Flags{Verbs: []string{"GET"}}, "--verb=GET alone matches no event: did you mean --verb=get (12415 events)?\n"},
-		{"typo", "top", filter.Flags{Verbs: []string{"gett"}}, "--verb=gett alone matches no event: did you mean --verb=get (12415 events)?\n"},
-		{"singular", "", filter.Flags{Resources: []string{"node"}}, "--resource=node alone matches no event: did you mean --resource=nodes (8106 events)?\n"},
-		{"plural and group", "stats", filter.Flags{Resources: []string{"Pod.apps"}}, "--resource=Pod.apps alone matches no event: did you mean --resource=pods ("},
+		{"case", "stats", filter.Flags{Verbs: []string{"GET"}}, "--verb=GET matches no event: did you mean --verb=get (12415 events)?\n"},
+		{"typo", "top", filter.Flags{Verbs: []string{"gett"}}, "--verb=gett matches no event: did you mean --verb=get (12415 events)?\n"},
+		{"singular", "", filter.Flags{Resources: []string{"node"}}, "--resource=node matches no event: did you mean --resource=nodes (8106 events)?\n"},
+		{"plural and group", "stats", filter.Flags{Resources: []string{"Pod.apps"}}, "--resource=Pod.apps matches no event: did you mean --resource=pods ("},
 		{"nothing near", "stats", filter.Flags{Verbs: []string{"get"}, Users: []string{"nobody-at-all"}}, "--user=nobody-at-all alone matches no event\n"},
 		{"together", "stats", filter.Flags{Verbs: []string{"create"}, Resources: []string{"nodes"}, Namespaces: []string{"openshift-etcd"}},
 			"Each filter matches events alone, but not together: --verb=create 1363 events, --resource=nodes 8106 events, --namespace=openshift-etcd 94 events.\n"},

@@ -75,7 +75,7 @@ func TestEmptyResult(t *testing.T) {
 	if r.code != 0 || len(r.stdout) != 0 {
 		t.Errorf("exit %d, stdout %q; want 0 and nothing", r.code, r.stdout)
 	}
-	if want := "No events matched the filters (22250 events read).\n--user=nobody alone matches no event\n"; string(r.stderr) != want {
+	if want := "No events matched the filters (22250 events read).\n--user=nobody matches no event\n"; string(r.stderr) != want {
 		t.Errorf("stderr %q, want %q", r.stderr, want)
 	}
 }
