@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"golang.org/x/term"
 )
 
 // Stdin is the path that names standard input, in Find and Open: the
@@ -27,7 +29,9 @@ func openInput(src *Source) (io.ReadCloser, error) {
 	case src.Path == Stdin:
 		in := stdin()
 		if f, ok := in.(*os.File); ok {
-			if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			// A terminal, not any character device: /dev/null is one, and
+			// reads as empty input.
+			if term.IsTerminal(int(f.Fd())) {
 				return nil, errors.New("standard input is a terminal: pipe audit logs into it")
 			}
 		}

@@ -38,8 +38,9 @@
 // renders a Document in the [Encoding] --format names, in one call.
 // [WriteReadReport] writes what could not be read. [WriteHTML] puts the
 // views together on one self-contained HTML page (inline CSS, the
-// histogram as inline SVG, no script), the findings first, to open
-// offline or attach to a support case.
+// histogram as inline SVG, a small inline script that its
+// Content-Security-Policy allows by hash, no network), the findings first,
+// to open offline or attach to a support case.
 //
 // # Untrusted text
 //

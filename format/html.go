@@ -1,7 +1,9 @@
 package format
 
 import (
+	"crypto/sha256"
 	_ "embed"
+	"encoding/base64"
 	"html/template"
 	"io"
 	"strings"
@@ -42,14 +44,34 @@ type HTMLReport struct {
 //go:embed html.tmpl
 var htmlSource string
 
+// htmlScript is the page's one inline script: search, filters, sortable
+// columns and copy buttons, which the page reads well without.
+//
+//go:embed html.js
+var htmlScript string
+
+// htmlScriptElement is the page's script element.
+var htmlScriptElement = template.HTML("<script>" + htmlScript + "</script>")
+
+// htmlScriptHash is the script's hash, which the page's
+// Content-Security-Policy allows alone: no other script, no network.
+var htmlScriptHash = func() string {
+	sum := sha256.Sum256([]byte(htmlScript))
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+}()
+
 // htmlTemplate parses the page template once.
 var htmlTemplate = sync.OnceValues(func() (*template.Template, error) {
 	return template.New("page").Parse(htmlSource)
 })
 
 // WriteHTML writes r as one self-contained HTML page: inline CSS, the
-// charts as inline SVG, no script, no external resource, so that it can be
-// opened offline or attached to a support case. Every string of the logs
+// charts as inline SVG, no external resource, so that it can be opened
+// offline or attached to a support case. A section menu and a small inline
+// script (a search box, a filter and sortable columns on each table, copy
+// buttons for the commands) make it easier to use; its
+// Content-Security-Policy allows that script alone, by its hash, and the
+// page reads the same without it. Every string of the logs
 // (user names, URIs, user agents...) is written through html/template,
 // which escapes it for where it appears, after Sanitize has escaped its
 // control characters. The page holds no current time or random id: the
@@ -64,6 +86,11 @@ func WriteHTML(w io.Writer, r HTMLReport) error {
 
 // htmlPage is the template's data: every value already formatted.
 type htmlPage struct {
+	// Script is the inline script's element, ScriptHash the script's CSP
+	// hash. The element is HTML of the template's own, so that
+	// html/template need not scan the script as it would a JS value.
+	Script     template.HTML
+	ScriptHash string
 	Filter     string
 	Findings   *htmlFindings
 	Summary    htmlSummary
@@ -159,7 +186,7 @@ type htmlThrottledUser struct {
 
 // newHTMLPage formats r for the template.
 func newHTMLPage(r HTMLReport) htmlPage {
-	p := htmlPage{Filter: r.Filter}
+	p := htmlPage{Filter: r.Filter, Script: htmlScriptElement, ScriptHash: htmlScriptHash}
 	if r.Findings != nil {
 		p.Findings = newHTMLFindings(*r.Findings)
 	}

@@ -118,10 +118,13 @@ func TestHTMLEscapesHostileText(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := buf.String()
-	for _, bad := range []string{"<script", "<img", "<svg onload", "\x1b"} {
+	for _, bad := range []string{"<img", "<svg onload", "\x1b"} {
 		if strings.Contains(strings.ToLower(page), bad) {
 			t.Errorf("page holds %q unescaped", bad)
 		}
+	}
+	if n := strings.Count(strings.ToLower(page), "<script"); n != 1 {
+		t.Errorf("page holds %d <script, want the template's one", n)
 	}
 	if n := strings.Count(page, "</style>"); n != 1 {
 		t.Errorf("page holds %d </style>, want the stylesheet's one", n)
@@ -140,10 +143,14 @@ func TestHTMLEscapesHostileText(t *testing.T) {
 	}
 }
 
+// navTargets are the sections the page's menu links to.
+var navTargets = map[string]bool{"#findings": true, "#summary": true, "#top": true, "#histogram": true, "#grouped": true, "#latency": true, "#throttling": true}
+
 // checkHTMLStructure parses page and fails t if it holds an element,
-// attribute or URL that does not come from the template: a script, an
-// image, an event handler, a link, a second stylesheet or chart. It
-// returns the page's text.
+// attribute or URL that does not come from the template: a script but
+// the template's one (its text, which the Content-Security-Policy allows
+// by its hash), an image, an event handler, a link but the menu's to the
+// sections, a second stylesheet or chart. It returns the page's text.
 func checkHTMLStructure(t testing.TB, page string) string {
 	t.Helper()
 	doc, err := html.Parse(strings.NewReader(page))
@@ -152,6 +159,8 @@ func checkHTMLStructure(t testing.TB, page string) string {
 	}
 	elements := map[string]int{}
 	var text strings.Builder
+	var script []string
+	var csp string
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
 		switch n.Type {
@@ -161,11 +170,19 @@ func checkHTMLStructure(t testing.TB, page string) string {
 				if strings.HasPrefix(strings.ToLower(a.Key), "on") {
 					t.Errorf("<%s> has event handler %s=%q", n.Data, a.Key, a.Val)
 				}
-				if strings.Contains(strings.ToLower(a.Val), "javascript:") || a.Key == "href" || a.Key == "src" {
+				menu := n.Data == "a" && a.Key == "href" && navTargets[a.Val] && n.Parent != nil && n.Parent.Data == "nav"
+				if strings.Contains(strings.ToLower(a.Val), "javascript:") || (a.Key == "href" && !menu) || a.Key == "src" {
 					t.Errorf("<%s> has %s=%q", n.Data, a.Key, a.Val)
+				}
+				if n.Data == "meta" && a.Key == "content" && strings.HasPrefix(a.Val, "default-src") {
+					csp = a.Val
 				}
 			}
 		case html.TextNode:
+			if n.Parent != nil && n.Parent.Data == "script" {
+				script = append(script, n.Data)
+				break
+			}
 			text.WriteString(n.Data)
 			text.WriteByte('\n')
 		}
@@ -174,7 +191,13 @@ func checkHTMLStructure(t testing.TB, page string) string {
 		}
 	}
 	walk(doc)
-	for _, el := range []string{"script", "img", "iframe", "object", "embed", "a", "link", "foreignObject"} {
+	if elements["script"] != 1 || len(script) != 1 || script[0] != htmlScript {
+		t.Errorf("page has %d <script> elements, want the template's one with its text", elements["script"])
+	}
+	if want := "script-src '" + htmlScriptHash + "'"; !strings.Contains(csp, want) || !strings.Contains(csp, "default-src 'none'") {
+		t.Errorf("page's Content-Security-Policy is %q, want default-src 'none' and %s", csp, want)
+	}
+	for _, el := range []string{"img", "iframe", "object", "embed", "link", "foreignObject"} {
 		if elements[el] > 0 {
 			t.Errorf("page has %d <%s> elements", elements[el], el)
 		}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/auditlens/auditlens/aggregate"
 	"github.com/auditlens/auditlens/auditlog"
+	"github.com/auditlens/auditlens/filter"
 )
 
 // plan is what a query computes: its view, and the keys and options of the
@@ -23,6 +24,12 @@ type plan struct {
 	from, to time.Time
 	// paths are the -f values, which findings repeat in their commands.
 	paths []string
+	// filters are the filter flags, their times resolved once prepared;
+	// spooled says standard input was copied so as to be read again.
+	filters filter.Flags
+	spooled bool
+	// warnings name the flags given that the view does not use.
+	warnings []string
 }
 
 // workerSet is one worker's aggregators for a plan: the view's, and the

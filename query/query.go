@@ -99,17 +99,21 @@ func (q Query) Run(ctx context.Context) (*Result, error) {
 		return nil, err
 	}
 	opts.Workers = workers
-	res := &Result{enc: p.view.enc, filter: keep}
+	res := &Result{enc: p.view.enc, filter: keep, Warnings: p.warnings}
 	if p.view.isListing() {
 		sum := aggregate.NewSummary()
 		style := *p.view.listing
 		opts.Fields = style.Fields() | sum.Fields()
-		res.listing = &listing{ctx: ctx, reader: auditlog.NewReader(sources, opts), summary: sum, style: style, done: remove}
+		res.listing = &listing{ctx: ctx, reader: auditlog.NewReader(sources, opts), summary: sum, style: style, done: remove,
+			explain: func() []string { return explainEmpty(ctx, sources, opts, p.filters, p.spooled) }}
 		return res, nil
 	}
 	defer remove()
 	ws, rep, err := auditlog.Scan(ctx, sources, opts, p.newWorkerSet)
 	res.finish(p, ws, rep)
+	if err == nil && res.Summary.Count == 0 && rep.Events > 0 {
+		res.emptyHints = explainEmpty(ctx, sources, opts, p.filters, p.spooled)
+	}
 	return res, err
 }
 
@@ -168,6 +172,9 @@ func (q Query) prepare(ctx context.Context, sources []auditlog.Source, workers i
 	if keep, err = flags.Build(); err != nil {
 		return fail(filterError(err))
 	}
+	if p != nil {
+		p.filters, p.spooled = flags, flags.Relative() || w.relative()
+	}
 	opts = auditlog.Options{Keep: keep, EveryStage: !requests(flags.Stages), Progress: q.progress(sources), Samples: q.Samples}
 	opts.Since, opts.Until = timeWindow(flags)
 	return keep, opts, remove, nil
@@ -218,15 +225,7 @@ func (q Query) plan() (*plan, error) {
 		}
 		p.key = k
 	}
-	if q.Sort != "" && !v.usesSort {
-		return nil, errorf("sort", "--sort applies to -o %s only", viewsWith(func(s *spec) bool { return s.usesSort }))
-	}
-	if v.refusesBy != "" && p.key.Valid() {
-		return nil, errorf("by", "--by does not apply to -o %s, %s", v.name, v.refusesBy)
-	}
-	if q.Window != "" && !v.usesWindow {
-		return nil, errorf("window", "--window applies to -o %s only", viewsWith(func(s *spec) bool { return s.usesWindow }))
-	}
+	p.warnings = unusedFlags(q, v)
 	if v.needsBy && !p.key.Valid() {
 		return nil, errorf("by", "-o %s needs --by (verb, user, resource, httpstatus, namespace...)", q.Output)
 	}

@@ -37,12 +37,20 @@ type Result struct {
 	// evaluated on some events, which were not kept (filter.WhereFailures).
 	// A listing's are known once its entries are read.
 	FilterFailures []filter.WhereFailure
+	// Warnings name the flags of the query that its view does not use
+	// (--by with -o stats, say), which were ignored, and the views that
+	// use them: one line each, for stderr.
+	Warnings []string
 
-	enc     format.Encoding
-	answer  *answer // an aggregate view's
-	filter  filter.Filter
-	listing *listing
-	history *historyListing
+	enc format.Encoding
+	// emptyHints say, when the filters kept no event of those read, which
+	// filter flags kept none alone and the values seen nearest to theirs
+	// (see explainEmpty).
+	emptyHints []string
+	answer     *answer // an aggregate view's
+	filter     filter.Filter
+	listing    *listing
+	history    *historyListing
 }
 
 // listing is a listing view's reader, read as its entries are iterated.
@@ -53,6 +61,9 @@ type listing struct {
 	style   format.ListStyle
 	read    bool
 	done    func() // called once the entries are read: removes a copy of standard input
+	// explain reads the input again to explain an empty listing (see
+	// explainEmpty).
+	explain func() []string
 }
 
 // IsListing reports whether the result lists events one by one (no -o,
@@ -76,6 +87,9 @@ func (r *Result) Entries() iter.Seq[*auditlog.Entry] {
 			r.Summary = l.summary.Result()
 			r.Report = l.reader.Report()
 			r.FilterFailures = filter.WhereFailures(r.filter)
+			if r.Summary.Count == 0 && r.Report.Events > 0 && l.ctx.Err() == nil && l.explain != nil {
+				r.emptyHints = l.explain()
+			}
 			if l.done != nil {
 				l.done()
 			}
@@ -213,6 +227,11 @@ func (r *Result) WriteReport(w io.Writer, verbose bool) error {
 	if r.Summary.Count == 0 && r.Report.Events > 0 {
 		if _, err := fmt.Fprintf(w, "No events matched the filters (%d events read).\n", r.Report.Events); err != nil {
 			return err
+		}
+		for _, line := range r.emptyHints {
+			if _, err := fmt.Fprintln(w, format.Sanitize(line)); err != nil {
+				return err
+			}
 		}
 	}
 	if r.BaselineReport != nil {

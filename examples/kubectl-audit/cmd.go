@@ -59,7 +59,7 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fmt.Fprintf(stderr, "error: %s\n", sentence(err.Error()))
 	code := statusOf(err)
 	if code == exitUsage {
-		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.Name())
+		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", displayName)
 	}
 	return code
 }
@@ -78,24 +78,28 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:           "kubectl-audit -f PATH [flags]",
 		Short:         "Analyse Kubernetes and OpenShift API-server audit logs",
-		Long:          long,
-		Example:       examples,
+		Long:          strings.ReplaceAll(long, "kubectl-audit", displayName),
+		Example:       strings.ReplaceAll(strings.TrimRight(examples, "\n"), "kubectl audit ", displayName+" "),
+		Annotations:   map[string]string{cobra.CommandDisplayNameAnnotation: displayName},
 		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.ArbitraryArgs,
 		RunE: func(c *cobra.Command, args []string) error {
+			if !c.Flags().Changed("bucket") {
+				o.query.Bucket = "" // the default: not given, so not warned about
+			}
 			return o.run(c.Context(), args, stdout, stderr)
 		},
 	}
 	cmd.AddCommand(newExportCommand(o, stdout, stderr), newCompareCommand(o, stdout, stderr), newHistoryCommand(o, stdout, stderr))
+	cmd.SetHelpCommand(newHelpCommand())
 	cmd.SetVersionTemplate("{{.Version}}\n")
 	cmd.SetOut(stdout)
 	cmd.SetErr(stderr)
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &usageError{msg: err.Error()}
 	})
-	cmd.CompletionOptions.DisableDefaultCmd = true
 
 	f := cmd.Flags()
 	q := &o.query
@@ -107,6 +111,7 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&q.Window, "window", "", "With -o histogram --by: also list the keys whose share grew most in FROM,TO against the rest of the log (each a time as --since takes it: RFC 3339, a date, +10m, -10m)")
 	f.StringVar(&q.Sort, "sort", "", "Order of -o latency rows: count (default), p99, max or mean, largest first")
 	f.Bool("version", false, "Print the module version and VCS revision this program was built from")
+	addCompletions(cmd)
 	return cmd
 }
 

@@ -29,5 +29,7 @@ func newExportCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	f.BoolVar(&o.export.Bodies, "bodies", false, "Also export requestObject and responseObject (as JSON text)")
 	f.BoolVar(&o.export.Append, "append", false, "Add to a directory that holds files already (another cluster's export, say); a source it holds already is refused, of a log grown since only what is new is added")
 	f.BoolVar(&o.export.SkipExported, "skip-exported", false, "With --append, leave out (rather than refuse) the sources the export holds already")
+	addCompletions(cmd)
+	_ = cmd.MarkFlagDirname("to")
 	return cmd
 }

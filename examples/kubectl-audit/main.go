@@ -4,7 +4,7 @@
 //
 // Installed on the PATH as kubectl-audit it is a kubectl plugin:
 //
-//	go install github.com/auditlens/auditlens/examples/kubectl-audit@latest
+//	go install ./examples/kubectl-audit   # from a clone of the repository
 //	kubectl audit -f must-gather/audit_logs/kube-apiserver --by=user -otop
 //
 // See README.md for every flag and a worked investigation.
@@ -43,6 +43,7 @@ func main() {
 		debug.SetMemoryLimit(memoryLimit)
 		go followLiveHeap(memoryLimit, 100*time.Millisecond)
 	}
+	displayName = invocationName(os.Getenv("KUBECTL_PLUGINS_CALLER"), os.Args[0])
 	ctx, stop := withSignals(context.Background())
 	code := runContext(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

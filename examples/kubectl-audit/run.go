@@ -56,6 +56,11 @@ func (o *options) answer(ctx context.Context, args []string, stdout, stderr io.W
 	bar := &progress{stderr: stderr}
 	q.Progress = bar.start
 	res, err := ask(q, ctx)
+	if res != nil {
+		for _, w := range res.Warnings {
+			fmt.Fprintln(stderr, w)
+		}
+	}
 	if err == nil {
 		listing.Store(res.IsListing())
 		err = res.Write(stdout)
