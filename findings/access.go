@@ -242,36 +242,17 @@ func (d *access) result() []Finding {
 	var out []Finding
 	for i, t := range d.tables() {
 		kind := &accessKinds[i]
-		var total int64
-		var rows []Evidence
-		for _, k := range sortedKeys(t.m, func(s *securityKey) int64 { return s.count }) {
-			ev := k.v.evidence(k.parts[0], k.parts[1])
-			ev.Command = d.cmds.user(k.parts[0])
-			ev.SamplesCommand = d.cmds.samples(ev.Samples)
-			total += k.v.count
-			rows = append(rows, ev)
+		row := func(parts []string, v *securityKey) Evidence {
+			ev := v.evidence(parts[0], parts[1])
+			ev.Command = d.cmds.user(parts[0])
+			return ev
 		}
-		if total == 0 || total < d.opts.SecurityRequests {
-			continue
+		summary := func(total int64, first Evidence) string {
+			return fmt.Sprintf(kind.summary, total, first.Count, first.Offender, first.What)
 		}
-		for j := range rows {
-			rows[j].Share = share(rows[j].Count, total)
+		if f, ok := d.tableFinding(t, kind.id, kind.title, kind.severity, row, summary); ok {
+			out = append(out, f)
 		}
-		shown, more, cost := d.rowsOf(rows)
-		out = append(out, Finding{
-			ID:        kind.id,
-			Group:     GroupHygiene,
-			Cost:      cost,
-			Severity:  kind.severity,
-			Title:     kind.title,
-			Summary:   fmt.Sprintf(kind.summary, total, rows[0].Count, rows[0].Offender, rows[0].What),
-			Magnitude: total,
-			Numbers:   []Number{{Name: "requests", Value: float64(total), Unit: UnitRequests}},
-			ShareOf:   "the finding's requests",
-			Rows:      shown,
-			MoreRows:  more,
-			Command:   rows[0].Command,
-		})
 	}
 	return finish(out)
 }

@@ -236,35 +236,47 @@ func (d *security) result() []Finding {
 	var out []Finding
 	for i, t := range d.tables() {
 		kind := &securityKinds[i]
-		var total int64
-		var rows []Evidence
-		for _, k := range sortedKeys(t.m, func(s *securityKey) int64 { return s.count }) {
-			ev := kind.row(d, k.parts, k.v)
-			total += k.v.count
-			ev.SamplesCommand = d.cmds.samples(ev.Samples)
-			rows = append(rows, ev)
+		row := func(parts []string, v *securityKey) Evidence { return kind.row(d, parts, v) }
+		if f, ok := d.tableFinding(t, kind.id, kind.title, kind.severity, row, kind.summary); ok {
+			out = append(out, f)
 		}
-		if total == 0 || total < d.opts.SecurityRequests {
-			continue
-		}
-		for j := range rows {
-			rows[j].Share = share(rows[j].Count, total)
-		}
-		shown, more, cost := d.rowsOf(rows)
-		out = append(out, Finding{
-			ID:        kind.id,
-			Group:     GroupHygiene,
-			Cost:      cost,
-			Severity:  kind.severity,
-			Title:     kind.title,
-			Summary:   kind.summary(total, rows[0]),
-			Magnitude: total,
-			Numbers:   []Number{{Name: "requests", Value: float64(total), Unit: UnitRequests}},
-			ShareOf:   "the finding's requests",
-			Rows:      shown,
-			MoreRows:  more,
-			Command:   rows[0].Command,
-		})
 	}
 	return finish(out)
+}
+
+// tableFinding is the hygiene finding of one table of a security or access
+// detector: a row a key, made by row, each with its share of the
+// finding's requests; not ok when its requests fall short of
+// Options.SecurityRequests.
+func (b *base) tableFinding(t *table[securityKey, *securityKey], id, title string, severity Severity,
+	row func(parts []string, v *securityKey) Evidence, summary func(total int64, first Evidence) string) (Finding, bool) {
+	var total int64
+	var rows []Evidence
+	for _, k := range sortedKeys(t.m, func(s *securityKey) int64 { return s.count }) {
+		ev := row(k.parts, k.v)
+		ev.SamplesCommand = b.cmds.samples(ev.Samples)
+		total += k.v.count
+		rows = append(rows, ev)
+	}
+	if total == 0 || total < b.opts.SecurityRequests {
+		return Finding{}, false
+	}
+	for j := range rows {
+		rows[j].Share = share(rows[j].Count, total)
+	}
+	shown, more, cost := b.rowsOf(rows)
+	return Finding{
+		ID:        id,
+		Group:     GroupHygiene,
+		Cost:      cost,
+		Severity:  severity,
+		Title:     title,
+		Summary:   summary(total, rows[0]),
+		Magnitude: total,
+		Numbers:   []Number{{Name: "requests", Value: float64(total), Unit: UnitRequests}},
+		ShareOf:   "the finding's requests",
+		Rows:      shown,
+		MoreRows:  more,
+		Command:   rows[0].Command,
+	}, true
 }
