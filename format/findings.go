@@ -2,6 +2,7 @@ package format
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -15,6 +16,12 @@ import (
 
 	"github.com/auditlens/auditlens/findings"
 )
+
+// FindingsOptions say what WriteFindings writes beyond the findings.
+type FindingsOptions struct {
+	// Samples writes each row's samples command (its auditIDs) under it.
+	Samples bool
+}
 
 // WriteFindings writes what the findings detectors found (-o findings):
 // a header line with the number of findings by severity, then each
@@ -36,8 +43,10 @@ import (
 //	   Next: kubectl audit -f audit_logs/kube-apiserver --user=... --by=verb -otop
 //
 // Times are UTC, without the date when the whole result is within one
-// day. Every string that comes from the logs is sanitized.
-func WriteFindings(w io.Writer, r findings.Result) error {
+// day. Every string that comes from the logs is sanitized. The samples
+// line, ten auditIDs long, is written only with opts.Samples (-v): the
+// JSON and the HTML page carry the samples always.
+func WriteFindings(w io.Writer, r findings.Result, opts FindingsOptions) error {
 	bw := bufio.NewWriter(w)
 	layout := rowTimeLayout(r)
 	fmt.Fprintln(bw, findingsHeader(r))
@@ -80,7 +89,7 @@ func WriteFindings(w io.Writer, r findings.Result) error {
 			if row.Command != "" && row.Command != f.Command {
 				fmt.Fprintf(bw, "            drill down: %s\n", Sanitize(row.Command))
 			}
-			if row.SamplesCommand != "" {
+			if row.SamplesCommand != "" && opts.Samples {
 				fmt.Fprintf(bw, "            samples: %s\n", Sanitize(row.SamplesCommand))
 			}
 		}
@@ -109,9 +118,11 @@ func WriteFindings(w io.Writer, r findings.Result) error {
 // topCause is one line of the top-causes table: a finding in a few words.
 type topCause struct {
 	Rank, Severity, Server, Offender, What, Count, Onset string
+	serverSeconds                                        float64
 }
 
-// topCauses returns a line per finding, in their order: its severity, its
+// topCauses returns a line per finding, the costliest first: its number,
+// its severity, its
 // share of all server time, the first row's offender and what (cut to
 // a few dozen characters, sanitized), and its number of requests.
 func topCauses(r findings.Result) []topCause {
@@ -131,8 +142,13 @@ func topCauses(r findings.Result) []topCause {
 		} else if f.Subject != "" {
 			c.What = f.ID + ": " + clip(Sanitize(f.Subject), 56)
 		}
+		c.serverSeconds = f.ServerSeconds
 		out[i] = c
 	}
+	// The costliest first, whatever its group: the details below keep the
+	// groups' order (load, errors, hygiene), and # is a finding's number
+	// there.
+	slices.SortStableFunc(out, func(a, b topCause) int { return cmp.Compare(b.serverSeconds, a.serverSeconds) })
 	return out
 }
 

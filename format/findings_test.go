@@ -49,7 +49,7 @@ func TestFindingsLab(t *testing.T) {
 		t.Errorf("first error %s %q %s, want the 403 storm of %s", first.ID, first.Subject, first.Summary, culprit)
 	}
 	var text bytes.Buffer
-	if err := WriteFindings(&text, res); err != nil {
+	if err := WriteFindings(&text, res, FindingsOptions{Samples: true}); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "findings-lab.txt", text.Bytes())
@@ -68,7 +68,7 @@ func TestFindingsGolden(t *testing.T) {
 		t.Errorf("%d kinds of findings, want all 19 (secrets-wide: velero-lite reads payments' secrets): %v", len(ids), ids)
 	}
 	var text, csv, js, page bytes.Buffer
-	if err := WriteFindings(&text, res); err != nil {
+	if err := WriteFindings(&text, res, FindingsOptions{Samples: true}); err != nil {
 		t.Fatal(err)
 	}
 	if err := WriteFindingsCSV(&csv, res); err != nil {
@@ -108,7 +108,7 @@ func TestFindingsGolden(t *testing.T) {
 func TestFindingsEmpty(t *testing.T) {
 	var text, csv, page bytes.Buffer
 	res := findings.New(findings.Options{}).Result()
-	if err := WriteFindings(&text, res); err != nil {
+	if err := WriteFindings(&text, res, FindingsOptions{Samples: true}); err != nil {
 		t.Fatal(err)
 	}
 	if err := WriteFindingsCSV(&csv, res); err != nil {
@@ -151,7 +151,7 @@ func TestFindingsHostileText(t *testing.T) {
 		t.Fatalf("%d findings", len(res.Findings))
 	}
 	var text, csv, page bytes.Buffer
-	if err := WriteFindings(&text, res); err != nil {
+	if err := WriteFindings(&text, res, FindingsOptions{Samples: true}); err != nil {
 		t.Fatal(err)
 	}
 	if err := WriteFindingsCSV(&csv, res); err != nil {
@@ -195,7 +195,7 @@ func TestFindingsHostileText(t *testing.T) {
 func TestFindingsNotes(t *testing.T) {
 	res := findingsOf(t, "../testdata/findings/audit_logs/kube-apiserver", findings.Options{MaxKeys: 3, ObjectRows: 4})
 	var text, page bytes.Buffer
-	if err := WriteFindings(&text, res); err != nil {
+	if err := WriteFindings(&text, res, FindingsOptions{Samples: true}); err != nil {
 		t.Fatal(err)
 	}
 	if err := WriteHTML(&page, HTMLReport{Findings: &res}); err != nil {

@@ -17,7 +17,7 @@ func buildFindings(p *plan, s *aggregate.Set) answerFunc {
 	return func(sum aggregate.SummaryResult) answer {
 		r := d.Result()
 		return answer{parts: []format.Part{{Name: "findings", Value: &r}},
-			text: func(w io.Writer) error { return format.WriteFindings(w, r) },
+			text: func(w io.Writer) error { return format.WriteFindings(w, r, format.FindingsOptions{Samples: p.verbose}) },
 			csv:  func(w io.Writer) error { return format.WriteFindingsCSV(w, r) }}
 	}
 }

@@ -24,6 +24,8 @@ type plan struct {
 	from, to time.Time
 	// paths are the -f values, which findings repeat in their commands.
 	paths []string
+	// verbose is -v: the text views say more (the findings' samples).
+	verbose bool
 	// filters are the filter flags, their times resolved once prepared;
 	// spooled says standard input was copied so as to be read again.
 	filters filter.Flags

@@ -64,6 +64,10 @@ type Query struct {
 	// Report keeps (auditlog.Options.Samples): 0 is auditlog.MaxSamples,
 	// auditlog.AllSamples every one, for a verbose report.
 	Samples int
+	// Verbose is -v: the text views say more (each finding row's sample
+	// auditIDs), as the read report does with Samples set to
+	// auditlog.AllSamples.
+	Verbose bool
 	// Progress, when not nil, is called once the input is found, with the
 	// total size of its files; the function it returns, when not nil, is
 	// then called as input is read with the bytes read since its last
@@ -217,7 +221,7 @@ func (q Query) plan() (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &plan{view: v, by: q.By, paths: q.Paths, longRunning: q.Filters.LongRunning}
+	p := &plan{view: v, by: q.By, paths: q.Paths, longRunning: q.Filters.LongRunning, verbose: q.Verbose}
 	if q.By != "" {
 		k, err := aggregate.KeyByName(q.By)
 		if err != nil {

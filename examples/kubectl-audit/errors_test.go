@@ -179,3 +179,16 @@ func TestCompareCommand(t *testing.T) {
 		t.Errorf("two windows: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestFindingsSamplesWithVerbose: the findings' text keeps each row's ten
+// sample auditIDs for -v; without it, the JSON carries them.
+func TestFindingsSamplesWithVerbose(t *testing.T) {
+	quiet := runCmd(t, "-f", kubeAPIServer, "-o", "findings")
+	verbose := runCmd(t, "-f", kubeAPIServer, "-o", "findings", "-v")
+	if quiet.code != 0 || strings.Contains(string(quiet.stdout), "samples: kubectl audit") {
+		t.Errorf("without -v: exit %d, samples inline", quiet.code)
+	}
+	if verbose.code != 0 || !strings.Contains(string(verbose.stdout), "samples: kubectl audit") {
+		t.Errorf("with -v: exit %d, no samples", verbose.code)
+	}
+}

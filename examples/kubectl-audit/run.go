@@ -40,7 +40,7 @@ func (o *options) answer(ctx context.Context, args []string, stdout, stderr io.W
 	}
 	q.Paths = append(paths, args...)
 	if o.verbose {
-		q.Samples = auditlog.AllSamples
+		q.Samples, q.Verbose = auditlog.AllSamples, true
 	}
 	if o.cpuProfile != "" {
 		f, err := os.Create(o.cpuProfile)
