@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	_ "embed"
 	"encoding/base64"
+	"fmt"
 	"html/template"
 	"io"
 	"strings"
@@ -39,6 +40,12 @@ type HTMLReport struct {
 	Latency *aggregate.LatencyResult
 	// Throttling are the 429 responses by user.
 	Throttling *aggregate.ThrottlingResult
+	// Compare, with -o html --baseline, is what changed against the
+	// baseline: the keys, and the findings marked new, worse, same,
+	// better or resolved (see WriteCompare).
+	Compare *aggregate.CompareResult
+	// FindingChanges are the findings of Compare.
+	FindingChanges []findings.FindingChange
 }
 
 //go:embed html.tmpl
@@ -100,6 +107,52 @@ type htmlPage struct {
 	Grouped    *htmlGrouped
 	Latency    *htmlLatency
 	Throttling *htmlThrottling
+	Compare    *htmlCompare
+}
+
+// htmlCompare is the page's section of a comparison with a baseline.
+type htmlCompare struct {
+	Baseline, Subject string
+	By                string
+	Unchanged         int
+	Rows              []htmlChange
+	Findings          []htmlFindingChange
+	Thresholds        string
+}
+
+type htmlChange struct {
+	Change, Base, Now, Ratio, Delta, Server, Errors, P99, Key string
+}
+
+type htmlFindingChange struct {
+	Change, Severity, ID, Rates, Subject string
+}
+
+// newHTMLCompare formats a comparison for the page, as WriteCompare does.
+func newHTMLCompare(c aggregate.CompareResult, fs []findings.FindingChange) *htmlCompare {
+	capture := func(x aggregate.Capture) string {
+		return fmt.Sprintf("%s .. %s (%s), %d requests, %s/h", x.First.UTC().Format(time.RFC3339), x.Last.UTC().Format(time.RFC3339),
+			x.Span.Round(time.Second), x.Requests, rate(x.PerHour))
+	}
+	h := &htmlCompare{Baseline: capture(c.Baseline), Subject: capture(c.Subject), By: c.By, Unchanged: c.Unchanged}
+	for _, r := range c.Rows {
+		h.Rows = append(h.Rows, htmlChange{Change: r.Change, Base: rate(r.Baseline.PerHour), Now: rate(r.Subject.PerHour), Ratio: ratio(r.Ratio),
+			Delta: signed(r.Delta), Server: arrow(rate(r.Baseline.ServerSecondsPerHour), rate(r.Subject.ServerSecondsPerHour)),
+			Errors: arrow(sharePercent(r.Baseline.ErrorShare), sharePercent(r.Subject.ErrorShare)),
+			P99:    arrow(ShortDuration(r.Baseline.P99), ShortDuration(r.Subject.P99)), Key: rowKey(aggregate.Row{Key: r.Key, Parts: r.Parts})})
+	}
+	for _, f := range fs {
+		change := f.Change
+		if f.Change == findings.FindingWorse || f.Change == findings.FindingBetter {
+			change += " " + ratio(f.Factor)
+		}
+		h.Findings = append(h.Findings, htmlFindingChange{Change: change, Severity: f.Severity.String(), ID: f.ID,
+			Rates: arrow(rate(f.BaselinePerHour)+"/h", rate(f.SubjectPerHour)+"/h"), Subject: Sanitize(f.Subject)})
+	}
+	t := c.Thresholds
+	h.Thresholds = fmt.Sprintf("a change counts at %s requests an hour or more, a score of %.3g or more, a factor of %.3g, or %s more refused or failed",
+		rate(t.MinPerHour), t.Z, t.MinRatio, sharePercent(t.MinShareChange))
+	return h
 }
 
 type htmlSummary struct {
@@ -189,6 +242,9 @@ func newHTMLPage(r HTMLReport) htmlPage {
 	p := htmlPage{Filter: r.Filter, Script: htmlScriptElement, ScriptHash: htmlScriptHash}
 	if r.Findings != nil {
 		p.Findings = newHTMLFindings(*r.Findings)
+	}
+	if r.Compare != nil {
+		p.Compare = newHTMLCompare(*r.Compare, r.FindingChanges)
 	}
 	s := r.Summary
 	p.Summary = htmlSummary{Count: s.Count, NoTime: s.NoTime}

@@ -41,7 +41,7 @@ func (q Query) Compare(ctx context.Context, b Baseline, opts aggregate.CompareOp
 	if q.Output != "" || q.Window != "" {
 		return nil, errorf("output", "compare writes its own table: -o and --window do not apply")
 	}
-	if len(b.Paths) == 0 && b.Since == "" && b.Until == "" {
+	if !b.given() {
 		return nil, errorf("baseline", "compare needs a baseline: --baseline=PATH, or a window of the input with --baseline-since and --baseline-until")
 	}
 	by := q.By
@@ -80,7 +80,7 @@ func (q Query) Compare(ctx context.Context, b Baseline, opts aggregate.CompareOp
 	cmp := aggregate.Compare(bc.profile.Result(), sc.profile.Result(),
 		aggregate.NewCapture(bs.First, bs.Last, bs.Count), aggregate.NewCapture(ss.First, ss.Last, ss.Count), opts)
 	changes := findings.CompareResults(bc.found.Result(), sc.found.Result())
-	res := &Result{enc: enc, filter: sc.keep, Summary: ss, Report: srep, BaselineReport: brep}
+	res := &Result{enc: enc, filter: sc.keep, Summary: ss, Report: srep, BaselineReport: brep, compared: &cmp, changes: changes}
 	res.FilterFailures = append(filter.WhereFailures(bc.keep), filter.WhereFailures(sc.keep)...)
 	res.Document = &format.Document{View: "compare", Filter: sc.keep.String(), Summary: &res.Summary, Parts: []format.Part{
 		{Name: "baseline", Value: cmp.Baseline}, {Name: "subject", Value: cmp.Subject}, {Name: "by", Value: cmp.By},
@@ -91,6 +91,9 @@ func (q Query) Compare(ctx context.Context, b Baseline, opts aggregate.CompareOp
 		csv:  func(w io.Writer) error { return format.WriteCompareCSV(w, cmp) }}
 	return res, nil
 }
+
+// given reports whether a baseline was given.
+func (b Baseline) given() bool { return len(b.Paths) > 0 || b.Since != "" || b.Until != "" }
 
 // captureSet is one worker's aggregators of a side of a comparison.
 type captureSet struct {

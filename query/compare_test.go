@@ -203,3 +203,33 @@ func TestComparePlantedCulprit(t *testing.T) {
 		t.Errorf("Parquet baseline: %v\nlogs: %v", fromParquet, got)
 	}
 }
+
+// TestCompareOnThePage: -o html with a baseline carries the comparison's
+// section, the answer of Compare by user; --baseline with another view is
+// a usage error.
+func TestCompareOnThePage(t *testing.T) {
+	dir := t.TempDir()
+	writeCapture(t, filepath.Join(dir, "base", "audit.log"), hour0, before)
+	writeCapture(t, filepath.Join(dir, "subject", "audit.log"), hour0.Add(24*time.Hour), after)
+	q := New(filepath.Join(dir, "subject"))
+	q.Output, q.Baseline = "html", Baseline{Paths: []string{filepath.Join(dir, "base")}}
+	res, err := q.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.HTML.Compare == nil || len(res.HTML.Compare.Rows) != 4 || res.HTML.Compare.Rows[0].Key != "alice" {
+		t.Fatalf("the page's comparison: %+v", res.HTML.Compare)
+	}
+	var page bytes.Buffer
+	if err := res.Write(&page); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(page.String(), `<h2 id="compare">Against the baseline</h2>`) || !strings.Contains(page.String(), "grown") {
+		t.Error("the page has no section against the baseline")
+	}
+	q.Output = "top"
+	q.By = "user"
+	if _, err := q.Run(context.Background()); err == nil {
+		t.Error("--baseline with -o top: no error")
+	}
+}

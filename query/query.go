@@ -64,6 +64,9 @@ type Query struct {
 	// Report keeps (auditlog.Options.Samples): 0 is auditlog.MaxSamples,
 	// auditlog.AllSamples every one, for a verbose report.
 	Samples int
+	// Baseline, with -o html, adds a section of what changed against it
+	// (see Compare): --baseline, --baseline-since, --baseline-until.
+	Baseline Baseline
 	// Verbose is -v: the text views say more (each finding row's sample
 	// auditIDs), as the read report does with Samples set to
 	// auditlog.AllSamples.
@@ -117,6 +120,17 @@ func (q Query) Run(ctx context.Context) (*Result, error) {
 	res.finish(p, ws, rep)
 	if err == nil && res.Summary.Count == 0 && rep.Events > 0 {
 		res.emptyHints = explainEmpty(ctx, sources, opts, p.filters, p.spooled)
+	}
+	if err == nil && res.HTML != nil && q.Baseline.given() {
+		// The page's section against the baseline: a comparison by user,
+		// which reads the baseline and the input once more.
+		cq := q
+		cq.Output, cq.Format, cq.By, cq.Sort, cq.Window = "", "", "", "", ""
+		var cmp *Result
+		if cmp, err = cq.Compare(ctx, q.Baseline, aggregate.CompareOptions{}); err == nil {
+			res.HTML.Compare, res.HTML.FindingChanges = cmp.compared, cmp.changes
+			res.BaselineReport = cmp.BaselineReport
+		}
 	}
 	return res, err
 }
@@ -245,6 +259,9 @@ func (q Query) plan() (*plan, error) {
 		if p.window, err = parseWindow(q.Window); err != nil {
 			return nil, err
 		}
+	}
+	if q.Baseline.given() && !v.page {
+		return nil, errorf("baseline", "--baseline applies to -o html and to compare, not to -o %s", q.Output)
 	}
 	if v.usesBucket {
 		bucket := q.Bucket

@@ -12,6 +12,7 @@ import (
 	"github.com/auditlens/auditlens/auditlog"
 	"github.com/auditlens/auditlens/export"
 	"github.com/auditlens/auditlens/filter"
+	"github.com/auditlens/auditlens/findings"
 	"github.com/auditlens/auditlens/format"
 )
 
@@ -51,6 +52,9 @@ type Result struct {
 	filter     filter.Filter
 	listing    *listing
 	history    *historyListing
+	// compared and changes are a comparison's (Compare), for the page.
+	compared *aggregate.CompareResult
+	changes  []findings.FindingChange
 }
 
 // listing is a listing view's reader, read as its entries are iterated.

@@ -110,6 +110,7 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	f.StringVar(&q.Bucket, "bucket", "1m", "Bucket width of -o histogram and of the chart of -o html (Go duration)")
 	f.StringVar(&q.Window, "window", "", "With -o histogram --by: also list the keys whose share grew most in FROM,TO against the rest of the log (each a time as --since takes it: RFC 3339, a date, +10m, -10m)")
 	f.StringVar(&q.Sort, "sort", "", "Order of -o latency rows: count (default), p99, max or mean, largest first")
+	baselineFlags(f, &q.Baseline)
 	f.Bool("version", false, "Print the module version and VCS revision this program was built from")
 	addCompletions(cmd)
 	return cmd

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/auditlens/auditlens/aggregate"
 	"github.com/auditlens/auditlens/query"
@@ -49,12 +50,18 @@ summed, long-running requests left out): who costs more now.`,
 	f := cmd.Flags()
 	o.inputFlags(f)
 	q := &o.query
-	f.StringArrayVar(&c.baseline.Paths, "baseline", nil, "The baseline's audit logs, directories or Parquet export (repeatable); none: the subject's, in the window of --baseline-since and --baseline-until")
-	f.StringVar(&c.baseline.Since, "baseline-since", "", "The baseline's window starts here (the forms of --since); it replaces --since for the baseline")
-	f.StringVar(&c.baseline.Until, "baseline-until", "", "The baseline's window ends here (the forms of --until); it replaces --until for the baseline")
+	baselineFlags(f, &c.baseline)
 	f.StringVar(&q.By, "by", "user", "Key to compare by: "+strings.Join(aggregate.KeyNames(), ", ")+"; several joined by commas")
 	f.StringVar(&q.Sort, "sort", "requests", "Order of the changes: requests (an hour) or server-time (an hour)")
 	f.StringVar(&q.Format, "format", "text", "Encoding: text, json or csv")
 	f.Float64Var(&c.thresholds.MinPerHour, "min-per-hour", 10, "Least rate, in requests an hour, of a change")
 	return cmd
+}
+
+// baselineFlags defines the flags of a baseline: compare's, and -o html's
+// section against it.
+func baselineFlags(f *pflag.FlagSet, b *query.Baseline) {
+	f.StringArrayVar(&b.Paths, "baseline", nil, "The baseline to compare with (compare, and -o html's section against it): audit logs, directories or a Parquet export (repeatable); none: the input itself, in the window of --baseline-since and --baseline-until")
+	f.StringVar(&b.Since, "baseline-since", "", "The baseline's window starts here (the forms of --since); it replaces --since for the baseline")
+	f.StringVar(&b.Until, "baseline-until", "", "The baseline's window ends here (the forms of --until); it replaces --until for the baseline")
 }
