@@ -21,6 +21,7 @@ type HistoryLine struct {
 	AuditID                                 string
 	NoBodies, NoPrevious                    bool
 	Patch                                   string // as sent, compact JSON; "" when none
+	Unified                                 string // the change as a unified diff, written instead of Diff when set
 	Diff                                    []HistoryOp
 }
 
@@ -82,6 +83,12 @@ func (hw *HistoryWriter) Write(l HistoryLine) error {
 	}
 	if l.NoPrevious && len(l.Diff) > 0 {
 		fmt.Fprintln(w, "    (no earlier state in the log: the object as written)")
+	}
+	if l.Unified != "" {
+		for _, line := range strings.Split(strings.TrimSuffix(l.Unified, "\n"), "\n") {
+			fmt.Fprintf(w, "    %s\n", Sanitize(line))
+		}
+		return nil
 	}
 	for i, op := range l.Diff {
 		if i == MaxHistoryOps {

@@ -15,7 +15,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pmezard/go-difflib/difflib"
 	"github.com/wI2L/jsondiff"
+	"sigs.k8s.io/yaml"
 
 	"github.com/auditlens/auditlens/aggregate"
 	"github.com/auditlens/auditlens/auditlog"
@@ -57,6 +59,9 @@ type ObjectWrite struct {
 	// RFC 6902 operations, noise left out (see History); empty when the
 	// change is not known.
 	Diff []DiffOp `json:"diff,omitempty"`
+	// Unified is the change as a unified diff of the object's YAML, with
+	// HistoryOptions.Unified; "" otherwise or when nothing changed.
+	Unified string `json:"unified,omitempty"`
 	// NoPrevious says the diff of an update or patch is against nothing:
 	// the log held no earlier state of the object.
 	NoPrevious bool `json:"noPrevious,omitempty"`
@@ -78,6 +83,17 @@ type HistorySummary struct {
 	Fields []aggregate.Row
 	// NoBodies is how many writes the log kept no body of.
 	NoBodies int
+}
+
+// HistoryOptions say what History says of each write.
+type HistoryOptions struct {
+	// AllFields keeps the noise in the diffs: metadata.managedFields,
+	// resourceVersion, generation, uid, creationTimestamp and status.
+	AllFields bool
+	// Unified also gives each change as a unified diff of the object's
+	// YAML (ObjectWrite.Unified; --diff=unified), which the text shows
+	// instead of the operations.
+	Unified bool
 }
 
 // historyVerbs are the writes History lists.
@@ -103,7 +119,7 @@ var noise = []string{"/metadata/managedFields", "/metadata/resourceVersion", "/m
 // a token that changes when the value does (a keyed hash whose key lives
 // as long as the process). Format is text or json (one object a line).
 // Memory holds the last state of each object written, not the events.
-func (q Query) History(ctx context.Context, allFields bool) (*Result, error) {
+func (q Query) History(ctx context.Context, opts HistoryOptions) (*Result, error) {
 	if q.Output != "" || q.Window != "" || q.Sort != "" {
 		return nil, errorf("output", "history writes its own listing: -o, --window and --sort do not apply")
 	}
@@ -121,20 +137,20 @@ func (q Query) History(ctx context.Context, allFields bool) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	keep, opts, remove, err := q.prepare(ctx, sources, workers, nil)
+	keep, ropts, remove, err := q.prepare(ctx, sources, workers, nil)
 	if err != nil {
 		return nil, err
 	}
 	sum := aggregate.NewSummary()
 	// What a write says; the filter's fields are added by the reader. The
 	// bodies are raw bytes, parsed only for the writes kept.
-	opts.Fields = auditlog.FieldVerb | auditlog.FieldUser | auditlog.FieldImpersonatedUser | auditlog.FieldSourceIPs |
+	ropts.Fields = auditlog.FieldVerb | auditlog.FieldUser | auditlog.FieldImpersonatedUser | auditlog.FieldSourceIPs |
 		auditlog.FieldUserAgent | auditlog.FieldObjectRef | auditlog.FieldResponseCode | auditlog.FieldRequestURI |
 		auditlog.FieldRequestObject | auditlog.FieldResponseObject | sum.Fields()
 	key := make([]byte, 32)
 	rand.Read(key)
-	h := &historyListing{ctx: ctx, reader: auditlog.NewReader(sources, opts), summary: sum, done: remove,
-		allFields: allFields, redactKey: key, states: map[string][]byte{}, fields: map[string]int64{}, writers: map[string]bool{}}
+	h := &historyListing{ctx: ctx, reader: auditlog.NewReader(sources, ropts), summary: sum, done: remove,
+		allFields: opts.AllFields, unified: opts.Unified, redactKey: key, states: map[string][]byte{}, fields: map[string]int64{}, writers: map[string]bool{}}
 	return &Result{enc: enc, filter: keep, history: h}, nil
 }
 
@@ -146,6 +162,7 @@ type historyListing struct {
 	done      func()
 	read      bool
 	allFields bool
+	unified   bool
 	redactKey []byte
 	// states are the objects' last known bodies, by object.
 	states  map[string][]byte
@@ -265,6 +282,9 @@ func (h *historyListing) write(e *auditlog.Entry) ObjectWrite {
 	}
 	h.states[w.Object] = after
 	w.Diff = h.diff(before, after)
+	if h.unified && len(w.Diff) > 0 {
+		w.Unified = unifiedYAML(before, after, w.Object)
+	}
 	return w
 }
 
@@ -371,6 +391,25 @@ func (h *historyListing) redact(v any) any {
 	return "(redacted " + hex.EncodeToString(mac.Sum(nil)[:4]) + ")"
 }
 
+// unifiedYAML is the change from before to after (JSON objects) as a
+// unified diff of their YAML, keys sorted, three lines of context.
+func unifiedYAML(before, after []byte, object string) string {
+	a, errA := yaml.JSONToYAML(before)
+	b, errB := yaml.JSONToYAML(after)
+	if errA != nil || errB != nil {
+		return ""
+	}
+	if string(a) == "{}\n" {
+		a = nil
+	}
+	d, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{A: difflib.SplitLines(string(a)), B: difflib.SplitLines(string(b)),
+		FromFile: object + " (before)", ToFile: object, Context: 3})
+	if err != nil {
+		return ""
+	}
+	return d
+}
+
 // isObject reports whether a body is a JSON object.
 func isObject(b []byte) bool {
 	b = bytes.TrimSpace(b)
@@ -422,7 +461,7 @@ func (r *Result) writeHistory(w io.Writer) error {
 func historyLine(w ObjectWrite) format.HistoryLine {
 	l := format.HistoryLine{Time: w.Time, Verb: w.Verb, Subresource: w.Subresource, Object: w.Object, User: w.User,
 		Impersonator: w.Impersonator, UserAgent: w.UserAgent, SourceIP: w.SourceIP, Code: w.Code, Failed: w.Failed,
-		AuditID: w.AuditID, NoBodies: w.Bodies == "none" && w.Verb != "delete" && w.Verb != "deletecollection", Patch: string(w.Patch), NoPrevious: w.NoPrevious}
+		AuditID: w.AuditID, Unified: w.Unified, NoBodies: w.Bodies == "none" && w.Verb != "delete" && w.Verb != "deletecollection", Patch: string(w.Patch), NoPrevious: w.NoPrevious}
 	for _, op := range w.Diff {
 		v := ""
 		if op.Value != nil {

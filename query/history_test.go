@@ -68,7 +68,7 @@ func historyOf(t *testing.T, path string, set func(q *Query)) ([]ObjectWrite, st
 	t.Helper()
 	q := New(path)
 	set(&q)
-	res, err := q.History(context.Background(), false)
+	res, err := q.History(context.Background(), HistoryOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func historyOf(t *testing.T, path string, set func(q *Query)) ([]ObjectWrite, st
 		writes = append(writes, w)
 	}
 	q.Format = "text"
-	res, err = q.History(context.Background(), false)
+	res, err = q.History(context.Background(), HistoryOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,8 +193,49 @@ func TestHistoryMetadataLevel(t *testing.T) {
 // TestHistoryNeedsResource: history without --resource is a usage error
 // naming the flag.
 func TestHistoryNeedsResource(t *testing.T) {
-	_, err := New(kubeAPIServer).History(context.Background(), false)
+	_, err := New(kubeAPIServer).History(context.Background(), HistoryOptions{})
 	if qe, ok := err.(*Error); !ok || qe.Flag != "resource" {
 		t.Errorf("History without --resource: %v", err)
+	}
+}
+
+// TestHistoryUnified: with Unified, each change is also a unified diff of
+// the object's YAML, which the text shows.
+func TestHistoryUnified(t *testing.T) {
+	path := writeHistoryLog(t, []historyEvent{
+		{"create", "alice", "configmaps", "app", 201, cm(`{"level":"info","mode":"a"}`), cm(`{"level":"info","mode":"a"}`)},
+		{"update", "bob", "configmaps", "app", 200, cm(`{"level":"debug","mode":"a"}`), cm(`{"level":"debug","mode":"a"}`)},
+	})
+	q := New(path)
+	q.Filters.Resources = []string{"configmaps"}
+	res, err := q.History(context.Background(), HistoryOptions{Unified: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text bytes.Buffer
+	if err := res.Write(&text); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"--- configmaps/shop/app (before)", "+++ configmaps/shop/app", "-  level: info", "+  level: debug", "   mode: a"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("no %q in:\n%s", want, text.String())
+		}
+	}
+	if strings.Contains(text.String(), "replace /data/level") {
+		t.Errorf("the operations are shown with the unified diff:\n%s", text.String())
+	}
+}
+
+// TestHistoryHugeBody: a write whose bodies are of 10 MB each is read and
+// diffed; the change is the one field that changed.
+func TestHistoryHugeBody(t *testing.T) {
+	big := strings.Repeat("x", 10<<20)
+	path := writeHistoryLog(t, []historyEvent{
+		{"create", "alice", "configmaps", "app", 201, cm(`{"blob":"` + big + `","level":"info"}`), cm(`{"blob":"` + big + `","level":"info"}`)},
+		{"update", "bob", "configmaps", "app", 200, cm(`{"blob":"` + big + `","level":"debug"}`), cm(`{"blob":"` + big + `","level":"debug"}`)},
+	})
+	writes, _ := historyOf(t, path, func(q *Query) { q.Filters.Resources = []string{"configmaps"} })
+	if len(writes) != 2 || diffText(writes[1]) != `replace /data/level "debug"` {
+		t.Fatalf("%d writes; the update's diff: %s", len(writes), diffText(writes[len(writes)-1]))
 	}
 }
