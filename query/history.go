@@ -149,7 +149,8 @@ func (q Query) History(ctx context.Context, opts HistoryOptions) (*Result, error
 		auditlog.FieldRequestObject | auditlog.FieldResponseObject | sum.Fields()
 	key := make([]byte, 32)
 	rand.Read(key)
-	h := &historyListing{ctx: ctx, reader: auditlog.NewReader(sources, ropts), summary: sum, done: remove,
+	ropts.Workers = workers
+	h := &historyListing{ctx: ctx, sources: sources, opts: ropts, summary: sum, done: remove,
 		allFields: opts.AllFields, unified: opts.Unified, redactKey: key, states: map[string][]byte{}, fields: map[string]int64{}, writers: map[string]bool{}}
 	return &Result{enc: enc, filter: keep, history: h}, nil
 }
@@ -157,7 +158,8 @@ func (q Query) History(ctx context.Context, opts HistoryOptions) (*Result, error
 // historyListing is a history's reader, read as its writes are iterated.
 type historyListing struct {
 	ctx       context.Context
-	reader    *auditlog.Reader
+	sources   []auditlog.Source
+	opts      auditlog.Options
 	summary   *aggregate.Summary
 	done      func()
 	read      bool
@@ -181,21 +183,88 @@ func (r *Result) Writes() iter.Seq[ObjectWrite] {
 			return
 		}
 		h.read = true
+		var rep *auditlog.Report
 		defer func() {
 			r.Summary = h.summary.Result()
-			r.Report = h.reader.Report()
+			r.Report = rep
 			h.finish()
 			if h.done != nil {
 				h.done()
 			}
 		}()
-		for e := range h.reader.SortedContext(h.ctx, 0) {
+		// The writes of an object or a few are a handful among millions of
+		// events: read on every core, keep them, and put them in time
+		// order. Past historyBudget of them, read again in time order.
+		writes, scanned, err := auditlog.Scan(h.ctx, h.sources, h.opts, func() *writeSet { return new(writeSet) })
+		rep = scanned
+		if err != nil {
+			return
+		}
+		if !writes.over {
+			slices.SortFunc(writes.entries, func(a, b *auditlog.Entry) int {
+				return cmp.Or(a.Event.RequestReceivedTimestamp.Time.Compare(b.Event.RequestReceivedTimestamp.Time),
+					cmp.Compare(a.Source.Path, b.Source.Path), cmp.Compare(a.Line, b.Line))
+			})
+			for _, e := range writes.entries {
+				h.summary.Add(e)
+				if !yield(h.write(e)) {
+					return
+				}
+			}
+			return
+		}
+		reader := auditlog.NewReader(h.sources, h.opts)
+		defer func() { rep = reader.Report() }()
+		for e := range reader.SortedContext(h.ctx, 0) {
 			h.summary.Add(e)
 			if !yield(h.write(e)) {
 				return
 			}
 		}
 	}
+}
+
+// historyBudget is the most memory the writes of a history take before
+// they are read again in time order rather than kept and sorted (a
+// variable for the tests).
+var historyBudget int64 = 64 << 20
+
+// writeSet is one worker's copies of the writes a history keeps, until
+// they take historyBudget between them.
+type writeSet struct {
+	entries []*auditlog.Entry
+	bytes   int64
+	over    bool
+}
+
+func (w *writeSet) Add(e *auditlog.Entry) {
+	if w.over {
+		return
+	}
+	ev := e.Event
+	w.bytes += 1 << 10
+	if ev.RequestObject != nil {
+		w.bytes += int64(len(ev.RequestObject.Raw))
+	}
+	if ev.ResponseObject != nil {
+		w.bytes += int64(len(ev.ResponseObject.Raw))
+	}
+	if w.bytes > historyBudget {
+		w.over, w.entries = true, nil
+		return
+	}
+	w.entries = append(w.entries, e.Clone())
+}
+
+func (w *writeSet) Fields() auditlog.Fields { return 0 }
+
+func (w *writeSet) Merge(o *writeSet) {
+	w.bytes += o.bytes
+	if w.over = w.over || o.over || w.bytes > historyBudget; w.over {
+		w.entries = nil
+		return
+	}
+	w.entries = append(w.entries, o.entries...)
 }
 
 // HistorySummary is the summary of a history's writes, complete once

@@ -239,3 +239,26 @@ func TestHistoryHugeBody(t *testing.T) {
 		t.Fatalf("%d writes; the update's diff: %s", len(writes), diffText(writes[len(writes)-1]))
 	}
 }
+
+// TestHistoryOverBudget: past the budget of kept writes, the history is
+// read again in time order, with the same writes and diffs.
+func TestHistoryOverBudget(t *testing.T) {
+	path := writeHistoryLog(t, []historyEvent{
+		{"create", "alice", "configmaps", "app", 201, cm(`{"level":"info"}`), cm(`{"level":"info"}`)},
+		{"update", "bob", "configmaps", "app", 200, cm(`{"level":"debug"}`), cm(`{"level":"debug"}`)},
+		{"delete", "alice", "configmaps", "app", 200, "", ""},
+	})
+	set := func(q *Query) { q.Filters.Resources = []string{"configmaps"} }
+	kept, keptText := historyOf(t, path, set)
+	defer func(b int64) { historyBudget = b }(historyBudget)
+	historyBudget = 1
+	read, readText := historyOf(t, path, set)
+	if len(kept) != 3 || keptText != readText {
+		t.Errorf("kept and sorted:\n%s\nread in order:\n%s", keptText, readText)
+	}
+	for i := range kept {
+		if diffText(kept[i]) != diffText(read[i]) {
+			t.Errorf("write %d: %s, read in order %s", i, diffText(kept[i]), diffText(read[i]))
+		}
+	}
+}
