@@ -114,10 +114,11 @@ var noise = []string{"/metadata/managedFields", "/metadata/resourceVersion", "/m
 // object's previous known state (the last response body, or request body
 // when no response was kept) as RFC 6902 operations, and a patch as sent;
 // metadata.managedFields, resourceVersion, generation, uid,
-// creationTimestamp and status are left out unless allFields. The values
+// creationTimestamp and status are left out unless AllFields. The values
 // of a Secret's data and stringData are never given: each is replaced by
 // a token that changes when the value does (a keyed hash whose key lives
-// as long as the process). Format is text or json (one object a line).
+// as long as the process). Format is text, json (one object a line) or
+// html (a page of its own).
 // Memory holds the last state of each object written, not the events.
 func (q Query) History(ctx context.Context, opts HistoryOptions) (*Result, error) {
 	if q.Output != "" || q.Window != "" || q.Sort != "" {
@@ -126,9 +127,10 @@ func (q Query) History(ctx context.Context, opts HistoryOptions) (*Result, error
 	if len(q.Filters.Resources) == 0 {
 		return nil, errorf("resource", "history needs --resource (and --namespace, --name to narrow it): the objects whose writes to list")
 	}
+	page := q.Format == "html"
 	enc, err := format.ParseEncoding(q.Format)
-	if err != nil || enc == format.CSV {
-		return nil, errorf("format", "invalid --format value %q for history: expected text or json", q.Format)
+	if !page && (err != nil || enc == format.CSV) {
+		return nil, errorf("format", "invalid --format value %q for history: expected text, json or html", q.Format)
 	}
 	if len(q.Filters.Verbs) == 0 {
 		q.Filters.Verbs = historyVerbs
@@ -151,7 +153,8 @@ func (q Query) History(ctx context.Context, opts HistoryOptions) (*Result, error
 	rand.Read(key)
 	ropts.Workers = workers
 	h := &historyListing{ctx: ctx, sources: sources, opts: ropts, summary: sum, done: remove,
-		allFields: opts.AllFields, unified: opts.Unified, redactKey: key, states: map[string][]byte{}, fields: map[string]int64{}, writers: map[string]bool{}}
+		allFields: opts.AllFields, unified: opts.Unified, page: page,
+		title: strings.Join(slices.Concat(q.Filters.Resources, q.Filters.Namespaces, q.Filters.Names), " "), redactKey: key, states: map[string][]byte{}, fields: map[string]int64{}, writers: map[string]bool{}}
 	return &Result{enc: enc, filter: keep, history: h}, nil
 }
 
@@ -165,6 +168,9 @@ type historyListing struct {
 	read      bool
 	allFields bool
 	unified   bool
+	// page writes an HTML page (--format=html) titled title.
+	page      bool
+	title     string
 	redactKey []byte
 	// states are the objects' last known bodies, by object.
 	states  map[string][]byte
@@ -512,18 +518,33 @@ func (r *Result) writeHistory(w io.Writer) error {
 		}
 		return r.history.ctx.Err()
 	}
+	if r.history.page {
+		var lines []format.HistoryLine
+		for wr := range r.Writes() {
+			lines = append(lines, historyLine(wr))
+		}
+		if err := format.WriteHistoryHTML(w, r.history.title, lines, r.history.totals()); err != nil {
+			return err
+		}
+		return r.history.ctx.Err()
+	}
 	hw := format.NewHistoryWriter(w)
 	for wr := range r.Writes() {
 		if err := hw.Write(historyLine(wr)); err != nil {
 			return err
 		}
 	}
-	s := r.history.sum
-	if err := hw.Summary(format.HistoryTotals{Writes: s.Writes, Failed: s.Failed, Writers: s.Writers, First: s.First, Last: s.Last,
-		Fields: s.Fields, NoBodies: s.NoBodies}); err != nil {
+	if err := hw.Summary(r.history.totals()); err != nil {
 		return err
 	}
 	return r.history.ctx.Err()
+}
+
+// totals is the history's summary as format writes it.
+func (h *historyListing) totals() format.HistoryTotals {
+	s := h.sum
+	return format.HistoryTotals{Writes: s.Writes, Failed: s.Failed, Writers: s.Writers, First: s.First, Last: s.Last,
+		Fields: s.Fields, NoBodies: s.NoBodies}
 }
 
 // historyLine is a write as format writes it.

@@ -262,3 +262,30 @@ func TestHistoryOverBudget(t *testing.T) {
 		}
 	}
 }
+
+// TestHistoryPage: --format=html is one page of the writes and their
+// changes, hostile names escaped, no script.
+func TestHistoryPage(t *testing.T) {
+	path := writeHistoryLog(t, []historyEvent{
+		{"create", "<script>alert(1)</script>", "configmaps", "app", 201, cm(`{"level":"info"}`), cm(`{"level":"info"}`)},
+		{"update", "bob", "configmaps", "app", 200, cm(`{"level":"<img src=x onerror=alert(1)>"}`), cm(`{"level":"<img src=x onerror=alert(1)>"}`)},
+	})
+	q := New(path)
+	q.Filters.Resources, q.Format = []string{"configmaps"}, "html"
+	res, err := q.History(context.Background(), HistoryOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page bytes.Buffer
+	if err := res.Write(&page); err != nil {
+		t.Fatal(err)
+	}
+	p := page.String()
+	if !strings.HasPrefix(p, "<!DOCTYPE html>") || !strings.Contains(p, "History: configmaps") || !strings.Contains(p, "replace /data/level") ||
+		!strings.Contains(p, "2 writes (0 failed) by 2 writers") {
+		t.Errorf("page:\n%s", p)
+	}
+	if strings.Contains(p, "<script>") || strings.Contains(p, "<img") {
+		t.Errorf("log content is not escaped:\n%s", p)
+	}
+}

@@ -46,7 +46,7 @@ object a write, with the diff as data.`,
 	}
 	f := cmd.Flags()
 	o.inputFlags(f)
-	f.StringVar(&o.query.Format, "format", "text", "Encoding: text, or json (one object a write)")
+	f.StringVar(&o.query.Format, "format", "text", "Encoding: text, json (one object a write) or html (one page)")
 	f.StringVar(&diff, "diff", "rfc6902", "How a change is shown in text: rfc6902 (JSON patch operations) or unified (a unified diff of the object's YAML; --format=json carries both)")
 	f.BoolVar(&hopts.AllFields, "all-fields", false, "Also diff metadata.managedFields, resourceVersion, generation, uid, creationTimestamp and status")
 	return cmd
