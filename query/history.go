@@ -336,6 +336,7 @@ func (h *historyListing) write(e *auditlog.Entry) ObjectWrite {
 	if w.Verb == "delete" || w.Verb == "deletecollection" {
 		if w.Verb == "delete" {
 			delete(h.states, w.Object)
+			delete(h.states, w.Object+"/scale")
 		}
 		return w
 	}
@@ -350,17 +351,54 @@ func (h *historyListing) write(e *auditlog.Entry) ObjectWrite {
 		return w
 	}
 	after = h.clean(after, secret, true)
-	before, known := h.states[w.Object]
+	// A subresource whose body is an object of its own (scale: an
+	// autoscaling/v1 Scale) has a state of its own; status and the others
+	// write the object.
+	state := w.Object
+	if w.Subresource == "scale" {
+		state += "/scale"
+	}
+	before, known := h.states[state]
 	if !known {
 		before = []byte("{}")
 		w.NoPrevious = w.Verb != "create"
 	}
-	h.states[w.Object] = after
+	h.states[state] = after
+	if w.Subresource == "scale" {
+		h.scaled(w.Object, after)
+	}
 	w.Diff = h.diff(before, after)
 	if h.unified && len(w.Diff) > 0 {
 		w.Unified = unifiedYAML(before, after, w.Object)
 	}
 	return w
+}
+
+// scaled carries a Scale's replicas into the object's known state, so
+// that the next write to the object is not credited with them.
+func (h *historyListing) scaled(object string, scale []byte) {
+	var sc struct {
+		Spec struct {
+			Replicas *int64 `json:"replicas"`
+		} `json:"spec"`
+	}
+	body, known := h.states[object]
+	if !known || json.Unmarshal(scale, &sc) != nil || sc.Spec.Replicas == nil {
+		return
+	}
+	var o map[string]any
+	if json.Unmarshal(body, &o) != nil {
+		return
+	}
+	spec, _ := o["spec"].(map[string]any)
+	if spec == nil {
+		spec = map[string]any{}
+		o["spec"] = spec
+	}
+	spec["replicas"] = *sc.Spec.Replicas
+	if b, err := json.Marshal(o); err == nil {
+		h.states[object] = b
+	}
 }
 
 // count adds a write to the summary.

@@ -37,12 +37,16 @@ func writeHistoryLog(t *testing.T, events []historyEvent) string {
 		if bodies == "" {
 			level = "Metadata"
 		}
-		uri := "/api/v1/namespaces/shop/" + e.resource
+		resource, sub, _ := strings.Cut(e.resource, "/")
+		uri := "/api/v1/namespaces/shop/" + resource
 		if e.verb != "create" {
 			uri += "/" + e.name
 		}
-		fmt.Fprintf(&b, `{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":%s,"auditID":"w%d","stage":"ResponseComplete","requestURI":%s,"verb":%s,"user":{"username":%s},"sourceIPs":["10.0.0.%d"],"userAgent":"kubectl/v1.30.0","objectRef":{"resource":%s,"namespace":"shop","name":%s,"apiVersion":"v1"},"responseStatus":{"code":%d},"requestReceivedTimestamp":%s,"stageTimestamp":%s%s}`+"\n",
-			jsonString(level), i, jsonString(uri), jsonString(e.verb), jsonString(e.user), i, jsonString(e.resource), jsonString(e.name), e.code,
+		if sub != "" {
+			uri += "/" + sub
+		}
+		fmt.Fprintf(&b, `{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":%s,"auditID":"w%d","stage":"ResponseComplete","requestURI":%s,"verb":%s,"user":{"username":%s},"sourceIPs":["10.0.0.%d"],"userAgent":"kubectl/v1.30.0","objectRef":{"resource":%s,"subresource":%s,"namespace":"shop","name":%s,"apiVersion":"v1"},"responseStatus":{"code":%d},"requestReceivedTimestamp":%s,"stageTimestamp":%s%s}`+"\n",
+			jsonString(level), i, jsonString(uri), jsonString(e.verb), jsonString(e.user), i, jsonString(resource), jsonString(sub), jsonString(e.name), e.code,
 			jsonString(at.Format(microTime)), jsonString(at.Add(5*time.Millisecond).Format(microTime)), bodies)
 	}
 	path := filepath.Join(t.TempDir(), "audit.log")
@@ -287,5 +291,33 @@ func TestHistoryPage(t *testing.T) {
 	}
 	if strings.Contains(p, "<script>") || strings.Contains(p, "<img") {
 		t.Errorf("log content is not escaped:\n%s", p)
+	}
+}
+
+// TestHistoryDeployment: a Deployment scaled through its scale subresource
+// by one user and its image changed by another: the scale's change is the
+// replicas, the update's the image alone (the scale's replicas are carried
+// into the Deployment's known state).
+func TestHistoryDeployment(t *testing.T) {
+	deploy := func(image string, replicas int) string {
+		return fmt.Sprintf(`{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","generation":%d},"spec":{"replicas":%d,"template":{"spec":{"containers":[{"name":"web","image":%q}]}}},"status":{"replicas":%d}}`, replicas, replicas, image, replicas)
+	}
+	scale := func(replicas int) string {
+		return fmt.Sprintf(`{"apiVersion":"autoscaling/v1","kind":"Scale","metadata":{"name":"web"},"spec":{"replicas":%d}}`, replicas)
+	}
+	path := writeHistoryLog(t, []historyEvent{
+		{"create", "alice", "deployments", "web", 201, deploy("web:1.0", 1), deploy("web:1.0", 1)},
+		{"update", "hpa", "deployments/scale", "web", 200, scale(3), scale(3)},
+		{"update", "bob", "deployments", "web", 200, deploy("web:1.1", 3), deploy("web:1.1", 3)},
+	})
+	writes, text := historyOf(t, path, func(q *Query) { q.Filters.Resources = []string{"deployments"} })
+	if len(writes) != 3 || writes[1].Subresource != "scale" || !strings.Contains(text, "update/scale") {
+		t.Fatalf("writes %+v\n%s", writes, text)
+	}
+	if got := diffText(writes[1]); !strings.Contains(got, `add /spec {"replicas":3}`) {
+		t.Errorf("the scale's change: %s", got)
+	}
+	if got, want := diffText(writes[2]), `replace /spec/template/spec/containers/0/image "web:1.1"`; got != want {
+		t.Errorf("the image change: %s, want %s", got, want)
 	}
 }
