@@ -192,3 +192,12 @@ func TestFindingsSamplesWithVerbose(t *testing.T) {
 		t.Errorf("with -v: exit %d, no samples", verbose.code)
 	}
 }
+
+// TestCompareBaselinePartial: a baseline read in part makes the
+// comparison partial (exit 3), as the subject would.
+func TestCompareBaselinePartial(t *testing.T) {
+	r := runCmd(t, "compare", "--baseline", mustGatherBad, "-f", kubeAPIServer)
+	if r.code != 3 || !strings.Contains(string(r.stderr), "the answer is partial") {
+		t.Errorf("a partial baseline: exit %d\n%s", r.code, r.stderr)
+	}
+}

@@ -80,7 +80,7 @@ func verdict(res *query.Result, checks []*export.Check, allowPartial bool) error
 	for _, f := range res.FilterFailures {
 		failed += f.Count
 	}
-	partial := res.Report != nil && res.Report.Partial()
+	partial := res.Report != nil && res.Report.Partial() || res.BaselineReport != nil && res.BaselineReport.Partial()
 	if err := res.Err(); err != nil && !partial {
 		return err
 	}
