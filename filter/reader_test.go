@@ -50,7 +50,7 @@ func TestDeclaredFields(t *testing.T) {
 	}
 	p := newPool(events)
 	rng := rand.New(rand.NewPCG(3, 4))
-	n := longtest.Pick(20, 150)
+	n := longtest.Pick(8, 150)
 	if testing.Short() {
 		n = 10
 	}

@@ -9,6 +9,7 @@ package filter
 
 import (
 	"fmt"
+	"github.com/auditlens/auditlens/internal/longtest"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -389,7 +390,7 @@ func TestWhereDifferentialCorpus(t *testing.T) {
 }
 
 func TestWhereDifferentialMustGather(t *testing.T) {
-	whereDifferential(t, readEntries(t, "../testdata/must-gather"), 60, 2)
+	whereDifferential(t, readEntries(t, "../testdata/must-gather"), longtest.Pick(20, 60), 2)
 }
 
 func TestWhereDifferentialGenerated(t *testing.T) {
@@ -397,5 +398,5 @@ func TestWhereDifferentialGenerated(t *testing.T) {
 	if _, err := mustgather.Generate(dir, mustgather.Config{Seed: 14, Events: 4000, Scenarios: mustgather.ScenarioMix}); err != nil {
 		t.Fatal(err)
 	}
-	whereDifferential(t, readEntries(t, dir), 150, 3)
+	whereDifferential(t, readEntries(t, dir), longtest.Pick(50, 150), 3)
 }
