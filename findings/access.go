@@ -205,21 +205,9 @@ func privilegedGrant(raw []byte) string {
 	return strings.Join(grants, ", ")
 }
 
-func (d *access) merge(od detector) {
-	o := od.(*access)
-	ot := o.tables()
-	for i, t := range d.tables() {
-		t.merge(ot[i])
-	}
-}
+func (d *access) merge(od detector) { mergeTables(d.tables(), od.(*access).tables()) }
 
-func (d *access) dropped() int64 {
-	var n int64
-	for _, t := range d.tables() {
-		n += t.dropped
-	}
-	return n
-}
+func (d *access) dropped() int64 { return droppedIn(d.tables()) }
 
 // accessKinds describe access's findings, in the order of its tables.
 var accessKinds = [...]struct {

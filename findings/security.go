@@ -119,17 +119,22 @@ func parseStaleToken(v string) (subject string, seconds int64) {
 
 func (d *security) name() string { return "security" }
 
-func (d *security) merge(od detector) {
-	o := od.(*security)
-	ot := o.tables()
-	for i, t := range d.tables() {
-		t.merge(ot[i])
+func (d *security) merge(od detector) { mergeTables(d.tables(), od.(*security).tables()) }
+
+func (d *security) dropped() int64 { return droppedIn(d.tables()) }
+
+// mergeTables merges each table of src into its counterpart in dst: the
+// tables of a security or access detector, in their order.
+func mergeTables(dst, src []*table[securityKey, *securityKey]) {
+	for i, t := range dst {
+		t.merge(src[i])
 	}
 }
 
-func (d *security) dropped() int64 {
+// droppedIn is the requests the tables dropped once full.
+func droppedIn(tables []*table[securityKey, *securityKey]) int64 {
 	var n int64
-	for _, t := range d.tables() {
+	for _, t := range tables {
 		n += t.dropped
 	}
 	return n
