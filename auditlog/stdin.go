@@ -1,6 +1,7 @@
 package auditlog
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -24,6 +25,8 @@ var stdin = func() io.Reader { return os.Stdin }
 // made one, else the file at its path.
 func openInput(src *Source) (io.ReadCloser, error) {
 	switch {
+	case src.data != nil:
+		return io.NopCloser(bytes.NewReader(src.data)), nil
 	case src.spool != "":
 		return os.Open(src.spool)
 	case src.Path == Stdin:
