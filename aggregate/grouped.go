@@ -410,7 +410,14 @@ func (gr *group) status() []StatusCount {
 // Merge moves the groups of o, a grouping under the same outer key, into
 // g, and leaves o empty: it lets go of o's groups a chunk after another as
 // it moves them, so that merging never holds every group twice.
-func (g *Grouped) Merge(o *Grouped) {
+func (g *Grouped) Merge(o *Grouped) { g.merge(o, false) }
+
+// mergeKeeping merges o into g as Merge does, and leaves o as it was, to
+// be merged again (see Set.MergeKeeping).
+func (g *Grouped) mergeKeeping(o *Grouped) { g.merge(o, true) }
+
+// merge merges o into g; keep says o is to stay as it was.
+func (g *Grouped) merge(o *Grouped, keep bool) {
 	// o numbers users and folders its own way.
 	users, dirs := g.users.renumber(&o.users), g.dirs.renumber(&o.dirs)
 	for ok, oog := range o.outers {
@@ -424,21 +431,27 @@ func (g *Grouped) Merge(o *Grouped) {
 		for c := range oog.rows.chunks {
 			for k := range oog.rows.used(c) {
 				if ogr := &oog.rows.chunks[c][k]; ogr.keyLen > 0 {
-					i := g.mergeGroup(og, ogr, users, dirs)
+					i := g.mergeGroup(og, ogr, users, dirs, keep)
 					og.merged(i, oog.bound.Lacks(oog.rows.start(c)+int32(k)))
 				}
 			}
-			oog.rows.chunks[c] = nil
+			if !keep {
+				oog.rows.chunks[c] = nil
+			}
 		}
 		og.endMerge(oog.bound)
-		delete(o.outers, ok)
+		if !keep {
+			delete(o.outers, ok)
+		}
 	}
-	o.users, o.dirs = numbers{}, numbers{}
+	if !keep {
+		o.users, o.dirs = numbers{}, numbers{}
+	}
 }
 
 // mergeGroup adds ogr, a group of another Grouped whose users and folders
 // are numbered users and dirs in g, to og, and returns its position in og.
-func (g *Grouped) mergeGroup(og *outerGroup, ogr *group, users, dirs []uint32) int32 {
+func (g *Grouped) mergeGroup(og *outerGroup, ogr *group, users, dirs []uint32, keep bool) int32 {
 	key := ogr.key()
 	dir, user := keyNumbers(key)
 	renumber := dirs[dir] != dir || users[user] != user
@@ -475,6 +488,9 @@ func (g *Grouped) mergeGroup(og *outerGroup, ogr *group, users, dirs []uint32) i
 	}
 	switch {
 	case ogr.samples == nil:
+	case gr.samples == nil && keep:
+		clone := *ogr.samples
+		gr.samples = &clone
 	case gr.samples == nil:
 		gr.samples = ogr.samples // o is emptied
 	default:

@@ -25,15 +25,28 @@ type Set struct {
 // counterpart in another Set.
 type member struct {
 	sink  auditlog.Sink
-	merge func(o auditlog.Sink)
+	merge func(o auditlog.Sink, keep bool)
+}
+
+// keepingMerger is an aggregator whose Merge changes what it merges (a
+// Grouped), with a merge that leaves it as it was. Every other aggregator's
+// Merge leaves its argument unchanged.
+type keepingMerger[T any] interface {
+	mergeKeeping(o T)
 }
 
 // Include adds a to s and returns a.
 func Include[T auditlog.Aggregator[T]](s *Set, a T) T {
-	s.members = append(s.members, member{sink: a, merge: func(o auditlog.Sink) {
-		if o, ok := o.(T); ok {
-			a.Merge(o)
+	s.members = append(s.members, member{sink: a, merge: func(o auditlog.Sink, keep bool) {
+		ot, ok := o.(T)
+		if !ok {
+			return
 		}
+		if k, ok := any(a).(keepingMerger[T]); ok && keep {
+			k.mergeKeeping(ot)
+			return
+		}
+		a.Merge(ot)
 	}})
 	s.fields |= a.Fields()
 	return a
@@ -56,6 +69,15 @@ func (s *Set) Fields() auditlog.Fields { return s.fields }
 // (see Grouped.Merge).
 func (s *Set) Merge(o *Set) {
 	for i := range min(len(s.members), len(o.members)) {
-		s.members[i].merge(o.members[i].sink)
+		s.members[i].merge(o.members[i].sink, false)
+	}
+}
+
+// MergeKeeping merges o into s as Merge does, and leaves o as it was, so
+// that o can be merged again, and fed again: a server's minute of events,
+// merged into every answer over a window that holds it.
+func (s *Set) MergeKeeping(o *Set) {
+	for i := range min(len(s.members), len(o.members)) {
+		s.members[i].merge(o.members[i].sink, true)
 	}
 }
