@@ -1,0 +1,230 @@
+package serve_test
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/auditlens/auditlens/query"
+	"github.com/auditlens/auditlens/serve"
+)
+
+// sample is a log of one API server, whose requests each count once.
+const sample = "../testdata/must-gather/audit_logs/kube-apiserver"
+
+// nodeLines are the event lines a node logged.
+type nodeLines struct {
+	node  string
+	lines [][]byte
+}
+
+// sampleLines returns the event lines of the sample's audit logs, file by
+// file in name order, with the node that logged them.
+func sampleLines(t testing.TB) []nodeLines {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(sample, "*audit*.log*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []nodeLines
+	total := 0
+	for _, name := range files {
+		var lines [][]byte
+		f, err := os.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r io.Reader = f
+		if strings.HasSuffix(name, ".gz") {
+			if r, err = gzip.NewReader(f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		sc := bufio.NewScanner(r)
+		sc.Buffer(nil, 64<<20)
+		for sc.Scan() {
+			if len(bytes.TrimSpace(sc.Bytes())) > 0 {
+				lines = append(lines, append([]byte(nil), sc.Bytes()...))
+			}
+		}
+		f.Close()
+		if err := sc.Err(); err != nil {
+			t.Fatal(err)
+		}
+		node, _, _ := strings.Cut(filepath.Base(name), "-audit")
+		all = append(all, nodeLines{node: node, lines: lines})
+		total += len(lines)
+	}
+	if total < 1000 {
+		t.Fatalf("%d lines in the sample", total)
+	}
+	return all
+}
+
+// send posts every line as webhook batches of at most n events, each with
+// its node, and returns how many it sent.
+func send(t *testing.T, base string, files []nodeLines, n int) int {
+	t.Helper()
+	sent := 0
+	for _, f := range files {
+		for i := 0; i < len(f.lines); i += n {
+			batch := f.lines[i:min(i+n, len(f.lines))]
+			for {
+				code := post(t, base+"/audit?server=kube-apiserver&node="+f.node, eventList(batch))
+				if code == http.StatusOK {
+					break
+				}
+				if code != http.StatusTooManyRequests {
+					t.Fatalf("batch at %d of %s: status %d", i, f.node, code)
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			sent += len(batch)
+		}
+	}
+	return sent
+}
+
+// eventList returns lines as an audit.k8s.io/v1 EventList, as the
+// webhook backend sends a batch.
+func eventList(lines [][]byte) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"kind":"EventList","apiVersion":"audit.k8s.io/v1","metadata":{},"items":[`)
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(l)
+	}
+	b.WriteString("]}")
+	return b.Bytes()
+}
+
+// runServer starts s until the test ends and returns its URL.
+func runServer(t *testing.T, s *serve.Server) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	hs := httptest.NewServer(s.Handler(nil, nil))
+	t.Cleanup(func() {
+		hs.Close()
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	})
+	return hs.URL
+}
+
+// post sends a batch to url and returns the status.
+func post(t *testing.T, url string, body []byte) int {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// get returns the body of GET base+path, which must answer 200.
+func get(t *testing.T, base, path string) string {
+	t.Helper()
+	resp, err := http.Get(base + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s: %s", path, resp.Status, b)
+	}
+	return string(b)
+}
+
+// waitCounted waits until the server has counted n events.
+func waitCounted(t *testing.T, base string, n int) {
+	t.Helper()
+	want := "auditlens_events_total " + strconv.Itoa(n)
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if strings.Contains(get(t, base, "/metrics"), want+"\n") {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("the server did not count %d events in time:\n%s", n, get(t, base, "/metrics"))
+}
+
+// commandAnswer returns the command's answer to params over the sample.
+func commandAnswer(t *testing.T, params string) string {
+	t.Helper()
+	v, err := url.ParseQuery(params)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := query.ParseValues(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q.Paths = []string{sample}
+	res, err := q.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := res.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestQueryAnswersAsTheCommand sends the sample as webhook batches and
+// checks that /query answers what the command answers from the files.
+func TestQueryAnswersAsTheCommand(t *testing.T) {
+	queries := []string{
+		"o=top&by=user", "o=top&by=resource&format=json", "o=stats&format=json", "o=latency&by=resource",
+		"o=throttling", "o=findings&format=json", "o=top&by=verb&verb=list", "o=html",
+	}
+	s, err := serve.New(serve.Config{Retain: 24 * time.Hour, Files: []string{sample}, Queries: queries})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := runServer(t, s)
+	waitCounted(t, base, send(t, base, sampleLines(t), 400))
+	for _, params := range queries {
+		got, want := get(t, base, "/query?"+params), commandAnswer(t, params)
+		if strings.HasPrefix(want, "<!DOCTYPE html>") {
+			// The page's read report counts batches where the command's
+			// counts files: the rest is the same.
+			got, want = withoutRead(got), withoutRead(want)
+		}
+		if got != want {
+			t.Errorf("/query?%s differs from the command's answer:\n--- served\n%.2000s\n--- command\n%.2000s", params, got, want)
+		}
+	}
+}
+
+// readSection matches the read report of an HTML page.
+var readSection = regexp.MustCompile(`(?s)<h3>Read</h3>.*?<h2`)
+
+func withoutRead(page string) string {
+	if !readSection.MatchString(page) {
+		return "no read section in the page"
+	}
+	return readSection.ReplaceAllString(page, "<h2")
+}
