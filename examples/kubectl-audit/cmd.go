@@ -91,7 +91,7 @@ func newCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 			return o.run(c.Context(), args, stdout, stderr)
 		},
 	}
-	cmd.AddCommand(newExportCommand(o, stdout, stderr), newCompareCommand(o, stdout, stderr), newHistoryCommand(o, stdout, stderr))
+	cmd.AddCommand(newExportCommand(o, stdout, stderr), newCompareCommand(o, stdout, stderr), newHistoryCommand(o, stdout, stderr), newServeCommand(o, stdout, stderr))
 	cmd.SetHelpCommand(newHelpCommand())
 	cmd.SetVersionTemplate("{{.Version}}\n")
 	cmd.SetOut(stdout)
