@@ -113,14 +113,12 @@ type batchMetrics struct {
 	requests  map[[3]string]float64
 	throttled float64
 	apfWait   time.Duration
-	events    float64
 }
 
 func newBatchMetrics() *batchMetrics { return &batchMetrics{requests: map[[3]string]float64{}} }
 
-// observe counts an event.
+// observe counts an event kept in its minute.
 func (b *batchMetrics) observe(e *auditlog.Entry) {
-	b.events++
 	ev := e.Event
 	if ev.Stage != "ResponseComplete" {
 		return
@@ -148,7 +146,7 @@ func (b *batchMetrics) observe(e *auditlog.Entry) {
 
 // add adds a batch's counts and read report to the metrics.
 func (m *metrics) add(b *batchMetrics, rep *auditlog.Report, tooOld, noTime int64) {
-	m.events.Add(b.events)
+	m.events.Add(float64(rep.Events))
 	m.throttled.Add(b.throttled)
 	m.apfWait.Add(b.apfWait.Seconds())
 	m.mu.Lock()

@@ -143,11 +143,13 @@ func (s *Server) count(i int, w *worker, b Batch) {
 		if ns > newest {
 			newest = ns
 		}
-		if ns < newest-retain {
+		at := floorMinute(ns)
+		if at < floorMinute(newest-retain) {
+			// Before the first minute kept (see expire and held).
 			tooOld++
 			continue
 		}
-		if at := floorMinute(ns); at != curAt {
+		if at != curAt {
 			cur, curAt = w.minute(at), at
 			cs = cur.countersOf(plans, cs[:0])
 		}

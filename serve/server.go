@@ -58,6 +58,9 @@ type Config struct {
 	Parquet string
 	// Cluster names the export's cluster partition.
 	Cluster string
+	// CommitEvery is how often the export is committed: 0 is on every
+	// hour of the clock (and at shutdown).
+	CommitEvery time.Duration
 }
 
 // ErrQueueFull is Ingest's error when the queue holds Config.QueueBytes:
@@ -211,20 +214,24 @@ func (s *Server) Run(ctx context.Context) error {
 		}()
 	}
 	var tick <-chan time.Time
+	every := s.cfg.CommitEvery
+	if every <= 0 {
+		every = time.Hour
+	}
 	if s.export != nil {
-		t := time.NewTicker(time.Minute)
+		t := time.NewTicker(min(every, time.Minute))
 		defer t.Stop()
 		tick = t.C
 	}
-	hour := time.Now().Truncate(time.Hour)
+	last := time.Now().Truncate(every)
 	for done := false; !done; {
 		select {
 		case <-ctx.Done():
 			done = true
 		case now := <-tick:
-			if h := now.Truncate(time.Hour); h.After(hour) {
-				hour = h
-				s.commit()
+			if at := now.Truncate(every); at.After(last) {
+				last = at
+				_ = s.Commit() // counted in the metrics; the next commit tries again
 			}
 		}
 	}
@@ -239,9 +246,13 @@ func (s *Server) Run(ctx context.Context) error {
 	return nil
 }
 
-// commit commits the export's files so far, with every worker paused
-// between two batches.
-func (s *Server) commit() {
+// Commit commits the Parquet export's files so far (Config.Parquet), with
+// every worker paused between two batches, as Run does every
+// Config.CommitEvery; without an export it does nothing.
+func (s *Server) Commit() error {
+	if s.export == nil {
+		return nil
+	}
 	for _, w := range s.workers {
 		w.mu.Lock()
 	}
@@ -252,6 +263,7 @@ func (s *Server) commit() {
 	if err != nil {
 		s.metrics.exportErrors.Inc()
 	}
+	return err
 }
 
 // Report returns what was read of the batches so far: counts and samples

@@ -228,3 +228,99 @@ func withoutRead(page string) string {
 	}
 	return readSection.ReplaceAllString(page, "<h2")
 }
+
+// TestWindows checks that a server keeps the minutes of its retention back
+// from the newest event, and that since=-5m answers the minutes from the
+// one five minutes before the newest event: what the command answers
+// from that minute on.
+func TestWindows(t *testing.T) {
+	s, err := serve.New(serve.Config{Retain: 10 * time.Minute, Files: []string{sample}, Queries: []string{"o=top&by=user"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := runServer(t, s)
+	files := sampleLines(t)
+	waitCounted(t, base, send(t, base, files, 400))
+	last := s.Newest()
+	minuteOf := func(t time.Time) string { return t.Truncate(time.Minute).Format(time.RFC3339) }
+	for _, tc := range []struct{ params, since string }{
+		{"o=top&by=user", minuteOf(last.Add(-10 * time.Minute))},
+		{"o=top&by=user&since=-5m", minuteOf(last.Add(-5 * time.Minute))},
+	} {
+		got := get(t, base, "/query?"+tc.params)
+		want := commandAnswer(t, "o=top&by=user&since="+tc.since)
+		// The summary line says which events were counted: the first
+		// differs from the window's start by less than a minute.
+		if gotRows, wantRows := rowsOf(got), rowsOf(want); gotRows != wantRows {
+			t.Errorf("/query?%s counts otherwise than the command with --since=%s:\n--- served\n%s\n--- command\n%s", tc.params, tc.since, got, want)
+		}
+	}
+	// The sample arrives node after node, each over its whole span: the
+	// first minutes of the second node's are older than the retention.
+	if n := metricValue(t, base, `auditlens_dropped_events_total{reason="too_old"}`); n <= 0 {
+		t.Errorf("%v events dropped as too old, want some", n)
+	}
+}
+
+// rowsOf returns the text of a top view without its summary line.
+func rowsOf(text string) string {
+	_, rows, _ := strings.Cut(text, "\n")
+	return rows
+}
+
+// metricValue returns the value of a metric line of /metrics; -1 when absent.
+func metricValue(t *testing.T, base, name string) float64 {
+	t.Helper()
+	for _, line := range strings.Split(get(t, base, "/metrics"), "\n") {
+		if v, ok := strings.CutPrefix(line, name+" "); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return f
+		}
+	}
+	return -1
+}
+
+// TestBadInputAndQueries checks what a server answers to what it cannot
+// use: a batch past the size limit (413), lines that are no events
+// (counted, and said on every answer), queries it cannot answer (400).
+func TestBadInputAndQueries(t *testing.T) {
+	s, err := serve.New(serve.Config{MaxBody: 64 << 10, Queries: []string{"o=stats"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := runServer(t, s)
+	if code := post(t, base+"/audit", bytes.Repeat([]byte(" "), 65<<10)); code != http.StatusRequestEntityTooLarge {
+		t.Errorf("a batch past the limit: %d, want 413", code)
+	}
+	batch := append(linesOf(t, 0, 20), "{not json\n\x1b[31mnot an event either\n"...)
+	if code := post(t, base+"/audit", batch); code != http.StatusOK {
+		t.Fatalf("a batch with bad lines: %d, want 200 (the bad lines are counted)", code)
+	}
+	waitCounted(t, base, 20)
+	resp, err := http.Get(base + "/query?o=stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := resp.Header.Get("X-Auditlens-Partial"); !strings.HasPrefix(got, "2 unreadable lines") {
+		t.Errorf("X-Auditlens-Partial = %q, want the 2 unreadable lines", got)
+	}
+	if n := metricValue(t, base, `auditlens_unreadable_total{kind="bad JSON"}`); n < 1 {
+		metrics := get(t, base, "/metrics")
+		t.Errorf("the unreadable lines are not in the metrics:\n%s", metrics)
+	}
+	for _, q := range []string{"o=top", "by=nope&o=top", "o=json", "filename=/etc/passwd&o=stats", "nosuchflag=1", "o=histogram&by=user&window=-10m,-5m"} {
+		resp, err := http.Get(base + "/query?" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("/query?%s: %d %s, want 400", q, resp.StatusCode, body)
+		}
+	}
+}
