@@ -1,0 +1,266 @@
+package follow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Defaults of Options.
+const (
+	// DefaultPoll is how often Follow looks for growth and rotation.
+	DefaultPoll = 250 * time.Millisecond
+	// DefaultMaxLine is the longest line read, as package auditlog's.
+	DefaultMaxLine = 64 << 20
+)
+
+// Options says how to follow. The zero value follows from the end.
+type Options struct {
+	// FromStart reads what is there first: the whole live files and, for
+	// a directory, its rotated files, oldest first. Without it, reading
+	// starts at the end of the live files' last complete line, and the
+	// rotated files there are not read. Files that appear later are read
+	// from their start either way.
+	FromStart bool
+	// Poll is how often to look for growth and rotation (DefaultPoll when
+	// zero).
+	Poll time.Duration
+	// MaxLine is the longest line, in bytes without its line ending;
+	// longer ones are skipped and reported (DefaultMaxLine when zero).
+	MaxLine int
+	// OnProblem, if set, is told of each input not read as lines, on
+	// Follow's goroutine. Problems are counted in Stats either way.
+	OnProblem func(Problem)
+	// Stats, if set, counts what Follow does while it runs.
+	Stats *Stats
+}
+
+// Batch is whole lines read at once: Lines holds one or more complete
+// lines, each ending in '\n' (a line ending "\r\n" is passed as it is),
+// the bytes of the file at Path from Offset (in the decompressed stream
+// of a .gz file). A trailing incomplete line is held back until its
+// newline arrives. Lines is the receiver's to keep: Follow does not touch
+// it again.
+type Batch struct {
+	Path   string
+	Offset int64
+	Lines  []byte
+}
+
+// Follow reads path until ctx is done, calling emit with each batch of
+// whole lines, in order within each file. Path is a file, followed by its
+// name across rotation, or a directory whose live audit log files are
+// followed, those that appear later included (see the package
+// documentation). An error from emit stops Follow, which returns it;
+// otherwise Follow returns ctx's error once ctx is done, within about a
+// read of readChunk bytes. A path that does not exist, is not a regular
+// file or directory, or is a compressed file, and a directory that cannot
+// be listed at the start, are errors at once; later failures are
+// problems (Options.OnProblem).
+func Follow(ctx context.Context, path string, opts Options, emit func(Batch) error) error {
+	if opts.Poll < 0 || opts.MaxLine < 0 {
+		return fmt.Errorf("follow: negative Poll (%v) or MaxLine (%d)", opts.Poll, opts.MaxLine)
+	}
+	if opts.Poll == 0 {
+		opts.Poll = DefaultPoll
+	}
+	if opts.MaxLine == 0 {
+		opts.MaxLine = DefaultMaxLine
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("follow: %w", err)
+	}
+	f := &follower{
+		opts:    opts,
+		sink:    &sink{emit: emit, onProblem: opts.OnProblem, stats: opts.Stats},
+		grace:   max(4*opts.Poll, time.Second),
+		streams: make(map[string]*stream),
+		told:    make(map[string]bool),
+	}
+	defer f.close()
+	switch {
+	case info.IsDir():
+		f.dir = path
+		if err := f.startDir(); err != nil {
+			return err
+		}
+	case !info.Mode().IsRegular():
+		return fmt.Errorf("follow: %s: not a regular file or directory", path)
+	case strings.HasSuffix(path, ".gz"):
+		return fmt.Errorf("follow: %s: a compressed file does not grow; read it with package auditlog", path)
+	default:
+		if err := f.startFile(path); err != nil {
+			return err
+		}
+	}
+	tick := time.NewTicker(opts.Poll)
+	defer tick.Stop()
+	for {
+		if err := f.pass(ctx); err != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+// follower is the state of one Follow call.
+type follower struct {
+	opts    Options
+	sink    *sink
+	grace   time.Duration      // how long a file renamed away is kept open at least
+	dir     string             // the directory followed, "" for a file
+	streams map[string]*stream // by live path
+	order   []*stream          // streams in the order they were found
+	told    map[string]bool    // directory entries reported Skipped
+	dirErr  bool               // a listing error was reported
+}
+
+// startFile sets up following one file by its name.
+func (f *follower) startFile(path string) error {
+	st := f.addStream(path)
+	o, err := openFollowed(path, !f.opts.FromStart, f.opts.MaxLine, f.sink)
+	if err != nil {
+		return fmt.Errorf("follow: %w", err)
+	}
+	st.cur, st.known = o, o.info
+	return nil
+}
+
+// startDir sets up following a directory: its live files opened, at
+// their end or start, and from the start its rotated files queued.
+func (f *follower) startDir() error {
+	entries, err := os.ReadDir(f.dir)
+	if err != nil {
+		return fmt.Errorf("follow: %w", err)
+	}
+	for _, e := range entries {
+		if kind, _ := classify(e.Name()); kind != nameLive {
+			continue
+		}
+		path := filepath.Join(f.dir, e.Name())
+		o, err := openFollowed(path, !f.opts.FromStart, f.opts.MaxLine, f.sink)
+		if err != nil {
+			continue // gone or unreadable: the first pass sees to it
+		}
+		st := f.addStream(path)
+		st.cur, st.known = o, o.info
+	}
+	if !f.opts.FromStart {
+		return nil
+	}
+	// Listed again after the live files were opened, so that a file
+	// rotated in between is listed under its rotated name; one rotated
+	// after is the open live file under another name, left out here.
+	entries, err = os.ReadDir(f.dir)
+	if err != nil {
+		return fmt.Errorf("follow: %w", err)
+	}
+	rotated := make(map[string]*rotatedFile) // by plain path
+	var names []string
+	for _, e := range entries {
+		kind, name := classify(e.Name())
+		if kind != nameRotated {
+			continue
+		}
+		path := filepath.Join(f.dir, e.Name())
+		plain := strings.TrimSuffix(path, ".gz")
+		r := rotated[plain]
+		if r == nil {
+			r = &rotatedFile{name: name}
+			rotated[plain] = r
+			names = append(names, plain)
+		}
+		if name.compressed {
+			r.gz = path
+		} else {
+			r.plain = path
+		}
+	}
+	for _, plain := range names {
+		r := rotated[plain]
+		live := filepath.Join(f.dir, r.name.live)
+		st := f.streams[live]
+		if st == nil {
+			st = f.addStream(live)
+		}
+		if r.plain != "" && st.cur != nil {
+			if info, err := os.Stat(r.plain); err == nil && os.SameFile(info, st.cur.info) {
+				continue
+			}
+		}
+		st.queue = append(st.queue, *r)
+	}
+	for _, st := range f.order {
+		sortRotated(st.queue)
+	}
+	return nil
+}
+
+// addStream starts following the live path.
+func (f *follower) addStream(path string) *stream {
+	st := &stream{path: path}
+	f.streams[path] = st
+	f.order = append(f.order, st)
+	return st
+}
+
+// pass does one round: new live files in the directory, then each
+// stream's new lines. Its error is emit's.
+func (f *follower) pass(ctx context.Context) error {
+	if f.dir != "" {
+		f.scanDir()
+	}
+	for _, st := range f.order {
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err := st.pass(ctx, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scanDir adds a stream for each live file not seen before, and reports
+// once each entry that is not an audit log.
+func (f *follower) scanDir() {
+	entries, err := os.ReadDir(f.dir)
+	if err != nil {
+		if !f.dirErr {
+			f.dirErr = true
+			f.sink.problem(Problem{Kind: Unreadable, Path: f.dir, Err: err})
+		}
+		return
+	}
+	f.dirErr = false
+	for _, e := range entries {
+		path := filepath.Join(f.dir, e.Name())
+		switch kind, _ := classify(e.Name()); kind {
+		case nameLive:
+			if f.streams[path] == nil {
+				f.addStream(path)
+			}
+		case nameOther:
+			if !f.told[path] {
+				f.told[path] = true
+				f.sink.problem(Problem{Kind: Skipped, Path: path, Err: errors.New("not an audit log name")})
+			}
+		}
+	}
+}
+
+// close closes every file still open.
+func (f *follower) close() {
+	for _, st := range f.order {
+		st.close(f)
+	}
+}
