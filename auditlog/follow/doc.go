@@ -29,6 +29,11 @@
 // [Options.Stats].
 //
 // Follow polls; it starts no goroutine, and it keeps open the files it
-// reads (a renamed or deleted file until it has been idle for a while), so
-// that their data stays readable and their identity cannot be reused.
+// reads, so that their data stays readable and their identity cannot be
+// reused. A file renamed away or deleted is read until it has been idle
+// for two polls and at least a second (four polls when that is longer),
+// then closed: a writer still writing to it later is not followed.
+// Truncation is told by the file being shorter than what was read; one
+// that is truncated and grows back past that point between two polls is
+// not noticed.
 package follow

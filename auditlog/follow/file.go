@@ -17,6 +17,9 @@ import (
 // last newline, so as to begin with the line being written.
 const tailScan = 64 << 10
 
+// errNotRegular is why a directory or a device is not followed.
+var errNotRegular = errors.New("not a regular file")
+
 // openFile is a plain file being followed, open, read up to off.
 type openFile struct {
 	f         *os.File
@@ -36,6 +39,9 @@ func openFollowed(path string, atEnd bool, maxLine int, s *sink) (*openFile, err
 		return nil, err
 	}
 	info, err := f.Stat()
+	if err == nil && !info.Mode().IsRegular() {
+		err = errNotRegular
+	}
 	if err != nil {
 		f.Close()
 		return nil, err

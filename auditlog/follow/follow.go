@@ -42,9 +42,10 @@ type Options struct {
 // Batch is whole lines read at once: Lines holds one or more complete
 // lines, each ending in '\n' (a line ending "\r\n" is passed as it is),
 // the bytes of the file at Path from Offset (in the decompressed stream
-// of a .gz file). A trailing incomplete line is held back until its
-// newline arrives. Lines is the receiver's to keep: Follow does not touch
-// it again.
+// of a .gz file). Path is the name the file was opened under: the lines a
+// file renamed away still had carry its former name. A trailing incomplete
+// line is held back until its newline arrives. Lines is the receiver's to
+// keep: Follow does not touch it again.
 type Batch struct {
 	Path   string
 	Offset int64

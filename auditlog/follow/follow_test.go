@@ -357,3 +357,50 @@ func TestFollowErrors(t *testing.T) {
 		t.Error("negative MaxLine: no error")
 	}
 }
+
+// TestDirectoryOddities: a live name that is a directory is skipped, and a
+// directory followed that goes away is reported unreadable, each once.
+func TestDirectoryOddities(t *testing.T) {
+	dir := t.TempDir()
+	followed := filepath.Join(dir, "logs")
+	if err := os.MkdirAll(filepath.Join(followed, "folder.log"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := start(t, followed, Options{}, 0)
+	waitFor(t, "folder.log skipped", func() bool { return len(r.c.problemsOf(Skipped)) == 1 })
+	if err := os.RemoveAll(followed); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the directory reported", func() bool { return len(r.c.problemsOf(Unreadable)) == 1 })
+	time.Sleep(10 * testPoll)
+	r.stop(t)
+	var got []string
+	for _, p := range r.c.allProblems() {
+		got = append(got, p.Kind.String()+" "+filepath.Base(p.Path))
+	}
+	if want := []string{"skipped folder.log", "unreadable logs"}; !slices.Equal(got, want) {
+		t.Errorf("problems %q, want %q", got, want)
+	}
+}
+
+// TestProblemString: a problem says where, what and why in one line.
+func TestProblemString(t *testing.T) {
+	tests := []struct {
+		p    Problem
+		want string
+	}{
+		{Problem{Kind: TooLong, Path: "a.log", Offset: 7}, "a.log: too_long at offset 7"},
+		{Problem{Kind: Damaged, Path: "b.log.gz", Offset: 9, Err: errors.New("unexpected EOF")}, "b.log.gz: damaged at offset 9: unexpected EOF"},
+		{Problem{Kind: Kind(99), Path: "c"}, "c: kind(99) at offset 0"},
+	}
+	for _, tt := range tests {
+		if got := tt.p.String(); got != tt.want {
+			t.Errorf("%q, want %q", got, tt.want)
+		}
+	}
+	for k := TooLong; k <= Skipped; k++ {
+		if strings.HasPrefix(k.String(), "kind(") {
+			t.Errorf("kind %d has no name", k)
+		}
+	}
+}

@@ -71,14 +71,26 @@ func (c *lineCutter) add(n int, s *sink) error {
 		data, at = data[i+1:], at+int64(i+1)
 	}
 	if last := bytes.LastIndexByte(data, '\n'); last >= 0 {
-		if err := c.emitWhole(data[:last+1:last+1], at, s); err != nil {
-			return err
+		whole, rest := data[:last+1:last+1], data[last+1:]
+		if 2*len(whole) < cap(c.held) {
+			// A few lines: copied out, so that the receiver keeping them
+			// does not keep the whole buffer alive.
+			whole = bytes.Clone(whole)
+			if err := c.emitWhole(whole, at, s); err != nil {
+				return err
+			}
+			c.held = c.held[:copy(c.held[:cap(c.held)], rest)]
+		} else {
+			if err := c.emitWhole(whole, at, s); err != nil {
+				return err
+			}
+			// The lines emitted are the receiver's: the rest is held in
+			// a new array.
+			held := make([]byte, len(rest), max(c.chunk, len(rest)+c.chunk))
+			copy(held, rest)
+			c.held = held
 		}
-		// The emitted lines are the receiver's: hold the rest in a new array.
-		rest := data[last+1:]
-		held := make([]byte, len(rest), max(c.chunk, len(rest)+c.chunk))
-		copy(held, rest)
-		c.held, c.start = held, at+int64(last+1)
+		c.start = at + int64(last+1)
 	} else {
 		c.held = c.held[:copy(c.held[:cap(c.held)], data)]
 		c.start = at

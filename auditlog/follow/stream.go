@@ -87,7 +87,7 @@ func (st *stream) checkName(f *follower) {
 	st.retire(f)
 	if !info.Mode().IsRegular() {
 		st.known = info
-		f.sink.problem(Problem{Kind: Skipped, Path: st.path, Err: errors.New("not a regular file")})
+		f.sink.problem(Problem{Kind: Skipped, Path: st.path, Err: errNotRegular})
 		return
 	}
 	o, err := openFollowed(st.path, false, f.opts.MaxLine, f.sink)
