@@ -56,9 +56,11 @@ type Batch struct {
 // whole lines, in order within each file. Path is a file, followed by its
 // name across rotation, or a directory whose live audit log files are
 // followed, those that appear later included (see the package
-// documentation). An error from emit stops Follow, which returns it;
-// otherwise Follow returns ctx's error once ctx is done, within about a
-// read of readChunk bytes. A path that does not exist, is not a regular
+// documentation). Emit is called on Follow's goroutine, one batch at a
+// time: while it blocks nothing more is read, so a full queue behind it
+// holds the lines back in the files rather than losing them. An error
+// from emit stops Follow, which returns it; otherwise Follow returns ctx's
+// error once ctx is done, within one read (256 KiB) of it. A path that does not exist, is not a regular
 // file or directory, or is a compressed file, and a directory that cannot
 // be listed at the start, are errors at once; later failures are
 // problems (Options.OnProblem).

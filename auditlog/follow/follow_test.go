@@ -404,3 +404,22 @@ func TestProblemString(t *testing.T) {
 		}
 	}
 }
+
+// TestFromStartRotatedIsLive: a rotated name that is the live file opened
+// (rotated between the opening and the listing; here a hard link) is read
+// once, as the live file.
+func TestFromStartRotatedIsLive(t *testing.T) {
+	dir := t.TempDir()
+	live := filepath.Join(dir, "audit.log")
+	writeLines(t, live, []string{"a", "b"}, "")
+	if err := os.Link(live, filepath.Join(dir, "audit-2026-01-01T00-00-00.000.log")); err != nil {
+		t.Fatal(err)
+	}
+	r := start(t, dir, Options{FromStart: true}, 1)
+	waitFor(t, "two lines", func() bool { return len(r.c.lines()) >= 2 })
+	time.Sleep(10 * testPoll)
+	r.stop(t)
+	if got := r.c.lines(); !slices.Equal(got, []string{"a", "b"}) {
+		t.Errorf("lines %q, want each once", got)
+	}
+}
