@@ -19,7 +19,9 @@
 // already there: oldest first, a compressed one decompressed, a file and
 // its .gz copy (being compressed) read once, before the live file. Rotated
 // files that appear while following are the followed files under another
-// name (or copies of them) and are not read again.
+// name (or copies of them) and are not read again; a file already open
+// that appears under another live name (renamed back, or a hard link) is
+// read on from where it was, under one name.
 //
 // Nothing read is lost without a trace: a line longer than
 // [Options.MaxLine], a truncation, a file that vanished before it could be

@@ -423,3 +423,30 @@ func TestFromStartRotatedIsLive(t *testing.T) {
 		t.Errorf("lines %q, want each once", got)
 	}
 }
+
+// TestRenamedToLiveName: a followed file renamed to another live name (or
+// back) is read on from where it was, not again from its start.
+func TestRenamedToLiveName(t *testing.T) {
+	dir := t.TempDir()
+	live := filepath.Join(dir, "audit.log")
+	writeLines(t, live, []string{"before"}, "")
+	r := start(t, dir, Options{}, 1)
+	appendFile(t, live, "a\n")
+	waitFor(t, "a", func() bool { return len(r.c.lines()) == 1 })
+	other := filepath.Join(dir, "other-audit.log")
+	if err := os.Rename(live, other); err != nil {
+		t.Fatal(err)
+	}
+	appendFile(t, other, "b\n")
+	waitFor(t, "b", func() bool { return len(r.c.lines()) >= 2 })
+	if err := os.Rename(other, live); err != nil {
+		t.Fatal(err)
+	}
+	appendFile(t, live, "c\n")
+	waitFor(t, "c", func() bool { return len(r.c.lines()) >= 3 })
+	time.Sleep(10 * testPoll)
+	r.stop(t)
+	if got := r.c.lines(); !slices.Equal(got, []string{"a", "b", "c"}) {
+		t.Errorf("lines %q, want a b c once each", got)
+	}
+}

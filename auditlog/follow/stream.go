@@ -85,6 +85,15 @@ func (st *stream) checkName(f *follower) {
 		return
 	}
 	st.retire(f)
+	if o, ok := f.alreadyOpen(info); ok {
+		// A file open under another name (renamed back, or renamed to
+		// another live name): read on from where it is, never again.
+		st.known = info
+		if o != nil {
+			st.cur = o
+		}
+		return
+	}
 	if !info.Mode().IsRegular() {
 		st.known = info
 		f.sink.problem(Problem{Kind: Skipped, Path: st.path, Err: errNotRegular})
@@ -124,4 +133,23 @@ func (st *stream) close(f *follower) {
 		st.cur.close(false, f.sink)
 	}
 	st.retired, st.cur = nil, nil
+}
+
+// alreadyOpen looks for the file info among those open. A retired one is
+// taken back from its stream and returned, to be read on; one current
+// under another name reports true with a nil file (that name reads it).
+func (f *follower) alreadyOpen(info fs.FileInfo) (*openFile, bool) {
+	for _, other := range f.order {
+		if other.cur != nil && os.SameFile(info, other.cur.info) {
+			return nil, true
+		}
+		for i, o := range other.retired {
+			if os.SameFile(info, o.info) {
+				other.retired = append(other.retired[:i], other.retired[i+1:]...)
+				o.retiredAt, o.idle = time.Time{}, 0
+				return o, true
+			}
+		}
+	}
+	return nil, false
 }
