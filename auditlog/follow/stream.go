@@ -32,9 +32,10 @@ func (st *stream) pass(ctx context.Context, f *follower) error {
 	}
 	st.checkName(f)
 	kept := st.retired[:0]
-	for _, o := range st.retired {
+	for i, o := range st.retired {
 		grew, err := o.drain(ctx, f.sink)
 		if err != nil {
+			st.retired = append(kept, st.retired[i:]...) // each once, for close
 			return err
 		}
 		if grew {
