@@ -42,6 +42,7 @@ type metrics struct {
 	dropped      *prometheus.CounterVec
 	unreadable   *prometheus.CounterVec
 	exportErrors prometheus.Counter
+	follow       *prometheus.CounterVec
 
 	mu            sync.Mutex
 	groups, codes map[string]bool
@@ -64,7 +65,8 @@ func newMetrics(s *Server) *metrics {
 	m.dropped = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "auditlens_dropped_events_total", Help: "Events decoded and not counted: too_old (before the retention window), no_time (no requestReceivedTimestamp)."}, []string{"reason"})
 	m.unreadable = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "auditlens_unreadable_total", Help: "Lines and values that could not be read, by kind (the read report's)."}, []string{"kind"})
 	m.exportErrors = prometheus.NewCounter(prometheus.CounterOpts{Name: "auditlens_export_commit_errors_total", Help: "Parquet commits that failed."})
-	for _, c := range []prometheus.Collector{m.requests, m.throttled, m.apfWait, m.events, m.batches, m.dropped, m.unreadable, m.exportErrors} {
+	m.follow = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "auditlens_follow_problems_total", Help: "Problems of following log files, by kind: too_long, truncated, vanished, unreadable, damaged, partial, skipped."}, []string{"kind"})
+	for _, c := range []prometheus.Collector{m.requests, m.throttled, m.apfWait, m.events, m.batches, m.dropped, m.unreadable, m.exportErrors, m.follow} {
 		f(c)
 	}
 	m.top = prometheus.NewDesc("auditlens_top_requests", "Requests of the top "+strconv.Itoa(topK)+" users and resources in the last five minutes of events, by rank.", []string{"by", "key", "rank"}, nil)

@@ -94,8 +94,9 @@ type Server struct {
 	reportMu sync.Mutex
 	report   auditlog.Report
 
-	metrics *metrics
-	export  *exporter
+	metrics    *metrics
+	export     *exporter
+	followLost atomic.Int64
 }
 
 // Batch is bytes received, to decode: events in any shape the reader

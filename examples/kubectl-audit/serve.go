@@ -10,15 +10,16 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/auditlens/auditlens/auditlog/follow"
 	"github.com/auditlens/auditlens/serve"
 )
 
 // serveOptions are the flags of `kubectl-audit serve`.
 type serveOptions struct {
-	access  serve.Access
-	config  serve.Config
-	follow  []string
-	fromEnd bool
+	access    serve.Access
+	config    serve.Config
+	follow    []string
+	fromStart bool
 }
 
 // newServeCommand builds `kubectl-audit serve`, which answers the
@@ -26,7 +27,7 @@ type serveOptions struct {
 func newServeCommand(o *options, stdout, stderr io.Writer) *cobra.Command {
 	so := &serveOptions{}
 	cmd := &cobra.Command{
-		Use:   "serve [--listen ADDR] [--follow FILE|DIR] [--parquet DIR] [flags]",
+		Use:   "serve [--listen ADDR] [--follow FILE|DIR [--from-start]] [--parquet DIR] [flags]",
 		Short: "Answer live: receive the API server's audit webhook, or follow its log files",
 		Long: `Receives audit events as the API server sends them (its audit webhook backend: POST /audit
 with an EventList batch; ?server=NAME&node=NAME say who sent it) and keeps, for --retain back from
@@ -66,6 +67,8 @@ holds a webhook kubeconfig, an audit policy and Kubernetes manifests.`,
 	f.StringVar(&c.Parquet, "parquet", "", "Also write every event to this Parquet export directory, committed every hour and at shutdown")
 	f.StringVar(&c.Cluster, "cluster", "", "The export's cluster partition")
 	f.IntVar(&c.Workers, "workers", 0, "Goroutines decoding and counting (0: one per core)")
+	f.StringArrayVar(&so.follow, "follow", nil, "Also read these audit log files, or directories of them, as they grow and across rotation (repeatable)")
+	f.BoolVar(&so.fromStart, "from-start", false, "With --follow: read what the files hold first (a directory's rotated files oldest first), rather than from their end")
 	return cmd
 }
 
@@ -85,6 +88,11 @@ func (so *serveOptions) run(ctx context.Context, stderr io.Writer) error {
 	serving, stop := context.WithCancel(gctx)
 	defer stop()
 	g.Go(func() error { return s.Run(serving) })
+	for _, path := range so.follow {
+		g.Go(func() error {
+			return s.Follow(serving, path, follow.Options{FromStart: so.fromStart})
+		})
+	}
 	g.Go(func() error {
 		defer stop()
 		return so.access.Serve(serving, s, func(addr string) {
@@ -96,6 +104,9 @@ func (so *serveOptions) run(ctx context.Context, stderr io.Writer) error {
 	fmt.Fprintf(stderr, "stopped at %s: %d events read, %d lines unreadable\n", time.Now().UTC().Format(time.RFC3339), rep.Events, rep.Failures())
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
+	}
+	if lost := s.FollowLost(); lost > 0 {
+		return &partialError{msg: fmt.Sprintf("%d problems of following files lost lines (see the metrics)", lost)}
 	}
 	if rep.Failures() > 0 {
 		return &partialError{msg: fmt.Sprintf("%d lines received could not be read", rep.Failures())}
