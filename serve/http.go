@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -56,7 +57,7 @@ func guard(allowed func(*http.Request) bool, h http.Handler) http.Handler {
 
 func (s *Server) serveIngest(w http.ResponseWriter, r *http.Request) {
 	body := http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
-	data, err := io.ReadAll(body)
+	data, err := readBody(body, r.ContentLength, s.cfg.MaxBody)
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
@@ -121,4 +122,15 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request) {
 		// The answer is half written: nothing more can be said.
 		return
 	}
+}
+
+// readBody reads a request's body into a buffer of its announced length,
+// when it has one within limit, rather than growing one as it comes.
+func readBody(body io.Reader, length, limit int64) ([]byte, error) {
+	if length <= 0 || length > limit {
+		return io.ReadAll(body)
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, length+bytes.MinRead))
+	_, err := buf.ReadFrom(body)
+	return buf.Bytes(), err
 }
