@@ -85,7 +85,7 @@ func (s *Server) dropLeastUsed(plans []*standing) []*standing {
 	}
 	gone := plans[i]
 	delete(s.byKey, gone.live.Key())
-	for _, w := range s.workers {
+	for _, w := range s.stores() {
 		w.mu.Lock()
 		for _, m := range w.minutes {
 			delete(m.counters, gone)
@@ -170,7 +170,19 @@ func (s *Server) count(i int, w *worker, b Batch) {
 		}
 	}
 	w.expire(floorMinute(s.newest.Load() - retain))
+	before := floorMinute(s.newest.Load()) - sealAfter
+	toSeal := w.holdsBefore(before)
 	w.mu.Unlock()
+	if toSeal {
+		// Queries hold sealMu for reading while they merge, so that no
+		// minute moves from a worker to the sealed ones under them
+		// (counted twice, or missed).
+		s.sealMu.Lock()
+		w.mu.Lock()
+		s.seal(w, before, floorMinute(s.newest.Load()-retain))
+		w.mu.Unlock()
+		s.sealMu.Unlock()
+	}
 	rep := r.Report()
 	rep.ByFile = nil
 	s.reportMu.Lock()
@@ -219,6 +231,61 @@ func (m *minute) countersOf(plans []*standing, cs []*query.Counter) []*query.Cou
 	return cs
 }
 
+// sealAfter is how many minutes behind the newest event a worker's
+// minutes are merged into the server's sealed ones: the workers' copies
+// of a minute become one, and memory holds each past minute once.
+const sealAfter = 2
+
+// holdsBefore reports whether w holds a minute before the minute before.
+func (w *worker) holdsBefore(before int64) bool {
+	for at := range w.minutes {
+		if at < before {
+			return true
+		}
+	}
+	return false
+}
+
+// seal moves the minutes of w (whose lock is held, and sealMu) before the
+// minute before into the sealed minutes, merging them with what those
+// hold of the same minute (a late batch's), and drops the sealed minutes
+// before the minute oldest.
+func (s *Server) seal(w *worker, before, oldest int64) {
+	var old []int64
+	for at := range w.minutes {
+		if at < before {
+			old = append(old, at)
+		}
+	}
+	if len(old) == 0 {
+		return
+	}
+	s.sealed.mu.Lock()
+	defer s.sealed.mu.Unlock()
+	s.sealed.expire(oldest)
+	for _, at := range old {
+		m := w.minutes[at]
+		delete(w.minutes, at)
+		into := s.sealed.minutes[at]
+		if into == nil {
+			s.sealed.minutes[at] = m
+			continue
+		}
+		into.events += m.events
+		into.first, into.last = minNonZero(into.first, m.first), max(into.last, m.last)
+		for p, c := range m.counters {
+			if ic := into.counters[p]; ic != nil {
+				ic.Merge(c)
+			} else {
+				into.counters[p] = c
+			}
+		}
+	}
+}
+
+// stores returns the workers' minutes and the sealed ones.
+func (s *Server) stores() []*worker { return append(slices.Clip(s.workers), s.sealed) }
+
 // expire drops the minutes before the minute oldest.
 func (w *worker) expire(oldest int64) {
 	for at := range w.minutes {
@@ -230,9 +297,11 @@ func (w *worker) expire(oldest int64) {
 
 // held returns the times of the oldest and newest events kept.
 func (s *Server) held() (first, last time.Time) {
+	s.sealMu.RLock()
+	defer s.sealMu.RUnlock()
 	oldest := floorMinute(s.newest.Load() - s.cfg.Retain.Nanoseconds())
 	var f, l int64
-	for _, w := range s.workers {
+	for _, w := range s.stores() {
 		w.mu.Lock()
 		for at, m := range w.minutes {
 			if at >= oldest && m.events > 0 {
@@ -260,7 +329,9 @@ func (s *Server) countersIn(st *standing, since, until time.Time) iter.Seq[*quer
 		to = floorMinute(until.UnixNano()-1) + 1
 	}
 	return func(yield func(*query.Counter) bool) {
-		for _, w := range s.workers {
+		s.sealMu.RLock()
+		defer s.sealMu.RUnlock()
+		for _, w := range s.stores() {
 			if !w.each(st, from, to, yield) {
 				return
 			}
@@ -299,6 +370,12 @@ func (s *Server) Answer(params url.Values) (*query.Result, error) {
 		return nil, err
 	}
 	first, last := s.held()
+	if last.IsZero() {
+		// Nothing held yet: offsets count from now, and nothing is in
+		// any window.
+		first = time.Now().UTC()
+		last = first
+	}
 	since, until, err := l.Window(first, last)
 	if err != nil {
 		return nil, err

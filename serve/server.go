@@ -88,6 +88,10 @@ type Server struct {
 	byKey   map[string]*standing
 
 	workers []*worker
+	// sealed holds the minutes past, each once: the workers' copies
+	// merged (see seal). Its lock is taken after a worker's.
+	sealed  *worker
+	sealMu  sync.RWMutex // held for writing while minutes are sealed
 	newest  atomic.Int64 // the newest event's requestReceivedTimestamp, Unix nanoseconds
 	batches atomic.Int64 // batches accepted, to name them
 
@@ -156,6 +160,7 @@ func New(cfg Config) (*Server, error) {
 	for range cfg.Workers {
 		s.workers = append(s.workers, newWorker())
 	}
+	s.sealed = newWorker()
 	s.metrics = newMetrics(s)
 	if cfg.Parquet != "" {
 		exp, err := newExporter(cfg.Parquet, cfg.Cluster, len(s.workers))

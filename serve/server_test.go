@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -321,6 +322,61 @@ func TestBadInputAndQueries(t *testing.T) {
 		resp.Body.Close()
 		if resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("/query?%s: %d %s, want 400", q, resp.StatusCode, body)
+		}
+	}
+}
+
+// TestQueriesWhileCounting asks queries while batches are counted, sealed
+// and expired (run with -race): the answer once all is counted is still
+// the command's, nothing counted twice or missed.
+func TestQueriesWhileCounting(t *testing.T) {
+	s, err := serve.New(serve.Config{Retain: 24 * time.Hour, Files: []string{sample}, Workers: 3, Queries: []string{"o=top&by=user", "o=findings"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := runServer(t, s)
+	stop := make(chan struct{})
+	type asked struct {
+		n      int
+		failed string
+	}
+	done := make(chan asked)
+	go func() {
+		var a asked
+		defer func() { done <- a }()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			for _, path := range []string{"/query?o=top&by=user&since=-10m", "/query?o=findings", "/metrics"} {
+				resp, err := http.Get(base + path)
+				if err != nil {
+					a.failed = err.Error()
+					return
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					a.failed = fmt.Sprintf("GET %s: %s: %s", path, resp.Status, body)
+					return
+				}
+			}
+			a.n++
+		}
+	}()
+	waitCounted(t, base, send(t, base, sampleLines(t), 100))
+	close(stop)
+	switch a := <-done; {
+	case a.failed != "":
+		t.Fatal(a.failed)
+	case a.n == 0:
+		t.Fatal("no query was asked while counting")
+	}
+	for _, params := range []string{"o=top&by=user", "o=findings"} {
+		if got, want := get(t, base, "/query?"+params), commandAnswer(t, params); got != want {
+			t.Errorf("/query?%s differs from the command once counted:\n--- served\n%.1500s\n--- command\n%.1500s", params, got, want)
 		}
 	}
 }
