@@ -170,6 +170,8 @@ type loops struct {
 	// onset is the first minute a row went over the limit, Unix
 	// nanoseconds; 0 when unknown.
 	onset int64
+	// at is the requests of the rows over time.
+	at series
 }
 
 // loops returns, as evidence, the objects of t requested more than limit
@@ -193,6 +195,9 @@ func (t *objectTable) loops(b *base, limit, minutes int, what func(kind, path st
 		ev.SamplesCommand = b.cmds.samples(ev.Samples)
 		l.rows = append(l.rows, ev)
 		l.total += k.rate.count
+		for _, e := range k.rate.minutes {
+			l.at.addMinute(e>>32, e&countMask)
+		}
 		if o := k.rate.minutes.onset(limit); o > 0 && (l.onset == 0 || o < l.onset) {
 			l.onset = o
 		}
@@ -209,7 +214,7 @@ func (t *objectTable) loops(b *base, limit, minutes int, what func(kind, path st
 // rows passed.
 func (l *loops) finding(b *base, id, title, countName string, limit int) Finding {
 	shown, more, cost := b.rowsOf(l.rows)
-	return Finding{
+	f := Finding{
 		ID:        id,
 		Group:     GroupLoad,
 		Cost:      cost,
@@ -225,6 +230,7 @@ func (l *loops) finding(b *base, id, title, countName string, limit int) Finding
 		Rows:     shown,
 		MoreRows: more,
 		Command:  l.rows[0].Command,
-		Onset:    onsetTime(l.onset),
 	}
+	b.timeline(&f, l.onset, &l.at)
+	return f
 }

@@ -31,6 +31,7 @@ type slowLayers struct {
 	shortRunning int64
 	layers       [numLayers]table[slowKey, *slowKey]
 	attributed   [numLayers]int64
+	attributedAt [numLayers]series // the attributed requests over time
 	// overLimit counts the attributed requests over the layer's absolute
 	// time (limits).
 	overLimit [numLayers]int64
@@ -136,6 +137,7 @@ func (d *slowLayers) count(f *facts) {
 		d.buf = append(d.buf, r.Path...)
 	}
 	d.attributed[best]++
+	d.attributedAt[best].add(f.recv)
 	if s := d.layers[best].get(d.buf); s != nil {
 		s.tally.add(f, allSamples)
 		s.layer.add(bestTime)
@@ -150,6 +152,7 @@ func (d *slowLayers) merge(od detector) {
 	d.shortRunning += o.shortRunning
 	for i := range d.layers {
 		d.attributed[i] += o.attributed[i]
+		d.attributedAt[i].merge(&o.attributedAt[i])
 		d.overLimit[i] += o.overLimit[i]
 		d.layers[i].merge(&o.layers[i])
 	}
@@ -229,6 +232,7 @@ func (d *slowLayers) result() []Finding {
 			f.Summary = fmt.Sprintf("%d requests spent more than %s %s, few as they are (%s of short-running requests); the most: %s (%d).",
 				d.overLimit[l], d.limits[l], layerSentences[l], formatPercent(share(n, d.shortRunning)), rows[0].What, rows[0].Count)
 		}
+		d.timeline(&f, d.attributedAt[l].onsetPerHour(d.opts.SlowPerHour, d.span.hours()), &d.attributedAt[l])
 		out = append(out, f)
 	}
 	return finish(out)
