@@ -1,8 +1,12 @@
 package format
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html"
 
 	"github.com/auditlens/auditlens/findings"
 )
@@ -26,6 +30,73 @@ func TestSparkline(t *testing.T) {
 		s := findings.Series{Start: t0, Minutes: 1, Counts: tc.counts}
 		if got := sparkline(s, tc.cells); got != tc.want {
 			t.Errorf("%v in %d cells: %q, want %q", tc.counts, tc.cells, got, tc.want)
+		}
+	}
+}
+
+// findingsChart reports whether n is the svg element of a finding's chart
+// (class "f"), which the page's structure check allows besides the
+// histogram.
+func findingsChart(n *html.Node) bool {
+	for _, a := range n.Attr {
+		if a.Key == "class" && a.Val == "f" {
+			return true
+		}
+	}
+	return false
+}
+
+// TestFindingsPageCharts checks the page's findings charts on the sample
+// that plants every finding: a sparkline in each top-causes line and a
+// chart for each finding, whose one orange bar is the onset's, and no more
+// bars than onsetChartBars however long the capture.
+func TestFindingsPageCharts(t *testing.T) {
+	res := findingsOf(t, "../testdata/findings/audit_logs/kube-apiserver", findings.Options{})
+	hf := newHTMLFindings(res)
+	for _, c := range hf.Top {
+		if c.Spark == nil || len(c.Spark.Bars) == 0 || len(c.Spark.Bars) > sparkCells {
+			t.Errorf("top cause %s: sparkline %+v", c.What, c.Spark)
+		}
+	}
+	for i, item := range hf.Items {
+		f := res.Findings[i]
+		if item.Chart == nil {
+			t.Errorf("%s: no chart", f.ID)
+			continue
+		}
+		var onsetBars []htmlBar
+		var sum int64
+		for _, b := range item.Chart.Bars {
+			if b.Peak {
+				onsetBars = append(onsetBars, b)
+			}
+			_, n, _ := strings.Cut(b.Label, ": ")
+			v, _ := strconv.ParseInt(n, 10, 64)
+			sum += v
+		}
+		if want := f.Onset.Format(time.TimeOnly) + ": "; len(onsetBars) != 1 || !strings.HasPrefix(onsetBars[0].Label, want) {
+			t.Errorf("%s: onset bars %+v, want one at %s", f.ID, onsetBars, want)
+		}
+		if sum != f.Magnitude || item.Chart.Since != rowTime(f.Onset, time.TimeOnly) {
+			t.Errorf("%s: chart of %d requests since %s, finding of %d since %v", f.ID, sum, item.Chart.Since, f.Magnitude, f.Onset)
+		}
+	}
+
+	// Three days a minute at a time: 4,320 minutes, drawn in at most 120 bars.
+	t0 := time.Date(2022, 2, 7, 0, 0, 0, 0, time.UTC)
+	counts := make([]int64, 3*24*60)
+	for i := range counts {
+		counts[i] = int64(i % 7)
+	}
+	c := newSeriesChart(findings.Series{Start: t0, Minutes: 1, Counts: counts}, t0.Add(50*time.Hour), onsetChartBars, onsetChartWidth,
+		onsetChartPlotH, onsetChartLeft, onsetChartTop, time.DateTime)
+	if len(c.Bars) > onsetChartBars || c.From != "2022-02-07 00:00:00" || c.Until != "2022-02-10 00:00:00" {
+		t.Errorf("3 days: %d bars from %s to %s", len(c.Bars), c.From, c.Until)
+	}
+	for _, b := range c.Bars {
+		// 36 minutes a bar: the 84th starts at 01:48 on the 9th.
+		if b.Peak && !strings.HasPrefix(b.Label, "2022-02-09 01:48:00: ") {
+			t.Errorf("3 days: the onset (02:00 on the 9th) in bar %s", b.Label)
 		}
 	}
 }
