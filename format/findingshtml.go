@@ -11,7 +11,7 @@ import (
 type htmlFindings struct {
 	Header string
 	// Top is the top-causes table, a line per finding.
-	Top []htmlTopCause
+	Top   []htmlTopCause
 	Notes []string
 	Items []htmlFinding
 }
@@ -52,7 +52,7 @@ type htmlSeriesChart struct {
 	YMax, From, Until string
 	// Since is the onset, for the chart's caption.
 	Since string
-	Bars              []htmlBar
+	Bars  []htmlBar
 }
 
 // Geometry of the findings' charts, in SVG user units.
@@ -100,7 +100,6 @@ func newSeriesChart(s findings.Series, onset time.Time, bars, width, height, lef
 	}
 	return c
 }
-
 
 type htmlEvidence struct {
 	Count                      int64
