@@ -53,7 +53,9 @@
 //     429 responses and their APF queue waits;
 //   - slow layers (slow-layer, one per layer): where slow requests spent
 //     their time (etcd, admission webhooks, serialization, response
-//     writing, APF queues), from the apiserver.latency.k8s.io annotations;
+//     writing, APF queues), from the apiserver.latency.k8s.io annotations,
+//     with the admission webhooks the log names on them (see Webhook: every
+//     mutating webhook called, a validating one only when it failed open);
 //   - late requests (late-requests): requests that reached an API server
 //     during its graceful shutdown (OpenShift's openshift.io/during-*
 //     annotations);

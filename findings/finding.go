@@ -103,6 +103,10 @@ type Finding struct {
 	// user), with a caution comment for each dangerous grant. Review it
 	// before applying: it grants what was refused, not what should be.
 	RBACYAML string `json:"rbacYAML,omitempty"`
+	// Webhooks, for slow admission webhooks, are the webhooks the log
+	// names on the slow requests, the most named first (see Webhook for
+	// what the log can name).
+	Webhooks []Webhook `json:"webhooks,omitempty"`
 	// Command is the kubectl audit command that drills into the first row.
 	Command string `json:"command"`
 }

@@ -36,7 +36,10 @@ type slowLayers struct {
 	// time (limits).
 	overLimit [numLayers]int64
 	limits    [numLayers]time.Duration // 0: none
-	buf       []byte
+	// hooks are the webhooks named on the requests counted against
+	// admission webhooks, and their time in webhooks.
+	hooks webhooks
+	buf   []byte
 }
 
 type slowKey struct {
@@ -57,6 +60,7 @@ func init() { register(newSlowLayers) }
 func newSlowLayers(b *base) detector {
 	d := &slowLayers{base: b}
 	d.limits[layerWebhooks], d.limits[layerEtcd] = d.opts.SlowWebhookTime, d.opts.SlowEtcdTime
+	d.hooks = newWebhooks(d.opts.MaxKeys)
 	for i := range d.layers {
 		d.layers[i] = newTable[slowKey](d.opts.MaxKeys)
 	}
@@ -137,6 +141,9 @@ func (d *slowLayers) count(f *facts) {
 		d.buf = append(d.buf, r.Path...)
 	}
 	d.attributed[best]++
+	if best == layerWebhooks {
+		d.hooks.count(f)
+	}
 	d.attributedAt[best].add(f.recv)
 	if s := d.layers[best].get(d.buf); s != nil {
 		s.tally.add(f, allSamples)
@@ -150,6 +157,7 @@ func (d *slowLayers) name() string { return "slow-layers" }
 func (d *slowLayers) merge(od detector) {
 	o := od.(*slowLayers)
 	d.shortRunning += o.shortRunning
+	d.hooks.merge(&o.hooks)
 	for i := range d.layers {
 		d.attributed[i] += o.attributed[i]
 		d.attributedAt[i].merge(&o.attributedAt[i])
@@ -163,7 +171,7 @@ func (d *slowLayers) dropped() int64 {
 	for i := range d.layers {
 		n += d.layers[i].dropped
 	}
-	return n
+	return n + d.hooks.hooks.dropped
 }
 
 // layerSentences say, per layer, what its slowness means.
@@ -231,6 +239,12 @@ func (d *slowLayers) result() []Finding {
 			f.Numbers = append(f.Numbers, Number{Name: "over " + d.limits[l].String() + " in " + layerNames[l], Value: float64(d.overLimit[l]), Unit: UnitRequests})
 			f.Summary = fmt.Sprintf("%d requests spent more than %s %s, few as they are (%s of short-running requests); the most: %s (%d).",
 				d.overLimit[l], d.limits[l], layerSentences[l], formatPercent(share(n, d.shortRunning)), rows[0].What, rows[0].Count)
+		}
+		if l == layerWebhooks {
+			numbers, sentences := d.hooks.describe()
+			f.Numbers = append(f.Numbers, numbers...)
+			f.Summary += sentences
+			f.Webhooks = d.hooks.list()
 		}
 		d.timeline(&f, d.attributedAt[l].onsetPerHour(d.opts.SlowPerHour, d.span.hours()), &d.attributedAt[l])
 		out = append(out, f)

@@ -98,6 +98,12 @@ func WriteFindings(w io.Writer, r findings.Result, opts FindingsOptions) error {
 		if f.MoreRows > 0 {
 			fmt.Fprintf(bw, "            and %d more\n", f.MoreRows)
 		}
+		if len(f.Webhooks) > 0 {
+			fmt.Fprintln(bw, "   Webhooks the log names on these requests (every mutating one called; a validating one only when it failed open):")
+			for _, h := range f.Webhooks {
+				fmt.Fprintf(bw, "   %8s %s\n", strconv.FormatInt(h.Requests, 10)+"x", webhookText(h))
+			}
+		}
 		if len(f.Rules) > 0 {
 			fmt.Fprintln(bw, "   RBAC rules that would allow the 403s (review before granting):")
 			for _, rule := range f.Rules {
@@ -115,6 +121,22 @@ func WriteFindings(w io.Writer, r findings.Result, opts FindingsOptions) error {
 		}
 	}
 	return bw.Flush()
+}
+
+// webhookText describes a webhook a finding names: its kind, name and
+// configuration, and what it did (sanitized).
+func webhookText(h findings.Webhook) string {
+	s := h.Kind + " " + Sanitize(h.Name)
+	if h.Configuration != "" {
+		s += " (configuration " + Sanitize(h.Configuration) + ")"
+	}
+	if h.Kind == "mutating" {
+		s += ", changed the object on " + itoa(h.Mutated)
+	}
+	if h.FailedOpen > 0 {
+		s += ", failed open on " + itoa(h.FailedOpen)
+	}
+	return s
 }
 
 // topCause is one line of the top-causes table: a finding in a few words.

@@ -34,6 +34,15 @@ type htmlFinding struct {
 	// the capture with the onset's bar marked; nil without a series.
 	Onset string
 	Chart *htmlSeriesChart
+	// Webhooks are the webhooks the finding names (webhookText), each
+	// with its count.
+	Webhooks []htmlWebhook
+}
+
+// htmlWebhook is a webhook a finding names.
+type htmlWebhook struct {
+	Count int64
+	Text  string
 }
 
 // htmlTopCause is a line of the top-causes table with its sparkline.
@@ -142,6 +151,9 @@ func newHTMLFindings(r findings.Result) *htmlFindings {
 				ev.Command = Sanitize(row.Command)
 			}
 			item.Rows = append(item.Rows, ev)
+		}
+		for _, h := range f.Webhooks {
+			item.Webhooks = append(item.Webhooks, htmlWebhook{Count: h.Requests, Text: webhookText(h)})
 		}
 		for _, rule := range f.Rules {
 			item.Rules = append(item.Rules, ruleText(rule))

@@ -1,6 +1,8 @@
 package format
 
 import (
+	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -98,5 +100,45 @@ func TestFindingsPageCharts(t *testing.T) {
 		if b.Peak && !strings.HasPrefix(b.Label, "2022-02-09 01:48:00: ") {
 			t.Errorf("3 days: the onset (02:00 on the 9th) in bar %s", b.Label)
 		}
+	}
+}
+
+// TestFindingsWebhooks renders the webhooks a slow admission-webhooks
+// finding names (findings/testdata/webhooks), and a hostile name: the
+// text strips its controls, the page escapes it.
+func TestFindingsWebhooks(t *testing.T) {
+	res := findingsOf(t, "../findings/testdata/webhooks", findings.Options{})
+	var text bytes.Buffer
+	if err := WriteFindings(&text, res, FindingsOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"   Webhooks the log names on these requests (every mutating one called; a validating one only when it failed open):\n",
+		"        30x mutating sidecar-injector.istio.io (configuration istio-sidecar-injector), changed the object on 30\n",
+		"        30x mutating defaults.example.com (configuration pod-defaults), changed the object on 3\n",
+		"         5x validating policy.example.com, failed open on 5\n",
+	} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("text lacks %q:\n%s", want, text.String())
+		}
+	}
+	i := slices.IndexFunc(res.Findings, func(f findings.Finding) bool { return len(f.Webhooks) > 0 })
+	if i < 0 {
+		t.Fatal("no finding names a webhook")
+	}
+	res.Findings[i].Webhooks[0].Name = "<img src=x onerror=alert(1)>\x1b[31mred"
+	var page bytes.Buffer
+	text.Reset()
+	if err := WriteFindings(&text, res, FindingsOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(text.String(), "\x1b") {
+		t.Error("the text holds a terminal control")
+	}
+	if err := WriteHTML(&page, HTMLReport{Findings: &res}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(page.String(), "<img") || !strings.Contains(page.String(), "&lt;img src=x onerror=alert(1)&gt;") {
+		t.Error("the page does not show the hostile name escaped")
 	}
 }
