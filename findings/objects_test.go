@@ -74,15 +74,15 @@ func TestObjectTableBounds(t *testing.T) {
 				tables[0].merge(&tables[i+1])
 			}
 			tb := &tables[0]
-			if len(tb.index) > tc.max {
-				t.Fatalf("%d rows after merging, at most %d", len(tb.index), tc.max)
+			if live := int(tb.n) - len(tb.free); live > tc.max {
+				t.Fatalf("%d rows after merging, at most %d", live, tc.max)
 			}
 			if tb.sum.Dropped() == 0 {
 				t.Fatal("nothing let go: the case does not test the bound")
 			}
 			var kept int64
 			for key, want := range truth {
-				i, ok := tb.index[key]
+				i, ok := tb.lookup([]byte(key), keyHash([]byte(key)))
 				if !ok {
 					if want > tb.sum.Floor() {
 						t.Errorf("%q: %d requests, no row, floor %d", key, want, tb.sum.Floor())
@@ -101,7 +101,7 @@ func TestObjectTableBounds(t *testing.T) {
 			if tc.max >= 2*tc.heavy {
 				for h := range tc.heavy {
 					key := fmt.Sprintf("system:serviceaccount:ns:looping\x00get\x00/api/v1/namespaces/ns/configmaps/hot-%d", h)
-					if _, ok := tb.index[key]; !ok {
+					if _, ok := tb.lookup([]byte(key), keyHash([]byte(key))); !ok {
 						t.Errorf("heavy object %d let go", h)
 					}
 				}
@@ -181,5 +181,43 @@ func TestObjectRowsFindTheLoops(t *testing.T) {
 		if d.Why == DroppedLetGo {
 			t.Errorf("objects let go with room for all: %+v", d)
 		}
+	}
+}
+
+// TestObjectTableHashCollisions runs one stream, with evictions, into a
+// table that hashes keys as usual and into one where every key has the
+// same hash (what a 64-bit collision would be, everywhere): both keep the
+// same rows with the same counts, and every row is found by its key.
+func TestObjectTableHashCollisions(t *testing.T) {
+	stream := objectStream(7, 3000, 3)
+	hashed, colliding := newObjectTable(64), newObjectTable(64)
+	for _, r := range stream {
+		addRequest(&hashed, r)
+		key := []byte(r.user + "\x00" + r.object)
+		f := facts{code: 200, recv: r.recv, hash: ^uint64(0), hashed: true}
+		colliding.at(colliding.slotHashed(key, 42, len(r.user))).rate.add(&f)
+	}
+	if colliding.sum.Dropped() == 0 || len(colliding.spill) == 0 {
+		t.Fatalf("let go %d, spilled %d: the case does not test collisions", colliding.sum.Dropped(), len(colliding.spill))
+	}
+	rows := func(tb *objectTable) map[string]int64 {
+		m := map[string]int64{}
+		for i := range tb.n {
+			if s := tb.at(i); s.key != "" {
+				m[s.key] = s.rate.count
+				h := keyHash([]byte(s.key))
+				if tb == &colliding {
+					h = 42
+				}
+				if j, ok := tb.lookup([]byte(s.key), h); !ok || j != i {
+					t.Errorf("row %d (%q) found at %d, %v", i, s.key, j, ok)
+				}
+			}
+		}
+		return m
+	}
+	a, b := rows(&hashed), rows(&colliding)
+	if fmt.Sprint(a) != fmt.Sprint(b) || hashed.sum.Dropped() != colliding.sum.Dropped() {
+		t.Errorf("rows differ with colliding hashes:\n%v\n%v", a, b)
 	}
 }
