@@ -24,6 +24,17 @@ import (
 // let go were is never let go, so a hot loop's row keeps every request but
 // those before its first eviction round, which the summary bounds. Below
 // max objects nothing is let go and every count is exact.
+//
+// Once it has let rows go, the table keeps a row only for a key requested
+// more than doorAbsorb times: a doorkeeper (Einziger and Friedman's
+// TinyLFU) of doorSize small counters, indexed by the key's hash, counts
+// the first requests of a key without a row, and lets it in once its
+// counter is past doorAbsorb; the requests it held are let go (counted in
+// letGo) and its floor is raised by doorAbsorb, which bounds them (a
+// counter only grows, and may be shared: a key never has more than
+// doorAbsorb requests held). A capture that names hundreds of thousands of
+// objects once or twice so no longer makes a row, and then lets it go,
+// for each of them.
 type objectTable struct {
 	// index finds a row's position by the hash of its key (keyHash); a
 	// key whose hash is another live key's is in spill instead.
@@ -41,7 +52,17 @@ type objectTable struct {
 	// never holds more than about three times the live keys.
 	keys keyArena
 	key  []byte
+	// door is the doorkeeper's counters, nil until rows are let go;
+	// doorHeld is the requests it held.
+	door     []uint8
+	doorHeld int64
 }
+
+// The doorkeeper's size, and the most requests of a key it holds.
+const (
+	doorSize   = 1 << 20
+	doorAbsorb = 2
+)
 
 // keySeed is the seed of the objects' key hashes: the same for every
 // table, so that merging hashes each key once.
@@ -108,19 +129,32 @@ func (t *objectTable) bound(i int32) int64 { return t.at(i).rate.count + t.sum.L
 
 // letGo is the number of requests of the rows let go, and the most
 // requests an object without a row may have had.
-func (t *objectTable) letGo() (int64, int64) { return t.sum.Dropped(), t.sum.Floor() }
+func (t *objectTable) letGo() (int64, int64) { return t.sum.Dropped() + t.doorHeld, t.sum.Floor() }
 
 func newObjectTable(max int) objectTable {
 	return objectTable{index: make(map[uint64]int32), max: max}
 }
 
 // get returns the rate of user's object (a kind, NUL, a path), adding a
-// row when new. The pointer is valid until the next call of get.
+// row when new, or nil when the doorkeeper holds the request. The pointer
+// is valid until the next call of get.
 func (t *objectTable) get(user, object []byte) *objectRate {
 	t.key = append(t.key[:0], user...)
 	t.key = append(t.key, 0)
 	t.key = append(t.key, object...)
-	return &t.at(t.slot(t.key, len(user))).rate
+	h := keyHash(t.key)
+	i, ok := t.lookup(t.key, h)
+	if !ok {
+		if t.door != nil {
+			if c := &t.door[h&(doorSize-1)]; *c < doorAbsorb {
+				*c++
+				t.doorHeld++
+				return nil
+			}
+		}
+		i = t.add(t.key, h, len(user))
+	}
+	return &t.at(i).rate
 }
 
 // lookup returns the position of the row of key, whose hash is h.
@@ -146,6 +180,12 @@ func (t *objectTable) slotHashed(key []byte, h uint64, userLen int) int32 {
 	if i, ok := t.lookup(key, h); ok {
 		return i
 	}
+	return t.add(key, h, userLen)
+}
+
+// add adds a row for key, whose hash is h and which has none, and returns
+// its position.
+func (t *objectTable) add(key []byte, h uint64, userLen int) int32 {
 	if int(t.n)-len(t.free) >= t.max {
 		t.evict()
 	}
@@ -194,6 +234,10 @@ func (t *objectTable) evict() {
 		*s = objectSlot{rate: objectRate{minutes: s.rate.minutes[:0]}}
 		t.free = append(t.free, i)
 	})
+	if t.door == nil {
+		t.door = make([]uint8, doorSize)
+		t.sum.RaiseFloor(doorAbsorb)
+	}
 	live := 0
 	for i := range t.n {
 		live += len(t.at(i).key)
@@ -228,6 +272,7 @@ func (t *objectTable) merge(o *objectTable) {
 		t.at(j).rate.merge(&os.rate)
 	}
 	t.sum.EndMerge(&o.sum, t.n, func(i int32) bool { return t.at(i).key != "" })
+	t.doorHeld += o.doorHeld
 }
 
 // objectRow is one user's object and its rate.
