@@ -12,7 +12,8 @@
 // requests, and every table is bounded by Options.MaxKeys (what does not
 // fit is counted in Result.Dropped), but the per-object tables of hot-loop
 // and write-churn, which keep the Options.ObjectRows objects requested
-// most and let go of the others (see Options.ObjectRows).
+// most and let go of the others, and once they have let some go, the
+// first two requests of each object new to them (see Options.ObjectRows).
 //
 // Every finding says when its threshold was first crossed (Finding.Onset)
 // and carries its requests minute by minute over the capture

@@ -249,8 +249,9 @@ const (
 	// with a new key were not counted by it.
 	DroppedTableFull = "table-full"
 	// DroppedLetGo: a per-object table held Options.ObjectRows objects
-	// and let go of those requested least to keep the busiest; a finding's
-	// row whose count may be short says by how much.
+	// and let go of those requested least to keep the busiest, and from
+	// then on let go of the first two requests of an object new to it; a
+	// finding's row whose count may be short says by how much.
 	DroppedLetGo = "let-go"
 )
 
