@@ -65,6 +65,7 @@ func (d *access) note(t *table[securityKey, *securityKey], f *facts, parts ...st
 	d.buf = appendKey(d.buf[:0], parts...)
 	if s := t.get(d.buf); s != nil {
 		s.tally.add(f, allSamples)
+		s.at.add(f.recv)
 	}
 }
 

@@ -42,6 +42,8 @@ type deniedUser struct {
 	key     string // the user's key in the table
 	total   int64  // every request of the user
 	refused tally
+	// refusedAt is the refused requests over time.
+	refusedAt series
 	// userAgent is the smallest user agent of the refused requests of an
 	// unauthenticated client (the smallest, so that it does not depend on
 	// the order of requests).
@@ -87,6 +89,7 @@ func (d *deniedStorm) count(f *facts) {
 		return
 	}
 	u.refused.add(f, allSamples)
+	u.refusedAt.add(f.recv)
 	if f.user == "" {
 		if ua := f.e.Event.UserAgent; u.userAgent == "" || ua < u.userAgent {
 			u.userAgent = strings.Clone(ua)
@@ -197,6 +200,7 @@ func (u *deniedUser) merge(o *deniedUser) {
 	}
 	u.total += o.total
 	u.refused.merge(&o.refused)
+	u.refusedAt.merge(&o.refusedAt)
 	if o.userAgent != "" && (u.userAgent == "" || o.userAgent < u.userAgent) {
 		u.userAgent = o.userAgent
 	}
@@ -300,6 +304,7 @@ func (d *deniedStorm) finding(key string, u *deniedUser) Finding {
 	if !unauthenticated {
 		f.RBACYAML = rbacYAML(name, f.Rules)
 	}
+	d.timeline(&f, u.refusedAt.onsetPerHour(d.opts.DeniedPerHour, d.span.hours()), &u.refusedAt)
 	if d.perHour(n, 10*d.opts.DeniedPerHour) || share(n, d.requests) >= 0.1 {
 		f.Severity = High
 	}

@@ -16,6 +16,7 @@ type deprecatedAPIs struct {
 	*base
 	keys  table[tally, *tally]
 	total int64
+	at    series
 	buf   []byte
 }
 
@@ -35,6 +36,7 @@ func (d *deprecatedAPIs) count(f *facts) {
 		return
 	}
 	d.total++
+	d.at.add(f.recv)
 	r := f.req()
 	d.buf = append(d.buf[:0], f.e.Event.UserAgent...)
 	d.buf = append(d.buf, 0)
@@ -55,6 +57,7 @@ func (d *deprecatedAPIs) name() string { return "deprecated-apis" }
 func (d *deprecatedAPIs) merge(od detector) {
 	o := od.(*deprecatedAPIs)
 	d.total += o.total
+	d.at.merge(&o.at)
 	d.keys.merge(&o.keys)
 }
 
@@ -106,5 +109,6 @@ func (d *deprecatedAPIs) result() []Finding {
 	}
 	f.Summary = fmt.Sprintf("%d requests used deprecated API versions, %d of them by %q on %s: update those clients before the upgrade that removes the version, or they will fail.",
 		d.total, rows[0].Count, rows[0].Offender, rows[0].What)
+	d.timeline(&f, d.at.reach(max(d.opts.DeprecatedRequests, 1)), &d.at)
 	return finish([]Finding{f})
 }

@@ -12,7 +12,21 @@
 // requests, and every table is bounded by Options.MaxKeys (what does not
 // fit is counted in Result.Dropped), but the per-object tables of hot-loop
 // and write-churn, which keep the Options.ObjectRows objects requested
-// most and let go of the others (see Options.ObjectRows).
+// most and let go of the others, and once they have let some go, the
+// first two requests of each object new to them (see Options.ObjectRows).
+//
+// Every finding says when its threshold was first crossed (Finding.Onset)
+// and carries its requests minute by minute over the capture
+// (Finding.PerMinute), for a sparkline or a chart. The rows a threshold is
+// about (the refused requests of a user, a LIST's user and resource, a
+// layer, a detector's total...; not every table's rows) count their
+// requests over time in a series of at most 1,440 buckets (a day of
+// minutes; past it the buckets double in width until they fit, and the
+// onset is to that width): at most 11.5 KB a row whatever the requests,
+// and a table's at most that times its keys (Options.MaxKeys). The
+// per-object tables of hot-loop and write-churn count by the minute
+// already, in their Options.ObjectRows rows. Series merge exactly,
+// whatever the split between workers.
 // [Detectors.Result] returns
 // the findings by the load they put on the API server: each carries its
 // server time (Cost: the summed latency of its requests, long-running
@@ -40,7 +54,9 @@
 //     429 responses and their APF queue waits;
 //   - slow layers (slow-layer, one per layer): where slow requests spent
 //     their time (etcd, admission webhooks, serialization, response
-//     writing, APF queues), from the apiserver.latency.k8s.io annotations;
+//     writing, APF queues), from the apiserver.latency.k8s.io annotations,
+//     with the admission webhooks the log names on them (see Webhook: every
+//     mutating webhook called, a validating one only when it failed open);
 //   - late requests (late-requests): requests that reached an API server
 //     during its graceful shutdown (OpenShift's openshift.io/during-*
 //     annotations);

@@ -30,6 +30,7 @@ type errorStorm struct {
 	errorRows     table[tally, *tally]
 	throttled     table[throttledUser, *throttledUser]
 	throttleCount int64
+	throttledAt   series // every 429 over time
 	buf           []byte
 }
 
@@ -61,6 +62,7 @@ func (d *errorStorm) count(f *facts) {
 		d.serverError(f)
 	case f.code == 429:
 		d.throttleCount++
+		d.throttledAt.add(f.recv)
 		d.buf = append(d.buf[:0], f.user...)
 		if t := d.throttled.get(d.buf); t != nil {
 			t.tally.add(f, allSamples)
@@ -107,6 +109,7 @@ func (d *errorStorm) merge(od detector) {
 	o := od.(*errorStorm)
 	d.serverErrors += o.serverErrors
 	d.throttleCount += o.throttleCount
+	d.throttledAt.merge(&o.throttledAt)
 	d.secondsDrop += o.secondsDrop
 	for s, n := range o.seconds {
 		if _, ok := d.seconds[s]; ok || len(d.seconds) < d.opts.MaxKeys {
@@ -179,6 +182,18 @@ func (d *errorStorm) serverFinding() Finding {
 	}
 	f.Summary = fmt.Sprintf("The API server answered %d requests with a server error (5xx) in %d distinct seconds%s: it failed to serve them (etcd, webhooks, aggregated APIs or overload), and the clients retry.",
 		d.serverErrors, len(d.seconds), peak)
+	// The onset is the minute of the second that made the count of seconds
+	// with 5xx reach the threshold.
+	slices.SortFunc(secs, func(a, b second) int { return cmp.Compare(a.at, b.at) })
+	var at series
+	for _, s := range secs {
+		at.addMinute(uint64(s.at/60), uint64(s.n))
+	}
+	var onset int64
+	if k := max(d.opts.ServerErrorSeconds, 1); k <= len(secs) {
+		onset = secs[k-1].at / 60 * int64(time.Minute)
+	}
+	d.timeline(&f, onset, &at)
 	return f
 }
 
@@ -224,5 +239,6 @@ func (d *errorStorm) throttleFinding() Finding {
 	}
 	f.Summary = fmt.Sprintf("The API server rejected %d requests with 429 Too Many Requests, %d of them from %s (first %s, last %s): its priority level's queues were full; the client should slow down, or its priority level needs more share.",
 		d.throttleCount, first.Count, first.Offender, first.First.Format(time.RFC3339), first.Last.Format(time.RFC3339))
+	d.timeline(&f, d.throttledAt.onsetPerHour(d.opts.ThrottledPerHour, d.span.hours()), &d.throttledAt)
 	return f
 }

@@ -21,7 +21,34 @@ const (
 	annMissingSANPrefix   = "missing-san.invalid-cert.kubernetes.io/"
 	annInsecureSHA1Prefix = "insecure-sha1.invalid-cert.kubernetes.io/"
 	annPodSecurity        = "pod-security.kubernetes.io/audit-violations"
+	// The admission webhook annotations (k8s.io/apiserver's webhook
+	// dispatchers): every mutating webhook called on a request adds
+	// mutation.webhook.admission.k8s.io/round_R_index_I with
+	// {"configuration","webhook","mutated"}; a webhook whose call failed
+	// under failurePolicy Ignore adds failed-open.mutation... or
+	// failed-open.validating.webhook.admission.k8s.io/round_R_index_I with
+	// its name. A validating webhook that answers leaves no name, only the
+	// time of all of them (apiserver.latency.k8s.io/validating-webhook).
+	annMutationPrefix             = "mutation.webhook.admission.k8s.io/"
+	annFailedOpenMutatingPrefix   = "failed-open.mutation.webhook.admission.k8s.io/"
+	annFailedOpenValidatingPrefix = "failed-open.validating.webhook.admission.k8s.io/"
 )
+
+// maxHookNotes bounds the webhook annotations kept for a request.
+const maxHookNotes = 8
+
+// The kinds of hookNote.
+const (
+	hookMutation             = iota // a mutation annotation's JSON value
+	hookFailedOpenMutating          // a mutating webhook's name
+	hookFailedOpenValidating        // a validating webhook's name
+)
+
+// hookNote is a webhook annotation of a request: its kind and value.
+type hookNote struct {
+	kind  int
+	value string
+}
 
 // layer is a part of the API server's work that the latency annotations
 // time.
@@ -90,6 +117,11 @@ type facts struct {
 	certs             [2]certNote
 	numCerts          int
 	podSecurity       string
+	// mutating and validating are the raw times in mutating and validating
+	// webhooks; hooks the webhook annotations, at most maxHookNotes.
+	mutating, validating string
+	hooks                [maxHookNotes]hookNote
+	numHooks             int
 
 	hash   uint64 // of the auditID
 	hashed bool
@@ -156,9 +188,16 @@ func (f *facts) annotation(k, v string) {
 	switch k[0] {
 	case 'a':
 		if name, ok := strings.CutPrefix(k, latencyPrefix); ok {
-			if name == "total" {
+			switch name {
+			case "total":
 				f.latencyTotal = v
-			} else if l := layerOf(name); l >= 0 {
+				return
+			case "mutating-webhook":
+				f.mutating = v
+			case "validating-webhook":
+				f.validating = v
+			}
+			if l := layerOf(name); l >= 0 {
 				if f.layers[l][0] == "" {
 					f.layers[l][0] = v
 				} else {
@@ -192,7 +231,20 @@ func (f *facts) annotation(k, v string) {
 		case annDuringGraceful:
 			f.duringGraceful, f.hasGraceful = v, true
 		}
+	case 'f':
+		if rest, ok := strings.CutPrefix(k, "failed-open."); ok {
+			switch {
+			case strings.HasPrefix(rest, annMutationPrefix):
+				f.hook(hookFailedOpenMutating, v)
+			case strings.HasPrefix(k, annFailedOpenValidatingPrefix):
+				f.hook(hookFailedOpenValidating, v)
+			}
+		}
 	case 'm', 'i':
+		if strings.HasPrefix(k, annMutationPrefix) {
+			f.hook(hookMutation, v)
+			return
+		}
 		if f.numCerts == len(f.certs) {
 			return
 		}
@@ -207,6 +259,14 @@ func (f *facts) annotation(k, v string) {
 		if k == annPodSecurity {
 			f.podSecurity = v
 		}
+	}
+}
+
+// hook notes a webhook annotation, when there is room.
+func (f *facts) hook(kind int, v string) {
+	if f.numHooks < len(f.hooks) {
+		f.hooks[f.numHooks] = hookNote{kind, v}
+		f.numHooks++
 	}
 }
 

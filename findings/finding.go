@@ -70,10 +70,22 @@ type Finding struct {
 	// Cost is the load of the finding's requests (those of every row that
 	// qualified, shown or not).
 	Cost
-	// Onset is the first minute the finding's threshold was crossed, UTC,
-	// where the detector counts by the minute (hot-loop, write-churn);
-	// zero, and left out of JSON, where it does not.
+	// Onset is when the finding's threshold was first crossed, UTC, to the
+	// minute (to the width of PerMinute's buckets past a day): for a
+	// threshold a minute (hot-loop, write-churn), the first minute over
+	// it; for a rate an hour, the first minute by whose end the hour
+	// before held that many of a row's requests (or, when no hour did,
+	// the minute the row's requests reached the rate times the capture's
+	// hours); for a count (late requests, deprecated APIs, security, 5xx
+	// seconds), the minute it was reached. A finding with several rows
+	// has the earliest onset of its rows that qualify. Zero, and left out
+	// of JSON, when the requests carry no time.
 	Onset time.Time `json:"onset,omitzero"`
+	// PerMinute is the finding's requests (those of every row that
+	// qualified, shown or not) minute by minute over the whole capture:
+	// what the onset was read from. Zero, and left out of JSON, when the
+	// requests carry no time.
+	PerMinute Series `json:"perMinute,omitzero"`
 	// Numbers are the figures behind the finding.
 	Numbers []Number `json:"numbers"`
 	// ShareOf says what a row's Share is a share of.
@@ -91,6 +103,10 @@ type Finding struct {
 	// user), with a caution comment for each dangerous grant. Review it
 	// before applying: it grants what was refused, not what should be.
 	RBACYAML string `json:"rbacYAML,omitempty"`
+	// Webhooks, for slow admission webhooks, are the webhooks the log
+	// names on the slow requests, the most named first (see Webhook for
+	// what the log can name).
+	Webhooks []Webhook `json:"webhooks,omitempty"`
 	// Command is the kubectl audit command that drills into the first row.
 	Command string `json:"command"`
 }
@@ -233,8 +249,9 @@ const (
 	// with a new key were not counted by it.
 	DroppedTableFull = "table-full"
 	// DroppedLetGo: a per-object table held Options.ObjectRows objects
-	// and let go of those requested least to keep the busiest; a finding's
-	// row whose count may be short says by how much.
+	// and let go of those requested least to keep the busiest, and from
+	// then on let go of the first two requests of an object new to it; a
+	// finding's row whose count may be short says by how much.
 	DroppedLetGo = "let-go"
 )
 

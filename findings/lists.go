@@ -56,12 +56,14 @@ var reasonNames = [numReasons]string{"resourceVersionMatch=Exact", "limit with r
 
 type listKey struct {
 	tally
+	at      series
 	latency totals
 	reasons [numReasons]int64
 }
 
 func (l *listKey) merge(o *listKey) {
 	l.tally.merge(&o.tally)
+	l.at.merge(&o.at)
 	l.latency.merge(&o.latency)
 	for i, n := range o.reasons {
 		l.reasons[i] += n
@@ -171,6 +173,7 @@ func (d *lists) count(f *facts) {
 		return
 	}
 	l.tally.add(f, allSamples)
+	l.at.add(f.recv)
 	l.latency.add(f.latency)
 	if etcd {
 		l.reasons[reason]++
@@ -303,7 +306,20 @@ func (d *lists) etcdFinding(rows []listRow) Finding {
 	first := rows[0]
 	f.Summary = fmt.Sprintf("%s listed %s %d times in a way the API server must read from etcd (%s), each time reading every object: let it list with resourceVersion=0 or use an informer.",
 		first.user, ev[0].What[len("LIST "):], first.l.count, reasonList(first.l.reasons))
+	d.rowsTimeline(&f, rows, d.opts.EtcdListsPerHour)
 	return f
+}
+
+// rowsTimeline sets the onset and series of a finding of rows that
+// qualified at rate per hour.
+func (d *lists) rowsTimeline(f *Finding, rows []listRow, rate float64) {
+	var at series
+	var onset int64
+	for _, r := range rows {
+		at.merge(&r.l.at)
+		onset = onsetOf(onset, r.l.at.onsetPerHour(rate, d.span.hours()))
+	}
+	d.timeline(f, onset, &at)
 }
 
 // reasonList names the reasons of a row's LISTs from etcd with their
@@ -350,5 +366,6 @@ func (d *lists) rv0Finding(rows []listRow) Finding {
 	}
 	f.Summary = fmt.Sprintf("%s listed %s %d times at resourceVersion=0 with a limit: the watch cache ignores the limit and returns the whole collection each time; an informer lists once and then watches.",
 		first.user, ev[0].What[len("LIST "):], first.l.count)
+	d.rowsTimeline(&f, rows, d.opts.RV0ListsPerHour)
 	return f
 }

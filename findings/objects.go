@@ -2,6 +2,7 @@ package findings
 
 import (
 	"cmp"
+	"hash/maphash"
 	"slices"
 	"strings"
 
@@ -23,20 +24,95 @@ import (
 // let go were is never let go, so a hot loop's row keeps every request but
 // those before its first eviction round, which the summary bounds. Below
 // max objects nothing is let go and every count is exact.
+//
+// Once it has let rows go, the table keeps a row only for a key requested
+// more than doorAbsorb times: a doorkeeper (Einziger and Friedman's
+// TinyLFU) of doorSize small counters, indexed by the key's hash, counts
+// the first requests of a key without a row, and lets it in once its
+// counter is past doorAbsorb; the requests it held are let go (counted in
+// letGo) and its floor is raised by doorAbsorb, which bounds them (a
+// counter only grows, and may be shared: a key never has more than
+// doorAbsorb requests held). A capture that names hundreds of thousands of
+// objects once or twice so no longer makes a row, and then lets it go,
+// for each of them.
 type objectTable struct {
-	index map[string]int32 // key → position in rows
+	// index finds a row's position by the hash of its key (keyHash); a
+	// key whose hash is another live key's is in spill instead.
+	index map[uint64]int32
+	spill map[string]int32
 	// rows are in chunks, so that growing never copies them.
 	rows [][]objectSlot
 	n    int32   // positions used in rows
 	free []int32 // positions of rows let go, to reuse
 	max  int
 	sum  heavy.Summary
+	// keys holds the rows' keys, so that a new row allocates nothing of
+	// its own; when rows are let go and it holds more than twice the live
+	// rows' keys, they are copied to a new one and the old is freed: it
+	// never holds more than about three times the live keys.
+	keys keyArena
 	key  []byte
+	// door is the doorkeeper's counters, nil until rows are let go;
+	// doorHeld is the requests it held.
+	door     []uint8
+	doorHeld int64
+}
+
+// The doorkeeper's size, and the most requests of a key it holds.
+const (
+	doorSize   = 1 << 20
+	doorAbsorb = 2
+)
+
+// keySeed is the seed of the objects' key hashes: the same for every
+// table, so that merging hashes each key once.
+var keySeed = maphash.MakeSeed()
+
+// keyHash is the hash of an objectTable key.
+func keyHash(key []byte) uint64 { return maphash.Bytes(keySeed, key) }
+
+// keyArena stores strings in large chunks: a string added is a part of a
+// chunk, never copied again until the arena is rebuilt. A chunk is a
+// strings.Builder that never grows past the capacity it was given, so the
+// strings already taken from it never change.
+type keyArena struct {
+	cur  strings.Builder
+	size int // bytes held, in every chunk
+}
+
+// arenaChunk is the size of a chunk of keyArena.
+const arenaChunk = 64 << 10
+
+// add returns a copy of b held in the arena.
+func (a *keyArena) add(b []byte) string {
+	a.room(len(b))
+	start := a.cur.Len()
+	a.cur.Write(b)
+	a.size += len(b)
+	return a.cur.String()[start:]
+}
+
+// addString returns a copy of s held in the arena.
+func (a *keyArena) addString(s string) string {
+	a.room(len(s))
+	start := a.cur.Len()
+	a.cur.WriteString(s)
+	a.size += len(s)
+	return a.cur.String()[start:]
+}
+
+// room starts a new chunk unless the current one has n bytes free.
+func (a *keyArena) room(n int) {
+	if a.cur.Cap()-a.cur.Len() < n {
+		a.cur = strings.Builder{}
+		a.cur.Grow(max(arenaChunk, n))
+	}
 }
 
 // objectSlot is a row of an objectTable; key is "" in a free slot.
 type objectSlot struct {
 	key     string // user, NUL, kind (a verb...), NUL, path
+	hash    uint64 // keyHash(key)
 	userLen int32
 	rate    objectRate
 }
@@ -53,28 +129,64 @@ func (t *objectTable) bound(i int32) int64 { return t.at(i).rate.count + t.sum.L
 
 // letGo is the number of requests of the rows let go, and the most
 // requests an object without a row may have had.
-func (t *objectTable) letGo() (int64, int64) { return t.sum.Dropped(), t.sum.Floor() }
+func (t *objectTable) letGo() (int64, int64) { return t.sum.Dropped() + t.doorHeld, t.sum.Floor() }
 
 func newObjectTable(max int) objectTable {
-	return objectTable{index: make(map[string]int32), max: max}
+	return objectTable{index: make(map[uint64]int32), max: max}
 }
 
 // get returns the rate of user's object (a kind, NUL, a path), adding a
-// row when new. The pointer is valid until the next call of get.
+// row when new, or nil when the doorkeeper holds the request. The pointer
+// is valid until the next call of get.
 func (t *objectTable) get(user, object []byte) *objectRate {
 	t.key = append(t.key[:0], user...)
 	t.key = append(t.key, 0)
 	t.key = append(t.key, object...)
-	return &t.at(t.slot(t.key, len(user))).rate
+	h := keyHash(t.key)
+	i, ok := t.lookup(t.key, h)
+	if !ok {
+		if t.door != nil {
+			if c := &t.door[h&(doorSize-1)]; *c < doorAbsorb {
+				*c++
+				t.doorHeld++
+				return nil
+			}
+		}
+		i = t.add(t.key, h, len(user))
+	}
+	return &t.at(i).rate
+}
+
+// lookup returns the position of the row of key, whose hash is h.
+func (t *objectTable) lookup(key []byte, h uint64) (int32, bool) {
+	if i, ok := t.index[h]; ok && t.at(i).key == string(key) {
+		return i, true
+	}
+	if len(t.spill) > 0 {
+		i, ok := t.spill[string(key)]
+		return i, ok
+	}
+	return 0, false
 }
 
 // slot returns the position of the row of key (user of userLen bytes,
 // NUL, object), adding it when new.
 func (t *objectTable) slot(key []byte, userLen int) int32 {
-	if i, ok := t.index[string(key)]; ok {
+	return t.slotHashed(key, keyHash(key), userLen)
+}
+
+// slotHashed is slot of a key whose hash is h.
+func (t *objectTable) slotHashed(key []byte, h uint64, userLen int) int32 {
+	if i, ok := t.lookup(key, h); ok {
 		return i
 	}
-	if len(t.index) >= t.max {
+	return t.add(key, h, userLen)
+}
+
+// add adds a row for key, whose hash is h and which has none, and returns
+// its position.
+func (t *objectTable) add(key []byte, h uint64, userLen int) int32 {
+	if int(t.n)-len(t.free) >= t.max {
 		t.evict()
 	}
 	var i int32
@@ -88,26 +200,62 @@ func (t *objectTable) slot(key []byte, userLen int) int32 {
 		}
 	}
 	s := t.at(i)
-	s.key, s.userLen = string(key), int32(userLen)
-	t.index[s.key] = i
+	s.key, s.hash, s.userLen = t.keys.add(key), h, int32(userLen)
+	if _, taken := t.index[h]; !taken {
+		t.index[h] = i
+	} else {
+		// Another live key has this hash (64 bits: next to never).
+		if t.spill == nil {
+			t.spill = make(map[string]int32)
+		}
+		t.spill[s.key] = i
+	}
 	t.sum.Admit(i)
 	return i
 }
 
 // evict lets go of about half of the rows (see heavy.Summary.Evict):
 // those with the fewest requests, the least recently requested first
-// among equals (to the second).
+// among equals (to the second); then, when the arena holds more than
+// twice the live rows' keys, copies them to a new arena, so that the old
+// one, with the keys let go, is freed.
 func (t *objectTable) evict() {
 	t.sum.Evict(t.n, func(i int32) heavy.Row {
 		s := t.at(i)
 		return heavy.Row{Live: s.key != "", Count: s.rate.count, At: s.rate.span.last}
 	}, func(i int32) {
 		s := t.at(i)
-		delete(t.index, s.key)
+		if j, ok := t.index[s.hash]; ok && j == i {
+			delete(t.index, s.hash)
+		} else {
+			delete(t.spill, s.key)
+		}
 		// Keep the minutes' array for the next row.
 		*s = objectSlot{rate: objectRate{minutes: s.rate.minutes[:0]}}
 		t.free = append(t.free, i)
 	})
+	if t.door == nil {
+		t.door = make([]uint8, doorSize)
+		t.sum.RaiseFloor(doorAbsorb)
+	}
+	live := 0
+	for i := range t.n {
+		live += len(t.at(i).key)
+	}
+	if t.keys.size <= 2*live {
+		return
+	}
+	t.keys = keyArena{}
+	for i := range t.n {
+		if s := t.at(i); s.key != "" {
+			old := s.key
+			s.key = t.keys.addString(old)
+			if j, ok := t.spill[old]; ok && j == i {
+				delete(t.spill, old)
+				t.spill[s.key] = i
+			}
+		}
+	}
 }
 
 // merge adds the rows of o to t. A key that has a row in one table and
@@ -119,11 +267,12 @@ func (t *objectTable) merge(o *objectTable) {
 		if os.key == "" {
 			continue
 		}
-		j := t.slot([]byte(os.key), int(os.userLen))
+		j := t.slotHashed(append(t.key[:0], os.key...), os.hash, int(os.userLen))
 		t.sum.Merged(j, o.sum.Lacks(i))
 		t.at(j).rate.merge(&os.rate)
 	}
 	t.sum.EndMerge(&o.sum, t.n, func(i int32) bool { return t.at(i).key != "" })
+	t.doorHeld += o.doorHeld
 }
 
 // objectRow is one user's object and its rate.
@@ -137,9 +286,19 @@ type objectRow struct {
 // all returns every row, by count (largest first), then user, kind and
 // path.
 func (t *objectTable) all() []objectRow {
-	out := make([]objectRow, 0, len(t.index))
-	for _, i := range t.index {
+	return t.rowsWhere(func(*objectRate) bool { return true })
+}
+
+// rowsWhere returns the rows whose rate keep says to keep, by count
+// (largest first), then user, kind and path: the few rows of a finding are
+// picked before sorting, not after.
+func (t *objectTable) rowsWhere(keep func(*objectRate) bool) []objectRow {
+	var out []objectRow
+	for i := range t.n {
 		s := t.at(i)
+		if s.key == "" || !keep(&s.rate) {
+			continue
+		}
 		kind, path, _ := strings.Cut(s.key[s.userLen+1:], "\x00")
 		out = append(out, objectRow{s.key[:s.userLen], kind, path, t.sum.Lacks(i), &s.rate})
 	}
@@ -170,6 +329,8 @@ type loops struct {
 	// onset is the first minute a row went over the limit, Unix
 	// nanoseconds; 0 when unknown.
 	onset int64
+	// at is the requests of the rows over time.
+	at series
 }
 
 // loops returns, as evidence, the objects of t requested more than limit
@@ -177,11 +338,15 @@ type loops struct {
 // what (of its kind and path), with the drill-down commands of b.
 func (t *objectTable) loops(b *base, limit, minutes int, what func(kind, path string) string) loops {
 	var l loops
-	for _, k := range t.all() {
-		hot, peak := k.rate.minutes.over(limit)
-		if hot < minutes {
-			continue
+	for _, k := range t.rowsWhere(func(r *objectRate) bool {
+		// A row needs more than limit requests in each of minutes minutes.
+		if r.count <= int64(limit)*int64(minutes) {
+			return false
 		}
+		hot, _ := r.minutes.over(limit)
+		return hot >= minutes
+	}) {
+		hot, peak := k.rate.minutes.over(limit)
 		ev := k.rate.evidence(k.user, what(k.kind, k.path))
 		ev.Share = share(k.rate.count, b.requests)
 		ev.Numbers = []Number{
@@ -193,6 +358,9 @@ func (t *objectTable) loops(b *base, limit, minutes int, what func(kind, path st
 		ev.SamplesCommand = b.cmds.samples(ev.Samples)
 		l.rows = append(l.rows, ev)
 		l.total += k.rate.count
+		for _, e := range k.rate.minutes {
+			l.at.addMinute(e>>32, e&countMask)
+		}
 		if o := k.rate.minutes.onset(limit); o > 0 && (l.onset == 0 || o < l.onset) {
 			l.onset = o
 		}
@@ -209,7 +377,7 @@ func (t *objectTable) loops(b *base, limit, minutes int, what func(kind, path st
 // rows passed.
 func (l *loops) finding(b *base, id, title, countName string, limit int) Finding {
 	shown, more, cost := b.rowsOf(l.rows)
-	return Finding{
+	f := Finding{
 		ID:        id,
 		Group:     GroupLoad,
 		Cost:      cost,
@@ -225,6 +393,7 @@ func (l *loops) finding(b *base, id, title, countName string, limit int) Finding
 		Rows:     shown,
 		MoreRows: more,
 		Command:  l.rows[0].Command,
-		Onset:    onsetTime(l.onset),
 	}
+	b.timeline(&f, l.onset, &l.at)
+	return f
 }

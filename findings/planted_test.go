@@ -173,6 +173,7 @@ func TestPlantedFindings(t *testing.T) {
 		if f.Summary == "" || f.Title == "" || !strings.HasPrefix(f.Command, "kubectl audit -f "+dir+" ") {
 			t.Errorf("%s %q: summary %q, title %q, command %q", f.ID, f.Subject, f.Summary, f.Title, f.Command)
 		}
+		checkSeries(t, res, &f)
 	}
 	for k := range want {
 		if findingOf(res, k[0], k[1]) == nil {

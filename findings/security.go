@@ -37,11 +37,13 @@ type securityKey struct {
 	// most is the largest number the key's annotation gave (seconds after
 	// the stale-token warning threshold).
 	most int64
+	at   series
 }
 
 func (s *securityKey) merge(o *securityKey) {
 	s.tally.merge(&o.tally)
 	s.most = max(s.most, o.most)
+	s.at.merge(&o.at)
 }
 
 func init() { register(newSecurity) }
@@ -65,6 +67,7 @@ func (d *security) note(t *table[securityKey, *securityKey], f *facts, most int6
 	d.buf = appendKey(d.buf[:0], parts...)
 	if s := t.get(d.buf); s != nil {
 		s.tally.add(f, allSamples)
+		s.at.add(f.recv)
 		s.most = max(s.most, most)
 	}
 }
@@ -257,11 +260,13 @@ func (b *base) tableFinding(t *table[securityKey, *securityKey], id, title strin
 	row func(parts []string, v *securityKey) Evidence, summary func(total int64, first Evidence) string) (Finding, bool) {
 	var total int64
 	var rows []Evidence
+	var at series
 	for _, k := range sortedKeys(t.m, func(s *securityKey) int64 { return s.count }) {
 		ev := row(k.parts, k.v)
 		ev.SamplesCommand = b.cmds.samples(ev.Samples)
 		total += k.v.count
 		rows = append(rows, ev)
+		at.merge(&k.v.at)
 	}
 	if total == 0 || total < b.opts.SecurityRequests {
 		return Finding{}, false
@@ -270,7 +275,7 @@ func (b *base) tableFinding(t *table[securityKey, *securityKey], id, title strin
 		rows[j].Share = share(rows[j].Count, total)
 	}
 	shown, more, cost := b.rowsOf(rows)
-	return Finding{
+	f := Finding{
 		ID:        id,
 		Group:     GroupHygiene,
 		Cost:      cost,
@@ -283,5 +288,7 @@ func (b *base) tableFinding(t *table[securityKey, *securityKey], id, title strin
 		Rows:      shown,
 		MoreRows:  more,
 		Command:   rows[0].Command,
-	}, true
+	}
+	b.timeline(&f, at.reach(max(b.opts.SecurityRequests, 1)), &at)
+	return f, true
 }

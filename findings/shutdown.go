@@ -21,6 +21,7 @@ type lateRequests struct {
 	*base
 	graceful    table[tally, *tally]
 	gracefulN   int64
+	gracefulAt  series
 	termination int64
 	loopback    int64
 	buf         []byte
@@ -52,6 +53,7 @@ func (d *lateRequests) count(f *facts) {
 		return
 	}
 	d.gracefulN++
+	d.gracefulAt.add(f.recv)
 	d.buf = append(d.buf[:0], f.user...)
 	d.buf = append(d.buf, 0)
 	d.buf = append(d.buf, f.e.Node...)
@@ -66,6 +68,7 @@ func (d *lateRequests) merge(od detector) {
 	o := od.(*lateRequests)
 	d.graceful.merge(&o.graceful)
 	d.gracefulN += o.gracefulN
+	d.gracefulAt.merge(&o.gracefulAt)
 	d.termination += o.termination
 	d.loopback += o.loopback
 }
@@ -113,5 +116,6 @@ func (d *lateRequests) result() []Finding {
 	}
 	f.Summary = fmt.Sprintf("%d requests from other hosts reached an API server after its graceful shutdown began, %d of them from %s: the load balancer kept sending to a server that was going away, and such requests fail.",
 		d.gracefulN, rows[0].Count, rows[0].Offender)
+	d.timeline(&f, d.gracefulAt.reach(max(d.opts.LateRequests, 1)), &d.gracefulAt)
 	return finish([]Finding{f})
 }

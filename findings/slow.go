@@ -31,11 +31,15 @@ type slowLayers struct {
 	shortRunning int64
 	layers       [numLayers]table[slowKey, *slowKey]
 	attributed   [numLayers]int64
+	attributedAt [numLayers]series // the attributed requests over time
 	// overLimit counts the attributed requests over the layer's absolute
 	// time (limits).
 	overLimit [numLayers]int64
 	limits    [numLayers]time.Duration // 0: none
-	buf       []byte
+	// hooks are the webhooks named on the requests counted against
+	// admission webhooks, and their time in webhooks.
+	hooks webhooks
+	buf   []byte
 }
 
 type slowKey struct {
@@ -56,6 +60,7 @@ func init() { register(newSlowLayers) }
 func newSlowLayers(b *base) detector {
 	d := &slowLayers{base: b}
 	d.limits[layerWebhooks], d.limits[layerEtcd] = d.opts.SlowWebhookTime, d.opts.SlowEtcdTime
+	d.hooks = newWebhooks(d.opts.MaxKeys)
 	for i := range d.layers {
 		d.layers[i] = newTable[slowKey](d.opts.MaxKeys)
 	}
@@ -136,6 +141,10 @@ func (d *slowLayers) count(f *facts) {
 		d.buf = append(d.buf, r.Path...)
 	}
 	d.attributed[best]++
+	if best == layerWebhooks {
+		d.hooks.count(f)
+	}
+	d.attributedAt[best].add(f.recv)
 	if s := d.layers[best].get(d.buf); s != nil {
 		s.tally.add(f, allSamples)
 		s.layer.add(bestTime)
@@ -148,8 +157,10 @@ func (d *slowLayers) name() string { return "slow-layers" }
 func (d *slowLayers) merge(od detector) {
 	o := od.(*slowLayers)
 	d.shortRunning += o.shortRunning
+	d.hooks.merge(&o.hooks)
 	for i := range d.layers {
 		d.attributed[i] += o.attributed[i]
+		d.attributedAt[i].merge(&o.attributedAt[i])
 		d.overLimit[i] += o.overLimit[i]
 		d.layers[i].merge(&o.layers[i])
 	}
@@ -160,7 +171,7 @@ func (d *slowLayers) dropped() int64 {
 	for i := range d.layers {
 		n += d.layers[i].dropped
 	}
-	return n
+	return n + d.hooks.hooks.dropped
 }
 
 // layerSentences say, per layer, what its slowness means.
@@ -229,6 +240,13 @@ func (d *slowLayers) result() []Finding {
 			f.Summary = fmt.Sprintf("%d requests spent more than %s %s, few as they are (%s of short-running requests); the most: %s (%d).",
 				d.overLimit[l], d.limits[l], layerSentences[l], formatPercent(share(n, d.shortRunning)), rows[0].What, rows[0].Count)
 		}
+		if l == layerWebhooks {
+			numbers, sentences := d.hooks.describe()
+			f.Numbers = append(f.Numbers, numbers...)
+			f.Summary += sentences
+			f.Webhooks = d.hooks.list()
+		}
+		d.timeline(&f, d.attributedAt[l].onsetPerHour(d.opts.SlowPerHour, d.span.hours()), &d.attributedAt[l])
 		out = append(out, f)
 	}
 	return finish(out)

@@ -28,6 +28,7 @@ type watchChurn struct {
 type watchKey struct {
 	watches   durations // lifetimes of every watch
 	short     tally
+	shortAt   series // the short watches over time
 	shortLife totals // lifetimes of the short ones
 	timeouts  totals // timeoutSeconds of the short ones that had it
 }
@@ -35,6 +36,7 @@ type watchKey struct {
 func (w *watchKey) merge(o *watchKey) {
 	w.watches.merge(&o.watches)
 	w.short.merge(&o.short)
+	w.shortAt.merge(&o.shortAt)
 	w.shortLife.merge(&o.shortLife)
 	w.timeouts.merge(&o.timeouts)
 }
@@ -84,6 +86,7 @@ func (d *watchChurn) count(f *facts) {
 		return
 	}
 	w.short.add(f, allSamples)
+	w.shortAt.add(f.recv)
 	w.shortLife.add(life)
 	if timeout > 0 {
 		w.timeouts.add(timeout)
@@ -103,6 +106,8 @@ func (d *watchChurn) dropped() int64 { return d.keys.dropped }
 func (d *watchChurn) result() []Finding {
 	var rows []Evidence
 	var total int64
+	var at series
+	var onset int64
 	for _, k := range sortedKeys(d.keys.m, func(w *watchKey) int64 { return w.short.count }) {
 		w := k.v
 		n := w.short.count
@@ -125,6 +130,8 @@ func (d *watchChurn) result() []Finding {
 		ev.SamplesCommand = d.cmds.samples(ev.Samples)
 		rows = append(rows, ev)
 		total += n
+		at.merge(&w.shortAt)
+		onset = onsetOf(onset, w.shortAt.onsetPerHour(d.opts.WatchChurnPerHour, d.span.hours()))
 	}
 	if len(rows) == 0 {
 		return nil
@@ -153,6 +160,7 @@ func (d *watchChurn) result() []Finding {
 	f.Summary = fmt.Sprintf("%s opened %d watches on %s that ended early (%s of its watches there; median lifetime %s): each new watch costs the API server, and a client that cannot resume lists everything again.",
 		first.Offender, first.Count, first.What[len("WATCH "):], formatPercent(first.Share),
 		formatSeconds(first.Numbers[1].Value))
+	d.timeline(&f, onset, &at)
 	return finish([]Finding{f})
 }
 

@@ -30,8 +30,8 @@ import (
 type writeChurn struct {
 	*base
 	objects   objectTable
-	conflicts table[tally, *tally]
-	invalid   table[tally, *tally]
+	conflicts table[timedTally, *timedTally]
+	invalid   table[timedTally, *timedTally]
 	// writes counts every create, update, patch and delete by user, verb
 	// and resource: what a conflict is a share of.
 	writes table[counter, *counter]
@@ -45,8 +45,8 @@ func init() { register(newWriteChurn) }
 func newWriteChurn(b *base) detector {
 	d := &writeChurn{base: b}
 	d.objects = newObjectTable(d.opts.ObjectRows)
-	d.conflicts = newTable[tally](d.opts.MaxKeys)
-	d.invalid = newTable[tally](d.opts.MaxKeys)
+	d.conflicts = newTable[timedTally](d.opts.MaxKeys)
+	d.invalid = newTable[timedTally](d.opts.MaxKeys)
 	d.writes = newTable[counter](d.opts.MaxKeys)
 	return d
 }
@@ -99,7 +99,7 @@ func (d *writeChurn) count(f *facts) {
 }
 
 // countStatus counts a 409 or 422 by user, verb and resource.
-func (d *writeChurn) countStatus(t *table[tally, *tally], f *facts) {
+func (d *writeChurn) countStatus(t *table[timedTally, *timedTally], f *facts) {
 	d.statusKey(f)
 	if c := t.get(d.buf); c != nil {
 		c.add(f, allSamples)
@@ -191,10 +191,12 @@ func (d *writeChurn) churn() (Finding, bool) {
 // hour and minShare of the user's requests of that verb and resource;
 // sentence is the summary after the first row's user, with the count and
 // the verb and resource.
-func (d *writeChurn) statusFinding(t *table[tally, *tally], rate, minShare float64, id, title, sentence string) (Finding, bool) {
+func (d *writeChurn) statusFinding(t *table[timedTally, *timedTally], rate, minShare float64, id, title, sentence string) (Finding, bool) {
 	var rows []Evidence
 	var total int64
-	for _, k := range sortedKeys(t.m, func(c *tally) int64 { return c.count }) {
+	var at series
+	var onset int64
+	for _, k := range sortedKeys(t.m, func(c *timedTally) int64 { return c.count }) {
 		var all int64
 		if w := d.writes.m[strings.Join(k.parts, "\x00")]; w != nil {
 			all = w.n
@@ -210,6 +212,8 @@ func (d *writeChurn) statusFinding(t *table[tally, *tally], rate, minShare float
 		ev.SamplesCommand = d.cmds.samples(ev.Samples)
 		rows = append(rows, ev)
 		total += k.v.count
+		at.merge(&k.v.at)
+		onset = onsetOf(onset, k.v.at.onsetPerHour(rate, d.span.hours()))
 	}
 	if len(rows) == 0 {
 		return Finding{}, false
@@ -230,5 +234,6 @@ func (d *writeChurn) statusFinding(t *table[tally, *tally], rate, minShare float
 		Command:   first.Command,
 		Summary:   first.Offender + " " + fmt.Sprintf(sentence, first.Count, first.What),
 	}
+	d.timeline(&f, onset, &at)
 	return f, true
 }

@@ -24,8 +24,10 @@ type FindingsOptions struct {
 }
 
 // WriteFindings writes what the findings detectors found (-o findings):
-// a header line with the number of findings by severity, then each
-// finding, highest severity first, with its summary, its figures, its
+// a header line with the number of findings by severity, the top-causes
+// table (a line a finding, the costliest first, with its onset and a
+// sparkline of its requests over the capture), then each
+// finding, in the order of findings.Result, with its summary, its figures, its
 // evidence rows (count, share, status mix, first and last time, what, the
 // offender; the row's figures, drill-down and samples commands under it),
 // the RBAC rules of a 403 storm and the command to run next:
@@ -96,6 +98,12 @@ func WriteFindings(w io.Writer, r findings.Result, opts FindingsOptions) error {
 		if f.MoreRows > 0 {
 			fmt.Fprintf(bw, "            and %d more\n", f.MoreRows)
 		}
+		if len(f.Webhooks) > 0 {
+			fmt.Fprintln(bw, "   Webhooks the log names on these requests (every mutating one called; a validating one only when it failed open):")
+			for _, h := range f.Webhooks {
+				fmt.Fprintf(bw, "   %8s %s\n", strconv.FormatInt(h.Requests, 10)+"x", webhookText(h))
+			}
+		}
 		if len(f.Rules) > 0 {
 			fmt.Fprintln(bw, "   RBAC rules that would allow the 403s (review before granting):")
 			for _, rule := range f.Rules {
@@ -115,10 +123,31 @@ func WriteFindings(w io.Writer, r findings.Result, opts FindingsOptions) error {
 	return bw.Flush()
 }
 
+// webhookText describes a webhook a finding names: its kind, name and
+// configuration, and what it did (sanitized).
+func webhookText(h findings.Webhook) string {
+	s := h.Kind + " " + Sanitize(h.Name)
+	if h.Configuration != "" {
+		s += " (configuration " + Sanitize(h.Configuration) + ")"
+	}
+	if h.Kind == "mutating" {
+		s += ", changed the object on " + itoa(h.Mutated)
+	}
+	if h.FailedOpen > 0 {
+		s += ", failed open on " + itoa(h.FailedOpen)
+	}
+	return s
+}
+
 // topCause is one line of the top-causes table: a finding in a few words.
 type topCause struct {
 	Rank, Severity, Server, Offender, What, Count, Onset string
-	serverSeconds                                        float64
+	// Spark is the finding's requests over the capture, a unicode
+	// sparkline (sparkline).
+	Spark string
+	// Series is the finding's requests over time, for the page's chart.
+	Series        findings.Series
+	serverSeconds float64
 }
 
 // topCauses returns a line per finding, the costliest first: its number,
@@ -136,6 +165,7 @@ func topCauses(r findings.Result) []topCause {
 		if !f.Onset.IsZero() {
 			c.Onset = rowTime(f.Onset, rowTimeLayout(r))
 		}
+		c.Spark, c.Series = sparkline(f.PerMinute, sparkCells), f.PerMinute
 		if len(f.Rows) > 0 {
 			c.Offender = clipMiddle(Sanitize(f.Rows[0].Offender), 48)
 			c.What = f.ID + ": " + clip(Sanitize(f.Rows[0].What), 56)
@@ -157,9 +187,9 @@ func topCauses(r findings.Result) []topCause {
 func writeTopCauses(w io.Writer, r findings.Result) {
 	fmt.Fprintln(w, "Top causes (share of all server time; details below):")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  #\tseverity\tserver\trequests\tsince\toffender\twhat")
+	fmt.Fprintln(tw, "  #\tseverity\tserver\trequests\tsince\tover the capture\toffender\twhat")
 	for _, c := range topCauses(r) {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Rank, c.Severity, c.Server, c.Count, c.Onset, c.Offender, c.What)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.Rank, c.Severity, c.Server, c.Count, c.Onset, c.Spark, c.Offender, c.What)
 	}
 	tw.Flush()
 }
@@ -355,20 +385,21 @@ func WriteFindingsCSV(w io.Writer, r findings.Result) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"finding", "id", "subject", "severity", "title", "magnitude", "summary", "numbers", "command",
 		"row", "offender", "what", "count", "share", "first", "last", "status", "row_numbers", "samples",
-		"row_command", "samples_command", "group", "server_seconds", "queue_seconds", "row_server_seconds", "row_queue_seconds"})
+		"row_command", "samples_command", "group", "server_seconds", "queue_seconds", "row_server_seconds", "row_queue_seconds", "onset"})
 	for i, f := range r.Findings {
 		head := []string{strconv.Itoa(i + 1), f.ID, cell(f.Subject), f.Severity.String(), cell(f.Title),
 			itoa(f.Magnitude), cell(f.Summary), cell(numbersCSV(f.Numbers)), cell(f.Command)}
 		load := []string{string(f.Group), ftoa(f.ServerSeconds), ftoa(f.QueueSeconds)}
+		onset := []string{timeCell(f.Onset)}
 		if len(f.Rows) == 0 {
-			cw.Write(slices.Concat(head, make([]string, 12), load, make([]string, 2)))
+			cw.Write(slices.Concat(head, make([]string, 12), load, make([]string, 2), onset))
 			continue
 		}
 		for j, row := range f.Rows {
 			cw.Write(slices.Concat(head, []string{strconv.Itoa(j + 1), cell(row.Offender), cell(row.What), itoa(row.Count),
 				ftoa(row.Share), timeCell(row.First), timeCell(row.Last), cell(StatusMix(row.Status)),
 				cell(numbersCSV(row.Numbers)), cell(strings.Join(row.Samples, " ")), cell(row.Command),
-				cell(row.SamplesCommand)}, load, []string{ftoa(row.ServerSeconds), ftoa(row.QueueSeconds)}))
+				cell(row.SamplesCommand)}, load, []string{ftoa(row.ServerSeconds), ftoa(row.QueueSeconds)}, onset))
 		}
 	}
 	cw.Flush()

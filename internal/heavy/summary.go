@@ -73,6 +73,12 @@ func (s *Summary) setLacks(i int32, n int64) {
 	s.lacks[i] = n
 }
 
+// RaiseFloor raises the floor by n: from now on, a key without a row may
+// have had n more requests than the rows let go account for (a table that
+// holds the first n requests of a new key somewhere else before it keeps
+// a row for it), and so may every row kept from now on.
+func (s *Summary) RaiseFloor(n int64) { s.floor += n }
+
 // Admit notes that a new row was kept at position i: it may lack what
 // a key without a row may have had.
 func (s *Summary) Admit(i int32) {
