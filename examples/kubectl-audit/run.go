@@ -26,6 +26,7 @@ func (o *options) runExport(ctx context.Context, args []string, stdout, stderr i
 	return o.answer(ctx, args, stdout, stderr, func(q query.Query, ctx context.Context) (*query.Result, error) {
 		opts := o.export
 		opts.Tool = version()
+		opts.Notify = func(msg string) { fmt.Fprintln(stderr, format.Sanitize(msg)) }
 		return q.Export(ctx, o.exportTo, opts)
 	})
 }
