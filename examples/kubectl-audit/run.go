@@ -76,11 +76,13 @@ func (o *options) answer(ctx context.Context, args []string, stdout, stderr io.W
 	if err := res.WriteReport(stderr, o.verbose); err != nil {
 		return err
 	}
-	checks := checkExports(q.Paths)
-	if err := writeChecks(stderr, res, checks); err != nil {
+	// Exports read, the baseline's as the input's, are checked against
+	// their manifests.
+	checks, baseChecks := checkExports(q.Paths), checkExports(q.Baseline.Paths)
+	if err := writeChecks(stderr, res, checks, baseChecks); err != nil {
 		return err
 	}
-	return verdict(res, checks, o.allowPartial)
+	return verdict(res, append(checks, baseChecks...), o.allowPartial)
 }
 
 // interrupted says on stderr that the run was stopped, and what had been
