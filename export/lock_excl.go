@@ -1,5 +1,3 @@
-//go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly)
-
 package export
 
 import (
@@ -9,18 +7,20 @@ import (
 	"os"
 )
 
-// dirLock is a held lock of an export directory: its lock file, created
-// with O_EXCL, naming this process.
-type dirLock struct {
+// exclLock is a lock of an export directory held as its lock file,
+// created with O_EXCL and naming the holder: the lock of the systems
+// without flock(2) (see lock_other.go), which a holder that ended without
+// releasing it leaves behind.
+type exclLock struct {
 	path string
 	done bool
 }
 
-// tryLock tries once to take the lock at path for me. It returns the lock,
-// or, when another export holds it, that holder. A lock file naming a
-// process of this host that no longer runs is stale: it is removed and
-// the lock taken, with stale saying whose it was.
-func tryLock(path string, me lockHolder) (l *dirLock, held, stale *lockHolder, err error) {
+// tryExclLock tries once to take the lock at path for me. It returns the
+// lock, or, when another export holds it, that holder. A lock file naming
+// a process of this host that alive says has ended is stale: it is
+// removed and the lock taken, stale saying whose it was.
+func tryExclLock(path string, me lockHolder, alive func(pid int) bool) (l *exclLock, held, stale *lockHolder, err error) {
 	data, _ := json.Marshal(me)
 	for range 3 {
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
@@ -33,7 +33,7 @@ func tryLock(path string, me lockHolder) (l *dirLock, held, stale *lockHolder, e
 				os.Remove(path)
 				return nil, nil, nil, werr
 			}
-			return &dirLock{path: path}, nil, stale, nil
+			return &exclLock{path: path}, nil, stale, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {
 			return nil, nil, nil, err
@@ -43,7 +43,7 @@ func tryLock(path string, me lockHolder) (l *dirLock, held, stale *lockHolder, e
 			continue // released meanwhile
 		}
 		h := readHolder(content)
-		if err != nil || h.PID == 0 || h.Host != me.Host || running(h.PID) {
+		if err != nil || h.PID == 0 || h.Host != me.Host || alive(h.PID) {
 			// Being written (no holder yet), or held by a live process
 			// or one of another host: wait.
 			return nil, &h, nil, nil
@@ -56,18 +56,8 @@ func tryLock(path string, me lockHolder) (l *dirLock, held, stale *lockHolder, e
 	return nil, &lockHolder{}, nil, nil
 }
 
-// running reports whether a process pid runs on this host.
-func running(pid int) bool {
-	p, err := os.FindProcess(pid)
-	if err != nil {
-		return false
-	}
-	p.Release()
-	return true
-}
-
 // release removes the lock file.
-func (l *dirLock) release() {
+func (l *exclLock) release() {
 	if l == nil || l.done {
 		return
 	}
