@@ -221,10 +221,10 @@ func (w *walker) walk(dir string, st dirState) error {
 }
 
 // isExportBookkeeping reports whether a file found by a walk is the
-// manifest or the _SUCCESS marker of an export (see package export),
-// which are not input and are not listed at all.
+// manifest, the _SUCCESS marker or the lock of an export (see package
+// export), which are not input and are not listed at all.
 func isExportBookkeeping(name string) bool {
-	return name == "_SUCCESS" || name == "_auditlens_export.json"
+	return name == "_SUCCESS" || name == "_auditlens_export.json" || name == ".auditlens_export.lock"
 }
 
 // enter returns the state of the folder name inside dir, which is in st.

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -63,6 +64,10 @@ type Options struct {
 	// Filter says which events were chosen, kept in the manifest
 	// (Run.Filter).
 	Filter string
+	// Notify, when set, is told what NewWriterContext waits for (the
+	// directory's lock, held by another export) and which lock it took
+	// over from an export that ended without releasing it.
+	Notify func(message string)
 }
 
 // ErrNotEmpty is the error of NewWriter for a directory that holds files
@@ -74,7 +79,8 @@ var ErrNotEmpty = errors.New("export: the directory is not empty (append to add 
 type Writer struct {
 	dir  string
 	opts Options
-	run  string // names this export's files, apart from earlier ones
+	run  string   // names this export's files, apart from earlier ones
+	lock *dirLock // held from NewWriter to the end of Close or Abort
 
 	mu     sync.Mutex
 	sinks  []*Sink
@@ -117,8 +123,24 @@ type Result struct {
 
 // NewWriter returns a writer of an export into dir, which it creates if
 // needed. A dir that is not empty is refused with ErrNotEmpty unless
-// opts.Append is set.
+// opts.Append is set. It is NewWriterContext without a bound on the wait
+// for another export of dir.
 func NewWriter(dir string, opts Options) (*Writer, error) {
+	return NewWriterContext(context.Background(), dir, opts)
+}
+
+// NewWriterContext returns a writer of an export into dir, which it
+// creates if needed. A dir that is not empty is refused with ErrNotEmpty
+// unless opts.Append is set.
+//
+// One export at a time writes into a directory: the writer holds the
+// directory's lock (LockName) until Close or Abort returns. While another
+// export, of this process or another one, holds it, NewWriterContext
+// waits (opts.Notify is told by whom) until that one is done or ctx is;
+// then it reads the directory as that export left it, so that an append
+// of a source just exported is refused as any other. A lock left by an
+// export that ended without releasing it (killed) is taken over.
+func NewWriterContext(ctx context.Context, dir string, opts Options) (*Writer, error) {
 	if opts.Cluster == "" {
 		opts.Cluster = DefaultCluster
 	}
@@ -141,13 +163,31 @@ func NewWriter(dir string, opts Options) (*Writer, error) {
 		return nil, fmt.Errorf("export: %w", err)
 	case !info.IsDir():
 		return nil, fmt.Errorf("export: %s is not a directory", dir)
-	case !opts.Append:
+	}
+	lock, err := lockDir(ctx, dir, opts.Notify)
+	if err != nil {
+		return nil, err
+	}
+	w, err := openLocked(dir, opts)
+	if err != nil {
+		lock.release()
+		return nil, err
+	}
+	w.lock = lock
+	return w, nil
+}
+
+// openLocked returns the writer of an export into dir, whose lock is held.
+func openLocked(dir string, opts Options) (*Writer, error) {
+	if !opts.Append {
 		entries, err := os.ReadDir(dir)
 		if err != nil {
 			return nil, fmt.Errorf("export: %w", err)
 		}
-		if len(entries) > 0 {
-			return nil, fmt.Errorf("%w: %s holds %s", ErrNotEmpty, dir, entries[0].Name())
+		for _, e := range entries {
+			if e.Name() != LockName {
+				return nil, fmt.Errorf("%w: %s holds %s", ErrNotEmpty, dir, e.Name())
+			}
 		}
 	}
 	m, err := existingManifest(dir)
@@ -268,6 +308,7 @@ func (w *Writer) Close() error {
 		return errors.New("export: closed twice")
 	}
 	w.closed = true
+	defer w.lock.release()
 	errs := make([]error, len(w.sinks))
 	var wg sync.WaitGroup
 	for i, s := range w.sinks {
@@ -379,6 +420,7 @@ func (w *Writer) Abort() {
 		s.abort()
 	}
 	w.removeAll()
+	w.lock.release()
 }
 
 // removeAll removes the files of every sink, committed or not.

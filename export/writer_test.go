@@ -19,12 +19,12 @@ import (
 const sampleKube = "../testdata/must-gather/audit_logs/kube-apiserver"
 
 // files lists the files below dir, relative to it, but for the
-// manifest and the _SUCCESS marker.
+// manifest, the _SUCCESS marker and the lock.
 func files(t *testing.T, dir string) []string {
 	t.Helper()
 	var list []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && d.Name() != export.ManifestName && d.Name() != export.SuccessName {
+		if err == nil && !d.IsDir() && d.Name() != export.ManifestName && d.Name() != export.SuccessName && d.Name() != export.LockName {
 			rel, _ := filepath.Rel(dir, p)
 			list = append(list, filepath.ToSlash(rel))
 		}

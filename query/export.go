@@ -40,7 +40,7 @@ func (q Query) Export(ctx context.Context, dir string, opts export.Options) (*Re
 	if opts.Filter == "" {
 		opts.Filter = keep.String()
 	}
-	w, err := export.NewWriter(dir, opts)
+	w, err := export.NewWriterContext(ctx, dir, opts)
 	if err != nil {
 		if errors.Is(err, export.ErrNotEmpty) {
 			return nil, errorf("to", "%s is not empty: give --append to add to the export there, or another directory", dir)

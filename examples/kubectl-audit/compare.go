@@ -14,7 +14,6 @@ import (
 
 // compareOptions are the flags of `kubectl-audit compare`.
 type compareOptions struct {
-	baseline   query.Baseline
 	thresholds aggregate.CompareOptions
 }
 
@@ -43,14 +42,16 @@ summed, long-running requests left out): who costs more now.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return o.answer(cmd.Context(), args, stdout, stderr, func(q query.Query, ctx context.Context) (*query.Result, error) {
-				return q.Compare(ctx, c.baseline, c.thresholds)
+				return q.Compare(ctx, q.Baseline, c.thresholds)
 			})
 		},
 	}
 	f := cmd.Flags()
 	o.inputFlags(f)
 	q := &o.query
-	baselineFlags(f, &c.baseline)
+	// The baseline is the query's, as -o html's: the command checks the
+	// exports among its paths against their manifests as it does -f's.
+	baselineFlags(f, &q.Baseline)
 	f.StringVar(&q.By, "by", "user", "Key to compare by: "+strings.Join(aggregate.KeyNames(), ", ")+"; several joined by commas")
 	f.StringVar(&q.Sort, "sort", "requests", "Order of the changes: requests (an hour) or server-time (an hour)")
 	f.StringVar(&q.Format, "format", "text", "Encoding: text, json or csv")

@@ -80,3 +80,47 @@ func TestExportIncompleteOrPartial(t *testing.T) {
 		t.Errorf("export with --where failing: exit %d, stderr %s", where.code, where.stderr)
 	}
 }
+
+// TestBaselineExportChecked: an export given as --baseline (compare, and
+// -o html's section) is checked against its manifest as one given with -f
+// is: whole, the answer is complete (exit 0); without its _SUCCESS marker,
+// the answer is given from what it holds, stderr says which export is
+// incomplete and why, and the exit status is 1 (an incomplete export).
+func TestBaselineExportChecked(t *testing.T) {
+	base := filepath.Join(t.TempDir(), "base")
+	if r := runCmd(t, "export", "-f", kubeAPIServer, "--to", base); r.code != 0 {
+		t.Fatalf("export: exit %d, %s", r.code, r.stderr)
+	}
+	asks := map[string][]string{
+		"compare":  {"compare", "--baseline", base, "-f", kubeAPIServer},
+		"-o html":  {"-o", "html", "--baseline", base, "-f", kubeAPIServer},
+		"a folder": {"compare", "--baseline", base + "/cluster=default", "-f", kubeAPIServer, "--format=json"},
+	}
+	whole := map[string]result{}
+	for name, args := range asks {
+		r := runCmd(t, args...)
+		if r.code != 0 || strings.Contains(string(r.stderr), "incomplete") || len(r.stdout) == 0 {
+			t.Errorf("%s against a whole export: exit %d, %s", name, r.code, r.stderr)
+		}
+		whole[name] = r
+	}
+	if err := os.Remove(filepath.Join(base, export.SuccessName)); err != nil {
+		t.Fatal(err)
+	}
+	for name, args := range asks {
+		r := runCmd(t, args...)
+		if r.code != 1 || !strings.Contains(string(r.stderr), "Baseline export "+base+" is incomplete: no _SUCCESS marker") ||
+			!strings.Contains(string(r.stderr), "an export read is incomplete") {
+			t.Errorf("%s against an export without _SUCCESS: exit %d, %s", name, r.code, r.stderr)
+		}
+		// The answer is what the export holds: here, all of it.
+		if name != "-o html" && !bytes.Equal(r.stdout, whole[name].stdout) {
+			t.Errorf("%s against an export without _SUCCESS answers otherwise:\n%s\nwant:\n%s", name, r.stdout, whole[name].stdout)
+		}
+	}
+	// The subject's exports are said as before: "Export", not "Baseline export".
+	r := runCmd(t, "compare", "--baseline", kubeAPIServer, "-f", base)
+	if r.code != 1 || !strings.Contains(string(r.stderr), "\nExport "+base+" is incomplete") && !strings.HasPrefix(string(r.stderr), "Export "+base+" is incomplete") {
+		t.Errorf("an incomplete subject export: exit %d, %s", r.code, r.stderr)
+	}
+}

@@ -26,6 +26,7 @@ func (o *options) runExport(ctx context.Context, args []string, stdout, stderr i
 	return o.answer(ctx, args, stdout, stderr, func(q query.Query, ctx context.Context) (*query.Result, error) {
 		opts := o.export
 		opts.Tool = version()
+		opts.Notify = func(msg string) { fmt.Fprintln(stderr, format.Sanitize(msg)) }
 		return q.Export(ctx, o.exportTo, opts)
 	})
 }
@@ -75,11 +76,13 @@ func (o *options) answer(ctx context.Context, args []string, stdout, stderr io.W
 	if err := res.WriteReport(stderr, o.verbose); err != nil {
 		return err
 	}
-	checks := checkExports(q.Paths)
-	if err := writeChecks(stderr, res, checks); err != nil {
+	// Exports read, the baseline's as the input's, are checked against
+	// their manifests.
+	checks, baseChecks := checkExports(q.Paths), checkExports(q.Baseline.Paths)
+	if err := writeChecks(stderr, res, checks, baseChecks); err != nil {
 		return err
 	}
-	return verdict(res, checks, o.allowPartial)
+	return verdict(res, append(checks, baseChecks...), o.allowPartial)
 }
 
 // interrupted says on stderr that the run was stopped, and what had been

@@ -117,9 +117,10 @@ func checkExports(paths []string) []*export.Check {
 	return checks
 }
 
-// writeChecks says on stderr which exports read are incomplete, and why,
-// and what an export left out as its directory held it already.
-func writeChecks(w io.Writer, res *query.Result, checks []*export.Check) error {
+// writeChecks says on stderr which exports read are incomplete, and why
+// (those of the input, then those of a baseline), and what an export left
+// out as its directory held it already.
+func writeChecks(w io.Writer, res *query.Result, checks, baseChecks []*export.Check) error {
 	if x := res.Export; x != nil {
 		if n := len(x.SkippedSources); n > 0 {
 			if _, err := fmt.Fprintf(w, "Left out %d sources the export holds already (--skip-exported), the first %s.\n", n, format.Sanitize(x.SkippedSources[0])); err != nil {
@@ -132,10 +133,15 @@ func writeChecks(w io.Writer, res *query.Result, checks []*export.Check) error {
 			}
 		}
 	}
-	for _, c := range checks {
-		if !c.Complete() {
-			if _, err := fmt.Fprintf(w, "Export %s is %s.\n", format.Sanitize(c.Dir), format.Sanitize(c.String())); err != nil {
-				return err
+	for _, side := range []struct {
+		what   string
+		checks []*export.Check
+	}{{"Export", checks}, {"Baseline export", baseChecks}} {
+		for _, c := range side.checks {
+			if !c.Complete() {
+				if _, err := fmt.Fprintf(w, "%s %s is %s.\n", side.what, format.Sanitize(c.Dir), format.Sanitize(c.String())); err != nil {
+					return err
+				}
 			}
 		}
 	}

@@ -155,7 +155,7 @@ func (r *Row) Own(in *Interner) int64 {
 	s := in.String
 	c := func(v string) string {
 		n += int64(len(v))
-		return strings.Clone(v)
+		return in.clone(v)
 	}
 	r.AuditID, r.Kind, r.EventAPIVersion = c(r.AuditID), s(r.Kind), s(r.EventAPIVersion)
 	r.Level, r.Stage, r.Verb, r.RequestURI = s(r.Level), s(r.Stage), s(r.Verb), c(r.RequestURI)
@@ -163,8 +163,7 @@ func (r *Row) Own(in *Interner) int64 {
 	r.Namespace, r.Name = s(r.Namespace), s(r.Name)
 	r.FieldManager = in.ptr(r.FieldManager)
 	if r.Code != nil {
-		code := *r.Code
-		r.Code = &code
+		r.Code = in.code(*r.Code)
 	}
 	r.Username, r.UserUID = s(r.Username), s(r.UserUID)
 	r.UserGroups = in.strings(r.UserGroups)
@@ -200,6 +199,59 @@ func (r *Row) Own(in *Interner) int64 {
 // holds at most a bounded number of strings: past that, it starts afresh.
 type Interner struct {
 	m map[string]string
+	// The slabs Own copies the rest into, so that a row's copies are not
+	// an allocation each: bytes of strings, strings of lists and
+	// pointers, codes. A slab is never reused: the rows that hold parts
+	// of one keep it alive, and it is collected after them.
+	slab  []byte
+	strs  []string
+	codes []int32
+}
+
+// The sizes of an Interner's slabs.
+const (
+	slabBytes   = 64 << 10
+	slabStrings = 1024
+	slabCodes   = 1024
+)
+
+// clone returns a copy of s in the Interner's slab.
+func (in *Interner) clone(s string) string {
+	if s == "" {
+		return ""
+	}
+	if len(s) > slabBytes/8 {
+		return strings.Clone(s)
+	}
+	if cap(in.slab)-len(in.slab) < len(s) {
+		in.slab = make([]byte, 0, slabBytes)
+	}
+	start := len(in.slab)
+	in.slab = append(in.slab, s...)
+	return unsafe.String(&in.slab[start], len(s))
+}
+
+// stringList returns n strings of the Interner's slab, which nothing
+// else holds.
+func (in *Interner) stringList(n int) []string {
+	if n > slabStrings/8 {
+		return make([]string, n)
+	}
+	if cap(in.strs)-len(in.strs) < n {
+		in.strs = make([]string, 0, slabStrings)
+	}
+	start := len(in.strs)
+	in.strs = in.strs[:start+n]
+	return in.strs[start : start+n : start+n]
+}
+
+// code returns a pointer to a copy of c in the Interner's slab.
+func (in *Interner) code(c int32) *int32 {
+	if len(in.codes) == cap(in.codes) {
+		in.codes = make([]int32, 0, slabCodes)
+	}
+	in.codes = append(in.codes, c)
+	return &in.codes[len(in.codes)-1]
 }
 
 // internLimit bounds the strings an Interner holds.
@@ -237,19 +289,22 @@ func (in *Interner) bytes(b []byte) string {
 	return in.add(string(b))
 }
 
+// ptr is String for a pointer to a string; the pointer is new too.
 func (in *Interner) ptr(p *string) *string {
 	if p == nil {
 		return nil
 	}
-	v := in.String(*p)
-	return &v
+	v := in.stringList(1)
+	v[0] = in.String(*p)
+	return &v[0]
 }
 
+// strings is String for a list of strings; the list is new too.
 func (in *Interner) strings(ss []string) []string {
 	if len(ss) == 0 {
 		return nil
 	}
-	out := make([]string, len(ss))
+	out := in.stringList(len(ss))
 	for i, s := range ss {
 		out[i] = in.String(s)
 	}

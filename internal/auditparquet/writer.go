@@ -16,11 +16,26 @@ const dictionaryMaxBytes = 4 << 20
 // group; the caller writes each row group's rows sorted by
 // RequestReceived, which Sorted's merge of a file's row groups relies on.
 func NewWriter(w io.Writer, cluster string) *parquet.GenericWriter[*Row] {
-	return parquet.NewGenericWriter[*Row](w,
+	opts := []parquet.WriterOption{
 		parquet.DataPageVersion(1),
 		parquet.Compression(&pageCodec),
 		parquet.DictionaryMaxBytes(dictionaryMaxBytes),
+		// Min and max are kept per column chunk and in the column index,
+		// not again in each page's header: they cost the writer a second
+		// pass over every page's values.
+		parquet.DataPageStatistics(false),
 		parquet.KeyValueMetadata(SchemaKey, SchemaVersion),
 		parquet.KeyValueMetadata(ClusterKey, cluster),
-	)
+	}
+	for _, c := range noBounds {
+		opts = append(opts, parquet.SkipPageBounds(c.String()))
+	}
+	return parquet.NewGenericWriter[*Row](w, opts...)
 }
+
+// noBounds are the columns written without min and max: identifiers,
+// free text and JSON, unique or nearly so in every row group, where a
+// range says nothing a reader could skip by, and the bounds cost a
+// comparison of every value.
+var noBounds = []Column{ColAuditID, ColRequestURI, ColUserExtra, ColImpersonatedExtra, ColObjectUID,
+	ColObjectResourceVersion, ColResponseMessage, ColResponseDetails, ColRequestObject, ColResponseObject}

@@ -12,8 +12,10 @@ import (
 // would only cost memory (8 MiB per encoder by default).
 const zstdWindow = 1 << 20
 
-// zstdCodec compresses pages with zstd at the default level and a small
-// window. Reading uses the Parquet library's own zstd.
+// zstdCodec compresses pages with zstd at its fastest level and a small
+// window. Reading uses the Parquet library's own zstd. (The default level
+// made the export of a 400k-request capture 10% more CPU for files 21%
+// smaller: 23.7 MB against 30.0 MB, from 492 MB of JSON logs.)
 type zstdCodec struct {
 	encoders sync.Pool
 }
@@ -30,7 +32,7 @@ func (c *zstdCodec) Encode(dst, src []byte) ([]byte, error) {
 	if e == nil {
 		var err error
 		e, err = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1), zstd.WithWindowSize(zstdWindow),
-			zstd.WithZeroFrames(true), zstd.WithEncoderCRC(false))
+			zstd.WithZeroFrames(true), zstd.WithEncoderCRC(false), zstd.WithEncoderLevel(zstd.SpeedFastest))
 		if err != nil {
 			return dst, err
 		}
