@@ -1,6 +1,7 @@
 package main
 
 import (
+	"debug/elf"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,14 +49,7 @@ func TestReleaseBinaries(t *testing.T) {
 			t.Errorf("--version of the release binary printed %q, want the stamped %s", got, stamp)
 		}
 	}
-	// Static: no interpreter (dynamic loader) in the ELF headers.
-	b, err := os.ReadFile(linux)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(string(b[:min(len(b), 4096)]), "ld-linux") {
-		t.Errorf("the linux/amd64 binary is dynamically linked")
-	}
+	checkStatic(t, linux, elf.EM_X86_64)
 }
 
 // TestKrewManifestPlatforms: the krew manifest has one entry, with its
