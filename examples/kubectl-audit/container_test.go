@@ -143,7 +143,7 @@ func TestContainerfile(t *testing.T) {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
 	cmd.Env = append(cmd.Env, "PATH="+filepath.Join(runtime.GOROOT(), "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
-	if b, err := cmd.CombinedOutput(); err != nil {
+	if b, err := combinedOutput(t, cmd); err != nil {
 		t.Fatalf("the build stage's RUN %s: %v\n%s", run, err, b)
 	}
 	bin := filepath.Join(tmp, "kubectl-audit")
