@@ -53,7 +53,8 @@ done
 
 cd "$out"
 sha256sum kubectl-audit_"${version}"_*.tar.gz kubectl-audit_"${version}"_*.zip 2>/dev/null >SHA256SUMS || true
-manifest=$(cat "$root/deploy/krew/audit.yaml")
+# The template's comments say how it is filled in: not for the release.
+manifest=$(sed '/^#/d' "$root/deploy/krew/audit.yaml")
 manifest=${manifest//@VERSION@/$version}
 manifest=${manifest//@URL@/$url}
 for platform in linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64; do
