@@ -7,8 +7,5 @@ package auditlog
 // where the bytes came from in the Report; the source is read as often as
 // it is asked, and data must not change while it is.
 func Bytes(name string, data []byte) Source {
-	if data == nil {
-		data = []byte{}
-	}
-	return Source{Path: name, Server: ServerUnknown, Size: int64(len(data)), data: data}
+	return Source{Path: name, Server: ServerUnknown, Size: int64(len(data)), mem: &data}
 }

@@ -41,7 +41,7 @@ type Source struct {
 	Skip string
 
 	spool string // the copy of standard input read for Stdin (SpoolStdin)
-	data  []byte // the bytes of a source in memory (Bytes); nil for a file
+	mem   *[]byte // the bytes of a source in memory (Bytes); nil for a file
 }
 
 // Entry is one audit event with where it came from. Entries handed out by a

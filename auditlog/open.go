@@ -99,7 +99,7 @@ func openWith(src *Source, fds *descriptors, done <-chan struct{}, stall func(bo
 	switch {
 	case src.spool != "":
 		name = src.spool
-	case src.Path == Stdin || src.data != nil:
+	case src.Path == Stdin || src.mem != nil:
 		return Open(src) // no descriptor to wait for
 	}
 	osf, stop, err := openUnblocked(name, func() (*os.File, error) { return fds.openFile(name, done, stall) }, fds.release, done)

@@ -25,8 +25,8 @@ var stdin = func() io.Reader { return os.Stdin }
 // made one, else the file at its path.
 func openInput(src *Source) (io.ReadCloser, error) {
 	switch {
-	case src.data != nil:
-		return io.NopCloser(bytes.NewReader(src.data)), nil
+	case src.mem != nil:
+		return io.NopCloser(bytes.NewReader(*src.mem)), nil
 	case src.spool != "":
 		return os.Open(src.spool)
 	case src.Path == Stdin:
