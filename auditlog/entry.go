@@ -40,7 +40,7 @@ type Source struct {
 	// Skipped files are listed in the Report.
 	Skip string
 
-	spool string // the copy of standard input read for Stdin (SpoolStdin)
+	spool string  // the copy of standard input read for Stdin (SpoolStdin)
 	mem   *[]byte // the bytes of a source in memory (Bytes); nil for a file
 }
 
