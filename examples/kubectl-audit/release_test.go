@@ -1,52 +1,13 @@
 package main
 
 import (
-	"debug/elf"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
-	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
 )
-
-// TestReleaseBinaries: scripts/release.sh builds static binaries, and the
-// linux/amd64 one's --version prints the stamped version (run where it can
-// run: on linux/amd64). It builds for linux/amd64 alone: the long run of
-// TestReleaseArchives releases every platform.
-func TestReleaseBinaries(t *testing.T) {
-	out := t.TempDir()
-	const stamp = "v9.8.7-test"
-	platforms := []string{"linux/amd64"}
-	cmd := exec.Command("bash", "../../scripts/release.sh", stamp)
-	cmd.Env = append(os.Environ(), "OUT="+out, "PLATFORMS="+strings.Join(platforms, " "), "BINARIES_ONLY=1",
-		"PATH="+filepath.Join(runtime.GOROOT(), "bin")+string(os.PathListSeparator)+os.Getenv("PATH"))
-	if b, err := combinedOutput(t, cmd); err != nil {
-		t.Fatalf("release.sh: %v\n%s", err, b)
-	}
-	for _, p := range platforms {
-		bin := filepath.Join(out, "kubectl-audit_"+stamp+"_"+strings.ReplaceAll(p, "/", "_"), "kubectl-audit")
-		if fi, err := os.Stat(bin); err != nil || fi.Size() == 0 {
-			t.Errorf("no binary for %s: %v", p, err)
-		}
-	}
-	linux := filepath.Join(out, "kubectl-audit_"+stamp+"_linux_amd64", "kubectl-audit")
-	if runtime.GOOS == "linux" && runtime.GOARCH == "amd64" {
-		b, err := exec.Command(linux, "--version").Output()
-		if err != nil {
-			t.Fatalf("%s --version: %v", linux, err)
-		}
-		// A build with VCS stamping (not -buildvcs=false) adds " rev ..."
-		// before the Go version.
-		if got := string(b); !strings.HasPrefix(got, "kubectl-audit "+stamp+" ") || !strings.Contains(got, " go1.") {
-			t.Errorf("--version of the release binary printed %q, want the stamped %s", got, stamp)
-		}
-	}
-	checkStatic(t, linux, elf.EM_X86_64)
-}
 
 // TestKrewManifestPlatforms: the krew manifest has one entry, with its
 // checksum placeholder, for each platform release.sh builds by default.

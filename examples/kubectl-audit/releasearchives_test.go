@@ -91,6 +91,9 @@ func TestReleaseArchives(t *testing.T) {
 		}
 		if bin := files[exe]; bin != nil {
 			checkPlatform(t, name, bin, goos, arch)
+			if p == runtime.GOOS+"/"+runtime.GOARCH {
+				checkVersion(t, bin, stamp)
+			}
 		}
 	}
 
@@ -242,5 +245,24 @@ func checkPlatform(t *testing.T, name string, bin []byte, goos, arch string) {
 		}
 	default:
 		t.Errorf("%s: no check for %s", name, goos)
+	}
+}
+
+// checkVersion runs the release binary bin, built for this machine, and
+// checks that --version prints the stamped version.
+func checkVersion(t *testing.T, bin []byte, stamp string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "kubectl-audit")
+	if err := os.WriteFile(path, bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b, err := exec.Command(path, "--version").Output()
+	if err != nil {
+		t.Fatalf("%s --version: %v", path, err)
+	}
+	// A build with VCS stamping (not -buildvcs=false) adds " rev ..."
+	// before the Go version.
+	if got := string(b); !strings.HasPrefix(got, "kubectl-audit "+stamp+" ") || !strings.Contains(got, " go1.") {
+		t.Errorf("--version of the release binary printed %q, want the stamped %s", got, stamp)
 	}
 }
