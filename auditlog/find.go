@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/auditlens/auditlens/internal/lognames"
 )
 
 // Reasons a file found by Find is not read (Source.Skip).
@@ -369,7 +371,7 @@ func nodeFromName(name string) string {
 		return ""
 	}
 	if rest := stem[i+len("audit"):]; rest != "" {
-		if stamp, ok := strings.CutPrefix(rest, "-"); !ok || !isStamp(stamp) {
+		if stamp, ok := strings.CutPrefix(rest, "-"); !ok || !lognames.IsStamp(stamp) {
 			return ""
 		}
 	}
@@ -389,18 +391,4 @@ func cutRotation(name string) (string, bool) {
 		}
 	}
 	return name[:dot], true
-}
-
-// isStamp reports whether s looks like the timestamp of a rotated log
-// (2021-03-09T14-07-27.129): a digit, then digits and -T:.Z+.
-func isStamp(s string) bool {
-	if s == "" || s[0] < '0' || s[0] > '9' {
-		return false
-	}
-	for _, c := range s {
-		if !('0' <= c && c <= '9' || strings.ContainsRune("-T:.Z+", c)) {
-			return false
-		}
-	}
-	return true
 }

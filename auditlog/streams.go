@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/auditlens/auditlens/internal/lognames"
 )
 
 // streams groups the sources to read into the streams Sorted merges, in
@@ -81,11 +83,11 @@ func rotationOf(path string) rotation {
 			return rotation{rank: 1, num: n}
 		}
 	}
-	if i := strings.LastIndex(stem, ".log-"); i >= 0 && isStamp(stem[i+len(".log-"):]) {
+	if i := strings.LastIndex(stem, ".log-"); i >= 0 && lognames.IsStamp(stem[i+len(".log-"):]) {
 		return rotation{rank: 0, stamp: stem[i+len(".log-"):]}
 	}
 	if s, ok := strings.CutSuffix(stem, ".log"); ok {
-		if i := strings.LastIndex(s, "audit-"); i >= 0 && isStamp(s[i+len("audit-"):]) {
+		if i := strings.LastIndex(s, "audit-"); i >= 0 && lognames.IsStamp(s[i+len("audit-"):]) {
 			return rotation{rank: 0, stamp: s[i+len("audit-"):]}
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/auditlens/auditlens/internal/lognames"
 )
 
 // nameKind is what a directory entry's name makes it.
@@ -61,14 +63,14 @@ func parseRotated(name string) (rotatedName, bool) {
 			return rotatedName{live: name[:i], rank: 1, num: n}, true
 		}
 	}
-	if i := strings.LastIndex(name, ".log-"); i > 0 && isStamp(name[i+len(".log-"):]) {
+	if i := strings.LastIndex(name, ".log-"); i > 0 && lognames.IsStamp(name[i+len(".log-"):]) {
 		return rotatedName{live: name[:i+len(".log")], stamp: name[i+len(".log-"):]}, true
 	}
 	if stem, ok := strings.CutSuffix(name, ".log"); ok {
 		// The stamp itself holds dashes: find the dash before its first
 		// digit run that makes the rest a stamp, from the left.
 		for i := strings.IndexByte(stem, '-'); i > 0; {
-			if isStamp(stem[i+1:]) && hasDate(stem[i+1:]) {
+			if lognames.IsStamp(stem[i+1:]) && hasDate(stem[i+1:]) {
 				return rotatedName{live: stem[:i] + ".log", stamp: stem[i+1:]}, true
 			}
 			j := strings.IndexByte(stem[i+1:], '-')
@@ -94,20 +96,6 @@ func isDigits(s string) bool {
 	}
 	for _, c := range s {
 		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-// isStamp reports whether s looks like the time in a rotated file's name
-// (2026-01-02T15-04-05.000, 20260102): a digit, then digits and -T:.Z+.
-func isStamp(s string) bool {
-	if s == "" || s[0] < '0' || s[0] > '9' {
-		return false
-	}
-	for _, c := range s {
-		if !('0' <= c && c <= '9' || strings.ContainsRune("-T:.Z+", c)) {
 			return false
 		}
 	}
