@@ -13,8 +13,12 @@
 // a query merges the counters of the minutes of its window, leaving them
 // as they were. Time is the events' own (requestReceivedTimestamp): the
 // newest event received ends every window, and late batches land in
-// their minute. Memory is bounded by the minutes retained, the standing
-// queries and the distinct keys of each minute, never by events.
+// their minute. Minutes past are merged into one copy (the workers' own
+// copies sealed), and past the last ten minutes into five-minute buckets:
+// a window that reaches further back starts at the first bucket that
+// starts in it. Memory is bounded by the buckets retained, the standing
+// queries, the distinct keys of each bucket and the queue, never by
+// events.
 //
 // GET /metrics serves Prometheus metrics; GET /healthz says the server
 // is up. With Config.Parquet the events are also written as an export

@@ -246,39 +246,62 @@ func (w *worker) holdsBefore(before int64) bool {
 	return false
 }
 
+// The sealed minutes are kept a minute each for the last fineMinutes
+// minutes, and by coarseMinutes before: a window that reaches further
+// back starts on a multiple of coarseMinutes (the first bucket that starts
+// in it), and memory holds an hour in about a third of the buckets.
+const (
+	fineMinutes   = 10
+	coarseMinutes = 5
+)
+
 // seal moves the minutes of w (whose lock is held, and sealMu) before the
 // minute before into the sealed minutes, merging them with what those
-// hold of the same minute (a late batch's), and drops the sealed minutes
-// before the minute oldest.
+// hold of the same bucket (a late batch's, or the other minutes of a
+// coarse bucket), coarsens the sealed minutes past fineMinutes, and drops
+// the buckets that start before the minute oldest.
 func (s *Server) seal(w *worker, before, oldest int64) {
-	var old []int64
-	for at := range w.minutes {
-		if at < before {
-			old = append(old, at)
-		}
-	}
-	if len(old) == 0 {
-		return
-	}
 	s.sealed.mu.Lock()
 	defer s.sealed.mu.Unlock()
-	s.sealed.expire(oldest)
-	for _, at := range old {
-		m := w.minutes[at]
-		delete(w.minutes, at)
-		into := s.sealed.minutes[at]
-		if into == nil {
-			s.sealed.minutes[at] = m
-			continue
+	horizon := floorMinute(s.newest.Load()) - fineMinutes
+	bucket := func(at int64) int64 {
+		if at < horizon {
+			return at - ((at%coarseMinutes)+coarseMinutes)%coarseMinutes
 		}
-		into.events += m.events
-		into.first, into.last = minNonZero(into.first, m.first), max(into.last, m.last)
-		for p, c := range m.counters {
-			if ic := into.counters[p]; ic != nil {
-				ic.Merge(c)
-			} else {
-				into.counters[p] = c
-			}
+		return at
+	}
+	into := func(at int64, m *minute) {
+		key := bucket(at)
+		if b := s.sealed.minutes[key]; b != nil {
+			b.merge(m)
+		} else {
+			s.sealed.minutes[key] = m
+		}
+	}
+	for at, m := range w.minutes {
+		if at < before {
+			delete(w.minutes, at)
+			into(at, m)
+		}
+	}
+	for at, m := range s.sealed.minutes {
+		if bucket(at) != at {
+			delete(s.sealed.minutes, at)
+			into(at, m)
+		}
+	}
+	s.sealed.expire(oldest)
+}
+
+// merge adds the events and counters of o to m.
+func (m *minute) merge(o *minute) {
+	m.events += o.events
+	m.first, m.last = minNonZero(m.first, o.first), max(m.last, o.last)
+	for p, c := range o.counters {
+		if mc := m.counters[p]; mc != nil {
+			mc.Merge(c)
+		} else {
+			m.counters[p] = c
 		}
 	}
 }

@@ -16,7 +16,7 @@ import (
 // Defaults of a Config's zero fields.
 const (
 	DefaultRetain     = time.Hour
-	DefaultQueueBytes = 256 << 20
+	DefaultQueueBytes = 64 << 20
 	DefaultMaxBody    = 64 << 20
 	DefaultMaxQueries = 16
 )

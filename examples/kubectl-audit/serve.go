@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,12 +16,20 @@ import (
 	"github.com/auditlens/auditlens/serve"
 )
 
+// defaultMemoryLimit is serve's soft memory limit: the live heap of an
+// hour of minutes is tens of MB, and the queue's batches and the garbage
+// of decoding them are what peak; near the limit the collector runs more
+// often (measured: 199 MB peak without it, 163 MB with it, for 450,000
+// varied events queued at once).
+const defaultMemoryLimit = 128 << 20
+
 // serveOptions are the flags of `kubectl-audit serve`.
 type serveOptions struct {
-	access    serve.Access
-	config    serve.Config
-	follow    []string
-	fromStart bool
+	memoryLimit int64
+	access      serve.Access
+	config      serve.Config
+	follow      []string
+	fromStart   bool
 }
 
 // newServeCommand builds `kubectl-audit serve`, which answers the
@@ -67,6 +77,7 @@ holds a webhook kubeconfig, an audit policy and Kubernetes manifests.`,
 	f.StringVar(&c.Parquet, "parquet", "", "Also write every event to this Parquet export directory, committed every hour and at shutdown")
 	f.StringVar(&c.Cluster, "cluster", "", "The export's cluster partition")
 	f.IntVar(&c.Workers, "workers", 0, "Goroutines decoding and counting (0: one per core)")
+	f.Int64Var(&so.memoryLimit, "memory-limit", defaultMemoryLimit, "Soft memory limit of the Go runtime, in bytes, which collects garbage harder near it (0: none; the GOMEMLIMIT environment variable, when set, wins)")
 	f.StringArrayVar(&so.follow, "follow", nil, "Also read these audit log files, or directories of them, as they grow and across rotation (repeatable)")
 	f.BoolVar(&so.fromStart, "from-start", false, "With --follow: read what the files hold first (a directory's rotated files oldest first), rather than from their end")
 	return cmd
@@ -76,6 +87,9 @@ holds a webhook kubeconfig, an audit policy and Kubernetes manifests.`,
 func (so *serveOptions) run(ctx context.Context, stderr io.Writer) error {
 	if err := so.access.Check(); err != nil {
 		return &usageError{msg: err.Error()}
+	}
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set && so.memoryLimit > 0 {
+		debug.SetMemoryLimit(so.memoryLimit)
 	}
 	if len(so.config.Files) == 0 && so.config.Parquet != "" {
 		so.config.Files = []string{so.config.Parquet}
