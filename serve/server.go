@@ -35,7 +35,8 @@ type Config struct {
 	// newest event received; 0 is DefaultRetain.
 	Retain time.Duration
 	// QueueBytes bounds the bytes of the batches accepted and not yet
-	// counted; past it, Ingest refuses with ErrQueueFull. 0 is
+	// counted; past it, Ingest refuses with ErrQueueFull (a batch larger
+	// than the bound is taken when the queue is empty). 0 is
 	// DefaultQueueBytes.
 	QueueBytes int64
 	// MaxBody is the largest batch accepted, in bytes; 0 is DefaultMaxBody.
@@ -187,7 +188,9 @@ func (s *Server) Ingest(b Batch) error {
 		return ErrStopped
 	}
 	n := int64(len(data))
-	if s.queued.Add(n) > s.cfg.QueueBytes && n > 0 {
+	// A batch larger than the queue's bound is taken when the queue is
+	// empty (it is within MaxBody), else it could never be.
+	if total := s.queued.Add(n); total > s.cfg.QueueBytes && total != n {
 		s.queued.Add(-n)
 		s.metrics.batches.WithLabelValues("queue_full").Inc()
 		return ErrQueueFull

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -387,5 +388,42 @@ func TestQueriesWhileCounting(t *testing.T) {
 		if got, want := get(t, base, "/query?"+params), commandAnswer(t, params); got != want {
 			t.Errorf("/query?%s differs from the command once counted:\n--- served\n%.1500s\n--- command\n%.1500s", params, got, want)
 		}
+	}
+}
+
+// TestQueueBound checks the queue's bound: a batch larger than it is
+// taken when the queue is empty (it is within MaxBody, and could never be
+// taken else), and the next is refused until the queue drains.
+func TestQueueBound(t *testing.T) {
+	s, err := serve.New(serve.Config{QueueBytes: 1000, MaxBody: 1 << 20, Queries: []string{"o=stats"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := linesOf(t, 0, 10)
+	if len(big) <= 1000 {
+		t.Fatalf("the batch is %d bytes, want more than the bound", len(big))
+	}
+	if err := s.Ingest(serve.Batch{Name: "big", Data: big}); err != nil {
+		t.Fatalf("a batch larger than the bound, the queue empty: %v", err)
+	}
+	if err := s.Ingest(serve.Batch{Name: "next", Data: []byte("{}\n")}); !errors.Is(err, serve.ErrQueueFull) {
+		t.Fatalf("the next batch: %v, want ErrQueueFull", err)
+	}
+	if err := s.Ingest(serve.Batch{Name: "huge", Data: make([]byte, 2<<20)}); !errors.Is(err, serve.ErrTooLarge) {
+		t.Fatalf("a batch past MaxBody: %v, want ErrTooLarge", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	waitUntil(t, "the queue to drain", func() bool { return s.QueuedBytes() == 0 })
+	if err := s.Ingest(serve.Batch{Name: "after", Data: linesOf(t, 10, 1)}); err != nil {
+		t.Fatalf("once drained: %v", err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := s.Report().Events; n != 11 {
+		t.Fatalf("%d events counted, want 11", n)
 	}
 }
