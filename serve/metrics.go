@@ -110,14 +110,21 @@ func (m *metrics) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
+// requestKey is the labels of a request, its code a number until the
+// batch's counts are added.
+type requestKey struct {
+	verb, group string
+	code        int32
+}
+
 // batchMetrics are one batch's counts, added to the metrics at its end.
 type batchMetrics struct {
-	requests  map[[3]string]float64
+	requests  map[requestKey]float64
 	throttled float64
 	apfWait   time.Duration
 }
 
-func newBatchMetrics() *batchMetrics { return &batchMetrics{requests: map[[3]string]float64{}} }
+func newBatchMetrics() *batchMetrics { return &batchMetrics{requests: map[requestKey]float64{}} }
 
 // observe counts an event kept in its minute.
 func (b *batchMetrics) observe(e *auditlog.Entry) {
@@ -135,7 +142,7 @@ func (b *batchMetrics) observe(e *auditlog.Entry) {
 	} else {
 		group = e.Request().APIGroup
 	}
-	b.requests[[3]string{ev.Verb, group, strconv.Itoa(int(code))}]++
+	b.requests[requestKey{ev.Verb, group, code}]++
 	if code == 429 {
 		b.throttled++
 	}
@@ -153,9 +160,9 @@ func (m *metrics) add(b *batchMetrics, rep *auditlog.Report, tooOld, noTime int6
 	m.apfWait.Add(b.apfWait.Seconds())
 	m.mu.Lock()
 	for k, n := range b.requests {
-		k[1] = bounded(m.groups, k[1], maxGroups)
-		k[2] = bounded(m.codes, k[2], maxCodes)
-		m.requests.WithLabelValues(k[0], k[1], k[2]).Add(n)
+		group := bounded(m.groups, k.group, maxGroups)
+		code := bounded(m.codes, strconv.Itoa(int(k.code)), maxCodes)
+		m.requests.WithLabelValues(k.verb, group, code).Add(n)
 	}
 	m.mu.Unlock()
 	if tooOld > 0 {
