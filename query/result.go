@@ -152,6 +152,26 @@ func (r *Result) Err() error {
 	return nil
 }
 
+// MediaType returns the media type of what Write writes, for an HTTP
+// response: HTML for a page, JSON lines for a -o json listing and a
+// history in JSON, JSON or CSV for a view in those encodings, and text
+// otherwise.
+func (r *Result) MediaType() string {
+	switch {
+	case r.HTML != nil, r.history != nil && r.history.page:
+		return "text/html; charset=utf-8"
+	case r.listing != nil && r.listing.style == format.ListJSON, r.history != nil && r.enc == format.JSON:
+		return "application/x-ndjson"
+	case r.listing != nil || r.history != nil || r.Export != nil:
+		return "text/plain; charset=utf-8"
+	case r.enc == format.JSON:
+		return "application/json"
+	case r.enc == format.CSV:
+		return "text/csv; charset=utf-8"
+	}
+	return "text/plain; charset=utf-8"
+}
+
 // Write renders the result as the command prints it on stdout: a listing
 // (reading the input as it goes; the summary line, which kubectl-audit
 // prints on stderr, is left to WriteReport), the HTML page, what an export

@@ -101,16 +101,9 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h := w.Header()
-	switch {
-	case res.HTML != nil:
-		h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Type", res.MediaType())
+	if res.HTML != nil {
 		h.Set("Refresh", strconv.Itoa(PageRefresh))
-	case params.Get("format") == "json" || params.Get("o") == "json":
-		h.Set("Content-Type", "application/json")
-	case params.Get("format") == "csv" || len(params.Get("o")) >= 3 && params.Get("o")[:3] == "csv":
-		h.Set("Content-Type", "text/csv; charset=utf-8")
-	default:
-		h.Set("Content-Type", "text/plain; charset=utf-8")
 	}
 	if since, err := s.CountingSince(params); err == nil {
 		h.Set("X-Auditlens-Counting-Since", since.UTC().Format(time.RFC3339))

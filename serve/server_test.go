@@ -228,6 +228,38 @@ func TestQueryAnswersAsTheCommand(t *testing.T) {
 			t.Errorf("/query?%s differs from the command's answer:\n--- served\n%.2000s\n--- command\n%.2000s", params, got, want)
 		}
 	}
+	for params, want := range map[string]string{
+		"o=top&by=user":             "text/plain; charset=utf-8",
+		"o=top&by=user&format=json": "application/json",
+		"o=top&by=user&format=csv":  "text/csv; charset=utf-8",
+		"o=csv&by=user":             "text/csv; charset=utf-8",
+		"o=stats&format=json":       "application/json",
+		"o=findings":                "text/plain; charset=utf-8",
+		"o=html":                    "text/html; charset=utf-8",
+	} {
+		h := header(t, base, "/query?"+params)
+		if got := h.Get("Content-Type"); got != want {
+			t.Errorf("/query?%s: Content-Type %q, want %q", params, got, want)
+		}
+		if refresh := h.Get("Refresh"); (refresh != "") != (params == "o=html") {
+			t.Errorf("/query?%s: Refresh %q", params, refresh)
+		}
+	}
+}
+
+// header returns the header of GET base+path, which must answer 200.
+func header(t *testing.T, base, path string) http.Header {
+	t.Helper()
+	resp, err := http.Get(base + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s", path, resp.Status)
+	}
+	return resp.Header
 }
 
 // readSection matches the read report of an HTML page.
