@@ -143,7 +143,11 @@ func (c *Counter) Merge(o *Counter) { c.ws.set.MergeKeeping(o.ws.set) }
 // leaves as they were: the same Result Run gives for the events they
 // counted. rep is what was read of them; first and last are the times of
 // the oldest and newest events held, from which the time flags' offsets
-// count (the Result's filter says the window they resolve to).
+// count (the Result's filter says the window they resolve to). Its
+// FilterFailures count the events a --where expression could not be
+// evaluated on by the counters' filters (those of the Live that made
+// them): since the query was first counted, in any minute, not only the
+// window's.
 func (l *Live) Answer(counters iter.Seq[*Counter], rep *auditlog.Report, first, last time.Time) (*Result, error) {
 	flags := l.query.Filters
 	flags.First, flags.Last = first, last
@@ -152,10 +156,15 @@ func (l *Live) Answer(counters iter.Seq[*Counter], rep *auditlog.Report, first, 
 		return nil, filterError(err)
 	}
 	ws := l.answer.newWorkerSet()
+	var counted filter.Filter // the counters' filters, which tally the --where failures
 	for c := range counters {
 		ws.set.MergeKeeping(c.ws.set)
+		counted = c.keep
 	}
 	res := &Result{enc: l.answer.view.enc, filter: shown, Warnings: l.answer.warnings}
 	res.finish(l.answer, ws, rep)
+	if counted != nil {
+		res.FilterFailures = filter.WhereFailures(counted)
+	}
 	return res, nil
 }

@@ -338,6 +338,8 @@ func TestBadInputAndQueries(t *testing.T) {
 	if code := post(t, base+"/audit", bytes.Repeat([]byte(" "), 65<<10)); code != http.StatusRequestEntityTooLarge {
 		t.Errorf("a batch past the limit: %d, want 413", code)
 	}
+	failing := "/query?o=stats&where=" + url.QueryEscape("userAgent.matches(user.username + '(')")
+	header(t, base, failing) // counted from now on
 	batch := append(linesOf(t, 0, 20), "{not json\n\x1b[31mnot an event either\n"...)
 	if code := post(t, base+"/audit", batch); code != http.StatusOK {
 		t.Fatalf("a batch with bad lines: %d, want 200 (the bad lines are counted)", code)
@@ -350,6 +352,17 @@ func TestBadInputAndQueries(t *testing.T) {
 	resp.Body.Close()
 	if got := resp.Header.Get("X-Auditlens-Partial"); !strings.HasPrefix(got, "2 unreadable lines") {
 		t.Errorf("X-Auditlens-Partial = %q, want the 2 unreadable lines", got)
+	}
+	// An expression that fails on every event: the answer says so, as
+	// the command says it on stderr.
+	got := header(t, base, failing).Get("X-Auditlens-Where-Failures")
+	if n, _, _ := strings.Cut(got, " "); n != "18" {
+		// 18: what the command says of these 20 lines with this
+		// --where (two are kept out before it is evaluated).
+		t.Errorf("X-Auditlens-Where-Failures = %q, want the 18 events the --where fails on", got)
+	}
+	if got := header(t, base, "/query?o=stats&where="+url.QueryEscape("verb != ''")).Get("X-Auditlens-Where-Failures"); got != "" {
+		t.Errorf("X-Auditlens-Where-Failures = %q for a --where that cannot fail", got)
 	}
 	if n := metricValue(t, base, `auditlens_unreadable_total{kind="bad JSON"}`); n < 1 {
 		metrics := get(t, base, "/metrics")
