@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -40,7 +41,7 @@ func TestSamplesOrder(t *testing.T) {
 	}
 	// They are the ten smallest hashes.
 	sorted := slices.Clone(ids)
-	slices.SortFunc(sorted, func(a, b string) int { return compareSamples(sample{SampleHash(a), a}, sample{SampleHash(b), b}) })
+	slices.SortFunc(sorted, func(a, b string) int { return compareSamples(newSample(SampleHash(a), a), newSample(SampleHash(b), b)) })
 	if !slices.Equal(want.IDs(), sorted[:MaxSamples]) {
 		t.Errorf("samples %v, want %v", want.IDs(), sorted[:MaxSamples])
 	}
@@ -71,4 +72,58 @@ func TestSampleHashStable(t *testing.T) {
 			t.Errorf("SampleHash(%q) = %#x, want %#x", id, got, want)
 		}
 	}
+}
+
+// TestSamplesKeepText checks that every auditID comes back as it was
+// offered, whether it was held packed (a canonical UUID) or as text, and
+// that equal hashes are ordered by the auditIDs' text either way.
+func TestSamplesKeepText(t *testing.T) {
+	ids := []string{
+		"0a1b2c3d-4e5f-6789-abcd-ef0123456789", // packed
+		"ffffffff-ffff-ffff-ffff-ffffffffffff", // packed
+		"00000000-0000-0000-0000-000000000000", // packed
+		"0A1B2C3D-4E5F-6789-ABCD-EF0123456789", // upper case: text
+		"0a1b2c3d-4e5f-6789-abcd-ef012345678",  // short: text
+		"0a1b2c3d4e5f-6789-abcd-ef0123456789-", // dashes elsewhere: text
+		"0a1b2c3d-4e5f-6789-abcd-ef012345678g", // not hex: text
+		"0a1b2c3d-4e5f-6789-abcd-ef0123456789\x00",
+		"x",
+	}
+	for _, id := range ids {
+		var s Samples
+		s.Offer(id)
+		if got := s.IDs(); len(got) != 1 || got[0] != id {
+			t.Errorf("offered %q, got %q", id, got)
+		}
+	}
+	// Equal hashes: the order is the text's, packed or not.
+	var s Samples
+	for _, id := range ids {
+		s.OfferHashed(42, id)
+	}
+	want := slices.Clone(ids)
+	slices.Sort(want)
+	want = want[:min(len(want), MaxSamples)]
+	if got := s.IDs(); !slices.Equal(got, want) {
+		t.Errorf("equal hashes ordered %q, want %q", got, want)
+	}
+}
+
+// FuzzPackUUID checks that an auditID packs only when its text comes back
+// from the packed form, and that canonical UUIDs always pack.
+func FuzzPackUUID(f *testing.F) {
+	f.Add("0a1b2c3d-4e5f-6789-abcd-ef0123456789")
+	f.Add("0A1B2C3D-4E5F-6789-ABCD-EF0123456789")
+	f.Add("0a1b2c3d-4e5f-6789-abcd-ef012345678-")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, id string) {
+		u, ok := packUUID(id)
+		if ok && unpackUUID(u) != id {
+			t.Fatalf("%q packed, unpacks as %q", id, unpackUUID(u))
+		}
+		if canonical := len(id) == 36 && strings.Trim(id, "0123456789abcdef-") == "" &&
+			id[8] == '-' && id[13] == '-' && id[18] == '-' && id[23] == '-' && strings.Count(id, "-") == 4; canonical != ok {
+			t.Fatalf("%q: packed %v, canonical %v", id, ok, canonical)
+		}
+	})
 }
