@@ -58,11 +58,22 @@ type objectTable struct {
 	doorHeld int64
 }
 
-// The doorkeeper's size, and the most requests of a key it holds.
+// The doorkeeper's largest size (a table of 32,768 rows or more), and the
+// most requests of a key it holds.
 const (
 	doorSize   = 1 << 20
 	doorAbsorb = 2
 )
+
+// doorLen is the doorkeeper's size for a table of max rows: 32 counters a
+// row (a power of two), and at most doorSize.
+func doorLen(max int) int {
+	n := 1 << 10
+	for n < 32*max && n < doorSize {
+		n <<= 1
+	}
+	return n
+}
 
 // keySeed is the seed of the objects' key hashes: the same for every
 // table, so that merging hashes each key once.
@@ -146,7 +157,7 @@ func (t *objectTable) get(user, object []byte) *objectRate {
 	i, ok := t.lookup(t.key, h)
 	if !ok {
 		if t.door != nil {
-			if c := &t.door[h&(doorSize-1)]; *c < doorAbsorb {
+			if c := &t.door[h&uint64(len(t.door)-1)]; *c < doorAbsorb {
 				*c++
 				t.doorHeld++
 				return nil
@@ -235,7 +246,7 @@ func (t *objectTable) evict() {
 		t.free = append(t.free, i)
 	})
 	if t.door == nil {
-		t.door = make([]uint8, doorSize)
+		t.door = make([]uint8, doorLen(t.max))
 		t.sum.RaiseFloor(doorAbsorb)
 	}
 	live := 0

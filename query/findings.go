@@ -13,7 +13,7 @@ import (
 func init() { register(&spec{name: "findings", build: buildFindings}) }
 
 func buildFindings(p *plan, s *aggregate.Set) answerFunc {
-	d := aggregate.Include(s, findings.New(findings.Options{Files: p.paths}))
+	d := aggregate.Include(s, findings.New(p.findingsOptions()))
 	return func(sum aggregate.SummaryResult) answer {
 		r := d.Result()
 		return answer{parts: []format.Part{{Name: "findings", Value: &r}},

@@ -30,7 +30,7 @@ var htmlTopKeys = []aggregate.Key{aggregate.KeyUser, aggregate.KeyResource, aggr
 // and a group of every distinct URI is what memory would grow with. It
 // shows their mean latency alone.
 func buildHTML(p *plan, s *aggregate.Set) answerFunc {
-	found := aggregate.Include(s, findings.New(findings.Options{Files: p.paths}))
+	found := aggregate.Include(s, findings.New(p.findingsOptions()))
 	var tops []*aggregate.Count
 	for _, k := range htmlTopKeys {
 		tops = append(tops, aggregate.Include(s, aggregate.NewCount(k).KeepSamples()))

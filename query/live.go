@@ -62,6 +62,7 @@ func (q Query) Live(files ...string) (*Live, error) {
 	if err != nil {
 		return nil, err
 	}
+	count.minute = true
 	flags := untimed(q.Filters)
 	keep, err := flags.Build()
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"github.com/auditlens/auditlens/aggregate"
 	"github.com/auditlens/auditlens/auditlog"
 	"github.com/auditlens/auditlens/filter"
+	"github.com/auditlens/auditlens/findings"
 )
 
 // plan is what a query computes: its view, and the keys and options of the
@@ -32,6 +33,29 @@ type plan struct {
 	spooled bool
 	// warnings name the flags given that the view does not use.
 	warnings []string
+	// minute says the aggregators count one minute of a server's (see
+	// Live), which keeps dozens of them: their findings keep smaller
+	// tables (findingsOptions).
+	minute bool
+}
+
+// The bounds of a minute's findings tables in a server (plan.minute),
+// which keeps about twenty minutes and buckets of each query: a sixteenth
+// of the objects and a tenth of the keys a capture's findings keep
+// (findings.Options). A hot object stays in a minute's table once
+// requested more often than about one request in 2,048 of that minute.
+const (
+	minuteObjectRows = 2048
+	minuteMaxKeys    = 10_000
+)
+
+// findingsOptions are the options of the plan's findings.
+func (p *plan) findingsOptions() findings.Options {
+	o := findings.Options{Files: p.paths}
+	if p.minute {
+		o.ObjectRows, o.MaxKeys = minuteObjectRows, minuteMaxKeys
+	}
+	return o
 }
 
 // workerSet is one worker's aggregators for a plan: the view's, and the

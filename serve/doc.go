@@ -14,7 +14,7 @@
 // as they were. Time is the events' own (requestReceivedTimestamp): the
 // newest event received ends every window, and late batches land in
 // their minute. Minutes past are merged into one copy (the workers' own
-// copies sealed), and past the last ten minutes into five-minute buckets:
+// copies sealed), and past the last ten minutes into ten-minute buckets:
 // a window that reaches further back starts at the first bucket that
 // starts in it. Memory is bounded by the buckets retained, the standing
 // queries, the distinct keys of each bucket and the queue, never by

@@ -234,7 +234,7 @@ func (m *minute) countersOf(plans []*standing, cs []*query.Counter) []*query.Cou
 // sealAfter is how many minutes behind the newest event a worker's
 // minutes are merged into the server's sealed ones: the workers' copies
 // of a minute become one, and memory holds each past minute once.
-const sealAfter = 2
+const sealAfter = 1
 
 // holdsBefore reports whether w holds a minute before the minute before.
 func (w *worker) holdsBefore(before int64) bool {
@@ -249,10 +249,11 @@ func (w *worker) holdsBefore(before int64) bool {
 // The sealed minutes are kept a minute each for the last fineMinutes
 // minutes, and by coarseMinutes before: a window that reaches further
 // back starts on a multiple of coarseMinutes (the first bucket that starts
-// in it), and memory holds an hour in about a third of the buckets.
+// in it), and memory holds an hour in 15 or 16 buckets (and the minutes
+// the workers have not sealed yet).
 const (
 	fineMinutes   = 10
-	coarseMinutes = 5
+	coarseMinutes = 10
 )
 
 // seal moves the minutes of w (whose lock is held, and sealMu) before the

@@ -208,11 +208,11 @@ func TestQueryAnswersAsTheCommand(t *testing.T) {
 	}
 	base := runServer(t, s)
 	waitCounted(t, base, send(t, base, sampleLines(t), 400))
-	// Past the last ten minutes, five-minute buckets: since=-30m starts at
+	// Past the last ten minutes, ten-minute buckets: since=-30m starts at
 	// the first bucket that starts in the window.
 	from := s.Newest().Add(-30 * time.Minute).Truncate(time.Minute)
-	if b := from.Truncate(5 * time.Minute); b.Before(from) {
-		from = b.Add(5 * time.Minute)
+	if b := from.Truncate(10 * time.Minute); b.Before(from) {
+		from = b.Add(10 * time.Minute)
 	}
 	if got, want := get(t, base, "/query?o=top&by=user&since=-30m"), commandAnswer(t, "o=top&by=user&since="+from.Format(time.RFC3339)); rowsOf(got) != rowsOf(want) {
 		t.Errorf("since=-30m counts otherwise than the command from %s:\n--- served\n%s\n--- command\n%s", from, got, want)
