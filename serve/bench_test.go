@@ -263,15 +263,24 @@ func hourEvents(buf []byte, start time.Time, m, n, from, to int) []byte {
 
 // BenchmarkServeRetainedHour counts 70 minutes of events with the default
 // queries and one hour retained, the events' own times at 100,000 a
-// second in 100,000 events a minute, as a cluster of 6,000 users names them
-// in a minute (hourEvents): every minute kept holds as many distinct keys
-// as a minute of that cluster at 100,000 a second (its bounded tables
-// full), so memory, which grows with keys and not with events, is what an
-// hour retained at that rate takes. The soft memory limit is the serve
-// command's default. Reports the heap in use once collected and the
-// process's peak resident memory (Linux), which includes the test's own
-// batches in the queue. b.N is ignored: run with -benchtime 1x.
+// second in 100,000 events a minute, in two shapes: "cluster", as a
+// cluster of 6,000 users names them in a minute (hourEvents), every
+// minute kept holding as many distinct keys as a minute of that cluster
+// at 100,000 a second (its bounded tables full), so that memory, which
+// grows with keys and not with events, is what an hour retained at that
+// rate takes; and "sample", the committed sample's events over and over
+// (sampleEvents). The soft memory limit is the serve command's default.
+// Reports the heap in use once collected and the process's peak resident
+// memory (Linux; run one shape a process for it), which includes the
+// test's own batches in the queue. b.N is ignored: run with -benchtime 1x.
 func BenchmarkServeRetainedHour(b *testing.B) {
+	b.Run("cluster", func(b *testing.B) { retainedHour(b, hourEvents) })
+	sample := sampleTimes(b)
+	b.Run("sample", func(b *testing.B) { retainedHour(b, sample.events) })
+}
+
+// retainedHour is BenchmarkServeRetainedHour for the events events writes.
+func retainedHour(b *testing.B, events func(buf []byte, start time.Time, m, n, from, to int) []byte) {
 	const minutes, perMinute, perBatch = 70, 100_000, 5_000
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(128 << 20))
 	s, err := serve.New(serve.Config{})
@@ -286,7 +295,7 @@ func BenchmarkServeRetainedHour(b *testing.B) {
 	t0 := time.Now()
 	for m := range minutes {
 		for i := 0; i < perMinute; i += perBatch {
-			batch := hourEvents(nil, start, m, perMinute, i, i+perBatch)
+			batch := events(nil, start, m, perMinute, i, i+perBatch)
 			for s.Ingest(serve.Batch{Name: "hour", Data: batch}) != nil {
 				time.Sleep(time.Millisecond)
 			}
@@ -323,6 +332,51 @@ func BenchmarkServeRetainedHour(b *testing.B) {
 	_ = res
 	cancel()
 	<-done
+}
+
+// timedLines are event lines with their times cut out, to write them at
+// other times.
+type timedLines struct {
+	parts   [][3][]byte // before the received time, between the times, after the stage time
+	latency []time.Duration
+}
+
+// sampleTimes returns the sample's event lines ready for other times.
+func sampleTimes(b *testing.B) *timedLines {
+	tl := &timedLines{}
+	for _, f := range sampleLines(b) {
+		for _, line := range f.lines {
+			m := timestamps.FindSubmatchIndex(line)
+			if m == nil {
+				continue
+			}
+			recv, err1 := time.Parse(time.RFC3339Nano, string(line[m[2]:m[3]]))
+			stage, err2 := time.Parse(time.RFC3339Nano, string(line[m[4]:m[5]]))
+			if err1 != nil || err2 != nil {
+				continue
+			}
+			tl.parts = append(tl.parts, [3][]byte{line[:m[2]], line[m[3]:m[4]], line[m[5]:]})
+			tl.latency = append(tl.latency, stage.Sub(recv))
+		}
+	}
+	return tl
+}
+
+// events writes the sample's events [from, to) of minute m's n, over and
+// over, each at its time in the minute and with its own latency.
+func (tl *timedLines) events(buf []byte, start time.Time, m, n, from, to int) []byte {
+	step := time.Minute / time.Duration(n)
+	for i := from; i < to; i++ {
+		k := (m*n + i) % len(tl.parts)
+		at := start.Add(time.Duration(m)*time.Minute + time.Duration(i)*step)
+		p := tl.parts[k]
+		buf = append(buf, p[0]...)
+		buf = at.AppendFormat(buf, micro)
+		buf = append(buf, p[1]...)
+		buf = at.Add(tl.latency[k]).AppendFormat(buf, micro)
+		buf = append(append(buf, p[2]...), '\n')
+	}
+	return buf
 }
 
 // peakRSS returns the process's peak resident memory in bytes, as
