@@ -34,6 +34,32 @@ func readAll(b *testing.B, s *serve.Server) {
 	}
 }
 
+// benchServer returns a running server of cfg and a function that stops
+// it.
+func benchServer(b *testing.B, cfg serve.Config) (*serve.Server, func()) {
+	b.Helper()
+	s, err := serve.New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	return s, func() {
+		cancel()
+		if err := <-done; err != nil {
+			b.Error(err)
+		}
+	}
+}
+
+// ingest gives s a batch, again while its queue is full.
+func ingest(s *serve.Server, name string, data []byte) {
+	for s.Ingest(serve.Batch{Name: name, Data: data}) != nil {
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // timestamps matches an event's two times.
 var timestamps = regexp.MustCompile(`"requestReceivedTimestamp":"([^"]+)","stageTimestamp":"([^"]+)"`)
 
@@ -76,13 +102,7 @@ func benchBatches(b *testing.B, events, n, rate int, start time.Time) [][]byte {
 // once counted. b.N is the number of events.
 func BenchmarkServeIngest(b *testing.B) {
 	batches := benchBatches(b, max(b.N, 4000), 400, 100_000, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	s, err := serve.New(serve.Config{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx) }()
+	s, stop := benchServer(b, serve.Config{})
 	hs := httptest.NewServer(s.Handler(nil, nil))
 	defer hs.Close()
 	var (
@@ -142,8 +162,7 @@ func BenchmarkServeIngest(b *testing.B) {
 	}
 	resp.Body.Close()
 	b.ReportMetric(float64(time.Since(t0).Microseconds())/1000, "query-ms")
-	cancel()
-	<-done
+	stop()
 }
 
 // BenchmarkServeQueryHour answers by=user&o=top over sixty retained
@@ -151,17 +170,10 @@ func BenchmarkServeIngest(b *testing.B) {
 func BenchmarkServeQueryHour(b *testing.B) {
 	const events = 240_000
 	batches := benchBatches(b, events, 400, events/3600, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	s, err := serve.New(serve.Config{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go s.Run(ctx)
+	s, stop := benchServer(b, serve.Config{})
+	defer stop()
 	for _, batch := range batches {
-		for s.Ingest(serve.Batch{Name: "bench", Data: batch}) != nil {
-			time.Sleep(time.Millisecond)
-		}
+		ingest(s, "bench", batch)
 	}
 	for s.QueuedBytes() > 0 || s.Report().Events < events {
 		time.Sleep(time.Millisecond)
@@ -283,22 +295,14 @@ func BenchmarkServeRetainedHour(b *testing.B) {
 func retainedHour(b *testing.B, events func(buf []byte, start time.Time, m, n, from, to int) []byte) {
 	const minutes, perMinute, perBatch = 70, 100_000, 5_000
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(128 << 20))
-	s, err := serve.New(serve.Config{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx) }()
+	s, stop := benchServer(b, serve.Config{})
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	b.ResetTimer()
 	t0 := time.Now()
 	for m := range minutes {
 		for i := 0; i < perMinute; i += perBatch {
 			batch := events(nil, start, m, perMinute, i, i+perBatch)
-			for s.Ingest(serve.Batch{Name: "hour", Data: batch}) != nil {
-				time.Sleep(time.Millisecond)
-			}
+			ingest(s, "hour", batch)
 		}
 	}
 	for s.QueuedBytes() > 0 || s.Report().Events < minutes*perMinute {
@@ -330,8 +334,7 @@ func retainedHour(b *testing.B, events func(buf []byte, start time.Time, m, n, f
 	}
 	b.ReportMetric(float64(time.Since(t1).Microseconds())/1000, "findings-ms")
 	_ = res
-	cancel()
-	<-done
+	stop()
 }
 
 // timedLines are event lines with their times cut out, to write them at
