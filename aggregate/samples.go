@@ -14,7 +14,11 @@ const MaxSamples = 10
 // on their order or on how they were split between aggregators that were
 // merged, so results stay deterministic. The zero Samples is empty.
 type Samples struct {
-	n   int
+	n int
+	// cut is the hash of the last auditID kept once MaxSamples are: an
+	// offer with a larger hash is not kept, known without reading ids
+	// (other cache lines).
+	cut uint64
 	ids [MaxSamples]sample
 }
 
@@ -46,7 +50,7 @@ func (s *Samples) OfferHashed(h uint64, id string) {
 		return
 	}
 	c := sample{h, id}
-	if s.n == MaxSamples && compareSamples(c, s.ids[s.n-1]) >= 0 {
+	if s.n == MaxSamples && (h > s.cut || h == s.cut && compareSamples(c, s.ids[s.n-1]) >= 0) {
 		return
 	}
 	// Insert in order: the array is short, so a linear scan from the end
@@ -64,6 +68,9 @@ func (s *Samples) OfferHashed(h uint64, id string) {
 	copy(s.ids[i+1:s.n], s.ids[i:s.n-1])
 	c.id = strings.Clone(id)
 	s.ids[i] = c
+	if s.n == MaxSamples {
+		s.cut = s.ids[s.n-1].hash
+	}
 }
 
 // Merge adds the auditIDs of o to s.
