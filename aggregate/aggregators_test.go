@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -421,5 +422,86 @@ func TestHistogramWidens(t *testing.T) {
 	a.Merge(b)
 	if merged := a.Result(3, 0); !reflect.DeepEqual(merged, h.Result(3, 0)) {
 		t.Errorf("merged shards differ from one pass")
+	}
+}
+
+// TestHistogramRuns checks the counts of keys whose entries come in runs
+// in one bucket (counted apart until the run ends) against counting every
+// entry by hand: in time order, shuffled, widened in the middle of runs,
+// and split in shards merged.
+func TestHistogramRuns(t *testing.T) {
+	var entries []*auditlog.Entry
+	r := rand.New(rand.NewPCG(5, 6))
+	at := 0.0
+	for len(entries) < 3000 {
+		user := fmt.Sprintf("u%d", r.IntN(5))
+		for range 1 + r.IntN(20) { // a run of one user
+			entries = append(entries, ev("get", user, "/api/v1/pods", 200, at, time.Millisecond))
+			at += r.Float64() * 3
+		}
+	}
+	type cell struct {
+		user   string
+		bucket int64
+	}
+	// want counts by hand at the width the histogram ends with.
+	want := func(width time.Duration, es []*auditlog.Entry) map[cell]int64 {
+		m := map[cell]int64{}
+		for _, e := range es {
+			m[cell{e.Event.User.Username, bucketIndex(e.Event.RequestReceivedTimestamp.Time, width)}]++
+		}
+		return m
+	}
+	got := func(h *Histogram) map[cell]int64 {
+		m := map[cell]int64{}
+		res := h.Result(100, 0)
+		for _, b := range res.Buckets {
+			for _, row := range b.Top {
+				m[cell{row.Key, bucketIndex(b.Start, h.width)}] += row.Count
+			}
+		}
+		return m
+	}
+	shuffled := slices.Clone(entries)
+	r.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	for _, c := range []struct {
+		name       string
+		es         []*auditlog.Entry
+		maxBuckets int64
+		shards     int
+	}{
+		{"in order", entries, MaxBuckets, 1},
+		{"shuffled", shuffled, MaxBuckets, 1},
+		{"widened", entries, 50, 1},
+		{"widened shuffled", shuffled, 50, 1},
+		{"shards", entries, MaxBuckets, 3},
+		{"widened shards", entries, 50, 4},
+	} {
+		newH := func() *Histogram {
+			h := NewHistogram(time.Second, KeyUser)
+			h.maxBuckets = c.maxBuckets
+			return h
+		}
+		h := newH()
+		size := (len(c.es) + c.shards - 1) / c.shards
+		for part := range slices.Chunk(c.es, size) {
+			shard := newH()
+			addAll(shard, part...)
+			h.Merge(shard)
+		}
+		if g, w := got(h), want(h.width, c.es); !maps.Equal(g, w) {
+			t.Errorf("%s: counts by user and bucket differ from counting by hand (width %v)\n got %v\nwant %v", c.name, h.width, g, w)
+		}
+		for _, p := range h.Result(0, 0).Peaks {
+			var n int64
+			for _, e := range c.es {
+				if e.Event.User.Username == p.Key {
+					n++
+				}
+			}
+			if p.Total != n {
+				t.Errorf("%s: %s has %d entries, want %d", c.name, p.Key, p.Total, n)
+			}
+		}
 	}
 }

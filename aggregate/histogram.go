@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"cmp"
+	"iter"
 	"slices"
 	"time"
 
@@ -38,8 +39,50 @@ type Histogram struct {
 
 // series is one key's counts per bucket.
 type series struct {
-	total   int64
-	buckets map[int64]int64
+	total int64
+	// buckets holds the counts but the pending entries of bucket cur:
+	// a key's entries come mostly in time order, and a run of them in one
+	// bucket is counted without a map access (see all).
+	buckets      map[int64]int64
+	cur, pending int64
+}
+
+// add counts an entry in bucket i.
+func (s *series) add(i int64) {
+	s.total++
+	if s.pending > 0 && s.cur == i {
+		s.pending++
+		return
+	}
+	s.flush()
+	s.cur, s.pending = i, 1
+}
+
+// flush moves the pending entries into buckets.
+func (s *series) flush() {
+	if s.pending > 0 {
+		s.buckets[s.cur] += s.pending
+		s.pending = 0
+	}
+}
+
+// all yields every bucket of the series that holds entries and its
+// count, the pending entries included, in no order.
+func (s *series) all() iter.Seq2[int64, int64] {
+	return func(yield func(int64, int64) bool) {
+		_, held := s.buckets[s.cur]
+		for i, n := range s.buckets {
+			if s.pending > 0 && i == s.cur {
+				n += s.pending
+			}
+			if !yield(i, n) {
+				return
+			}
+		}
+		if s.pending > 0 && !held {
+			yield(s.cur, s.pending)
+		}
+	}
 }
 
 // NewHistogram returns an empty histogram with buckets of the given width
@@ -93,8 +136,7 @@ func (h *Histogram) Add(e *auditlog.Entry) {
 		s = &series{buckets: make(map[int64]int64)}
 		h.series[string(h.buf)] = s
 	}
-	s.total++
-	s.buckets[i]++
+	s.add(i)
 }
 
 // span makes bucket i, of the current width, one the histogram counts:
@@ -123,6 +165,7 @@ func (h *Histogram) widen(factor int64) {
 	h.first, h.last = floorDiv(h.first, factor), floorDiv(h.last, factor)
 	h.totals = rebucket(h.totals, factor)
 	for _, s := range h.series {
+		s.flush()
 		s.buckets = rebucket(s.buckets, factor)
 	}
 }
@@ -171,7 +214,8 @@ func (h *Histogram) Merge(o *Histogram) {
 			h.series[k] = s
 		}
 		s.total += os.total
-		for i, n := range os.buckets {
+		s.flush()
+		for i, n := range os.all() {
 			s.buckets[floorDiv(i, factor)] += n
 		}
 	}
@@ -255,7 +299,7 @@ func (h *Histogram) Result(perBucket, topKeys int) HistogramResult {
 	if perBucket > 0 {
 		per := make([]map[string]*int64, len(idx))
 		for k, s := range h.series {
-			for i, n := range s.buckets {
+			for i, n := range s.all() {
 				m := per[pos[i]]
 				if m == nil {
 					m = make(map[string]*int64)
@@ -277,7 +321,7 @@ func (h *Histogram) peaks(n int) []Peak {
 	for k, s := range h.series {
 		var bi, bn int64
 		first := true
-		for i, c := range s.buckets {
+		for i, c := range s.all() {
 			if first || c > bn || c == bn && i < bi {
 				bi, bn, first = i, c, false
 			}
@@ -358,7 +402,7 @@ func (h *Histogram) Changed(from, to time.Time, n int) ChangeResult {
 	}
 	for k, s := range h.series {
 		var c Change
-		for i, n := range s.buckets {
+		for i, n := range s.all() {
 			if in(i) {
 				c.In += n
 			} else {

@@ -127,3 +127,31 @@ func FuzzPackUUID(f *testing.F) {
 		}
 	})
 }
+
+// TestSamplesEqualHashes checks the samples kept when hashes tie (the
+// auditIDs then decide) against sorting every offer: ties at the last
+// sample kept, repeats and offers in any order.
+func TestSamplesEqualHashes(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for round := range 200 {
+		var offers []sample
+		for i := range 5 + round%40 {
+			offers = append(offers, sample{hash: uint64(r.IntN(4)), id: fmt.Sprintf("id-%03d", r.IntN(30+i))})
+		}
+		var s Samples
+		for _, c := range offers {
+			s.OfferHashed(c.hash, c.id)
+		}
+		want := slices.Clone(offers)
+		slices.SortFunc(want, compareSamples)
+		want = slices.Compact(want)
+		want = want[:min(len(want), MaxSamples)]
+		var ids []string
+		for _, c := range want {
+			ids = append(ids, c.id)
+		}
+		if got := s.IDs(); !slices.Equal(got, ids) {
+			t.Fatalf("round %d: %v, want %v", round, got, ids)
+		}
+	}
+}

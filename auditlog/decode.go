@@ -573,6 +573,9 @@ func (d *decoder) status(dst **metav1.Status, depth int) error {
 	}
 	st := *dst
 	codeOnly := !d.fields.Has(FieldResponseStatus)
+	if codeOnly && d.successStatus(st) {
+		return nil
+	}
 	return d.s.object(depth, func(key []byte) error {
 		i := foldLookup(key, statusMembers)
 		if codeOnly && i != 7 {
@@ -598,6 +601,34 @@ func (d *decoder) status(dst **metav1.Status, depth int) error {
 		}
 		return d.s.skipValue(depth)
 	})
+}
+
+// successPrefix is how the API server writes the response status of a
+// request it served, up to the code: {"metadata":{},"code":200}.
+const successPrefix = `{"metadata":{},"code":`
+
+// successStatus decodes, when only the code is asked for, a response
+// status written exactly as the API server writes a served request's
+// (successPrefix, one to three digits without a leading zero, '}'),
+// without walking its members, and reports whether it did. Any other
+// status is left to the members' walk, which decodes it alike.
+func (d *decoder) successStatus(st *metav1.Status) bool {
+	b := d.s.data[d.s.pos:]
+	if len(b) < len(successPrefix)+2 || string(b[:len(successPrefix)]) != successPrefix {
+		return false
+	}
+	b = b[len(successPrefix):]
+	var code int32
+	i := 0
+	for ; i < len(b) && i < 3 && b[i] >= '0' && b[i] <= '9'; i++ {
+		code = code*10 + int32(b[i]-'0')
+	}
+	if i == 0 || i == len(b) || b[i] != '}' || b[0] == '0' && i > 1 {
+		return false
+	}
+	st.Code = code
+	d.s.pos += len(successPrefix) + i + 1
+	return true
 }
 
 var listMetaMembers = []string{"selfLink", "resourceVersion", "continue", "remainingItemCount"}

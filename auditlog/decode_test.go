@@ -369,3 +369,39 @@ func TestModesReportOneError(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeSuccessStatus covers the response status decoded without
+// walking its members when only the code is asked for (successStatus):
+// what it takes and what it leaves to the walk decode alike.
+func TestDecodeSuccessStatus(t *testing.T) {
+	for _, status := range []string{
+		`{"metadata":{},"code":200}`,
+		`{"metadata":{},"code":0}`,
+		`{"metadata":{},"code":9}`,
+		`{"metadata":{},"code":42}`,
+		`{"metadata":{},"code":999}`,
+		`{"metadata":{},"code":2000}`,
+		`{"metadata":{},"code":0200}`,
+		`{"metadata":{},"code":00}`,
+		`{"metadata":{},"code":-1}`,
+		`{"metadata":{},"code":200 }`,
+		`{"metadata":{},"code":200,"code":404}`,
+		`{"metadata":{},"code":2e2}`,
+		`{"metadata":{},"code":200.0}`,
+		`{"metadata":{},"code":}`,
+		`{"metadata":{},"code":"200"}`,
+		`{"metadata":{},"code":null}`,
+		`{"metadata":{},"code":200`,
+		`{"metadata":{},"code":20`,
+		`{"metadata":{},"code":`,
+		`{"metadata":{},"status":"Failure","code":403}`,
+	} {
+		for _, line := range []string{
+			`{"verb":"get","responseStatus":` + status + `,"stage":"ResponseComplete"}`,
+			`{"responseStatus":` + status + `}`,
+			`{"responseStatus":` + status,
+		} {
+			checkSame(t, []byte(line), FieldVerb|FieldResponseCode|FieldStage, line)
+		}
+	}
+}

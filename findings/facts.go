@@ -129,6 +129,14 @@ type facts struct {
 	// server and queue are what cost returns, once costed.
 	server, queue int64
 	costed        bool
+
+	// objKey is the request's key in the per-object tables for the kind
+	// objKind ("" until built), with its hash and the length of its user
+	// (see objectKey); its array is kept from one request to the next.
+	objKey     []byte
+	objKind    string
+	objHash    uint64
+	objUserLen int
 }
 
 // factFields are the event fields facts reads.
@@ -139,7 +147,7 @@ const factFields = auditlog.FieldStage | auditlog.FieldVerb | auditlog.FieldUser
 // init fills f from e, which must stay valid while f is used.
 func (f *facts) init(e *auditlog.Entry) {
 	ev := e.Event
-	*f = facts{e: e}
+	*f = facts{e: e, objKey: f.objKey[:0]}
 	switch ev.Stage {
 	case auditv1.StageResponseComplete, auditv1.StagePanic, "":
 		// A log without stages has one event per request.
@@ -272,6 +280,25 @@ func (f *facts) hook(kind int, v string) {
 
 // req is the request parsed from the requestURI.
 func (f *facts) req() *auditlog.Request { return f.e.Request() }
+
+// objectKey returns the request's key in a per-object table
+// (objectTable) for kind (a verb, or apply): its user as --by=user counts
+// users (field-manager aware), NUL, kind, NUL, its path; with the key's
+// hash and the length of its user. The key is built and hashed once a
+// request for the tables that count it under the same kind (hot-loop and
+// write-churn both count updates); it is valid until the next request.
+func (f *facts) objectKey(kind string) (key []byte, h uint64, userLen int) {
+	if f.objKind != kind {
+		k, _ := aggregate.KeyUser.Append(f.objKey[:0], f.e)
+		userLen = len(k)
+		k = append(k, 0)
+		k = append(k, kind...)
+		k = append(k, 0)
+		k = append(k, f.req().Path...)
+		f.objKey, f.objKind, f.objHash, f.objUserLen = k, kind, keyHash(k), userLen
+	}
+	return f.objKey, f.objHash, f.objUserLen
+}
 
 // auditID is the event's auditID.
 func (f *facts) auditID() string { return string(f.e.Event.AuditID) }

@@ -20,8 +20,6 @@ import (
 type hotLoop struct {
 	*base
 	objects objectTable
-	user    []byte
-	buf     []byte
 }
 
 func init() { register(newHotLoop) }
@@ -48,11 +46,7 @@ func (d *hotLoop) count(f *facts) {
 	if r.Name == "" || r.Resource == "" || d.renewed(r) {
 		return
 	}
-	d.user, _ = aggregate.KeyUser.Append(d.user[:0], f.e)
-	d.buf = append(d.buf[:0], f.verb...)
-	d.buf = append(d.buf, 0)
-	d.buf = append(d.buf, r.Path...)
-	if o := d.objects.get(d.user, d.buf); o != nil {
+	if o := d.objects.getHashed(f.objectKey(f.verb)); o != nil {
 		o.add(f)
 	}
 }

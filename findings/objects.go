@@ -54,7 +54,7 @@ type objectTable struct {
 	key  []byte
 	// door is the doorkeeper's counters, nil until rows are let go;
 	// doorHeld is the requests it held.
-	door     []uint8
+	door     doorkeeper
 	doorHeld int64
 }
 
@@ -65,14 +65,37 @@ const (
 	doorAbsorb = 2
 )
 
-// doorLen is the doorkeeper's size for a table of max rows: 32 counters a
-// row (a power of two), and at most doorSize.
+// doorLen is the doorkeeper's number of counters for a table of max rows:
+// 32 counters a row (a power of two), and at most doorSize.
 func doorLen(max int) int {
 	n := 1 << 10
 	for n < 32*max && n < doorSize {
 		n <<= 1
 	}
 	return n
+}
+
+// doorkeeper is counters of two bits, four to a byte, a power of two of
+// them: a counter never goes past doorAbsorb, so the table's doorkeeper
+// takes a quarter of the memory (and of the cache lines) a byte a counter
+// would.
+type doorkeeper []uint8
+
+// newDoorkeeper returns n counters at zero (n a power of two, at least 4).
+func newDoorkeeper(n int) doorkeeper { return make(doorkeeper, n/4) }
+
+// hold counts a request of the key whose hash is h and reports whether
+// the doorkeeper holds it: whether the key's counter was below
+// doorAbsorb.
+func (d doorkeeper) hold(h uint64) bool {
+	i := h & uint64(len(d)*4-1)
+	b := &d[i/4]
+	shift := (i % 4) * 2
+	if (*b>>shift)&3 >= doorAbsorb {
+		return false
+	}
+	*b += 1 << shift
+	return true
 }
 
 // keySeed is the seed of the objects' key hashes: the same for every
@@ -153,17 +176,20 @@ func (t *objectTable) get(user, object []byte) *objectRate {
 	t.key = append(t.key[:0], user...)
 	t.key = append(t.key, 0)
 	t.key = append(t.key, object...)
-	h := keyHash(t.key)
-	i, ok := t.lookup(t.key, h)
+	return t.getHashed(t.key, keyHash(t.key), len(user))
+}
+
+// getHashed is get of a key (user of userLen bytes, NUL, object) whose
+// hash is h: the key a request's facts built once for every table
+// (facts.objectKey).
+func (t *objectTable) getHashed(key []byte, h uint64, userLen int) *objectRate {
+	i, ok := t.lookup(key, h)
 	if !ok {
-		if t.door != nil {
-			if c := &t.door[h&uint64(len(t.door)-1)]; *c < doorAbsorb {
-				*c++
-				t.doorHeld++
-				return nil
-			}
+		if t.door != nil && t.door.hold(h) {
+			t.doorHeld++
+			return nil
 		}
-		i = t.add(t.key, h, len(user))
+		i = t.add(key, h, userLen)
 	}
 	return &t.at(i).rate
 }
@@ -246,7 +272,7 @@ func (t *objectTable) evict() {
 		t.free = append(t.free, i)
 	})
 	if t.door == nil {
-		t.door = make([]uint8, doorLen(t.max))
+		t.door = newDoorkeeper(doorLen(t.max))
 		t.sum.RaiseFloor(doorAbsorb)
 	}
 	live := 0

@@ -35,7 +35,6 @@ type writeChurn struct {
 	// writes counts every create, update, patch and delete by user, verb
 	// and resource: what a conflict is a share of.
 	writes table[counter, *counter]
-	user   []byte
 	buf    []byte
 }
 
@@ -89,11 +88,7 @@ func (d *writeChurn) count(f *facts) {
 	if r.Name == "" || r.Resource == "" || f.verb == "patch" && !isApply(r) || d.renewed(r) || !f.served() || selfTraffic(f.user) {
 		return
 	}
-	d.user, _ = aggregate.KeyUser.Append(d.user[:0], f.e)
-	d.buf = append(d.buf[:0], kind...)
-	d.buf = append(d.buf, 0)
-	d.buf = append(d.buf, r.Path...)
-	if o := d.objects.get(d.user, d.buf); o != nil {
+	if o := d.objects.getHashed(f.objectKey(kind)); o != nil {
 		o.add(f)
 	}
 }
