@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -55,7 +54,7 @@ func openKlauspost(src *auditlog.Source) (io.ReadCloser, error) {
 		return nil, err
 	}
 	buf := bufio.NewReaderSize(osf, 256<<10)
-	if magic, _ := buf.Peek(2); !bytes.Equal(magic, []byte{0x1f, 0x8b}) {
+	if magic, _ := buf.Peek(2); len(magic) < 2 || magic[0] != 0x1f || magic[1] != 0x8b {
 		osf.Close()
 		return openLibrary(src)
 	}
