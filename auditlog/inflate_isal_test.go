@@ -343,3 +343,36 @@ func TestInflaterIsISAL(t *testing.T) {
 		t.Errorf("Inflater() = %q in a build with the tag isal, want %q", got, InflaterISAL)
 	}
 }
+
+// BenchmarkInflaters reads a gzip log of audit events (BestSpeed, as the
+// API server's rotation and the harness's generator write them) through a
+// File with each inflater, in reads of a block's size, as the splitter
+// does: bytes/s of uncompressed output.
+func BenchmarkInflaters(b *testing.B) {
+	plain := auditLines(20000)
+	gz := gzipLevel(b, plain, gzip.BestSpeed, gzip.Header{})
+	block := make([]byte, blockSize)
+	for _, g := range []gunzipper{isalGunzip, klauspostGunzip} {
+		b.Run(g.name, func(b *testing.B) {
+			saved := gunzip
+			gunzip = g
+			defer func() { gunzip = saved }()
+			b.SetBytes(int64(len(plain)))
+			for b.Loop() {
+				f, err := newFile(&Source{Path: "a.log.gz"}, io.NopCloser(bytes.NewReader(gz)))
+				if err != nil {
+					b.Fatal(err)
+				}
+				n := 0
+				for err == nil {
+					var m int
+					m, err = f.Read(block)
+					n += m
+				}
+				if err != io.EOF || n != len(plain) {
+					b.Fatalf("%d bytes, %v; want %d, EOF", n, err, len(plain))
+				}
+			}
+		})
+	}
+}

@@ -17,10 +17,13 @@ const childEnv = "AUDITLENS_HARNESS_CHILD"
 
 // Child modes: what a child process measures.
 const (
-	modeFloor  = "floor"
-	modeNaive  = "naive"
-	modeInproc = "inproc"
-	modeExport = "export"
+	modeFloor = "floor"
+	// modeKlauspostFloor is the floor with klauspost's gzip inflater,
+	// whatever this build's.
+	modeKlauspostFloor = "floor-klauspost"
+	modeNaive          = "naive"
+	modeInproc         = "inproc"
+	modeExport         = "export"
 )
 
 // childOptions are the flags of a child process.
@@ -105,6 +108,8 @@ func runChild(args []string, stdout io.Writer) error {
 	switch o.mode {
 	case modeFloor:
 		res, err = runFloor(o.dir, o.workers)
+	case modeKlauspostFloor:
+		res, err = runKlauspostFloor(o.dir, o.workers)
 	case modeNaive:
 		res, err = runNaive(o)
 	case modeInproc:

@@ -46,6 +46,9 @@ func buildCLI(dir string) (string, error) {
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("go build %s: %w\n%s", cliPackage, err, tail(out.String(), 2000))
 	}
+	if err := evictPageCache(bin); err != nil {
+		return "", err
+	}
 	return bin, nil
 }
 

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/auditlens/auditlens/auditlog"
 )
 
 // Library implementations: how a library case runs.
@@ -217,6 +219,19 @@ func (h *harness) runSize(n int) (sizeRun, error) {
 		}
 		r.Bytes = m.Result.Bytes
 		r.Rows = append(r.Rows, newRow("floor", "floor", "", m))
+		if auditlog.Inflater() != auditlog.InflaterKlauspost {
+			// Issue 26's target is against klauspost's floor: measured
+			// too, in the same run, and every ratio is taken over it.
+			fmt.Fprintln(h.log, "measuring floor-klauspost...")
+			kres := filepath.Join(out, "floor-klauspost.json")
+			k := child{path: h.opts.exe, harness: true, result: kres,
+				args: h.profile([]string{"-child=" + modeKlauspostFloor, "-dir", d.kubeDir, "-workers", strconv.Itoa(h.opts.workers), "-result", kres}, klauspostFloorCase, "floor", n)}
+			m, err := measureBest(k, h.opts.count)
+			if err != nil {
+				return r, err
+			}
+			r.Rows = append(r.Rows, newRow(klauspostFloorCase, "floor", "", m))
+		}
 	} else {
 		res, err := runFloor(d.kubeDir, h.opts.workers)
 		if err != nil {
