@@ -38,9 +38,17 @@ const maxShapes = 256
 // RBAC rules.
 const maxRuleNamespaces = 16
 
+// deniedUser is what a user's requests add up to: every user has one, so
+// what only refused requests fill is apart, and nil until the user is
+// refused (most users never are).
 type deniedUser struct {
-	key     string // the user's key in the table
-	total   int64  // every request of the user
+	key   string // the user's key in the table
+	total int64  // every request of the user
+	*refusals
+}
+
+// refusals are a user's refused requests.
+type refusals struct {
 	refused tally
 	// refusedAt is the refused requests over time.
 	refusedAt series
@@ -87,6 +95,9 @@ func (d *deniedStorm) count(f *facts) {
 	u.total++
 	if f.code != 401 && f.code != 403 {
 		return
+	}
+	if u.refusals == nil {
+		u.refusals = new(refusals)
 	}
 	u.refused.add(f, allSamples)
 	u.refusedAt.add(f.recv)
@@ -199,6 +210,12 @@ func (u *deniedUser) merge(o *deniedUser) {
 		u.key = o.key
 	}
 	u.total += o.total
+	if o.refusals == nil {
+		return
+	}
+	if u.refusals == nil {
+		u.refusals = new(refusals)
+	}
 	u.refused.merge(&o.refused)
 	u.refusedAt.merge(&o.refusedAt)
 	if o.userAgent != "" && (u.userAgent == "" || o.userAgent < u.userAgent) {
@@ -226,7 +243,7 @@ func (d *deniedStorm) merge(od detector) {
 func (d *deniedStorm) dropped() int64 {
 	n := d.users.dropped
 	for _, u := range d.users.m {
-		if u.shapes != nil {
+		if u.refusals != nil && u.shapes != nil {
 			n += u.shapes.dropped
 		}
 	}
@@ -237,6 +254,9 @@ func (d *deniedStorm) dropped() int64 {
 func (d *deniedStorm) result() []Finding {
 	var out []Finding
 	for key, u := range d.users.m {
+		if u.refusals == nil {
+			continue
+		}
 		n := u.refused.count
 		if n == 0 || !d.perHour(n, d.opts.DeniedPerHour) || share(n, u.total) < d.opts.DeniedShare {
 			continue
@@ -337,7 +357,7 @@ func (d *deniedStorm) finding(key string, u *deniedUser) Finding {
 // others, verbs merged per resource, then resources with the same verbs
 // merged (as audit2rbac does).
 func deniedRules(u *deniedUser) []RBACRule {
-	if u.shapes == nil {
+	if u.refusals == nil || u.shapes == nil {
 		return nil
 	}
 	type target struct{ ns, group, resource, url string }
