@@ -68,21 +68,23 @@ func (q Query) Compare(ctx context.Context, b Baseline, opts aggregate.CompareOp
 		base.Paths, base.ArtifactDir, base.ArtifactRegex = b.Paths, "", ""
 	}
 	base.Filters.Since, base.Filters.Until = b.Since, b.Until
-	bc, brep, err := base.capture(ctx, key)
+	// Each side is read to its results before the next is read, so that
+	// the baseline's tables are let go while the subject is read.
+	bs, err := base.capture(ctx, key)
 	if err != nil {
 		return nil, err
 	}
-	sc, srep, err := q.capture(ctx, key)
+	ss, err := q.capture(ctx, key)
 	if err != nil {
 		return nil, err
 	}
-	bs, ss := bc.summary.Result(), sc.summary.Result()
-	cmp := aggregate.Compare(bc.profile.Result(), sc.profile.Result(),
-		aggregate.NewCapture(bs.First, bs.Last, bs.Count), aggregate.NewCapture(ss.First, ss.Last, ss.Count), opts)
-	changes := findings.CompareResults(bc.found.Result(), sc.found.Result())
-	res := &Result{enc: enc, filter: sc.keep, Summary: ss, Report: srep, BaselineReport: brep, compared: &cmp, changes: changes}
-	res.FilterFailures = append(filter.WhereFailures(bc.keep), filter.WhereFailures(sc.keep)...)
-	res.Document = &format.Document{View: "compare", Filter: sc.keep.String(), Summary: &res.Summary, Parts: []format.Part{
+	cmp := aggregate.Compare(bs.profile, ss.profile,
+		aggregate.NewCapture(bs.summary.First, bs.summary.Last, bs.summary.Count),
+		aggregate.NewCapture(ss.summary.First, ss.summary.Last, ss.summary.Count), opts)
+	changes := findings.CompareResults(bs.found, ss.found)
+	res := &Result{enc: enc, filter: ss.keep, Summary: ss.summary, Report: ss.report, BaselineReport: bs.report, compared: &cmp, changes: changes}
+	res.FilterFailures = append(filter.WhereFailures(bs.keep), filter.WhereFailures(ss.keep)...)
+	res.Document = &format.Document{View: "compare", Filter: ss.keep.String(), Summary: &res.Summary, Parts: []format.Part{
 		{Name: "baseline", Value: cmp.Baseline}, {Name: "subject", Value: cmp.Subject}, {Name: "by", Value: cmp.By},
 		{Name: "columns", Value: cmp.Columns}, {Name: "rows", Value: cmp.Rows}, {Name: "unchanged", Value: cmp.Unchanged},
 		{Name: "thresholds", Value: cmp.Thresholds}, {Name: "findings", Value: changes}}}
@@ -101,31 +103,43 @@ type captureSet struct {
 	summary *aggregate.Summary
 	profile *aggregate.Profile
 	found   *findings.Detectors
-	keep    filter.Filter
 }
 
 func (c *captureSet) Add(e *auditlog.Entry)   { c.set.Add(e) }
 func (c *captureSet) Fields() auditlog.Fields { return c.set.Fields() }
 func (c *captureSet) Merge(o *captureSet)     { c.set.Merge(o.set) }
 
+// captured is what one side of a comparison counted: the results of its
+// aggregators, which hold none of their tables.
+type captured struct {
+	summary aggregate.SummaryResult
+	profile aggregate.ProfileResult
+	found   findings.Result
+	keep    filter.Filter
+	report  *auditlog.Report
+}
+
 // capture reads the query's input once for one side of a comparison.
-func (q Query) capture(ctx context.Context, key aggregate.Key) (*captureSet, *auditlog.Report, error) {
+func (q Query) capture(ctx context.Context, key aggregate.Key) (*captured, error) {
 	sources, workers, err := q.input()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	keep, opts, remove, err := q.prepare(ctx, sources, workers, nil)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer remove()
 	opts.Workers = workers
 	c, rep, err := auditlog.Scan(ctx, sources, opts, func() *captureSet {
 		s := new(aggregate.Set)
-		return &captureSet{set: s, keep: keep,
+		return &captureSet{set: s,
 			summary: aggregate.Include(s, aggregate.NewSummary()),
 			profile: aggregate.Include(s, aggregate.NewProfile(key)),
 			found:   aggregate.Include(s, findings.New(findings.Options{Files: q.Paths}))}
 	})
-	return c, rep, err
+	if err != nil {
+		return nil, err
+	}
+	return &captured{summary: c.summary.Result(), profile: c.profile.Result(), found: c.found.Result(), keep: keep, report: rep}, nil
 }
