@@ -63,14 +63,9 @@ func (q Query) Compare(ctx context.Context, b Baseline, opts aggregate.CompareOp
 	if err != nil {
 		return nil, errorf("format", "invalid --format value %q: expected text, json or csv", q.Format)
 	}
-	base := q
-	if len(b.Paths) > 0 {
-		base.Paths, base.ArtifactDir, base.ArtifactRegex = b.Paths, "", ""
-	}
-	base.Filters.Since, base.Filters.Until = b.Since, b.Until
 	// Each side is read to its results before the next is read, so that
 	// the baseline's tables are let go while the subject is read.
-	bs, err := base.capture(ctx, key)
+	bs, err := q.readBaseline(ctx, b, key)
 	if err != nil {
 		return nil, err
 	}
@@ -78,10 +73,7 @@ func (q Query) Compare(ctx context.Context, b Baseline, opts aggregate.CompareOp
 	if err != nil {
 		return nil, err
 	}
-	cmp := aggregate.Compare(bs.profile, ss.profile,
-		aggregate.NewCapture(bs.summary.First, bs.summary.Last, bs.summary.Count),
-		aggregate.NewCapture(ss.summary.First, ss.summary.Last, ss.summary.Count), opts)
-	changes := findings.CompareResults(bs.found, ss.found)
+	cmp, changes := compareSides(bs, ss, opts)
 	res := &Result{enc: enc, filter: ss.keep, Summary: ss.summary, Report: ss.report, BaselineReport: bs.report, compared: &cmp, changes: changes}
 	res.FilterFailures = append(filter.WhereFailures(bs.keep), filter.WhereFailures(ss.keep)...)
 	res.Document = &format.Document{View: "compare", Filter: ss.keep.String(), Summary: &res.Summary, Parts: []format.Part{
@@ -92,6 +84,53 @@ func (q Query) Compare(ctx context.Context, b Baseline, opts aggregate.CompareOp
 		text: func(w io.Writer) error { return format.WriteCompare(w, cmp, changes) },
 		csv:  func(w io.Writer) error { return format.WriteCompareCSV(w, cmp) }}
 	return res, nil
+}
+
+// compareSides compares what two sides of a comparison counted: their
+// keys, rate-normalised to each side's span, and their findings.
+func compareSides(bs, ss *captured, opts aggregate.CompareOptions) (aggregate.CompareResult, []findings.FindingChange) {
+	cmp := aggregate.Compare(bs.profile, ss.profile,
+		aggregate.NewCapture(bs.summary.First, bs.summary.Last, bs.summary.Count),
+		aggregate.NewCapture(ss.summary.First, ss.summary.Last, ss.summary.Count), opts)
+	return cmp, findings.CompareResults(bs.found, ss.found)
+}
+
+// readBaseline reads the baseline b of q, by key: its paths, or q's own
+// input in b's window, with q's other filters.
+func (q Query) readBaseline(ctx context.Context, b Baseline, key aggregate.Key) (*captured, error) {
+	base := q
+	if len(b.Paths) > 0 {
+		base.Paths, base.ArtifactDir, base.ArtifactRegex = b.Paths, "", ""
+	}
+	base.Filters.Since, base.Filters.Until = b.Since, b.Until
+	return base.capture(ctx, key)
+}
+
+// pageCompareBy is the key of -o html --baseline's comparison.
+const pageCompareBy = "user"
+
+// comparePage adds to res, the page of -o html --baseline, its section
+// against the baseline: a comparison by user of the baseline, read now,
+// with what the page counted of the input (its summary, its findings, and
+// the profile its workers kept, ws's), so that the input is read once.
+func (q Query) comparePage(ctx context.Context, ws *workerSet, res *Result) error {
+	if ws.profile == nil || res.HTML == nil || res.HTML.Findings == nil {
+		return errorf("baseline", "--baseline applies to -o html and to compare, not to -o %s", q.Output)
+	}
+	cq := q
+	cq.Output, cq.Format, cq.By, cq.Sort, cq.Window = "", "", "", "", ""
+	key, err := aggregate.KeyByName(pageCompareBy)
+	if err != nil {
+		return err
+	}
+	bs, err := cq.readBaseline(ctx, q.Baseline, key)
+	if err != nil {
+		return err
+	}
+	ss := &captured{summary: res.Summary, profile: ws.profile.Result(), found: *res.HTML.Findings, keep: res.filter, report: res.Report}
+	cmp, changes := compareSides(bs, ss, aggregate.CompareOptions{})
+	res.HTML.Compare, res.HTML.FindingChanges, res.BaselineReport = &cmp, changes, bs.report
+	return nil
 }
 
 // given reports whether a baseline was given.

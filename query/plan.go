@@ -32,6 +32,9 @@ type plan struct {
 	spooled bool
 	// warnings name the flags given that the view does not use.
 	warnings []string
+	// compareBy is the key of -o html --baseline's comparison, whose
+	// profile the workers keep; not Valid without a baseline.
+	compareBy aggregate.Key
 }
 
 // workerSet is one worker's aggregators for a plan: the view's, and the
@@ -40,6 +43,9 @@ type workerSet struct {
 	set     *aggregate.Set
 	summary *aggregate.Summary
 	answer  answerFunc // nil for a query that answers nothing (the first pass, an export)
+	// profile is the input's profile for the page's comparison with a
+	// baseline (plan.compareBy); nil without one.
+	profile *aggregate.Profile
 }
 
 // newWorkerSet returns one worker's empty aggregators for the plan.
@@ -47,6 +53,9 @@ func (p *plan) newWorkerSet() *workerSet {
 	s := new(aggregate.Set)
 	w := &workerSet{set: s, summary: aggregate.Include(s, aggregate.NewSummary())}
 	w.answer = p.view.build(p, s)
+	if p.compareBy.Valid() {
+		w.profile = aggregate.Include(s, aggregate.NewProfile(p.compareBy))
+	}
 	return w
 }
 
