@@ -24,6 +24,9 @@ type plan struct {
 	from, to time.Time
 	// paths are the -f values, which findings repeat in their commands.
 	paths []string
+	// compareBy is the key of -o html --baseline's comparison, whose
+	// profile the workers keep; not Valid without a baseline.
+	compareBy aggregate.Key
 	// verbose is -v: the text views say more (the findings' samples).
 	verbose bool
 	// filters are the filter flags, their times resolved once prepared;
@@ -32,9 +35,6 @@ type plan struct {
 	spooled bool
 	// warnings name the flags given that the view does not use.
 	warnings []string
-	// compareBy is the key of -o html --baseline's comparison, whose
-	// profile the workers keep; not Valid without a baseline.
-	compareBy aggregate.Key
 }
 
 // workerSet is one worker's aggregators for a plan: the view's, and the
