@@ -25,6 +25,7 @@ func BenchmarkAggregate(b *testing.B) {
 		kindOf("histogram-1m-user", func() *Histogram { return NewHistogram(time.Minute, KeyUser) }, nil),
 		kindOf("histogram-1s-total", func() *Histogram { return NewHistogram(time.Second, Key{}) }, nil),
 		kindOf("latency-verb", func() *Latency { return NewLatency(KeyVerb) }, nil),
+		kindOf("profile-user", func() *Profile { return NewProfile(KeyUser) }, nil),
 		kindOf("latency-verb-samples", func() *Latency { return NewLatency(KeyVerb).KeepSamples() }, nil),
 		kindOf("summary", NewSummary, nil),
 		kindOf("trackers", NewTrackers, nil),

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -231,5 +232,59 @@ func TestCompareOnThePage(t *testing.T) {
 	q.By = "user"
 	if _, err := q.Run(context.Background()); err == nil {
 		t.Error("--baseline with -o top: no error")
+	}
+}
+
+// TestComparePageReadsOnce: -o html --baseline reads each input once (the
+// page's own read of the input gives the comparison its side), and its
+// section is what Compare by user answers: the same rows and the same
+// findings marked, a planted culprit's among them.
+func TestComparePageReadsOnce(t *testing.T) {
+	dir := t.TempDir()
+	base, subject := filepath.Join(dir, "base"), filepath.Join(dir, "subject")
+	if _, err := mustgather.Generate(base, mustgather.Config{Seed: 1, Events: 3000, Scenarios: 0}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mustgather.Generate(subject, mustgather.Config{Seed: 3, Events: 3000, Scenarios: mustgather.ScenarioMetrics403}); err != nil {
+		t.Fatal(err)
+	}
+	// read runs q and returns its result and the bytes it read, each
+	// input counted as often as it was read.
+	read := func(q Query, run func(Query) (*Result, error)) (*Result, int64) {
+		t.Helper()
+		var total int64
+		q.Progress = func(n int64) func(int64) { total += n; return nil }
+		res, err := run(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := res.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return res, total
+	}
+	ctx := context.Background()
+	runQuery := func(q Query) (*Result, error) { return q.Run(ctx) }
+	top := func(path string) Query {
+		q := New(path)
+		q.Output, q.By = "top", "user"
+		return q
+	}
+	_, baseBytes := read(top(base), runQuery)
+	_, subjectBytes := read(top(subject), runQuery)
+	page := New(subject)
+	page.Output, page.Baseline = "html", Baseline{Paths: []string{base}}
+	res, pageBytes := read(page, runQuery)
+	if baseBytes == 0 || subjectBytes == 0 || pageBytes != baseBytes+subjectBytes {
+		t.Errorf("-o html --baseline read %d bytes; the baseline has %d and the input %d", pageBytes, baseBytes, subjectBytes)
+	}
+	cmp, _ := read(New(subject), func(q Query) (*Result, error) {
+		return q.Compare(ctx, Baseline{Paths: []string{base}}, aggregate.CompareOptions{})
+	})
+	if res.HTML.Compare == nil || !reflect.DeepEqual(*res.HTML.Compare, *cmp.compared) {
+		t.Errorf("the page's comparison differs from compare's:\npage    %+v\ncompare %+v", res.HTML.Compare, cmp.compared)
+	}
+	if len(cmp.changes) == 0 || cmp.changes[0].Change != "new" || !reflect.DeepEqual(res.HTML.FindingChanges, cmp.changes) {
+		t.Errorf("the page's findings marked: %+v\ncompare's: %+v", res.HTML.FindingChanges, cmp.changes)
 	}
 }

@@ -25,6 +25,9 @@ type plan struct {
 	from, to time.Time
 	// paths are the -f values, which findings repeat in their commands.
 	paths []string
+	// compareBy is the key of -o html --baseline's comparison, whose
+	// profile the workers keep; not Valid without a baseline.
+	compareBy aggregate.Key
 	// verbose is -v: the text views say more (the findings' samples).
 	verbose bool
 	// filters are the filter flags, their times resolved once prepared;
@@ -64,6 +67,9 @@ type workerSet struct {
 	set     *aggregate.Set
 	summary *aggregate.Summary
 	answer  answerFunc // nil for a query that answers nothing (the first pass, an export)
+	// profile is the input's profile for the page's comparison with a
+	// baseline (plan.compareBy); nil without one.
+	profile *aggregate.Profile
 }
 
 // newWorkerSet returns one worker's empty aggregators for the plan.
@@ -71,6 +77,9 @@ func (p *plan) newWorkerSet() *workerSet {
 	s := new(aggregate.Set)
 	w := &workerSet{set: s, summary: aggregate.Include(s, aggregate.NewSummary())}
 	w.answer = p.view.build(p, s)
+	if p.compareBy.Valid() {
+		w.profile = aggregate.Include(s, aggregate.NewProfile(p.compareBy))
+	}
 	return w
 }
 

@@ -122,15 +122,7 @@ func (q Query) Run(ctx context.Context) (*Result, error) {
 		res.emptyHints = explainEmpty(ctx, sources, opts, p.filters, p.spooled)
 	}
 	if err == nil && res.HTML != nil && q.Baseline.given() {
-		// The page's section against the baseline: a comparison by user,
-		// which reads the baseline and the input once more.
-		cq := q
-		cq.Output, cq.Format, cq.By, cq.Sort, cq.Window = "", "", "", "", ""
-		var cmp *Result
-		if cmp, err = cq.Compare(ctx, q.Baseline, aggregate.CompareOptions{}); err == nil {
-			res.HTML.Compare, res.HTML.FindingChanges = cmp.compared, cmp.changes
-			res.BaselineReport = cmp.BaselineReport
-		}
+		err = q.comparePage(ctx, ws, res)
 	}
 	return res, err
 }
@@ -262,6 +254,11 @@ func (q Query) plan() (*plan, error) {
 	}
 	if q.Baseline.given() && !v.page {
 		return nil, errorf("baseline", "--baseline applies to -o html and to compare, not to -o %s", q.Output)
+	}
+	if q.Baseline.given() {
+		if p.compareBy, err = aggregate.KeyByName(pageCompareBy); err != nil {
+			return nil, err
+		}
 	}
 	if v.usesBucket {
 		bucket := q.Bucket
