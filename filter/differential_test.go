@@ -323,11 +323,7 @@ type pool struct {
 
 func newPool(events []*auditv1.Event) *pool {
 	p := &pool{}
-	add := func(list *[]string, s string) {
-		if !slices.Contains(*list, s) {
-			*list = append(*list, s)
-		}
-	}
+	add := distinct{}.add
 	for _, e := range events {
 		r := refParse(e.RequestURI)
 		add(&p.verbs, e.Verb)
@@ -588,4 +584,21 @@ func TestRefParseAgrees(t *testing.T) {
 // refParseViaAuditlog converts auditlog's parse to the model's form.
 func refParseViaAuditlog(r *auditlog.Request) refRequest {
 	return refRequest{r.APIGroup, r.Resource, r.Namespace, r.Name, r.Subresource, r.SubresourcePath, r.RawQuery}
+}
+
+// distinct appends each value to a list once, in the order first seen; the
+// set of each list makes that linear (a search of the list was quadratic
+// in the events read, every audit ID being new).
+type distinct map[*[]string]map[string]bool
+
+func (d distinct) add(list *[]string, s string) {
+	seen := d[list]
+	if seen == nil {
+		seen = map[string]bool{}
+		d[list] = seen
+	}
+	if !seen[s] {
+		seen[s] = true
+		*list = append(*list, s)
+	}
 }
