@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/auditlens/auditlens/auditlog"
+	"github.com/auditlens/auditlens/internal/longtest"
 	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
 )
 
@@ -526,12 +527,15 @@ func randomFlags(rng *rand.Rand, p *pool) (Flags, *refFlags) {
 	return f, m
 }
 
+// TestDifferentialCorpus checks 1,000 random flag combinations on the
+// corpus, 3,000 with AUDITLENS_LONG=1 (a step of .ci/run): the first
+// 1,000 are the same.
 func TestDifferentialCorpus(t *testing.T) {
 	events := loadEvents(t, "../testdata/corpus")
 	if len(events) < 800 {
 		t.Fatalf("corpus: %d events, want over 800", len(events))
 	}
-	differential(t, events, 3000)
+	differential(t, events, longtest.Pick(1000, 3000))
 }
 
 // differential checks Build against the model on the events, for n random
