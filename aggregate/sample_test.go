@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -45,9 +46,15 @@ type sampleTruth struct {
 
 // sampleEntries reads the kube-apiserver ResponseComplete events of the
 // committed must-gather sample (the events truth.json counts); a missing
-// sample fails the test.
+// sample fails the test. The entries are read once for the tests that ask
+// (each read decompresses 27 MB), and are shared: no test changes them.
 func sampleEntries(t *testing.T) ([]*auditlog.Entry, *sampleTruth) {
 	t.Helper()
+	sampleRead.Lock()
+	defer sampleRead.Unlock()
+	if sampleRead.dir == *sampleDir && sampleRead.truth != nil {
+		return sampleRead.entries, sampleRead.truth
+	}
 	data, err := os.ReadFile(filepath.Join(*sampleDir, "truth.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -66,7 +73,16 @@ func sampleEntries(t *testing.T) ([]*auditlog.Entry, *sampleTruth) {
 			entries = append(entries, e.Clone())
 		}
 	}
+	sampleRead.dir, sampleRead.entries, sampleRead.truth = *sampleDir, entries, &truth
 	return entries, &truth
+}
+
+// sampleRead holds what sampleEntries read, and from where.
+var sampleRead struct {
+	sync.Mutex
+	dir     string
+	entries []*auditlog.Entry
+	truth   *sampleTruth
 }
 
 // TestSampleMatchesTruth checks the lab's views on the committed sample

@@ -260,11 +260,7 @@ type morePool struct {
 
 func newMorePool(entries []*auditlog.Entry) *morePool {
 	p := &morePool{}
-	add := func(list *[]string, s string) {
-		if !slices.Contains(*list, s) {
-			*list = append(*list, s)
-		}
-	}
+	add := distinct{}.add
 	for _, e := range entries {
 		if e.Source != nil {
 			add(&p.servers, string(e.Source.Server))

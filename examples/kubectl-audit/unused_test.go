@@ -47,6 +47,9 @@ func TestUnusedFlagsWarn(t *testing.T) {
 			if strings.Join(warns, "\n") != strings.Join(tc.warns, "\n") {
 				t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(warns, "\n"), strings.Join(tc.warns, "\n"))
 			}
+			if len(tc.warns) == 0 {
+				return // no flag ignored: the command without them is this one
+			}
 			without := runCmd(t, append([]string{"-f", kubeAPIServer, "--verb=create"}, withoutFlags(tc.args, tc.warns)...)...)
 			if string(without.stdout) != string(r.stdout) {
 				t.Errorf("the answer differs from the answer without the ignored flags")
