@@ -152,6 +152,16 @@ func (r *Result) Err() error {
 	return nil
 }
 
+// WhereFailed returns how many events the --where expressions could not
+// be evaluated on: the sum of FilterFailures' counts.
+func (r *Result) WhereFailed() int64 {
+	var n int64
+	for _, f := range r.FilterFailures {
+		n += f.Count
+	}
+	return n
+}
+
 // MediaType returns the media type of what Write writes, for an HTTP
 // response: HTML for a page, JSON lines for a -o json listing and a
 // history in JSON, JSON or CSV for a view in those encodings, and text

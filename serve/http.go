@@ -12,7 +12,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/auditlens/auditlens/auditlog"
-	"github.com/auditlens/auditlens/filter"
 	"github.com/auditlens/auditlens/query"
 )
 
@@ -112,23 +111,13 @@ func (s *Server) serveQuery(w http.ResponseWriter, r *http.Request) {
 	if rep := res.Report; rep != nil && rep.Failures() > 0 {
 		h.Set("X-Auditlens-Partial", strconv.FormatInt(rep.Failures(), 10)+" unreadable lines (see /metrics)")
 	}
-	if n := whereFailures(res.FilterFailures); n > 0 {
+	if n := res.WhereFailed(); n > 0 {
 		h.Set("X-Auditlens-Where-Failures", strconv.FormatInt(n, 10)+" events --where could not be evaluated on, not kept, since the query was first counted")
 	}
 	if err := res.Write(w); err != nil {
 		// The answer is half written: nothing more can be said.
 		return
 	}
-}
-
-// whereFailures returns how many events the --where expressions could
-// not be evaluated on.
-func whereFailures(failures []filter.WhereFailure) int64 {
-	var n int64
-	for _, f := range failures {
-		n += f.Count
-	}
-	return n
 }
 
 // readBody reads a request's body into a buffer of its announced length,

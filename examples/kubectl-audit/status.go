@@ -76,10 +76,7 @@ func verdict(res *query.Result, checks []*export.Check, allowPartial bool) error
 		}
 		return &incompleteError{msg: msg}
 	}
-	var failed int64
-	for _, f := range res.FilterFailures {
-		failed += f.Count
-	}
+	failed := res.WhereFailed()
 	partial := res.Report != nil && res.Report.Partial() || res.BaselineReport != nil && res.BaselineReport.Partial()
 	if err := res.Err(); err != nil && !partial {
 		return err
