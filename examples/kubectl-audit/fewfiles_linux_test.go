@@ -33,14 +33,7 @@ func TestExportFewFilesHelper(t *testing.T) {
 	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &syscall.Rlimit{Cur: n, Max: n}); err != nil {
 		t.Fatal(err)
 	}
-	args := os.Args
-	for i, a := range args {
-		if a == "--" {
-			args = args[i+1:]
-			break
-		}
-	}
-	os.Exit(run(args, os.Stdout, os.Stderr))
+	os.Exit(runHelperArgs())
 }
 
 // TestExportFewFiles: a directory of 500 small audit logs spanning hours

@@ -152,3 +152,16 @@ func runGoldenStatus(t *testing.T, name string, code int, args ...string) {
 	golden(t, name+".stdout", r.stdout)
 	golden(t, name+".stderr", r.stderr)
 }
+
+// runHelperArgs runs the command with the arguments after "--" of a test
+// binary started again as a helper process, and returns its exit status.
+func runHelperArgs() int {
+	args := os.Args
+	for i, a := range args {
+		if a == "--" {
+			args = args[i+1:]
+			break
+		}
+	}
+	return run(args, os.Stdout, os.Stderr)
+}

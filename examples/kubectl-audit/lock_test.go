@@ -26,14 +26,7 @@ func TestExportLockHelper(t *testing.T) {
 	if os.Getenv(lockHelperEnv) == "" {
 		return // not the helper process
 	}
-	args := os.Args
-	for i, a := range args {
-		if a == "--" {
-			args = args[i+1:]
-			break
-		}
-	}
-	os.Exit(run(args, os.Stdout, os.Stderr))
+	os.Exit(runHelperArgs())
 }
 
 // TestExportConcurrentAppends: four processes `export --append` into one
