@@ -32,7 +32,7 @@ func run() error {
 	flag.IntVar(&cfg.Workers, "workers", 40, "worker nodes")
 	flag.IntVar(&cfg.Files, "files", 4, "files per node and server (rotated + live)")
 	flag.Float64Var(&cfg.LiveFraction, "live-fraction", 0.25, "live file's time slice relative to a rotated file's")
-	flag.IntVar(&cfg.GzipLevel, "gzip-level", 1, "gzip level of rotated files (1-9)")
+	flag.IntVar(&cfg.GzipLevel, "gzip-level", 6, "gzip level of rotated files (1-9); 6 is the level API servers rotate with")
 	flag.IntVar(&cfg.Parallel, "parallel", 0, "files written at once (0: all)")
 	flag.BoolVar(&cfg.Proxied, "proxied", false, "kube-apiserver proxies the aggregated servers' requests and logs them too, with the same auditID, as in a real cluster")
 	flag.IntVar(&cfg.Bad.TruncatedGzip, "bad-truncated-gzip", 0, "rotated files to cut short")
