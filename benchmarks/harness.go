@@ -353,8 +353,7 @@ func (h *harness) runParquet(r *sizeRun, n int, kubeDir string, qs []question, c
 func (h *harness) libraryChild(lib string, q question, dir, culprit, stdout string) child {
 	workers := strconv.Itoa(h.opts.workers)
 	if lib == libCLI {
-		args := append([]string{"-f", dir}, q.cliArgs()...)
-		return child{path: h.cli, args: append(args, "--workers", workers), stdout: stdout, stderr: stdout + ".stderr"}
+		return child{path: h.cli, args: append(q.cliArgs(dir), "--workers", workers), stdout: stdout, stderr: stdout + ".stderr"}
 	}
 	return child{path: h.opts.exe, harness: true, stdout: stdout, stderr: stdout + ".stderr",
 		args: []string{"-child=" + modeInproc, "-dir", dir, "-workers", workers, "-questions", q.name, "-culprit", culprit}}

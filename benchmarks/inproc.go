@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/auditlens/auditlens/aggregate"
 	"github.com/auditlens/auditlens/format"
 	"github.com/auditlens/auditlens/query"
 )
@@ -27,6 +28,14 @@ func runInproc(o childOptions, w io.Writer) error {
 	q := query.New(o.dir)
 	q.Workers = o.workers
 	q.Filters = qn.flags()
+	if qn.kind == kindCompare {
+		q.By = qn.by
+		res, err := q.Compare(context.Background(), query.Baseline{Paths: []string{o.dir}}, aggregate.CompareOptions{})
+		if err != nil {
+			return err
+		}
+		return res.Write(w)
+	}
 	switch {
 	case qn.kind == kindFindings:
 		q.Output = "findings"

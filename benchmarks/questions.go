@@ -25,6 +25,10 @@ const (
 	// kindReport is the HTML report (-o html): measured, not compared (the
 	// naive baseline has no such view).
 	kindReport
+	// kindCompare is compare, the input against itself as the baseline:
+	// measured against reading it twice with --by=user -otop (issue 22),
+	// not compared.
+	kindCompare
 )
 
 // question is one of the support lab's commands, asked of the
@@ -72,6 +76,9 @@ func labQuestions(culprit string) []question {
 		// Every findings detector at once (issue 11: at most 1.5x
 		// by-user).
 		{name: findingsCase, kind: kindFindings},
+		// Both inputs of a comparison read, findings and all (issue 22:
+		// at most 1.2x reading them one after the other with by-user).
+		{name: compareCase, kind: kindCompare, by: "user"},
 	}
 }
 
@@ -89,14 +96,22 @@ func (q question) flags() filter.Flags {
 // findingsCase is the case that runs every findings detector.
 const findingsCase = "findings"
 
+// compareCase is the case that compares the input with itself.
+const compareCase = "compare"
+
 // compared reports whether the question's answer is compared with the
 // naive baseline's.
-func (q question) compared() bool { return q.kind != kindReport && q.kind != kindFindings }
+func (q question) compared() bool {
+	return q.kind != kindReport && q.kind != kindFindings && q.kind != kindCompare
+}
 
-// cliArgs returns the question as examples/kubectl-audit flags, after
-// "-f DIR": the reference's own syntax, as the lab types it.
-func (q question) cliArgs() []string {
-	var args []string
+// cliArgs returns the question as examples/kubectl-audit arguments around
+// the input dir: the reference's own syntax, as the lab types it.
+func (q question) cliArgs(dir string) []string {
+	if q.kind == kindCompare {
+		return []string{"compare", "--baseline=" + dir, "-f", dir, "--by=" + q.by}
+	}
+	args := []string{"-f", dir}
 	for _, v := range q.verbs {
 		args = append(args, "--verb="+v)
 	}
@@ -127,7 +142,7 @@ func (q question) cliArgs() []string {
 
 // String is the question as the lab would type it.
 func (q question) String() string {
-	return "kubectl-audit -f DIR " + strings.Join(q.cliArgs(), " ")
+	return "kubectl-audit " + strings.Join(q.cliArgs("DIR"), " ")
 }
 
 // findQuestion returns the question named name.

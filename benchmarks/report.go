@@ -211,6 +211,7 @@ const (
 	targetFindings     = 1.5   // every findings detector at once at most 1.5x by-user (issue 11)
 	targetXByUser      = 2     // the grouped view and the HTML report at most 2x --by=user -otop (issue 15)
 	targetXByUserCases = "grouped,html"
+	targetCompare      = 1.2 // compare of the input with itself at most 1.2x reading it twice with by-user (issue 22)
 )
 
 // isListing reports whether the case named name is a listing.
@@ -258,6 +259,11 @@ func checkTargets(runs []sizeRun) []target {
 				ratio := x.WallSeconds / by.WallSeconds
 				ts = append(ts, target{Name: fmt.Sprintf("%s (%s) at %d: wall <= %.1fx by-user's", x.Case, x.Impl, r.Requests, targetFindings),
 					Value: ratio, Limit: targetFindings, Met: ratio <= targetFindings, Detail: fmt.Sprintf("%.2fx", ratio)})
+			}
+			if by := r.row("by-user", x.Impl); by != nil && by.WallSeconds > 0 && x.Case == compareCase {
+				ratio := x.WallSeconds / (2 * by.WallSeconds)
+				ts = append(ts, target{Name: fmt.Sprintf("%s (%s) at %d: wall <= %.1fx by-user's twice", x.Case, x.Impl, r.Requests, targetCompare),
+					Value: ratio, Limit: targetCompare, Met: ratio <= targetCompare, Detail: fmt.Sprintf("%.2fx", ratio)})
 			}
 			if by := r.row("by-user", x.Impl); by != nil && by.WallSeconds > 0 && slices.Contains(strings.Split(targetXByUserCases, ","), x.Case) {
 				ratio := x.WallSeconds / by.WallSeconds
