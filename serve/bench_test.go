@@ -3,7 +3,6 @@ package serve_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -19,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/auditlens/auditlens/internal/mustgather"
 	"github.com/auditlens/auditlens/serve"
 )
 
@@ -195,82 +195,12 @@ func BenchmarkServeQueryHour(b *testing.B) {
 	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MB")
 }
 
-// hourEvents writes events of minute m (from start) as JSON lines, as a
-// cluster of 5,000 nodes and 1,000 controllers at 100,000 requests a
-// second names them in a minute: 6,000 users and about 250 user agents;
-// 60% of requests from kubelets (their node, its lease, their pods), 35%
-// from controllers (reads, lists and watches across 500 namespaces, and
-// writes), 5% from 20 people; one request in five names an object no
-// other request names (events, new pods), the rest 50,000 objects; 2%
-// are 404, 1% 409, 0.5% 403 and 0.2% 429.
-//
-// It writes the events [from, to) of the minute's n.
+// hourEvents writes events [from, to) of the n of minute m (from start)
+// as a cluster of 5,000 nodes and 1,000 controllers at 100,000 requests a
+// second names them in a minute: 6,000 users, 50,000 objects and one
+// request in five naming an object no other names (mustgather.ClusterMinute).
 func hourEvents(buf []byte, start time.Time, m, n, from, to int) []byte {
-	step := time.Minute / time.Duration(n)
-	for i := from; i < to; i++ {
-		at := start.Add(time.Duration(m)*time.Minute + time.Duration(i)*step)
-		k := m*n + i
-		r := (k * 7919) % 1000 // spreads the kinds of request over the minute
-		var user, agent, verb, res, group, ns, name string
-		switch {
-		case r < 600:
-			node := k % 5000
-			user, agent = fmt.Sprintf("system:node:node-%d", node), "kubelet/v1.30.2 (linux/amd64) kubernetes/abc1234"
-			switch r % 4 {
-			case 0:
-				verb, res, name = "patch", "nodes", fmt.Sprintf("node-%d", node)
-			case 1:
-				verb, res, group, ns, name = "update", "leases", "coordination.k8s.io", "kube-node-lease", fmt.Sprintf("node-%d", node)
-			default:
-				verb, res, ns, name = "get", "pods", fmt.Sprintf("ns-%d", k%500), fmt.Sprintf("pod-%d", k%40000)
-			}
-		case r < 950:
-			c := k % 1000
-			user, agent = fmt.Sprintf("system:serviceaccount:ns-%d:controller-%d", c%500, c), fmt.Sprintf("controller-%d/v1.0.%d (linux/amd64) kubernetes/abc1234", c%150, c%2)
-			verbs := [...]string{"get", "get", "list", "watch", "update", "create", "delete", "patch"}
-			verb, res, ns = verbs[r%len(verbs)], [...]string{"configmaps", "secrets", "pods", "services", "endpoints", "deployments", "events"}[c%7], fmt.Sprintf("ns-%d", k%500)
-			if res == "deployments" {
-				group = "apps"
-			}
-			name = fmt.Sprintf("obj-%d", k%10000)
-		default:
-			user, agent, verb, res, ns, name = fmt.Sprintf("person-%d@example.com", k%20), "kubectl/v1.30.2 (linux/amd64) kubernetes/abc1234", "get", "pods", fmt.Sprintf("ns-%d", k%500), fmt.Sprintf("pod-%d", k%40000)
-		}
-		if r%5 == 0 && verb != "list" && verb != "watch" {
-			name = fmt.Sprintf("new-%d", k) // named by no other request
-		}
-		code := 200
-		switch c := (k * 104729) % 1000; {
-		case c < 20:
-			code = 404
-		case c < 30:
-			code = 409
-		case c < 35:
-			code = 403
-		case c < 37:
-			code = 429
-		case verb == "create":
-			code = 201
-		}
-		uri := "/api/v1"
-		if group != "" {
-			uri = "/apis/" + group + "/v1"
-		}
-		if ns != "" {
-			uri += "/namespaces/" + ns
-		}
-		uri += "/" + res
-		if verb != "list" && verb != "watch" && verb != "create" {
-			uri += "/" + name
-		}
-		if verb == "watch" {
-			uri += "?watch=true"
-		}
-		buf = fmt.Appendf(buf, `{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"%08x-0000-4000-8000-%012x","stage":"ResponseComplete","requestURI":%q,"verb":%q,"user":{"username":%q,"groups":["system:authenticated"]},"sourceIPs":["10.0.%d.%d"],"userAgent":%q,"objectRef":{"resource":%q,"namespace":%q,"name":%q,"apiGroup":%q,"apiVersion":"v1"},"responseStatus":{"metadata":{},"code":%d},"requestReceivedTimestamp":%q,"stageTimestamp":%q,"annotations":{"authorization.k8s.io/decision":"allow","authorization.k8s.io/reason":""}}`+"\n",
-			m, k, uri, verb, user, (k/256)%256, k%256, agent, res, ns, name, group, code,
-			at.Format(micro), at.Add(time.Duration(1+k%50)*time.Millisecond).Format(micro))
-	}
-	return buf
+	return mustgather.ClusterMinute(buf, start, m, n, from, to)
 }
 
 // BenchmarkServeRetainedHour counts 70 minutes of events with the default

@@ -1,7 +1,10 @@
 // Command mkmustgather writes a deterministic must-gather-shaped tree of
-// audit logs with its truth.json (see package mustgather).
+// audit logs with its truth.json (see package mustgather), or with
+// -shape cluster the kube-apiserver logs of a large cluster (6,000 users,
+// many objects, short lines; mustgather.GenerateCluster), without truth.
 //
 //	go run ./benchmarks/cmd/mkmustgather -seed 1 -events 30000 -out testdata/must-gather
+//	go run ./benchmarks/cmd/mkmustgather -shape cluster -events 1155000 -out /tmp/cluster
 package main
 
 import (
@@ -44,6 +47,7 @@ func run() error {
 	flag.IntVar(&cfg.Bad.HugeLineBytes, "bad-huge-line-bytes", 1<<20, "least length of a huge line")
 	flag.BoolVar(&cfg.VaryURIs, "vary-uris", false, "name as many objects as half the requests, as a real cluster's gets and watches do")
 	flag.BoolVar(&cfg.PlainNames, "plain-names", false, "name files audit-TIME.log.gz and audit.log, without the node (a folder per master)")
+	shape := flag.String("shape", "openshift", "openshift: an OpenShift must-gather with scenarios and truth; cluster: a large cluster's kube-apiserver logs (-events, -duration, -masters, -gzip-level, -start only)")
 	flag.Parse()
 	if *out == "" || flag.NArg() > 0 {
 		flag.Usage()
@@ -57,6 +61,20 @@ func run() error {
 		return err
 	}
 	t0 := time.Now()
+	switch *shape {
+	case "openshift":
+	case "cluster":
+		paths, err := mustgather.GenerateCluster(*out, mustgather.ClusterConfig{Requests: cfg.Events, Start: cfg.Start,
+			Duration: cfg.Duration, Masters: cfg.Masters, GzipLevel: cfg.GzipLevel})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "wrote %d kube-apiserver requests in %d files in %v to %s\n",
+			cfg.Events, len(paths), time.Since(t0).Round(time.Millisecond), *out)
+		return nil
+	default:
+		return fmt.Errorf("-shape %q: want openshift or cluster", *shape)
+	}
 	truth, err := mustgather.Generate(*out, cfg)
 	if err != nil {
 		return err
