@@ -87,8 +87,7 @@ func (d *deniedStorm) fields() auditlog.Fields {
 }
 
 func (d *deniedStorm) count(f *facts) {
-	d.buf = appendUserKey(d.buf[:0], f)
-	u := d.user(d.buf)
+	u := d.user(f)
 	if u == nil {
 		return
 	}
@@ -143,20 +142,34 @@ func (d *deniedStorm) count(f *facts) {
 	}
 }
 
-// user returns the counts of the user whose key is key (nil when the
-// table is full), from the recent users when it is one of them.
-func (d *deniedStorm) user(key []byte) *deniedUser {
+// user returns the counts of the request's user (see appendUserKey),
+// nil when the table is full. A user name is looked up as it is in the
+// event, without copying it into a key first.
+func (d *deniedStorm) user(f *facts) *deniedUser {
+	key := f.user
+	if key == "" {
+		d.buf = appendUserKey(d.buf[:0], f)
+	}
 	for _, u := range d.recent {
-		if u != nil && u.key == string(key) {
+		if u != nil && (key != "" && u.key == key || key == "" && u.key == string(d.buf)) {
 			return u
 		}
 	}
-	u := d.users.get(key)
+	var u *deniedUser
+	if key != "" {
+		u = d.users.getString(key)
+	} else {
+		u = d.users.get(d.buf)
+	}
 	if u == nil {
 		return nil
 	}
 	if u.key == "" {
-		u.key = string(key)
+		if key != "" {
+			u.key = strings.Clone(key)
+		} else {
+			u.key = string(d.buf)
+		}
 	}
 	d.recent[d.next] = u
 	d.next = (d.next + 1) % len(d.recent)
