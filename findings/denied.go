@@ -24,11 +24,14 @@ import (
 type deniedStorm struct {
 	*base
 	users table[deniedUser, *deniedUser]
-	// recent are the last users looked up: requests come in runs of a few
-	// users, and comparing a key is cheaper than hashing it.
-	recent [4]*deniedUser
-	next   int
-	buf    []byte
+	// recent are the last users looked up, and recentKeys their keys:
+	// requests come in runs of a few users, and comparing a key is cheaper
+	// than hashing it. The keys are here, not read through the users, so
+	// that a miss reads no user's counts.
+	recent     [4]*deniedUser
+	recentKeys [4]string
+	next       int
+	buf        []byte
 }
 
 // maxShapes bounds the distinct refused verbs and paths kept per user.
@@ -150,9 +153,11 @@ func (d *deniedStorm) user(f *facts) *deniedUser {
 	if key == "" {
 		d.buf = appendUserKey(d.buf[:0], f)
 	}
-	for _, u := range d.recent {
-		if u != nil && (key != "" && u.key == key || key == "" && u.key == string(d.buf)) {
-			return u
+	for i, k := range d.recentKeys {
+		if key != "" && k == key || key == "" && k == string(d.buf) {
+			if u := d.recent[i]; u != nil {
+				return u
+			}
 		}
 	}
 	var u *deniedUser
@@ -171,7 +176,7 @@ func (d *deniedStorm) user(f *facts) *deniedUser {
 			u.key = string(d.buf)
 		}
 	}
-	d.recent[d.next] = u
+	d.recent[d.next], d.recentKeys[d.next] = u, u.key
 	d.next = (d.next + 1) % len(d.recent)
 	return u
 }
