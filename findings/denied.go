@@ -24,11 +24,14 @@ import (
 type deniedStorm struct {
 	*base
 	users table[deniedUser, *deniedUser]
-	// recent are the last users looked up: requests come in runs of a few
-	// users, and comparing a key is cheaper than hashing it.
-	recent [4]*deniedUser
-	next   int
-	buf    []byte
+	// recent are the last users looked up, and recentKeys their keys:
+	// requests come in runs of a few users, and comparing a key is cheaper
+	// than hashing it. The keys are here, not read through the users, so
+	// that a miss reads no user's counts.
+	recent     [4]*deniedUser
+	recentKeys [4]string
+	next       int
+	buf        []byte
 }
 
 // maxShapes bounds the distinct refused verbs and paths kept per user.
@@ -87,8 +90,7 @@ func (d *deniedStorm) fields() auditlog.Fields {
 }
 
 func (d *deniedStorm) count(f *facts) {
-	d.buf = appendUserKey(d.buf[:0], f)
-	u := d.user(d.buf)
+	u := d.user(f)
 	if u == nil {
 		return
 	}
@@ -143,22 +145,38 @@ func (d *deniedStorm) count(f *facts) {
 	}
 }
 
-// user returns the counts of the user whose key is key (nil when the
-// table is full), from the recent users when it is one of them.
-func (d *deniedStorm) user(key []byte) *deniedUser {
-	for _, u := range d.recent {
-		if u != nil && u.key == string(key) {
-			return u
+// user returns the counts of the request's user (see appendUserKey),
+// nil when the table is full. A user name is looked up as it is in the
+// event, without copying it into a key first.
+func (d *deniedStorm) user(f *facts) *deniedUser {
+	key := f.user
+	if key == "" {
+		d.buf = appendUserKey(d.buf[:0], f)
+	}
+	for i, k := range d.recentKeys {
+		if key != "" && k == key || key == "" && k == string(d.buf) {
+			if u := d.recent[i]; u != nil {
+				return u
+			}
 		}
 	}
-	u := d.users.get(key)
+	var u *deniedUser
+	if key != "" {
+		u = d.users.getString(key)
+	} else {
+		u = d.users.get(d.buf)
+	}
 	if u == nil {
 		return nil
 	}
 	if u.key == "" {
-		u.key = string(key)
+		if key != "" {
+			u.key = strings.Clone(key)
+		} else {
+			u.key = string(d.buf)
+		}
 	}
-	d.recent[d.next] = u
+	d.recent[d.next], d.recentKeys[d.next] = u, u.key
 	d.next = (d.next + 1) % len(d.recent)
 	return u
 }

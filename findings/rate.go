@@ -21,8 +21,14 @@ func (m *minutes) add(t int64, n uint64) {
 	}
 	minute := uint64(t / int64(time.Minute))
 	s := *m
-	// Requests mostly come in time order: look at the last minute first.
-	if k := len(s) - 1; k >= 0 && s[k]>>32 == minute {
+	// Requests mostly come in time order: look at the last minute first,
+	// and append a later one without searching (an object requested a
+	// few times an hour adds a minute on most of its requests, and a
+	// search reads a cache line of its minutes at each step).
+	if k := len(s) - 1; k < 0 || s[k]>>32 < minute {
+		*m = append(s, minute<<32|min(n, countMask))
+		return
+	} else if s[k]>>32 == minute {
 		s[k] = minute<<32 | min(s[k]&countMask+n, countMask)
 		return
 	}

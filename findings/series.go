@@ -42,9 +42,16 @@ func (s *series) add(t int64) {
 func (s *series) addMinute(m, n uint64) {
 	idx := m >> s.shift
 	b := s.b
-	// Requests mostly come in time order: look at the last bucket first.
+	// Requests mostly come in time order: look at the last bucket first,
+	// and append a later one without searching.
 	if k := len(b) - 1; k >= 0 && b[k]>>32 == idx {
 		b[k] = idx<<32 | min(b[k]&countMask+n, countMask)
+		return
+	} else if k < 0 || b[k]>>32 < idx {
+		s.b = append(b, idx<<32|min(n, countMask))
+		for len(s.b) > seriesCap {
+			s.coarsen()
+		}
 		return
 	}
 	i, found := slices.BinarySearchFunc(b, idx, func(e, idx uint64) int { return cmp.Compare(e>>32, idx) })

@@ -217,6 +217,21 @@ func (t *table[V, P]) get(key []byte) *V {
 	return v
 }
 
+// getString is get of a key held in a string, which may point into the
+// event (or a buffer): a new key is copied.
+func (t *table[V, P]) getString(key string) *V {
+	if v := t.m[key]; v != nil {
+		return v
+	}
+	if len(t.m) >= t.max {
+		t.dropped++
+		return nil
+	}
+	v := new(V)
+	t.m[strings.Clone(key)] = v
+	return v
+}
+
 // merge adds the values of o to t, copying what t does not hold yet.
 func (t *table[V, P]) merge(o *table[V, P]) {
 	t.dropped += o.dropped

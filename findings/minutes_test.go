@@ -1,0 +1,63 @@
+package findings
+
+import (
+	"maps"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+// TestMinuteCountsOrder checks minutes and series against a map of
+// per-minute counts, for times in order (appended), repeated (counted in
+// the last entry) and out of order (searched and inserted).
+func TestMinuteCountsOrder(t *testing.T) {
+	base := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC).UnixNano()
+	rng := rand.New(rand.NewPCG(20, 26))
+	for _, c := range []struct {
+		name string
+		next func(i int) int64 // the i-th time
+	}{
+		{"in order", func(i int) int64 { return base + int64(i)*int64(17*time.Second) }},
+		{"runs in one minute", func(i int) int64 { return base + int64(i/7)*int64(time.Minute) }},
+		{"out of order", func(int) int64 { return base + rng.Int64N(int64(3*time.Hour)) }},
+		{"mostly in order", func(i int) int64 {
+			return base + int64(i)*int64(10*time.Second) - rng.Int64N(int64(5*time.Minute))
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			want := map[uint64]uint64{}
+			var m minutes
+			var s series
+			for i := range 2000 {
+				at := c.next(i)
+				want[minuteOf(at)]++
+				m.add(at, 1)
+				s.add(at)
+			}
+			if got, ok := countsOf(m); !ok || !maps.Equal(got, want) {
+				t.Errorf("minutes: got %v (sorted and distinct: %v), want %v", got, ok, want)
+			}
+			if s.shift != 0 {
+				t.Fatalf("series: buckets of %d minutes, want 1", 1<<s.shift)
+			}
+			if got, ok := countsOf(s.b); !ok || !maps.Equal(got, want) {
+				t.Errorf("series: got %v (sorted and distinct: %v), want %v", got, ok, want)
+			}
+		})
+	}
+}
+
+// countsOf returns minute-wide entries (a minute in the high 32 bits, a
+// count in the low 32) as a map of minute to count, and whether they are
+// sorted by minute, each minute once.
+func countsOf(entries []uint64) (map[uint64]uint64, bool) {
+	out := map[uint64]uint64{}
+	ok := true
+	for i, e := range entries {
+		if i > 0 && entries[i-1]>>32 >= e>>32 {
+			ok = false
+		}
+		out[e>>32] += e & countMask
+	}
+	return out, ok
+}
