@@ -15,24 +15,55 @@ import (
 
 // TestFIFOWithoutWriter: a named pipe given with -f that no one writes to
 // does not hold the command: SIGTERM ends the wait within a second, with
-// exit status 143.
+// exit status 143. The second is counted from the signal; a run that
+// overshoots it is tried again twice (a loaded machine can starve a
+// process for longer), and a command that waits for a writer overshoots
+// every time.
 func TestFIFOWithoutWriter(t *testing.T) {
 	fifo := filepath.Join(t.TempDir(), "audit.log")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{{"-f", fifo, "--by=user", "-otop"}, {"-f", fifo}} {
-		ctx, cancel := context.WithCancelCause(context.Background())
-		timer := time.AfterFunc(200*time.Millisecond, func() { cancel(signalCause{syscall.SIGTERM}) })
-		var out, errb bytes.Buffer
-		start := time.Now()
-		code := runContext(ctx, args, &out, &errb)
-		took := time.Since(start)
-		timer.Stop()
-		cancel(nil)
-		if code != 143 || took > 1200*time.Millisecond || !strings.HasPrefix(errb.String(), "interrupted by SIGTERM") {
-			t.Errorf("%v: exit %d after %v, stderr %q; want 143 within a second of the signal", args, code, took, errb.String())
+		var code int
+		var took time.Duration
+		var errb bytes.Buffer
+		for range 3 {
+			code, took = endOnSIGTERM(args, &errb)
+			if code != 143 || !strings.HasPrefix(errb.String(), "interrupted by SIGTERM") {
+				t.Fatalf("%v: exit %d, stderr %q; want 143 and the signal named", args, code, errb.String())
+			}
+			if took <= time.Second {
+				break
+			}
 		}
+		if took > time.Second {
+			t.Errorf("%v: exit %v after SIGTERM, three times; want within a second", args, took)
+		}
+	}
+}
+
+// endOnSIGTERM runs the command with args, sends it SIGTERM (its context's
+// cause) 200 ms after it starts, and returns its exit status and how long
+// after the signal it ended.
+func endOnSIGTERM(args []string, errb *bytes.Buffer) (int, time.Duration) {
+	errb.Reset()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	signalled := make(chan time.Time, 1)
+	timer := time.AfterFunc(200*time.Millisecond, func() {
+		signalled <- time.Now()
+		cancel(signalCause{syscall.SIGTERM})
+	})
+	defer timer.Stop()
+	var out bytes.Buffer
+	code := runContext(ctx, args, &out, errb)
+	ended := time.Now()
+	select {
+	case at := <-signalled:
+		return code, ended.Sub(at)
+	default:
+		return code, 0 // ended before the signal: the exit status says how
 	}
 }
 
