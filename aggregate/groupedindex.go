@@ -1,0 +1,109 @@
+package aggregate
+
+import "hash/maphash"
+
+// groupIndex finds a group of an outer group by its key: a table of the
+// groups' positions in the outer group's rows, open addressing with
+// linear probing. Each slot holds a position and the low 32 bits of its
+// key's hash, which also place it, so that growing hashes no key again
+// and a probe reads a group's key only when those bits match. Groups are
+// let go half at a time (makeRoom), and the index is then rebuilt rather
+// than deleted from.
+//
+// It takes 8 bytes a slot, and at most half its slots are used once it
+// has grown: 16 to 32 bytes a group, where a map of the keys took about
+// 48, and a probe reads no key of another group, where a map's reads the
+// key of every group whose 7 hash bits match.
+type groupIndex struct {
+	slots []uint64 // the hash's low 32 bits << 32 | position + 1; 0: free
+	n     int      // the groups indexed
+}
+
+// groupSeed seeds the hashes of groups' keys. A hash only places a group
+// in its index: no result depends on it.
+var groupSeed = maphash.MakeSeed()
+
+// hashGroupKey is the hash of a group's key as read (see Grouped.Add) in
+// an index.
+func hashGroupKey(key []byte) uint32 { return uint32(maphash.Bytes(groupSeed, key)) }
+
+// firstIndexSlots is the size of an index's first table: most outer keys
+// of some groupings have a few groups.
+const firstIndexSlots = 16
+
+// find returns the position in rows of the group hashed h for which same
+// is true, and whether there is one.
+func (x *groupIndex) find(h uint32, rows *groupRows, same func(*group) bool) (int32, bool) {
+	if x.n == 0 {
+		return 0, false
+	}
+	mask := uint32(len(x.slots) - 1)
+	for s := h & mask; ; s = (s + 1) & mask {
+		v := x.slots[s]
+		switch {
+		case v == 0:
+			return 0, false
+		case uint32(v>>32) == h:
+			if i := int32(uint32(v) - 1); same(rows.at(i)) {
+				return i, true
+			}
+		}
+	}
+}
+
+// insert indexes the group at position i, whose key hashes to h and is
+// not in x yet.
+func (x *groupIndex) insert(h uint32, i int32) {
+	if 2*(x.n+1) > len(x.slots) {
+		x.grow(max(2*len(x.slots), firstIndexSlots))
+	}
+	x.place(uint64(h)<<32 | uint64(uint32(i)+1))
+	x.n++
+}
+
+// place puts the slot value v in its free slot.
+func (x *groupIndex) place(v uint64) {
+	mask := uint32(len(x.slots) - 1)
+	s := uint32(v>>32) & mask
+	for x.slots[s] != 0 {
+		s = (s + 1) & mask
+	}
+	x.slots[s] = v
+}
+
+// grow moves the index to a table of size slots, a power of two.
+func (x *groupIndex) grow(size int) {
+	old := x.slots
+	x.slots = make([]uint64, size)
+	for _, v := range old {
+		if v != 0 {
+			x.place(v)
+		}
+	}
+}
+
+// rebuild indexes again the groups of rows that are kept (keyLen > 0),
+// hashed by hash, after some were let go, in the table it has.
+func (x *groupIndex) rebuild(rows *groupRows, hash func(*group) uint32) {
+	clear(x.slots)
+	x.n = 0
+	for c := range rows.chunks {
+		start := rows.start(c)
+		for k := range rows.used(c) {
+			if gr := &rows.chunks[c][k]; gr.keyLen > 0 {
+				x.insert(hash(gr), start+int32(k))
+			}
+		}
+	}
+}
+
+// reserve makes room for n groups without growing.
+func (x *groupIndex) reserve(n int) {
+	size := firstIndexSlots
+	for size < 2*n {
+		size *= 2
+	}
+	if size > len(x.slots) {
+		x.grow(size)
+	}
+}
