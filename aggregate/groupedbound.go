@@ -50,7 +50,7 @@ func (g *Grouped) makeRoom(og *outerGroup) {
 		*og.rows.at(i) = group{}
 		og.rows.free = append(og.rows.free, i)
 	})
-	og.groups.rebuild(&og.rows, g.hashOf)
+	og.groups.compact(&og.rows)
 }
 
 // beginMerge starts merging another outer group into og.

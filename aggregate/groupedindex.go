@@ -5,10 +5,10 @@ import "hash/maphash"
 // groupIndex finds a group of an outer group by its key: a table of the
 // groups' positions in the outer group's rows, open addressing with
 // linear probing. Each slot holds a position and the low 32 bits of its
-// key's hash, which also place it, so that growing hashes no key again
-// and a probe reads a group's key only when those bits match. Groups are
-// let go half at a time (makeRoom), and the index is then rebuilt rather
-// than deleted from.
+// key's hash, which also place it, so that growing and compacting hash no
+// key again and a probe reads a group's key only when those bits match.
+// Groups are let go half at a time (makeRoom), and the index is then
+// compacted rather than deleted from.
 //
 // It takes 8 bytes a slot, and at most half its slots are used once it
 // has grown: 16 to 32 bytes a group, where a map of the keys took about
@@ -82,17 +82,33 @@ func (x *groupIndex) grow(size int) {
 	}
 }
 
-// rebuild indexes again the groups of rows that are kept (keyLen > 0),
-// hashed by hash, after some were let go, in the table it has.
-func (x *groupIndex) rebuild(rows *groupRows, hash func(*group) uint32) {
-	clear(x.slots)
-	x.n = 0
-	for c := range rows.chunks {
-		start := rows.start(c)
-		for k := range rows.used(c) {
-			if gr := &rows.chunks[c][k]; gr.keyLen > 0 {
-				x.insert(hash(gr), start+int32(k))
+// compact drops from x the groups of rows let go (keyLen 0) and moves
+// the others where a probe finds them, in place and with no key hashed
+// again: after each slot is cleared, from one that was free, every
+// group is taken out and placed again, in order, so that each lands at
+// or before where it was, with no free slot between it and its home.
+func (x *groupIndex) compact(rows *groupRows) {
+	mask := uint32(len(x.slots) - 1)
+	free := -1
+	for s, v := range x.slots {
+		switch {
+		case v == 0:
+			if free < 0 {
+				free = s
 			}
+		case rows.at(int32(uint32(v)-1)).keyLen == 0:
+			x.slots[s] = 0
+			x.n--
+		}
+	}
+	if free < 0 || x.n == 0 {
+		return // no slot was free: none is ever (insert keeps half free); or none is kept
+	}
+	for k := uint32(1); k <= mask; k++ {
+		s := (uint32(free) + k) & mask
+		if v := x.slots[s]; v != 0 {
+			x.slots[s] = 0
+			x.place(v)
 		}
 	}
 }

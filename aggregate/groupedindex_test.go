@@ -49,7 +49,7 @@ func TestGroupIndex(t *testing.T) {
 			add(fmt.Sprint("key-", rng.IntN(20000)))
 		}
 		check(fmt.Sprint("round ", round, " added"))
-		// Let go of about half, as makeRoom does, and index again.
+		// Let go of about half, as makeRoom does, and compact.
 		for k, i := range want {
 			if rng.IntN(2) == 0 {
 				*rows.at(i) = group{}
@@ -57,7 +57,7 @@ func TestGroupIndex(t *testing.T) {
 				delete(want, k)
 			}
 		}
-		x.rebuild(&rows, func(gr *group) uint32 { return hash(gr.key()) })
+		x.compact(&rows)
 		check(fmt.Sprint("round ", round, " let go"))
 		if 2*x.n > len(x.slots) {
 			t.Fatalf("round %d: %d groups in %d slots", round, x.n, len(x.slots))
@@ -71,20 +71,54 @@ func TestGroupIndex(t *testing.T) {
 }
 
 // TestGroupIndexCollisions: keys placed in the same slot, and keys whose
-// 32 hash bits are equal, are told apart by their keys.
+// 32 hash bits are equal, are told apart by their keys, also once some
+// are let go and the index compacted, with the probes of a slot running
+// past the end of the table (the last slot's hash) and a second cluster
+// of other homes among them.
 func TestGroupIndexCollisions(t *testing.T) {
-	var rows groupRows
-	var x groupIndex
-	keys := []string{"a", "b", "c", "d", "e", "f", "g", "h", "i"}
-	for _, k := range keys {
-		x.insert(7, rows.add(newGroup([]byte(k), "", 0, 200))) // one hash for all
-	}
-	for want, k := range keys {
-		if i, ok := x.find(7, &rows, func(gr *group) bool { return gr.key() == k }); !ok || i != int32(want) {
-			t.Errorf("find(%q) = %d, %v, want %d", k, i, ok, want)
+	for _, h := range []uint32{7, 0xffffffff} {
+		var rows groupRows
+		var x groupIndex
+		keys := []string{"a", "b", "c", "d", "e", "f", "g", "h", "i"}
+		hashes := map[string]uint32{}
+		for i, k := range keys {
+			hashes[k] = h
+			if i%3 == 2 {
+				hashes[k] = h + 1 // homes right after the shared one
+			}
+			x.insert(hashes[k], rows.add(newGroup([]byte(k), "", 0, 200)))
 		}
-	}
-	if i, ok := x.find(7, &rows, func(gr *group) bool { return gr.key() == "z" }); ok {
-		t.Errorf("find(z) = %d, want none", i)
+		find := func(k string) (int32, bool) {
+			return x.find(hashes[k], &rows, func(gr *group) bool { return gr.key() == k })
+		}
+		for want, k := range keys {
+			if i, ok := find(k); !ok || i != int32(want) {
+				t.Errorf("hash %#x: find(%q) = %d, %v, want %d", h, k, i, ok, want)
+			}
+		}
+		if i, ok := find("z"); ok {
+			t.Errorf("hash %#x: find(z) = %d, want none", h, i)
+		}
+		for _, k := range []string{"a", "c", "d", "h"} {
+			i, _ := find(k)
+			*rows.at(i) = group{}
+		}
+		x.compact(&rows)
+		if x.n != 5 {
+			t.Errorf("hash %#x: %d groups after compacting, want 5", h, x.n)
+		}
+		for want, k := range keys {
+			i, ok := find(k)
+			switch k {
+			case "a", "c", "d", "h":
+				if ok {
+					t.Errorf("hash %#x: find(%q) = %d after letting it go", h, k, i)
+				}
+			default:
+				if !ok || i != int32(want) {
+					t.Errorf("hash %#x: find(%q) = %d, %v after compacting, want %d", h, k, i, ok, want)
+				}
+			}
+		}
 	}
 }
