@@ -15,8 +15,8 @@ import (
 
 // labEntries are the kube-apiserver requests of a generated must-gather
 // of the support lab's shape (600 worker nodes, objects named as many as
-// a real cluster's, the findings and the lab's culprits), read once:
-// about 150,000 requests and 100 MB of entries.
+// a real cluster's, the findings and the lab's culprits): about 150,000
+// requests, read once and held in memory.
 var labEntries = sync.OnceValues(func() ([]*auditlog.Entry, error) {
 	dir, err := os.MkdirTemp("", "grouped-lab-")
 	if err != nil {
