@@ -21,6 +21,7 @@ func BenchmarkAggregate(b *testing.B) {
 		kindOf("count-resource", func() *Count { return NewCount(KeyResource) }, nil),
 		kindOf("count-user-verb-resource", func() *Count { return NewCount(Composite(KeyUser, KeyVerb, KeyResource)) }, nil),
 		kindOf("grouped-verb", func() *Grouped { return NewGrouped(KeyVerb) }, nil),
+		kindOf("grouped-verb-page", func() *Grouped { return NewGrouped(KeyVerb).KeepAtMost(8192).MeanLatencyOnly() }, nil),
 		kindOf("grouped-verb-samples", func() *Grouped { return NewGrouped(KeyVerb).KeepSamples() }, nil),
 		kindOf("histogram-1m-user", func() *Histogram { return NewHistogram(time.Minute, KeyUser) }, nil),
 		kindOf("histogram-1s-total", func() *Histogram { return NewHistogram(time.Second, Key{}) }, nil),

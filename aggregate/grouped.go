@@ -3,6 +3,7 @@ package aggregate
 import (
 	"cmp"
 	"encoding/binary"
+	"iter"
 	"math"
 	"slices"
 	"strings"
@@ -27,14 +28,17 @@ import (
 // subresource) as numbers; its first URI without the path the key holds;
 // its latencies as in -o latency (the values themselves while there are
 // few); its status code, and a mix of codes only once it has several. The
-// groups are values in chunks that no map points into: about 200 bytes a
-// group with its strings and its place in a map.
+// groups are values in chunks that no map points into, found by an index
+// of their positions (groupIndex) hashed on the key as read, so that an
+// event of a group already kept numbers neither its user nor its folder:
+// about 175 bytes a group with its strings and its place in the index.
 type Grouped struct {
 	outer   Key
 	outers  map[string]*outerGroup
 	users   numbers // users, field-manager qualified
 	dirs    numbers // paths up to their last slash
-	buf     []byte
+	buf     []byte  // scratch: a key as read (see Add)
+	key     []byte  // scratch: a group's key
 	pairs   []string
 	samples bool // keep samples (KeepSamples)
 	// most is the most groups an outer key keeps (KeepAtMost); 0: all.
@@ -45,7 +49,7 @@ type Grouped struct {
 
 type outerGroup struct {
 	total  int64
-	groups map[string]int32 // a group's key → its position in rows
+	groups groupIndex // a group's key → its position in rows
 	rows   groupRows
 	bound  *heavy.Summary // when groups are let go (KeepAtMost)
 }
@@ -111,6 +115,20 @@ func (r *groupRows) used(c int) []group {
 	return r.chunks[c][:min(int32(len(r.chunks[c])), r.n-r.start(c))]
 }
 
+// kept yields the groups that are kept (not let go), in the order of
+// their positions.
+func (r *groupRows) kept() iter.Seq[*group] {
+	return func(yield func(*group) bool) {
+		for c := range r.chunks {
+			for k := range r.used(c) {
+				if gr := &r.chunks[c][k]; gr.keyLen > 0 && !yield(gr) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // group is one group of requests, in 88 bytes and one string.
 type group struct {
 	// data is the group's key, then its first URI without the path (its
@@ -151,15 +169,47 @@ func (gr *group) key() string { return gr.data[:gr.keyLen] }
 // first is the group's first URI without its path.
 func (gr *group) first() string { return gr.data[gr.keyLen:] }
 
-// appendGroupKey appends the key of a group (see group.key) of the path
-// up to its last slash numbered dir, then base, the raw query and the user
-// numbered user.
-func appendGroupKey(dst []byte, dir uint32, base, rawQuery string, user uint32, pairs []string) ([]byte, []string) {
+// appendKeyPrefix appends the start of the key of a group (see
+// group.key) whose path ends with base (after its folder) and whose raw
+// query is rawQuery: all but the numbers of its folder and user.
+func appendKeyPrefix(dst []byte, base, rawQuery string, pairs []string) ([]byte, []string) {
 	dst = binary.AppendUvarint(dst, uint64(len(base)))
 	dst = append(dst, base...)
-	dst, pairs = appendNormalQuery(dst, rawQuery, pairs)
+	return appendNormalQuery(dst, rawQuery, pairs)
+}
+
+// appendNumbers appends the numbers that end a group's key: of the
+// folder of its path, and of its user.
+func appendNumbers(dst []byte, dir, user uint32) []byte {
 	dst = binary.LittleEndian.AppendUint32(dst, dir)
-	return binary.LittleEndian.AppendUint32(dst, user), pairs
+	return binary.LittleEndian.AppendUint32(dst, user)
+}
+
+// sameKey says whether the key of gr is the key as read of prefix, the
+// folder dir and the user (see Add).
+func (g *Grouped) sameKey(gr *group, prefix, dir, user []byte) bool {
+	k := gr.key()
+	if len(k)-groupKeyTail != len(prefix) || k[:len(prefix)] != string(prefix) {
+		return false
+	}
+	d, u := keyNumbers(k)
+	return g.dirs.strings[d] == string(dir) && g.users.strings[u] == string(user)
+}
+
+// hashOf is the hash of the key of gr as read (see Add), the one its
+// outer group's index holds: with the strings of its numbers, so that it
+// does not depend on how a Grouped numbers them.
+func (g *Grouped) hashOf(gr *group) uint32 {
+	k := gr.key()
+	dir, user := keyNumbers(k)
+	return g.hashKey(k[:len(k)-groupKeyTail], dir, user)
+}
+
+// hashKey is the hash of the key as read of the key prefix with the
+// numbers dir and user.
+func (g *Grouped) hashKey(prefix string, dir, user uint32) uint32 {
+	g.buf = append(append(append(g.buf[:0], prefix...), g.dirs.strings[dir]...), g.users.strings[user]...)
+	return hashGroupKey(g.buf)
 }
 
 // groupKeyTail is the length of the numbers that end a group's key.
@@ -180,13 +230,6 @@ func (gr *group) parts() (base, query string, dir, user uint32) {
 func keyNumbers(key string) (dir, user uint32) {
 	end := len(key) - groupKeyTail
 	return binary.LittleEndian.Uint32([]byte(key[end:])), binary.LittleEndian.Uint32([]byte(key[end+4:]))
-}
-
-// appendRenumbered appends the key of a group with other numbers.
-func appendRenumbered(dst []byte, key string, dir, user uint32) []byte {
-	dst = append(dst, key[:len(key)-groupKeyTail]...)
-	dst = binary.LittleEndian.AppendUint32(dst, dir)
-	return binary.LittleEndian.AppendUint32(dst, user)
 }
 
 // numbers numbers the strings many groups share (users, the folders of
@@ -270,25 +313,32 @@ func (g *Grouped) Add(e *auditlog.Entry) {
 	}
 	og.total++
 
-	// The user and the path's folder first, to number them, then the key.
-	buf, _ = appendUser(buf[:0], e)
-	user := g.users.id(buf)
+	// The key as read: its prefix (see appendKeyPrefix), the path's
+	// folder and the user, which a new group numbers. A group found has
+	// them numbered already.
 	r := e.Request()
 	slash := folderEnd(r)
-	dir := g.dirs.id(append(buf[:0], r.Path[:slash]...))
-	buf, g.pairs = appendGroupKey(buf[:0], dir, r.Path[slash:], r.RawQuery, user, g.pairs)
+	buf, g.pairs = appendKeyPrefix(buf[:0], r.Path[slash:], r.RawQuery, g.pairs)
+	dirAt := len(buf)
+	buf = append(buf, r.Path[:slash]...)
+	userAt := len(buf)
+	buf, _ = appendUser(buf, e)
 	g.buf = buf
+	prefix, dir, user := buf[:dirAt], buf[dirAt:userAt], buf[userAt:]
+	h := hashGroupKey(buf)
 
 	at, first := timeNanos(e.Event.RequestReceivedTimestamp.Time), e.Event.RequestURI[len(r.Path):]
 	var gr *group
-	if i, ok := og.groups[string(buf)]; ok {
+	if i, ok := og.groups.find(h, &og.rows, func(gr *group) bool { return g.sameKey(gr, prefix, dir, user) }); ok {
 		gr = og.rows.at(i)
 		gr.offerFirst(at, first)
 	} else {
+		// Before makeRoom, which hashes keys in g.buf.
+		g.key = appendNumbers(append(g.key[:0], prefix...), g.dirs.id(dir), g.users.id(user))
 		g.makeRoom(og)
-		i := og.rows.add(newGroup(buf, first, at, statusCode(e)))
+		i := og.rows.add(newGroup(g.key, first, at, statusCode(e)))
 		gr = og.rows.at(i)
-		og.groups[gr.key()] = i
+		og.groups.insert(h, i)
 		og.admit(i)
 	}
 	gr.addStatus(statusCode(e)) // before counting e: it counts the events before
@@ -423,7 +473,7 @@ func (g *Grouped) merge(o *Grouped, keep bool) {
 	for ok, oog := range o.outers {
 		og := g.outers[ok]
 		if og == nil {
-			og = g.newOuter(len(oog.groups))
+			og = g.newOuter(oog.groups.n)
 			g.outers[ok] = og
 		}
 		og.total += oog.total
@@ -454,17 +504,11 @@ func (g *Grouped) merge(o *Grouped, keep bool) {
 func (g *Grouped) mergeGroup(og *outerGroup, ogr *group, users, dirs []uint32, keep bool) int32 {
 	key := ogr.key()
 	dir, user := keyNumbers(key)
-	renumber := dirs[dir] != dir || users[user] != user
-	if renumber {
-		g.buf = appendRenumbered(g.buf[:0], key, dirs[dir], users[user])
-	}
-	var i int32
-	var found bool
-	if renumber {
-		i, found = og.groups[string(g.buf)]
-	} else {
-		i, found = og.groups[key]
-	}
+	prefix := key[:len(key)-groupKeyTail]
+	g.key = appendNumbers(append(g.key[:0], prefix...), dirs[dir], users[user])
+	renumber := string(g.key) != key
+	h := g.hashKey(prefix, dirs[dir], users[user])
+	i, found := og.groups.find(h, &og.rows, func(gr *group) bool { return gr.key() == string(g.key) })
 	if !found {
 		g.makeRoom(og)
 	}
@@ -474,11 +518,11 @@ func (g *Grouped) mergeGroup(og *outerGroup, ogr *group, users, dirs []uint32, k
 		// The same key: share ogr's data, which no one changes.
 		i = og.rows.add(group{data: ogr.data, keyLen: ogr.keyLen, firstAt: ogr.firstAt, code: ogr.code})
 		gr = og.rows.at(i)
-		og.groups[gr.key()] = i
+		og.groups.insert(h, i)
 	case !found:
-		i = og.rows.add(newGroup(g.buf, ogr.first(), ogr.firstAt, ogr.code))
+		i = og.rows.add(newGroup(g.key, ogr.first(), ogr.firstAt, ogr.code))
 		gr = og.rows.at(i)
-		og.groups[gr.key()] = i
+		og.groups.insert(h, i)
 	default:
 		gr = og.rows.at(i)
 		gr.offerFirst(ogr.firstAt, ogr.first())
@@ -577,14 +621,17 @@ func (g *Grouped) Result(n int) GroupedResult {
 	res := GroupedResult{By: g.outer.Name(), Outer: make([]GroupedOuter, 0, len(g.outers)), Limit: max(n, 0)}
 	for k, og := range g.outers {
 		res.Total += og.total
-		res.Outer = append(res.Outer, og.result(k, n, &g.dirs, &g.users, g.meanOnly))
+		res.Outer = append(res.Outer, g.outerResult(og, k, n))
 	}
 	slices.SortFunc(res.Outer, func(a, b GroupedOuter) int { return compareKeys(g.outer, a.Key, b.Key) })
 	return res
 }
 
-func (og *outerGroup) result(key string, n int, dirs, users *numbers, meanOnly bool) GroupedOuter {
-	top := topGroups(og.groups, &og.rows, n, func(a, b *group) int {
+// outerResult is the result of og, the outer group of key: its n biggest
+// groups (all when n <= 0).
+func (g *Grouped) outerResult(og *outerGroup, key string, n int) GroupedOuter {
+	dirs, users := &g.dirs, &g.users
+	top := topGroups(&og.rows, og.groups.n, n, func(a, b *group) int {
 		if c := cmp.Compare(b.count, a.count); c != 0 {
 			return c
 		}
@@ -593,7 +640,7 @@ func (og *outerGroup) result(key string, n int, dirs, users *numbers, meanOnly b
 		return cmp.Or(compareJoined(dirs.strings[dirA], baseA, dirs.strings[dirB], baseB),
 			cmp.Compare(users.strings[userA], users.strings[userB]), cmp.Compare(queryA, queryB))
 	})
-	out := GroupedOuter{Key: key, Total: og.total, Distinct: len(og.groups), Groups: make([]Group, len(top)),
+	out := GroupedOuter{Key: key, Total: og.total, Distinct: og.groups.n, Groups: make([]Group, len(top)),
 		LetGoAtMost: og.bound.Floor()}
 	for i, gr := range top {
 		base, query, dir, user := gr.parts()
@@ -609,23 +656,25 @@ func (og *outerGroup) result(key string, n int, dirs, users *numbers, meanOnly b
 			FirstTime: nanosTime(gr.firstAt),
 			Samples:   gr.samples.IDs(),
 		}
-		if !meanOnly {
+		if !g.meanOnly {
 			out.Groups[i].Latency = gr.latency.quantiles()
 		}
 		if og.bound != nil {
-			out.Groups[i].Uncounted = og.bound.Lacks(og.groups[gr.key()])
+			at, _ := og.groups.find(g.hashOf(gr), &og.rows, func(x *group) bool { return x == gr })
+			out.Groups[i].Uncounted = og.bound.Lacks(at)
 		}
 	}
 	return out
 }
 
-// topGroups returns the n first groups in the order of compare (all when
-// n <= 0), in that order, keeping no more than n at a time.
-func topGroups(groups map[string]int32, rows *groupRows, n int, compare func(a, b *group) int) []*group {
-	if n <= 0 || n >= len(groups) {
-		all := make([]*group, 0, len(groups))
-		for _, i := range groups {
-			all = append(all, rows.at(i))
+// topGroups returns the n first of the kept groups of rows, of which
+// there are kept, in the order of compare (all when n <= 0), in that
+// order, keeping no more than n at a time.
+func topGroups(rows *groupRows, kept, n int, compare func(a, b *group) int) []*group {
+	if n <= 0 || n >= kept {
+		all := make([]*group, 0, kept)
+		for gr := range rows.kept() {
+			all = append(all, gr)
 		}
 		slices.SortFunc(all, compare)
 		return all
@@ -633,8 +682,7 @@ func topGroups(groups map[string]int32, rows *groupRows, n int, compare func(a, 
 	// A heap of the n first so far, the last of them at its root.
 	top := make([]*group, 0, n)
 	after := func(i, j int) bool { return compare(top[i], top[j]) > 0 }
-	for _, i := range groups {
-		gr := rows.at(i)
+	for gr := range rows.kept() {
 		switch {
 		case len(top) < n:
 			top = append(top, gr)

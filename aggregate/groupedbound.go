@@ -20,7 +20,8 @@ func (g *Grouped) KeepAtMost(n int) *Grouped {
 
 // newOuter returns an empty outer group with room for n groups.
 func (g *Grouped) newOuter(n int) *outerGroup {
-	og := &outerGroup{groups: make(map[string]int32, n)}
+	og := new(outerGroup)
+	og.groups.reserve(n)
 	if g.most > 0 {
 		og.bound = new(heavy.Summary)
 	}
@@ -39,18 +40,17 @@ func (og *outerGroup) admit(i int32) {
 // with the fewest events (with what they may lack), the earliest first
 // among equals (to the second).
 func (g *Grouped) makeRoom(og *outerGroup) {
-	if og.bound == nil || len(og.groups) < g.most {
+	if og.bound == nil || og.groups.n < g.most {
 		return
 	}
 	og.bound.Evict(og.rows.n, func(i int32) heavy.Row {
 		gr := og.rows.at(i)
 		return heavy.Row{Live: gr.keyLen > 0, Count: gr.count, At: gr.firstAt}
 	}, func(i int32) {
-		gr := og.rows.at(i)
-		delete(og.groups, gr.key())
-		*gr = group{}
+		*og.rows.at(i) = group{}
 		og.rows.free = append(og.rows.free, i)
 	})
+	og.groups.compact(&og.rows)
 }
 
 // beginMerge starts merging another outer group into og.
