@@ -193,64 +193,60 @@ func (r *Reader) scan(ctx context.Context, sinks []Sink) error {
 
 // scanSources is Scan of the sources at the given indices, adding to the
 // report.
-//
-// Each worker reads files, one after another, and decodes the blocks it
-// cuts itself, while they are still in its core's cache: handing every
-// block to another goroutine, as a pipeline would, cost about 6% more CPU
-// (cache misses on the other core, and the wake-ups). A worker with no
-// file left to read waits for blocks instead, and the workers still
-// reading hand it theirs while it waits (see share), so that one large
-// file still keeps every worker busy.
 func (r *Reader) scanSources(ctx context.Context, sinks []Sink, indices []int) error {
 	workers := len(sinks)
 	blocks := make(chan *block, 2*workers)
-	// Buffers in flight: one being filled or decoded per worker, and the
-	// channel's.
-	bufs := newBuffers(4 * workers)
+	// Buffers in flight: the channel's, and one or two per goroutine.
+	bufs := newBuffers(5 * workers)
 	reports := make([]Report, 2*workers)
 	for i := range reports {
 		reports[i] = newReport(r.opts.Samples)
 	}
 	fds := newDescriptors(r.openOS)
 	var next atomic.Int64
-	// waiting counts the workers with no file left to read, waiting for
-	// blocks.
-	var waiting atomic.Int64
 	var readers, decoders sync.WaitGroup
 	for w := range workers {
 		readers.Add(1)
+		go func(rep *Report) {
+			defer readers.Done()
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= len(indices) || ctx.Err() != nil {
+					return
+				}
+				i := indices[k]
+				src := &r.sources[i]
+				if src.Skip != "" {
+					continue
+				}
+				sp := splitter{src: src, order: i, maxLine: r.opts.MaxLineBytes, rep: rep, bufs: bufs, progress: r.opts.Progress,
+					fds: fds, done: ctx.Done()}
+				ok := sp.run(func(b *block) bool {
+					select {
+					case blocks <- b:
+						return true
+					case <-ctx.Done():
+						bufs.put(b)
+						return false
+					}
+				})
+				if !ok {
+					return
+				}
+			}
+		}(&reports[w])
 		decoders.Add(1)
-		go func(sink Sink, readRep, decodeRep *Report) {
+		go func(sink Sink, rep *Report) {
 			defer decoders.Done()
-			ld := newLineDecoder(r.opts, decodeRep, false)
+			ld := newLineDecoder(r.opts, rep, false)
 			add := func(e *Entry) bool { sink.Add(e); return true }
-			decode := func(b *block) {
+			for b := range blocks {
 				if ctx.Err() == nil {
 					ld.block(b, add)
 				}
 				bufs.put(b)
 			}
-			r.readSources(ctx, indices, &next, fds, bufs, readRep, func(b *block) bool {
-				if ctx.Err() != nil {
-					bufs.put(b)
-					return false
-				}
-				if share(blocks, &waiting) {
-					select {
-					case blocks <- b:
-						return true
-					default:
-					}
-				}
-				decode(b)
-				return true
-			})
-			readers.Done()
-			waiting.Add(1)
-			for b := range blocks {
-				decode(b)
-			}
-		}(sinks[w], &reports[w], &reports[workers+w])
+		}(sinks[w], &reports[workers+w])
 	}
 	readers.Wait()
 	close(blocks)
@@ -260,36 +256,4 @@ func (r *Reader) scanSources(ctx context.Context, sinks []Sink, indices []int) e
 		r.report.Merge(&reports[i])
 	}
 	return ctx.Err()
-}
-
-// share says whether a worker reading a file hands its next block to the
-// workers waiting for blocks rather than decoding it: when fewer than two
-// blocks each wait for them, so that none runs out while the block it is
-// handed is being inflated.
-func share(blocks chan *block, waiting *atomic.Int64) bool {
-	n := waiting.Load()
-	return n > 0 && int64(len(blocks)) < 2*n
-}
-
-// readSources reads the sources at indices, the next one unread after
-// another (next counts those taken, by every worker), cutting each into
-// blocks for emit, until there is none left, ctx is done or emit returns
-// false.
-func (r *Reader) readSources(ctx context.Context, indices []int, next *atomic.Int64, fds *descriptors, bufs *buffers, rep *Report, emit func(*block) bool) {
-	for {
-		k := int(next.Add(1) - 1)
-		if k >= len(indices) || ctx.Err() != nil {
-			return
-		}
-		i := indices[k]
-		src := &r.sources[i]
-		if src.Skip != "" {
-			continue
-		}
-		sp := splitter{src: src, order: i, maxLine: r.opts.MaxLineBytes, rep: rep, bufs: bufs, progress: r.opts.Progress,
-			fds: fds, done: ctx.Done()}
-		if !sp.run(emit) {
-			return
-		}
-	}
 }

@@ -366,29 +366,3 @@ func TestUnreadableNamedOnce(t *testing.T) {
 		}
 	}
 }
-
-// TestShare checks when a worker reading a file hands its block to the
-// workers waiting for blocks: while fewer than two are queued for each.
-func TestShare(t *testing.T) {
-	for _, c := range []struct {
-		waiting, queued int
-		want            bool
-	}{
-		{0, 0, false}, // every worker reads a file of its own
-		{1, 0, true},
-		{1, 1, true},
-		{1, 2, false}, // the waiting worker has two blocks to decode already
-		{2, 3, true},
-		{2, 4, false},
-	} {
-		blocks := make(chan *block, 4)
-		for range c.queued {
-			blocks <- &block{}
-		}
-		var waiting atomic.Int64
-		waiting.Store(int64(c.waiting))
-		if got := share(blocks, &waiting); got != c.want {
-			t.Errorf("%d waiting, %d queued: share = %v, want %v", c.waiting, c.queued, got, c.want)
-		}
-	}
-}

@@ -29,9 +29,8 @@ type Aggregator[T any] interface {
 // Options.EveryStage and Options.EveryCopy).
 //
 // Files are read by as many goroutines as there are workers, each cutting
-// its file into blocks of whole lines, which it decodes itself or, once
-// other workers have no file left, hands to them, so one large file keeps
-// every worker busy; a file is opened only when a
+// its file into blocks of whole lines that any worker decodes, so one
+// large file keeps every worker busy; a file is opened only when a
 // goroutine starts reading it, so that no more files are open at once
 // than there are workers. Memory is bounded by the number of workers and
 // the block size, whatever the input, and by what the aggregators keep:
