@@ -262,6 +262,9 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add([]byte(`{"Verb":"get","user":{"groups":["a"]},"user":{"groups":[null]}}`))
 	f.Add([]byte(`{"responseStatus":{"details":{"causes":[{"reason":"x"},null]}}}`))
+	for _, line := range escapedLines() {
+		f.Add([]byte(line))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		scanModes(t, func(t *testing.T) {
 			checkSame(t, data, FieldsAll, "fuzz")
@@ -409,4 +412,36 @@ func TestDecodeSuccessStatus(t *testing.T) {
 			checkSame(t, []byte(line), FieldVerb|FieldResponseCode|FieldStage, line)
 		}
 	}
+}
+
+// escapedLines are events whose skipped values hold strings with escapes,
+// valid and not, long enough to be classified (minClassify).
+func escapedLines() []string {
+	pad := `"userAgent":"` + strings.Repeat("x", minClassify) + `"`
+	var lines []string
+	for _, str := range []string{
+		`"RBAC: allowed by RoleBinding \"a/b\" of Role \"c\""`,
+		`"\\"`, `"\\\""`, `"a\/b\b\f\n\r\t\u00e9\uD83D\uDE00"`, `"\"é\""`, `"\"\u0001"`,
+		`"\""`, `"\q"`, `"\u00zz"`, `"\u00"`, `"\"`, `"a\"`, `"\"\`,
+	} {
+		lines = append(lines,
+			`{"kind":"Event","verb":"get",`+pad+`,"annotations":{"reason":`+str+`,"k":"v"}}`,
+			`{"kind":"Event","verb":"get",`+pad+`,"stageTimestamp":`+str+`,"objectRef":{"name":"n"}}`,
+			`{"kind":"Event","verb":"get",`+pad+`,"sourceIPs":[`+str+`]}`)
+	}
+	return lines
+}
+
+// TestSkipEscapedStrings checks strings with escapes in values a decoder
+// skips (a reason with quotes, as RBAC writes it), and bad escapes there,
+// against encoding/json.
+func TestSkipEscapedStrings(t *testing.T) {
+	scanModes(t, func(t *testing.T) {
+		for i, line := range escapedLines() {
+			for _, fields := range []Fields{FieldVerb, FieldsAll} {
+				checkSame(t, []byte(line), fields, "escaped line "+itoa(i))
+				checkVerdictDecode(t, []byte(line), "escaped line "+itoa(i))
+			}
+		}
+	})
 }

@@ -195,9 +195,12 @@ func (r *Reader) scan(ctx context.Context, sinks []Sink) error {
 // report.
 func (r *Reader) scanSources(ctx context.Context, sinks []Sink, indices []int) error {
 	workers := len(sinks)
-	blocks := make(chan *block, 2*workers)
+	// One block queued per decoder is enough to keep it busy: a longer
+	// queue only held more buffers (with ISA-L, which inflates faster
+	// than the decoders decode, it stayed full).
+	blocks := make(chan *block, workers)
 	// Buffers in flight: the channel's, and one or two per goroutine.
-	bufs := newBuffers(5 * workers)
+	bufs := newBuffers(4 * workers)
 	reports := make([]Report, 2*workers)
 	for i := range reports {
 		reports[i] = newReport(r.opts.Samples)

@@ -32,6 +32,8 @@ import (
 // of such events from 218 MB to about 175 MB, for no CPU time measurable,
 // where an aggregate view, whose heap is mostly what it counts, would pay
 // 2 to 4% more CPU.
+//
+// A small heap is collected at the default GOGC instead (see gcSettings).
 const (
 	gcPercent   = 400
 	memoryLimit = 112 << 20
@@ -39,8 +41,7 @@ const (
 
 func main() {
 	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetGCPercent(gcPercent)
-		debug.SetMemoryLimit(memoryLimit)
+		setGC(gcSettings(0, false, memoryLimit))
 		go followLiveHeap(memoryLimit, 100*time.Millisecond)
 	}
 	displayName = invocationName(os.Getenv("KUBECTL_PLUGINS_CALLER"), os.Args[0])
@@ -53,20 +54,28 @@ func main() {
 // listing is set while the query lists events (see answer).
 var listing atomic.Bool
 
-// followLiveHeap keeps the soft memory limit at least floor and at least a
-// quarter and 32 MiB above the heap the last collection found live (an
-// eighth and 24 MiB while listing), looking every period.
+// followLiveHeap keeps the collector's settings at what gcSettings says of
+// the heap the last collection found live, with the soft limit at least
+// floor, looking every period.
 func followLiveHeap(floor int64, period time.Duration) {
 	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	for range time.Tick(period) {
 		metrics.Read(live)
 		if live[0].Value.Kind() == metrics.KindUint64 {
-			n := int64(live[0].Value.Uint64())
-			limit := n + n/4 + 32<<20
-			if listing.Load() {
-				limit = n + n/8 + 24<<20
-			}
-			debug.SetMemoryLimit(max(floor, limit))
+			setGC(gcSettings(int64(live[0].Value.Uint64()), listing.Load(), floor))
 		}
 	}
+}
+
+// appliedPercent is the GOGC last set, so that it is set again only when
+// it changes.
+var appliedPercent int
+
+// setGC sets the collector's GOGC and soft memory limit.
+func setGC(percent int, limit int64) {
+	if percent != appliedPercent {
+		debug.SetGCPercent(percent)
+		appliedPercent = percent
+	}
+	debug.SetMemoryLimit(limit)
 }
