@@ -42,8 +42,8 @@ type series struct {
 	total int64
 	// buckets holds the counts but the pending entries of bucket cur:
 	// a key's entries come mostly in time order, and a run of them in one
-	// bucket is counted without a map access (see all).
-	buckets      map[int64]int64
+	// bucket is counted at once (see all).
+	buckets      bucketCounts
 	cur, pending int64
 }
 
@@ -61,7 +61,7 @@ func (s *series) add(i int64) {
 // flush moves the pending entries into buckets.
 func (s *series) flush() {
 	if s.pending > 0 {
-		s.buckets[s.cur] += s.pending
+		s.buckets.add(s.cur, s.pending)
 		s.pending = 0
 	}
 }
@@ -70,8 +70,8 @@ func (s *series) flush() {
 // count, the pending entries included, in no order.
 func (s *series) all() iter.Seq2[int64, int64] {
 	return func(yield func(int64, int64) bool) {
-		_, held := s.buckets[s.cur]
-		for i, n := range s.buckets {
+		held := s.buckets.get(s.cur) != 0
+		for i, n := range s.buckets.all() {
 			if s.pending > 0 && i == s.cur {
 				n += s.pending
 			}
@@ -133,7 +133,7 @@ func (h *Histogram) Add(e *auditlog.Entry) {
 	}
 	s := h.series[string(h.buf)]
 	if s == nil {
-		s = &series{buckets: make(map[int64]int64)}
+		s = new(series)
 		h.series[string(h.buf)] = s
 	}
 	s.add(i)
@@ -166,7 +166,7 @@ func (h *Histogram) widen(factor int64) {
 	h.totals = rebucket(h.totals, factor)
 	for _, s := range h.series {
 		s.flush()
-		s.buckets = rebucket(s.buckets, factor)
+		s.buckets = s.buckets.rebucket(factor)
 	}
 }
 
@@ -210,13 +210,13 @@ func (h *Histogram) Merge(o *Histogram) {
 	for k, os := range o.series {
 		s := h.series[k]
 		if s == nil {
-			s = &series{buckets: make(map[int64]int64, len(os.buckets))}
+			s = new(series)
 			h.series[k] = s
 		}
 		s.total += os.total
 		s.flush()
 		for i, n := range os.all() {
-			s.buckets[floorDiv(i, factor)] += n
+			s.buckets.add(floorDiv(i, factor), n)
 		}
 	}
 }
