@@ -64,3 +64,42 @@ func TestBucketCounts(t *testing.T) {
 		})
 	}
 }
+
+// TestKeepTop: the first n of keys by count then key, kept as they come,
+// are those a sort of all of them gives.
+func TestKeepTop(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{1, 3, 10} {
+		for round := range 50 {
+			var all, top []keyCount
+			for k := range r.IntN(40) {
+				c := keyCount{key: string(rune('a'+k%26)) + string(rune('a'+k/26)), count: int64(r.IntN(5))}
+				all = append(all, c)
+				top = keepTop(top, c, n)
+			}
+			want := sortedRows(KeyUser, all, n, nil)
+			got := sortedRows(KeyUser, top, n, nil)
+			if len(got) != len(want) {
+				t.Fatalf("n %d round %d: %d rows, want %d", n, round, len(got), len(want))
+			}
+			for i := range want {
+				if got[i].Key != want[i].Key || got[i].Count != want[i].Count {
+					t.Fatalf("n %d round %d: row %d is %+v, want %+v", n, round, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// TestPositions: a bucket's position among sorted buckets, dense or far
+// apart.
+func TestPositions(t *testing.T) {
+	for _, idx := range [][]int64{{}, {5}, {-3, -2, 0, 4, 9}, {-1 << 40, 0, 7, 1 << 40}} {
+		pos := positions(idx)
+		for j, i := range idx {
+			if got := pos(i); got != j {
+				t.Errorf("%v: position of %d is %d, want %d", idx, i, got, j)
+			}
+		}
+	}
+}

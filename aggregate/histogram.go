@@ -288,32 +288,68 @@ func (h *Histogram) Result(perBucket, topKeys int) HistogramResult {
 	}
 	slices.Sort(idx)
 	res.Buckets = make([]Bucket, len(idx))
-	pos := make(map[int64]int, len(idx))
 	for j, i := range idx {
 		res.Buckets[j] = Bucket{Start: bucketStart(i, h.width), Count: h.totals[i]}
-		pos[i] = j
 	}
 	if !h.key.Valid() {
 		return res
 	}
 	if perBucket > 0 {
-		per := make([]map[string]*int64, len(idx))
+		// A key has one series, so each bucket sees a key once: its top
+		// keys are kept as they come, perBucket of them, not counted in a
+		// map of every key.
+		pos := positions(idx)
+		tops := make([][]keyCount, len(idx))
 		for k, s := range h.series {
 			for i, n := range s.all() {
-				m := per[pos[i]]
-				if m == nil {
-					m = make(map[string]*int64)
-					per[pos[i]] = m
-				}
-				mergeCount(m, k, n)
+				j := pos(i)
+				tops[j] = keepTop(tops[j], keyCount{k, n}, perBucket)
 			}
 		}
-		for j, m := range per {
-			res.Buckets[j].Top = topRows(h.key, m, perBucket)
+		for j, top := range tops {
+			res.Buckets[j].Top = sortedRows(h.key, top, perBucket, nil)
 		}
 	}
 	res.Peaks = h.peaks(topKeys)
 	return res
+}
+
+// keepTop adds c to top, the first of at most n keys by count (largest
+// first) then key, in that order, when c is among them.
+func keepTop(top []keyCount, c keyCount, n int) []keyCount {
+	switch {
+	case len(top) < n:
+		top = append(top, c)
+	case compareCountKey(c.count, top[n-1].count, c.key, top[n-1].key) < 0:
+		top[n-1] = c
+	default:
+		return top
+	}
+	for i := len(top) - 1; i > 0 && compareCountKey(top[i].count, top[i-1].count, top[i].key, top[i-1].key) < 0; i-- {
+		top[i], top[i-1] = top[i-1], top[i]
+	}
+	return top
+}
+
+// positions returns the position of a bucket in idx, sorted buckets that
+// hold it: an index into a slice when they are dense, a map otherwise.
+func positions(idx []int64) func(int64) int {
+	if len(idx) == 0 {
+		return func(int64) int { return -1 }
+	}
+	first, span := idx[0], idx[len(idx)-1]-idx[0]+1
+	if span <= denseSlack*int64(len(idx))+denseMin {
+		at := make([]int32, span)
+		for j, i := range idx {
+			at[i-first] = int32(j)
+		}
+		return func(i int64) int { return int(at[i-first]) }
+	}
+	at := make(map[int64]int, len(idx))
+	for j, i := range idx {
+		at[i] = j
+	}
+	return func(i int64) int { return at[i] }
 }
 
 func (h *Histogram) peaks(n int) []Peak {
