@@ -17,7 +17,11 @@ type Count struct {
 
 // countRow is the count of a key, and its samples when kept.
 type countRow struct {
-	n       int64
+	n int64
+	// gate is the SampleHash above which an auditID cannot enter the
+	// samples, once they are full (Samples.gate): checked beside the
+	// count, so that most offers never read the samples.
+	gate    uint64
 	samples *Samples
 }
 
@@ -63,7 +67,11 @@ func (c *Count) Add(e *auditlog.Entry) {
 	}
 	r.n++
 	if r.samples != nil {
-		r.samples.Offer(string(e.Event.AuditID))
+		id := string(e.Event.AuditID)
+		if h := SampleHash(id); r.gate == 0 || h <= r.gate {
+			r.samples.OfferHashed(h, id)
+			r.gate = r.samples.gate()
+		}
 	}
 }
 
@@ -85,6 +93,7 @@ func (c *Count) Merge(o *Count) {
 		r.n += or.n
 		if r.samples != nil && or.samples != nil {
 			r.samples.Merge(or.samples)
+			r.gate = r.samples.gate()
 		}
 	}
 }

@@ -110,6 +110,16 @@ func unpackUUID(u [2]uint64) string {
 	return string(b[:])
 }
 
+// gate is the SampleHash above which OfferHashed takes no auditID, once
+// the samples are full; 0 while they are not (or when the largest hash
+// kept is 0), when an offer must be made to know.
+func (s *Samples) gate() uint64 {
+	if s.n < MaxSamples {
+		return 0
+	}
+	return s.ids[s.n-1].hash
+}
+
 // Offer adds the auditID id if it is among the smallest. id is copied when
 // kept, so it may point into a reader's buffers.
 func (s *Samples) Offer(id string) {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"k8s.io/apimachinery/pkg/types"
 )
 
 // TestSamplesOrder checks that the samples kept depend only on the set of
@@ -152,6 +154,38 @@ func TestSamplesEqualHashes(t *testing.T) {
 		}
 		if got := s.IDs(); !slices.Equal(got, ids) {
 			t.Fatalf("round %d: %v, want %v", round, got, ids)
+		}
+	}
+}
+
+// TestCountSamplesGate: a count's rows, which offer an auditID to their
+// samples only below the row's gate, keep the samples every offer made
+// to the samples themselves keeps, on one worker and merged from two.
+func TestCountSamplesGate(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	one, a, b := NewCount(KeyUser).KeepSamples(), NewCount(KeyUser).KeepSamples(), NewCount(KeyUser).KeepSamples()
+	want := map[string]*Samples{}
+	for i := range 5000 {
+		user := fmt.Sprintf("user-%d", i%3)
+		e := ev("get", user, "/api/v1/pods", 200, 0, 0)
+		e.Event.AuditID = types.UID(fmt.Sprintf("%08x-%04x-4%03x-8%03x-%012x", r.Uint32(), r.IntN(1<<16), r.IntN(1<<12), r.IntN(1<<12), r.Uint64()&(1<<48-1)))
+		one.Add(e)
+		if i%2 == 0 {
+			a.Add(e)
+		} else {
+			b.Add(e)
+		}
+		if want[user] == nil {
+			want[user] = new(Samples)
+		}
+		want[user].Offer(string(e.Event.AuditID))
+	}
+	a.Merge(b)
+	for _, c := range []*Count{one, a} {
+		for user, w := range want {
+			if got := c.counts[user].samples.IDs(); !slices.Equal(got, w.IDs()) {
+				t.Errorf("%s: samples %v, want %v", user, got, w.IDs())
+			}
 		}
 	}
 }
