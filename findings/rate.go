@@ -19,25 +19,30 @@ func (m *minutes) add(t int64, n uint64) {
 	if t <= 0 {
 		return
 	}
-	minute := uint64(t / int64(time.Minute))
-	s := *m
-	// Requests mostly come in time order: look at the last minute first,
+	*m = addPacked(*m, uint64(t/int64(time.Minute)), n)
+}
+
+// addPacked adds n to the count of key in s, entries sorted by key, each a
+// key in the high 32 bits and a count in the low 32 bits (at most
+// countMask), and returns s. The minutes of an object and the buckets of a
+// finding's series are such entries.
+func addPacked(s []uint64, key, n uint64) []uint64 {
+	// Requests mostly come in time order: look at the last entry first,
 	// and append a later one without searching (an object requested a
 	// few times an hour adds a minute on most of its requests, and a
-	// search reads a cache line of its minutes at each step).
-	if k := len(s) - 1; k < 0 || s[k]>>32 < minute {
-		*m = append(s, minute<<32|min(n, countMask))
-		return
-	} else if s[k]>>32 == minute {
-		s[k] = minute<<32 | min(s[k]&countMask+n, countMask)
-		return
+	// search reads a cache line of its entries at each step).
+	if k := len(s) - 1; k < 0 || s[k]>>32 < key {
+		return append(s, key<<32|min(n, countMask))
+	} else if s[k]>>32 == key {
+		s[k] = key<<32 | min(s[k]&countMask+n, countMask)
+		return s
 	}
-	i, found := slices.BinarySearchFunc(s, minute, func(e, minute uint64) int { return cmp.Compare(e>>32, minute) })
+	i, found := slices.BinarySearchFunc(s, key, func(e, key uint64) int { return cmp.Compare(e>>32, key) })
 	if found {
-		s[i] = minute<<32 | min(s[i]&countMask+n, countMask)
-		return
+		s[i] = key<<32 | min(s[i]&countMask+n, countMask)
+		return s
 	}
-	*m = slices.Insert(s, i, minute<<32|min(n, countMask))
+	return slices.Insert(s, i, key<<32|min(n, countMask))
 }
 
 func (m *minutes) merge(o minutes) {

@@ -1,9 +1,7 @@
 package findings
 
 import (
-	"cmp"
 	"math"
-	"slices"
 	"time"
 )
 
@@ -40,26 +38,7 @@ func (s *series) add(t int64) {
 
 // addMinute counts n requests in the Unix minute m.
 func (s *series) addMinute(m, n uint64) {
-	idx := m >> s.shift
-	b := s.b
-	// Requests mostly come in time order: look at the last bucket first,
-	// and append a later one without searching.
-	if k := len(b) - 1; k >= 0 && b[k]>>32 == idx {
-		b[k] = idx<<32 | min(b[k]&countMask+n, countMask)
-		return
-	} else if k < 0 || b[k]>>32 < idx {
-		s.b = append(b, idx<<32|min(n, countMask))
-		for len(s.b) > seriesCap {
-			s.coarsen()
-		}
-		return
-	}
-	i, found := slices.BinarySearchFunc(b, idx, func(e, idx uint64) int { return cmp.Compare(e>>32, idx) })
-	if found {
-		b[i] = idx<<32 | min(b[i]&countMask+n, countMask)
-		return
-	}
-	s.b = slices.Insert(b, i, idx<<32|min(n, countMask))
+	s.b = addPacked(s.b, m>>s.shift, n)
 	for len(s.b) > seriesCap {
 		s.coarsen()
 	}
