@@ -3,11 +3,9 @@ package query
 import (
 	"context"
 	"io"
-	"path/filepath"
 	"testing"
 
 	"github.com/auditlens/auditlens/aggregate"
-	"github.com/auditlens/auditlens/internal/mustgather"
 )
 
 // BenchmarkCompare is issue 22's yardstick in process: "compare" reads a
@@ -19,14 +17,7 @@ import (
 // adds to the findings it marks. One worker, so that the figures are CPU
 // time.
 func BenchmarkCompare(b *testing.B) {
-	dir := b.TempDir()
-	base, subject := filepath.Join(dir, "base"), filepath.Join(dir, "subject")
-	if _, err := mustgather.Generate(base, mustgather.Config{Seed: 1, Events: 30000, Scenarios: 0}); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := mustgather.Generate(subject, mustgather.Config{Seed: 3, Events: 30000, Scenarios: mustgather.ScenarioMetrics403}); err != nil {
-		b.Fatal(err)
-	}
+	base, subject := culpritPair(b, 30000)
 	ctx := context.Background()
 	answer := func(b *testing.B, res *Result, err error) {
 		b.Helper()

@@ -240,14 +240,7 @@ func TestCompareOnThePage(t *testing.T) {
 // section is what Compare by user answers: the same rows and the same
 // findings marked, a planted culprit's among them.
 func TestComparePageReadsOnce(t *testing.T) {
-	dir := t.TempDir()
-	base, subject := filepath.Join(dir, "base"), filepath.Join(dir, "subject")
-	if _, err := mustgather.Generate(base, mustgather.Config{Seed: 1, Events: 3000, Scenarios: 0}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := mustgather.Generate(subject, mustgather.Config{Seed: 3, Events: 3000, Scenarios: mustgather.ScenarioMetrics403}); err != nil {
-		t.Fatal(err)
-	}
+	base, subject := culpritPair(t, 3000)
 	// read runs q and returns its result and the bytes it read, each
 	// input counted as often as it was read.
 	read := func(q Query, run func(Query) (*Result, error)) (*Result, int64) {
@@ -287,4 +280,20 @@ func TestComparePageReadsOnce(t *testing.T) {
 	if len(cmp.changes) == 0 || cmp.changes[0].Change != "new" || !reflect.DeepEqual(res.HTML.FindingChanges, cmp.changes) {
 		t.Errorf("the page's findings marked: %+v\ncompare's: %+v", res.HTML.FindingChanges, cmp.changes)
 	}
+}
+
+// culpritPair writes two captures of events requests each into a
+// temporary folder: a baseline without scenarios (seed 1) and a subject
+// with the metrics-403 culprit planted (seed 3), and returns their paths.
+func culpritPair(tb testing.TB, events int) (base, subject string) {
+	tb.Helper()
+	dir := tb.TempDir()
+	base, subject = filepath.Join(dir, "base"), filepath.Join(dir, "subject")
+	if _, err := mustgather.Generate(base, mustgather.Config{Seed: 1, Events: events, Scenarios: 0}); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := mustgather.Generate(subject, mustgather.Config{Seed: 3, Events: events, Scenarios: mustgather.ScenarioMetrics403}); err != nil {
+		tb.Fatal(err)
+	}
+	return base, subject
 }
