@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // maxDepth is the deepest nesting of JSON arrays and objects the decoder
@@ -46,6 +47,14 @@ type scanner struct {
 	stable bool
 	// buf is scratch space for unescaping.
 	buf []byte
+	// escaped, when shareEscaped is set, holds the unescaped string values
+	// returned since the last forgetEscaped, which they point into: a
+	// reader whose entries live no longer than their block (see buffers)
+	// has them there rather than in an allocation each. (The requestURIs
+	// of a must-gather escape '&' as \u0026: without it, --by=user -otop
+	// allocated 27 MB on 1.15M requests, nearly all it allocated.)
+	escaped      []byte
+	shareEscaped bool
 	// key is the offsets of the last object key read, and whether it needed
 	// no unescaping, for keyString.
 	keyStart, keyEnd int
@@ -644,8 +653,22 @@ func (s *scanner) string() (string, error) {
 		}
 		return string(s.data[start:end]), nil
 	}
+	if s.shareEscaped {
+		n := len(s.escaped)
+		s.escaped = unquote(s.escaped, s.data[start:end])
+		v := s.escaped[n:]
+		return unsafe.String(unsafe.SliceData(v), len(v)), nil
+	}
 	s.buf = unquote(s.buf[:0], s.data[start:end])
 	return string(s.buf), nil
+}
+
+// forgetEscaped lets the space of the unescaped strings returned so far be
+// reused: none of them may be in use any more.
+func (s *scanner) forgetEscaped() {
+	// Strings returned before escaped last grew point into an array
+	// escaped no longer holds, which is never written again.
+	s.escaped = s.escaped[:0]
 }
 
 // scanString consumes a string and returns the offsets of its contents and

@@ -43,6 +43,8 @@ type lineDecoder struct {
 func newLineDecoder(opts Options, rep *Report, fresh bool) *lineDecoder {
 	dec := newDecoder(opts.Fields)
 	dec.repair = true
+	// Entries that are not fresh live no longer than their block.
+	dec.s.shareEscaped = !fresh
 	return &lineDecoder{dec: dec, fields: opts.Fields, rep: rep,
 		ev: new(auditv1.Event), entry: new(Entry), fresh: fresh, keep: opts.keeper(), maxLine: opts.MaxLineBytes,
 		since: opts.Since, until: opts.Until, asked: opts.asked, once: opts.once}
@@ -64,6 +66,7 @@ func (ld *lineDecoder) block(b *block, add func(*Entry) bool) bool {
 	if b.pq != nil {
 		return ld.parquet(b, add)
 	}
+	ld.dec.s.forgetEscaped()
 	defer ld.account(b, ld.rep.Events)
 	if b.values != nil {
 		return ld.values(b, add)

@@ -1,7 +1,12 @@
 package auditlog
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -61,5 +66,72 @@ func TestScanFiltersGetTheirFields(t *testing.T) {
 		if got := count(c.opts); got != c.want {
 			t.Errorf("%s: %d requests of the agent, want %d", c.name, got, c.want)
 		}
+	}
+}
+
+// uriCheck checks that each entry's requestURI, unescaped from \u0026, is
+// the one its auditID says, while the entry is being added.
+type uriCheck struct {
+	n, wrong int64
+}
+
+func (c *uriCheck) Add(e *Entry) {
+	c.n++
+	const prefix = "/api/v1/pods?limit=500&continue="
+	uri := e.Event.RequestURI
+	if !strings.HasPrefix(uri, prefix) || uri[len(prefix):] != string(e.Event.AuditID) {
+		c.wrong++
+	}
+}
+func (c *uriCheck) Fields() Fields    { return FieldAuditID | FieldRequestURI }
+func (c *uriCheck) Merge(o *uriCheck) { c.n, c.wrong = c.n+o.n, c.wrong+o.wrong }
+
+// escapedURIs writes n events whose requestURIs escape '&' as an API
+// server writes it, and returns the file's path.
+func escapedURIs(t testing.TB, n int) string {
+	t.Helper()
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, `{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"%d","stage":"ResponseComplete","requestURI":"/api/v1/pods?limit=500\u0026continue=%d","verb":"list","user":{"username":"u"},"requestReceivedTimestamp":"2026-12-07T09:00:00.000000Z"}`+"\n", i, i)
+	}
+	path := filepath.Join(t.TempDir(), "audit.log")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestScanEscapedStrings: the strings a Scan unescapes share one space per
+// block rather than an allocation each, and each one stays what its line
+// says while its entry is added, over many blocks and workers.
+func TestScanEscapedStrings(t *testing.T) {
+	const events = 8000 // about 2 MB: several blocks
+	sources, err := Find(escapedURIs(t, events))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, rep, err := Scan(context.Background(), sources, Options{Workers: 2}, func() *uriCheck { return &uriCheck{} })
+	if err != nil || rep.Failures() > 0 {
+		t.Fatalf("Scan: %v, %d failures", err, rep.Failures())
+	}
+	if c.n != events || c.wrong != 0 {
+		t.Errorf("%d events read, %d with the wrong requestURI; want %d and 0", c.n, c.wrong, events)
+	}
+
+	data, err := os.ReadFile(sources[0].Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep2 Report
+	ld := newLineDecoder(Options{Fields: FieldAuditID | FieldRequestURI}.withDefaults(), &rep2, false)
+	b := newBlock(&sources[0], 0, 1, data[:bytes.LastIndexByte(data[:blockSize], '\n')+1], false)
+	check := &uriCheck{}
+	add := func(e *Entry) bool { check.Add(e); return true }
+	ld.block(b, add) // the space grows to the block's needs
+	if allocs := testing.AllocsPerRun(10, func() { ld.block(b, add) }); allocs > 10 {
+		t.Errorf("decoding a block of %d escaped requestURIs allocates %v times", bytes.Count(b.data, []byte("\n")), allocs)
+	}
+	if lines := int64(bytes.Count(b.data, []byte("\n"))); check.n != 12*lines || check.wrong != 0 {
+		t.Errorf("%d requestURIs decoded, %d of them wrong; want %d and 0", check.n, check.wrong, 12*lines)
 	}
 }

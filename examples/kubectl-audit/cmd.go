@@ -31,6 +31,7 @@ type options struct {
 	export     export.Options
 	verbose    bool
 	cpuProfile string
+	memProfile string
 	// allowPartial makes a partial answer exit 0 rather than 3.
 	allowPartial bool
 }
@@ -119,6 +120,8 @@ func (o *options) inputFlags(f *pflag.FlagSet) {
 	f.BoolVarP(&o.verbose, "verbose", "v", false, "Report every kind of unreadable input and skipped file, with all kept samples")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "Write a CPU profile of the run to this file (for go tool pprof)")
 	_ = f.MarkHidden("cpuprofile")
+	f.StringVar(&o.memProfile, "memprofile", "", "Write a profile of the run's allocations to this file (for go tool pprof)")
+	_ = f.MarkHidden("memprofile")
 }
 
 // usageError is a command line cobra or the command itself cannot use:

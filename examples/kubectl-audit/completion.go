@@ -60,4 +60,5 @@ func addCompletions(cmd *cobra.Command) {
 	_ = cmd.MarkFlagFilename("filename")
 	_ = cmd.MarkFlagDirname("artifact-dir")
 	_ = cmd.MarkFlagFilename("cpuprofile")
+	_ = cmd.MarkFlagFilename("memprofile")
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/pprof"
 
 	"github.com/auditlens/auditlens/auditlog"
@@ -54,6 +55,10 @@ func (o *options) answer(ctx context.Context, args []string, stdout, stderr io.W
 		}
 		defer pprof.StopCPUProfile()
 	}
+	if o.memProfile != "" {
+		runtime.MemProfileRate = 4 << 10
+		defer writeAllocs(o.memProfile, stderr)
+	}
 	bar := &progress{stderr: stderr}
 	q.Progress = bar.start
 	res, err := ask(q, ctx)
@@ -99,4 +104,19 @@ func (o *options) interrupted(ctx context.Context, res *query.Result, stderr io.
 		return err
 	}
 	return ctx.Err()
+}
+
+// writeAllocs writes the profile of the run's allocations to path, and
+// says on stderr why it could not.
+func writeAllocs(path string, stderr io.Writer) {
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.Lookup("allocs").WriteTo(f, 0)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "memprofile:", err)
+	}
 }
