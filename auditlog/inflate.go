@@ -3,6 +3,7 @@ package auditlog
 import (
 	"bufio"
 	"io"
+	"sync"
 
 	"github.com/klauspost/compress/gzip"
 )
@@ -25,19 +26,41 @@ const (
 // decompressor reads every member, checks each trailer, and consumes the
 // buffered bytes exactly as far as it decoded them, so that
 // File.CompressedOffset says where a failure is.
+//
+// done takes back a decompressor newReader made, once its file is closed,
+// for a later newReader to reuse: a scan of many files then makes a few
+// decompressors, not one per file (each holds a window and tables).
 type gunzipper struct {
 	name      string
 	newReader func(*bufio.Reader) (io.Reader, error)
+	done      func(io.Reader)
 }
 
 // klauspostGunzip is the pure-Go inflater.
-var klauspostGunzip = gunzipper{name: InflaterKlauspost, newReader: func(r *bufio.Reader) (io.Reader, error) {
+var klauspostGunzip = gunzipper{name: InflaterKlauspost, newReader: newKlauspostReader, done: klauspostDone}
+
+// klauspostReaders are decompressors of closed files, to reuse.
+var klauspostReaders sync.Pool // of *gzip.Reader
+
+func newKlauspostReader(r *bufio.Reader) (io.Reader, error) {
+	if gz, _ := klauspostReaders.Get().(*gzip.Reader); gz != nil {
+		if err := gz.Reset(r); err != nil {
+			return nil, err
+		}
+		return gz, nil
+	}
 	gz, err := gzip.NewReader(r)
 	if err != nil {
 		return nil, err
 	}
 	return gz, nil
-}}
+}
+
+func klauspostDone(r io.Reader) {
+	if gz, ok := r.(*gzip.Reader); ok {
+		klauspostReaders.Put(gz)
+	}
+}
 
 // gunzip is the inflater newFile uses: klauspostGunzip, unless a build tag
 // put another in its place.

@@ -5,6 +5,7 @@ package auditlog
 import (
 	"bufio"
 	"io"
+	"sync"
 
 	"github.com/auditlens/auditlens/internal/isal"
 )
@@ -23,7 +24,10 @@ func init() {
 const isalCallOut = 16 << 10
 
 // isalGunzip inflates with ISA-L.
-var isalGunzip = gunzipper{name: InflaterISAL, newReader: newISALReader}
+var isalGunzip = gunzipper{name: InflaterISAL, newReader: newISALReader, done: isalDone}
+
+// isalInflaters are the inflaters of closed files, to reuse.
+var isalInflaters sync.Pool // of *isal.Inflater
 
 // isalReader reads a gzip stream of one or more members: the headers and
 // trailers here (gzipframe_isal.go), the deflate data with ISA-L, fed from
@@ -54,7 +58,20 @@ func newISALReader(r *bufio.Reader) (io.Reader, error) {
 	if err := readGzipHeader(r); err != nil {
 		return nil, err
 	}
-	return &isalReader{r: r, z: isal.New(), inDeflate: true}, nil
+	z, _ := isalInflaters.Get().(*isal.Inflater)
+	if z == nil {
+		z = isal.New()
+	} else {
+		z.Reset()
+	}
+	return &isalReader{r: r, z: z, inDeflate: true}, nil
+}
+
+func isalDone(r io.Reader) {
+	if z, ok := r.(*isalReader); ok && z.z != nil {
+		isalInflaters.Put(z.z)
+		z.z = nil
+	}
 }
 
 // Read reads uncompressed bytes: it returns as soon as some are decoded, or

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -49,7 +50,14 @@ type File struct {
 	err    error // sticky error of Read
 	// release, when not nil, is called once the file is closed.
 	release func()
+	// closedAt is CompressedOffset when the file was closed (and buf,
+	// reused since, is nil).
+	closedAt int64
 }
+
+// diskBuffers are the read buffers of closed files, to reuse: a scan of
+// many files then makes a few, not one per file.
+var diskBuffers sync.Pool // of *bufio.Reader
 
 // DecompressError is a compressed stream that is corrupt or cut short. It
 // wraps the decompressor's error; a stream cut short wraps
@@ -124,7 +132,12 @@ func openWith(src *Source, fds *descriptors, done <-chan struct{}, stall func(bo
 func newFile(src *Source, osf io.ReadCloser) (*File, error) {
 	f := &File{src: src, file: osf, format: FormatPlain}
 	f.disk.r = osf
-	f.buf = bufio.NewReaderSize(&f.disk, openBufferSize)
+	if b, _ := diskBuffers.Get().(*bufio.Reader); b != nil {
+		b.Reset(&f.disk)
+		f.buf = b
+	} else {
+		f.buf = bufio.NewReaderSize(&f.disk, openBufferSize)
+	}
 	f.r = f.buf
 	magic, err := f.buf.Peek(len(zstdMagic))
 	if err != nil && err != io.EOF {
@@ -197,6 +210,9 @@ func (f *File) decompressError(err error) error {
 // file's size once Read has returned io.EOF. It must not be called
 // concurrently with Read.
 func (f *File) CompressedOffset() int64 {
+	if f.buf == nil {
+		return f.closedAt
+	}
 	return f.disk.n - int64(f.buf.Buffered())
 }
 
@@ -216,6 +232,17 @@ func (f *File) Close() error {
 		f.err = fmt.Errorf("%s: %w", f.src.Path, os.ErrClosed)
 	}
 	err := f.file.Close()
+	if f.buf != nil {
+		// Read fails from now on: the buffer and the decompressor can go
+		// to the next file.
+		f.closedAt = f.CompressedOffset()
+		if f.format == FormatGzip && f.r != f.buf {
+			gunzip.done(f.r)
+		}
+		f.buf.Reset(nil)
+		diskBuffers.Put(f.buf)
+		f.buf, f.r = nil, nil
+	}
 	if f.release != nil {
 		f.release()
 		f.release = nil

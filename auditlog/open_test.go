@@ -440,3 +440,53 @@ func openAs(t *testing.T, name string, data []byte, format string) *File {
 	}
 	return f
 }
+
+// TestOpenReusesClosed: files opened one after the other, each while the
+// one before is closed half read, closed whole or closed after a
+// failure, read what they hold, whatever buffer and decompressor they
+// are given again; a closed file still says how far it got and reads
+// nothing more.
+func TestOpenReusesClosed(t *testing.T) {
+	lines := auditLines(3000)
+	gz := gzipped(t, lines)
+	cut := gz[:len(gz)/2]
+	for i := range 12 {
+		data, wantErr := gz, false
+		if i%4 == 3 {
+			data, wantErr = cut, true
+		}
+		f, err := Open(writeFile(t, "a.log.gz", data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i%4 == 1 {
+			// Closed half read.
+			if _, err := f.Read(make([]byte, 4096)); err != nil {
+				t.Fatal(err)
+			}
+			at := f.CompressedOffset()
+			f.Close()
+			if got := f.CompressedOffset(); got != at {
+				t.Errorf("file %d: CompressedOffset() = %d once closed, %d before", i, got, at)
+			}
+			if n, err := f.Read(make([]byte, 10)); n != 0 || err == nil {
+				t.Errorf("file %d: Read after Close = %d, %v; want 0 and an error", i, n, err)
+			}
+			continue
+		}
+		out, err := readAll(t, f)
+		switch {
+		case wantErr && err == io.EOF, !wantErr && err != io.EOF:
+			t.Errorf("file %d: read ended with %v", i, err)
+		case !wantErr && !bytes.Equal(out, lines):
+			t.Errorf("file %d: read %d bytes, want %d", i, len(out), len(lines))
+		case wantErr && !bytes.HasPrefix(lines, out):
+			t.Errorf("file %d: read %d bytes that are not the start of the data", i, len(out))
+		}
+		at := f.CompressedOffset()
+		f.Close()
+		if got := f.CompressedOffset(); got != at || (!wantErr && got != int64(len(data))) {
+			t.Errorf("file %d: CompressedOffset() = %d once closed, %d before, file of %d bytes", i, got, at, len(data))
+		}
+	}
+}

@@ -109,6 +109,7 @@ func (o *options) interrupted(ctx context.Context, res *query.Result, stderr io.
 // writeAllocs writes the profile of the run's allocations to path, and
 // says on stderr why it could not.
 func writeAllocs(path string, stderr io.Writer) {
+	runtime.GC() // the profile holds what was allocated up to the last collection
 	f, err := os.Create(path)
 	if err == nil {
 		err = pprof.Lookup("allocs").WriteTo(f, 0)
