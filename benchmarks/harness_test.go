@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/auditlens/auditlens/internal/builddir"
 	"github.com/auditlens/auditlens/internal/longtest"
 
 	"bytes"
@@ -32,7 +33,7 @@ func runSmall(t *testing.T, library string, cases []string) (document, string) {
 	}
 	jsonPath := filepath.Join(t.TempDir(), "results.json")
 	o := options{sizes: []int{3000}, workers: 2, library: library, count: 1, exe: exe, json: jsonPath, cases: cases,
-		rotatedFiles: 10, hugeLines: 2, hugeBytes: 200 << 10}
+		rotatedFiles: 10, hugeLines: 2, hugeBytes: 200 << 10, cliDir: builddir.For(t, "harness-cli")}
 	var out, log bytes.Buffer
 	if err := run(o, &out, &log); err != nil {
 		t.Fatalf("run: %v\nstdout:\n%s\nstderr:\n%s", err, out.String(), log.String())
