@@ -59,7 +59,9 @@ type krewManifest struct {
 // manifest first: the go command finds the binaries there up to date
 // rather than linking them again.
 func TestReleaseArchives(t *testing.T) {
-	out := builddir.For(t, "release")
+	// A folder for each form, so that a short and a long run at once do
+	// not write into one.
+	out := builddir.For(t, longtest.Pick("release", "release-all"))
 	clearArchives(t, out)
 	const stamp, url = "v9.8.7-test", "https://example.invalid/releases/v9.8.7-test"
 	platforms := longtest.Pick([]string{"linux/amd64"}, allPlatforms)
