@@ -238,11 +238,13 @@ func TestRoundTripFields(t *testing.T) {
 }
 
 // TestRoundTripScanAndSorted reads the export back with Scan (four
-// workers) and Sorted: the same entries, and Sorted's in time order.
+// workers) and Sorted: the same entries, and Sorted's in time order. Its
+// inputs are TestRoundTrip's.
 func TestRoundTripScanAndSorted(t *testing.T) {
 	fields := auditlog.FieldVerb | auditlog.FieldUser | auditlog.FieldRequestReceivedTimestamp
-	want := readJSON(t, fields, "../testdata/must-gather")
-	out := exportOf(t, export.Options{}, "../testdata/must-gather")
+	inputs := roundTripInputs(t)
+	want := readJSON(t, fields, inputs...)
+	out := exportOf(t, export.Options{}, inputs...)
 	sources, err := auditlog.Find(out)
 	if err != nil {
 		t.Fatal(err)
