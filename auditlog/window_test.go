@@ -263,7 +263,7 @@ func TestDescriptorShortage(t *testing.T) {
 	// With no file of its own to wait for, a read gives up after a while,
 	// and says so.
 	defer func(d time.Duration) { descriptorPatience = d }(descriptorPatience)
-	descriptorPatience = 20 * time.Millisecond
+	descriptorPatience = time.Millisecond
 	r.openOS = func(name string) (*os.File, error) {
 		return nil, &os.PathError{Op: "open", Path: name, Err: syscall.EMFILE}
 	}

@@ -35,6 +35,10 @@ type options struct {
 	profiles string
 	// exe is the harness binary, re-run in child modes.
 	exe string
+	// cliDir, when set, is the folder the CLI is built into, kept between
+	// runs (the tests' own, where go build finds it up to date); by default
+	// the run's temporary folder.
+	cliDir string
 	// The stress cases' sets: rotatedFiles plainly named files; hugeLines
 	// events of hugeBytes.
 	rotatedFiles, hugeLines, hugeBytes int
@@ -161,7 +165,11 @@ func (h *harness) chooseLibrary() error {
 	default:
 		return fmt.Errorf("-library %q: want auto, cli, inproc or both", h.opts.library)
 	}
-	bin, err := buildCLI(h.tmp)
+	cliDir := h.tmp
+	if h.opts.cliDir != "" {
+		cliDir = h.opts.cliDir
+	}
+	bin, err := buildCLI(cliDir)
 	switch {
 	case err == nil:
 		h.cli = bin

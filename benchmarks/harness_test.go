@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/auditlens/auditlens/internal/builddir"
 	"github.com/auditlens/auditlens/internal/longtest"
 
 	"bytes"
@@ -23,7 +24,9 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// runSmall runs the harness end to end on a small generated set.
+// runSmall runs the harness end to end on a small generated set: 1000
+// requests, enough for every question compared with the naive baseline to
+// have an answer of some lines (TestHarnessInproc checks it).
 func runSmall(t *testing.T, library string, cases []string) (document, string) {
 	t.Helper()
 	exe, err := os.Executable()
@@ -31,8 +34,8 @@ func runSmall(t *testing.T, library string, cases []string) (document, string) {
 		t.Fatal(err)
 	}
 	jsonPath := filepath.Join(t.TempDir(), "results.json")
-	o := options{sizes: []int{3000}, workers: 2, library: library, count: 1, exe: exe, json: jsonPath, cases: cases,
-		rotatedFiles: 10, hugeLines: 2, hugeBytes: 200 << 10}
+	o := options{sizes: []int{1000}, workers: 2, library: library, count: 1, exe: exe, json: jsonPath, cases: cases,
+		rotatedFiles: 10, hugeLines: 2, hugeBytes: 200 << 10, cliDir: builddir.For(t, "harness-cli")}
 	var out, log bytes.Buffer
 	if err := run(o, &out, &log); err != nil {
 		t.Fatalf("run: %v\nstdout:\n%s\nstderr:\n%s", err, out.String(), log.String())
@@ -54,7 +57,7 @@ func TestHarnessInproc(t *testing.T) {
 		t.Fatalf("%d runs, want 1", len(doc.Runs))
 	}
 	r := doc.Runs[0]
-	if r.Requests != 3000 || r.Events < 3000 || r.Bytes <= 0 {
+	if r.Requests != 1000 || r.Events < 1000 || r.Bytes <= 0 {
 		t.Errorf("run: %d requests, %d events, %d bytes", r.Requests, r.Events, r.Bytes)
 	}
 	var want []string // the CLI alone runs the stress cases
@@ -132,7 +135,7 @@ func TestHarnessCLI(t *testing.T) {
 	if s := r.Sets["rotated-10"]; longtest.Enabled() && (s.Files != 10 || s.Events == 0) {
 		t.Errorf("the rotated set: %+v, want 10 files", s)
 	}
-	if !strings.Contains(out, "grouped (cli) at 3000: wall <= 2x by-user's") {
+	if !strings.Contains(out, "grouped (cli) at 1000: wall <= 2x by-user's") {
 		t.Errorf("no target for the grouped view:\n%s", out)
 	}
 	for _, c := range r.Answers {

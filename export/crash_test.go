@@ -13,6 +13,7 @@ import (
 
 	"github.com/auditlens/auditlens/auditlog"
 	"github.com/auditlens/auditlens/export"
+	"github.com/auditlens/auditlens/internal/longtest"
 )
 
 // crashDirEnv names the directory the helper process exports into
@@ -56,7 +57,10 @@ func TestCrashHelper(t *testing.T) {
 // its start to its commit, and reads what it left: either Verify finds it
 // complete and it holds every event of the sample, or Verify reports it
 // incomplete (or it is no export yet and holds no readable row): never a
-// short count taken for complete.
+// short count taken for complete. The README's test command kills five
+// runs, at the start, a quarter, half and most of the way through, and past
+// the end; the long run (AUDITLENS_LONG=1, a step of .ci/run) ten, every
+// eighth of the way.
 func TestCrash(t *testing.T) {
 	if os.Getenv(crashDirEnv) != "" {
 		t.Skip("in the helper process")
@@ -95,14 +99,14 @@ func TestCrash(t *testing.T) {
 	if c, err := export.Verify(whole); err != nil || !c.Complete() || rowsIn(t, whole) != want {
 		t.Fatalf("a whole run: %v, %v", c, err)
 	}
-	const kills = 10
+	kills := longtest.Pick(5, 10)
 	var complete, incomplete, none int
 	for i := range kills {
 		dir := filepath.Join(t.TempDir(), "cut")
 		cmd := start(dir)
-		// From a tenth of the run to past its end: the later kills fall in
-		// the commit, or after it.
-		time.Sleep(took * time.Duration(i) / 8)
+		// From the start of the run to past its end (9/8 of it): the later
+		// kills fall in the commit, or after it.
+		time.Sleep(took * time.Duration(9*i) / time.Duration(8*(kills-1)))
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
 		c, err := export.Verify(dir)

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"math/rand/v2"
+	"sync"
 	"testing"
 
 	"github.com/auditlens/auditlens/auditlog"
@@ -23,10 +24,55 @@ func readAll(t *testing.T, paths []string, fields auditlog.Fields, fn func(e *au
 	}
 }
 
+// sampleEntries are the entries of samplePaths decoded with every field,
+// in the order read: read once for the tests that compare a filter on them
+// with the filter on the same entries decoded with its declared fields.
+var sampleEntries = sync.OnceValues(func() ([]*auditlog.Entry, error) {
+	sources, err := auditlog.Find(samplePaths()...)
+	if err != nil {
+		return nil, err
+	}
+	var entries []*auditlog.Entry
+	for e := range auditlog.NewReader(sources, auditlog.Options{EveryStage: true, EveryCopy: true, Fields: auditlog.FieldsAll}).All() {
+		entries = append(entries, e.Clone())
+	}
+	return entries, nil
+})
+
 // samplePaths are the committed inputs: the corpus and the sample
-// must-gather.
+// must-gather with AUDITLENS_LONG=1 (a step of .ci/run); in the README's
+// test command, the corpus and the logs of one node of each of the
+// sample's three API servers (a third of its events, of every server).
 func samplePaths() []string {
-	return []string{"../testdata/corpus", "../testdata/must-gather"}
+	if longtest.Enabled() {
+		return []string{"../testdata/corpus", "../testdata/must-gather"}
+	}
+	return append([]string{"../testdata/corpus"}, oneNodeOfEachServer...)
+}
+
+// oneNodeOfEachServer are the sample's logs of node ip-10-0-142-86: four
+// files of each API server (TestOneNodeOfEachServer checks they are there).
+var oneNodeOfEachServer = func() []string {
+	var files []string
+	for _, server := range []string{"kube-apiserver", "openshift-apiserver", "oauth-apiserver"} {
+		for _, name := range []string{"audit-2022-02-07T23-09-16.000.log.gz", "audit-2022-02-08T00-03-16.000.log.gz",
+			"audit-2022-02-08T00-57-16.000.log.gz", "audit.log"} {
+			files = append(files, "../testdata/must-gather/audit_logs/"+server+"/ip-10-0-142-86.ec2.internal-"+name)
+		}
+	}
+	return files
+}()
+
+// TestOneNodeOfEachServer: the short form's files are there, each a log
+// auditlog reads events from.
+func TestOneNodeOfEachServer(t *testing.T) {
+	for _, path := range oneNodeOfEachServer {
+		n := 0
+		readAll(t, []string{path}, auditlog.FieldVerb, func(*auditlog.Entry) { n++ })
+		if n == 0 {
+			t.Errorf("%s: no events", path)
+		}
+	}
 }
 
 // TestDeclaredFields reads the committed inputs through the auditlog reader
@@ -40,11 +86,14 @@ func TestDeclaredFields(t *testing.T) {
 	}
 	var events []*auditv1.Event
 	index := map[key]*auditv1.Event{}
-	readAll(t, samplePaths(), auditlog.FieldsAll, func(e *auditlog.Entry) {
-		c := e.Clone()
-		events = append(events, c.Event)
-		index[key{e.Source.Path, e.Line}] = c.Event
-	})
+	all, err := sampleEntries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range all {
+		events = append(events, e.Event)
+		index[key{e.Source.Path, e.Line}] = e.Event
+	}
 	if len(events) < 800 {
 		t.Fatalf("read %d events, want over 800", len(events))
 	}

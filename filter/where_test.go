@@ -389,9 +389,13 @@ func TestWhereDeclaredFields(t *testing.T) {
 		line int64
 	}
 	index := map[key]*auditlog.Entry{}
-	readAll(t, samplePaths(), auditlog.FieldsAll, func(e *auditlog.Entry) {
-		index[key{e.Source.Path, e.Line}] = e.Clone()
-	})
+	all, err := sampleEntries()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range all {
+		index[key{e.Source.Path, e.Line}] = e
+	}
 	exprs := []string{
 		"user.username.startsWith('system:serviceaccount:') && responseStatus.code == 403",
 		"latency > duration('100ms') && verb == 'list'",

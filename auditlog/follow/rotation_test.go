@@ -16,10 +16,15 @@ import (
 // directory, a second API server's log appears meanwhile. The lines
 // emitted must be exactly those written after the start (or all, from the
 // start), each once, in order within each file, with no problem reported.
+// The four runs are parallel, and with the package's other waiting tests:
+// each spends its time in the writers' pauses (about 0.5 s of timer
+// sleeps), not computing.
 func TestFollowRotation(t *testing.T) {
+	t.Parallel()
 	for _, dirMode := range []bool{true, false} {
 		for _, fromStart := range []bool{false, true} {
 			t.Run(fmt.Sprintf("dir=%v/fromStart=%v", dirMode, fromStart), func(t *testing.T) {
+				t.Parallel()
 				testFollowRotation(t, dirMode, fromStart)
 			})
 		}

@@ -19,27 +19,37 @@ import (
 // overshoots it is tried again twice (a loaded machine can starve a
 // process for longer), and a command that waits for a writer overshoots
 // every time.
+//
+// It waits rather than computes (200 ms before each signal), so it runs in
+// parallel with the package's other waiting tests, its two cases too.
 func TestFIFOWithoutWriter(t *testing.T) {
-	fifo := filepath.Join(t.TempDir(), "audit.log")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for _, args := range [][]string{{"-f", fifo, "--by=user", "-otop"}, {"-f", fifo}} {
-		var code int
-		var took time.Duration
-		var errb bytes.Buffer
-		for range 3 {
-			code, took = endOnSIGTERM(args, &errb)
-			if code != 143 || !strings.HasPrefix(errb.String(), "interrupted by SIGTERM") {
-				t.Fatalf("%v: exit %d, stderr %q; want 143 and the signal named", args, code, errb.String())
+	t.Parallel()
+	for _, flags := range [][]string{{"--by=user", "-otop"}, {}} {
+		t.Run(strings.Join(append([]string{"-f FIFO"}, flags...), " "), func(t *testing.T) {
+			t.Parallel()
+			// A pipe of its own: a run ended by the signal opens its pipe
+			// to write, to end its own wait, which would end another's.
+			fifo := filepath.Join(t.TempDir(), "audit.log")
+			if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+				t.Fatal(err)
 			}
-			if took <= time.Second {
-				break
+			args := append([]string{"-f", fifo}, flags...)
+			var code int
+			var took time.Duration
+			var errb bytes.Buffer
+			for range 3 {
+				code, took = endOnSIGTERM(args, &errb)
+				if code != 143 || !strings.HasPrefix(errb.String(), "interrupted by SIGTERM") {
+					t.Fatalf("%v: exit %d, stderr %q; want 143 and the signal named", args, code, errb.String())
+				}
+				if took <= time.Second {
+					break
+				}
 			}
-		}
-		if took > time.Second {
-			t.Errorf("%v: exit %v after SIGTERM, three times; want within a second", args, took)
-		}
+			if took > time.Second {
+				t.Errorf("%v: exit %v after SIGTERM, three times; want within a second", args, took)
+			}
+		})
 	}
 }
 
@@ -68,8 +78,10 @@ func endOnSIGTERM(args []string, errb *bytes.Buffer) (int, time.Duration) {
 }
 
 // TestFIFOWithWriter: a named pipe given with -f is read like a file once
-// a writer comes.
+// a writer comes (after 100 ms: the test waits, in parallel with the
+// package's other waiting tests).
 func TestFIFOWithWriter(t *testing.T) {
+	t.Parallel()
 	fifo := filepath.Join(t.TempDir(), "audit.log")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)

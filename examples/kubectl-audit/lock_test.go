@@ -34,11 +34,13 @@ func TestExportLockHelper(t *testing.T) {
 // waiting on the directory's lock (held by the test until each says it
 // waits): they write one after the other, the duplicate is refused (exit
 // 2) whichever of the two comes second, and the export holds each log
-// exactly once, complete.
+// exactly once, complete. Its processes mostly wait on the lock, so it
+// runs in parallel with the package's other waiting tests.
 func TestExportConcurrentAppends(t *testing.T) {
 	if os.Getenv(lockHelperEnv) != "" {
 		t.Skip("in the helper process")
 	}
+	t.Parallel()
 	logs := []string{
 		kubeAPIServer + "/ip-10-0-142-86.ec2.internal-audit.log",
 		kubeAPIServer + "/ip-10-0-147-201.ec2.internal-audit.log",

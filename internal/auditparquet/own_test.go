@@ -11,12 +11,16 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
+
+	"github.com/auditlens/auditlens/internal/longtest"
 )
 
 // TestOwn: rows set from events whose strings live in one buffer, reused
 // for each event as a reader reuses its line buffer, and kept with Own,
 // equal rows set from events of strings of their own, over enough rows
-// to fill many of the Interner's slabs (and strings too long for one).
+// to fill many of the Interner's slabs (and strings too long for one): in
+// the README's test command 5000 rows (still many slabs, and 52 long
+// strings), in the long run (AUDITLENS_LONG=1, a step of .ci/run) 20000.
 func TestOwn(t *testing.T) {
 	var in Interner
 	buf := make([]byte, 0, 1<<20) // never grown: every event's strings are at its start
@@ -43,7 +47,7 @@ func TestOwn(t *testing.T) {
 			Annotations:      map[string]string{str(AnnotationDecision): str("allow"), str("k"): str(fmt.Sprintf("v%d", i))},
 		}
 	}
-	const n = 20000
+	n := longtest.Pick(5000, 20000)
 	var got, want []Row
 	var scratch Row
 	for i := range n {
