@@ -48,6 +48,11 @@ func newDescriptors(open func(string) (*os.File, error)) *descriptors {
 // starts (true) and ends (false), so that the caller does not wait for this
 // file while it waits for a descriptor.
 func (d *descriptors) openFile(name string, done <-chan struct{}, stall func(bool)) (*os.File, error) {
+	return d.openFileWith(name, d.open, done, stall)
+}
+
+// openFileWith is openFile opening with open.
+func (d *descriptors) openFileWith(name string, open func(string) (*os.File, error), done <-chan struct{}, stall func(bool)) (*os.File, error) {
 	retry := descriptorRetry
 	var alone time.Duration // time waited while holding no file
 	stalled := false
@@ -57,7 +62,7 @@ func (d *descriptors) openFile(name string, done <-chan struct{}, stall func(boo
 		}
 	}()
 	for {
-		f, err := d.open(name)
+		f, err := open(name)
 		if err == nil {
 			d.mu.Lock()
 			d.inUse++

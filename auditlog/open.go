@@ -110,7 +110,12 @@ func openWith(src *Source, fds *descriptors, done <-chan struct{}, stall func(bo
 	case src.Path == Stdin || src.mem != nil:
 		return Open(src) // no descriptor to wait for
 	}
-	osf, stop, err := openUnblocked(name, func() (*os.File, error) { return fds.openFile(name, done, stall) }, fds.release, done)
+	osf, stop, err := openUnblocked(name, func(atOnce bool) (*os.File, error) {
+		if atOnce {
+			return fds.openFileWith(name, openPipe, done, stall)
+		}
+		return fds.openFile(name, done, stall)
+	}, fds.release, done)
 	if err != nil {
 		return nil, pathError(src.Path, err)
 	}

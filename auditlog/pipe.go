@@ -20,11 +20,32 @@ var errStopped = errors.New("the read stopped before a writer opened the pipe")
 // returns an error. stop, when not nil, is to be called when the file is
 // closed. abandon is called after an open that returned once done was
 // closed has been undone (its file closed).
-func openUnblocked(name string, open func() (*os.File, error), abandon func(), done <-chan struct{}) (f *os.File, stop func(), err error) {
+//
+// open(atOnce) opens name; with atOnce, a named pipe without waiting for a
+// writer (openPipe), which openUnblocked then waits for (where
+// pipeOpensAtOnce).
+func openUnblocked(name string, open func(atOnce bool) (*os.File, error), abandon func(), done <-chan struct{}) (f *os.File, stop func(), err error) {
 	info, err := os.Stat(name)
 	if done == nil || err != nil || info.Mode().IsRegular() {
-		f, err := open()
+		f, err := open(false)
 		return f, nil, err
+	}
+	if pipeOpensAtOnce && info.Mode()&fs.ModeNamedPipe != 0 {
+		f, err := open(true)
+		if err != nil {
+			return nil, nil, err
+		}
+		stop := unblockOnDone(f, done)
+		if err := waitForWriter(f); err != nil {
+			stop()
+			f.Close()
+			abandon()
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				return nil, nil, errStopped
+			}
+			return nil, nil, err
+		}
+		return f, stop, nil
 	}
 	type opened struct {
 		f   *os.File
@@ -32,7 +53,7 @@ func openUnblocked(name string, open func() (*os.File, error), abandon func(), d
 	}
 	ch := make(chan opened, 1)
 	go func() {
-		f, err := open()
+		f, err := open(false)
 		ch <- opened{f, err}
 	}()
 	select {
@@ -43,7 +64,9 @@ func openUnblocked(name string, open func() (*os.File, error), abandon func(), d
 		return o.f, unblockOnDone(o.f, done), nil
 	case <-done:
 		if info.Mode()&fs.ModeNamedPipe != 0 {
-			// Be the writer the open waits for, so that it returns.
+			// Be the writer the open waits for, so that it returns (it
+			// also ends the wait of any other reader of the pipe: see
+			// pipeOpensAtOnce).
 			if w, err := os.OpenFile(name, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
 				w.Close()
 			}

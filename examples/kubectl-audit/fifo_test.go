@@ -27,8 +27,10 @@ func TestFIFOWithoutWriter(t *testing.T) {
 	for _, flags := range [][]string{{"--by=user", "-otop"}, {}} {
 		t.Run(strings.Join(append([]string{"-f FIFO"}, flags...), " "), func(t *testing.T) {
 			t.Parallel()
-			// A pipe of its own: a run ended by the signal opens its pipe
-			// to write, to end its own wait, which would end another's.
+			// A pipe of its own: where a pipe is opened the blocking way
+			// (not Linux: see auditlog's pipeOpensAtOnce), a run ended by
+			// the signal opens its pipe to write, to end its own wait,
+			// which would end another's.
 			fifo := filepath.Join(t.TempDir(), "audit.log")
 			if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 				t.Fatal(err)
