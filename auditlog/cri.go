@@ -126,9 +126,10 @@ func (j *criJoiner) cut(lines []byte) int {
 // join returns data, records of a container runtime log, with the parts of
 // each stdout line joined and stderr passed over: a line's content takes
 // the place of its last record, and each part before it, each stderr
-// record and each record of a line let go becomes an empty line, so that
-// lines keep their numbers (the number of a joined line is its last
-// record's). A line whose last part never came (the input ends) is its
+// record and each record of a line let go becomes an empty line (ended by
+// a newline even when the record ends the input without one), so that
+// lines keep their numbers and count (the number of a joined line is its
+// last record's). A line whose last part never came (the input ends) is its
 // parts so far, in place of the last, for the decoder to report cut off.
 func (j *criJoiner) join(data []byte) []byte {
 	out := make([]byte, 0, len(data))
@@ -145,14 +146,18 @@ func (j *criJoiner) join(data []byte) []byte {
 			continue
 		case stream == criStderr:
 			j.stderr++
+			nl = true // an empty line, even the last one, lest it go uncounted
 		case j.dropping:
 			j.dropping = partial
+			nl = true
 		case partial:
 			parts = append(parts, content...)
 			lastPart = len(out)
 		case lastPart >= 0:
+			n := len(out)
 			out = append(append(out, parts...), content...)
 			parts, lastPart = parts[:0], -1
+			nl = nl || len(out) == n // an empty line is ended, to count
 		default:
 			out = append(out, line...)
 			continue
@@ -163,6 +168,9 @@ func (j *criJoiner) join(data []byte) []byte {
 	}
 	if lastPart >= 0 {
 		tail := append(parts[:len(parts):len(parts)], out[lastPart:]...)
+		if len(tail) == 0 {
+			tail = append(tail, '\n') // an empty line is ended, to count
+		}
 		out = append(out[:lastPart], tail...)
 	}
 	return out

@@ -55,6 +55,12 @@ func TestCRIJoin(t *testing.T) {
 		{"the input ends in a part",
 			rec("stdout", "F", `{}`) + rec("stdout", "P", `{"a":`) + rec("stdout", "P", `1`),
 			rec("stdout", "F", `{}`) + "\n" + `{"a":1` + "\n", 0},
+		{"the input ends in a stderr record without a newline",
+			rec("stdout", "F", `{}`) + strings.TrimSuffix(rec("stderr", "F", "klog"), "\n"),
+			rec("stdout", "F", `{}`) + "\n", 1},
+		{"the input ends in an empty part without a newline",
+			rec("stdout", "F", `{}`) + strings.TrimSuffix(rec("stdout", "P", ""), "\n"),
+			rec("stdout", "F", `{}`) + "\n", 0},
 		{"not a container log",
 			`{"a":1}` + "\nmaster-0 {}\n",
 			`{"a":1}` + "\nmaster-0 {}\n", 0},
@@ -64,8 +70,8 @@ func TestCRIJoin(t *testing.T) {
 		if got != tc.want || j.stderr != tc.stderr {
 			t.Errorf("%s:\n got %q, %d stderr\nwant %q, %d", tc.name, got, j.stderr, tc.want, tc.stderr)
 		}
-		if strings.Count(got, "\n") != strings.Count(tc.in, "\n") {
-			t.Errorf("%s: %d lines, want %d", tc.name, strings.Count(got, "\n"), strings.Count(tc.in, "\n"))
+		if lineCount(got) != lineCount(tc.in) {
+			t.Errorf("%s: %d lines, want %d", tc.name, lineCount(got), lineCount(tc.in))
 		}
 	}
 }
@@ -204,8 +210,8 @@ func FuzzJoinCRI(f *testing.F) {
 		}
 		var j criJoiner
 		out := j.join([]byte(other))
-		if strings.Count(string(out), "\n") != strings.Count(other, "\n") {
-			t.Fatalf("%q: %d lines, want %d", other, strings.Count(string(out), "\n"), strings.Count(other, "\n"))
+		if lineCount(string(out)) != lineCount(other) {
+			t.Fatalf("%q: %d lines, want %d", other, lineCount(string(out)), lineCount(other))
 		}
 		var b strings.Builder
 		for rest := content; len(rest) > 0; {
@@ -223,4 +229,14 @@ func FuzzJoinCRI(f *testing.F) {
 			t.Fatalf("%q in parts of %d: joined %q", content, part, last)
 		}
 	})
+}
+
+// lineCount is the number of lines of s, a last one without a newline
+// included.
+func lineCount(s string) int {
+	n := strings.Count(s, "\n")
+	if s != "" && !strings.HasSuffix(s, "\n") {
+		n++
+	}
+	return n
 }
