@@ -27,9 +27,10 @@ const (
 // buffered bytes exactly as far as it decoded them, so that
 // File.CompressedOffset says where a failure is.
 //
-// done takes back a decompressor newReader made, once its file is closed,
-// for a later newReader to reuse: a scan of many files then makes a few
-// decompressors, not one per file (each holds a window and tables).
+// done, when not nil, takes back a decompressor newReader made once its
+// file is closed, for a later newReader to reuse: a scan of many files
+// then makes a few decompressors, not one per file (each holds a window
+// and tables).
 type gunzipper struct {
 	name      string
 	newReader func(*bufio.Reader) (io.Reader, error)
@@ -42,6 +43,8 @@ var klauspostGunzip = gunzipper{name: InflaterKlauspost, newReader: newKlauspost
 // klauspostReaders are decompressors of closed files, to reuse.
 var klauspostReaders sync.Pool // of *gzip.Reader
 
+// newKlauspostReader is klauspostGunzip's newReader: a decompressor of a
+// closed file, reset, or a new one.
 func newKlauspostReader(r *bufio.Reader) (io.Reader, error) {
 	if gz, _ := klauspostReaders.Get().(*gzip.Reader); gz != nil {
 		if err := gz.Reset(r); err != nil {
@@ -56,6 +59,7 @@ func newKlauspostReader(r *bufio.Reader) (io.Reader, error) {
 	return gz, nil
 }
 
+// klauspostDone is klauspostGunzip's done.
 func klauspostDone(r io.Reader) {
 	if gz, ok := r.(*gzip.Reader); ok {
 		klauspostReaders.Put(gz)

@@ -67,6 +67,7 @@ func newISALReader(r *bufio.Reader) (io.Reader, error) {
 	return &isalReader{r: r, z: z, inDeflate: true}, nil
 }
 
+// isalDone is isalGunzip's done: the inflater goes to the next file.
 func isalDone(r io.Reader) {
 	if z, ok := r.(*isalReader); ok && z.z != nil {
 		isalInflaters.Put(z.z)

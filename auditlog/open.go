@@ -241,7 +241,7 @@ func (f *File) Close() error {
 		// Read fails from now on: the buffer and the decompressor can go
 		// to the next file.
 		f.closedAt = f.CompressedOffset()
-		if f.format == FormatGzip && f.r != f.buf {
+		if f.format == FormatGzip && f.r != f.buf && gunzip.done != nil {
 			gunzip.done(f.r)
 		}
 		f.buf.Reset(nil)
