@@ -34,6 +34,7 @@ type decoder struct {
 	timestamp []byte
 
 	spare spares
+	clock minuteClock
 
 	// repair says a value that does not fit its field is skipped, leaving
 	// the field alone, rather than failing the decode; fixed is the first
@@ -778,7 +779,7 @@ func (d *decoder) microTime(dst *metav1.MicroTime, field string) error {
 	if err != nil {
 		return err
 	}
-	t, err := parseMicroTime(b)
+	t, err := d.clock.parse(b)
 	if err != nil {
 		return d.fix(err, true)
 	}

@@ -23,6 +23,34 @@ func parseMicroTime(b []byte) (time.Time, error) {
 	return t.Local(), nil
 }
 
+// minuteClock parses timestamps as parseMicroTime does, remembering the
+// minute of the last one it parsed the long way: the events of a log come
+// in time order, so most timestamps share their minute with the one before
+// and need only their seconds and fraction read. Each decoder has its own.
+type minuteClock struct {
+	minute [len("2006-01-02T15:04")]byte
+	start  int64 // the minute's start, Unix seconds
+	known  bool
+}
+
+// parse returns parseMicroTime(b).
+func (c *minuteClock) parse(b []byte) (time.Time, error) {
+	if c.known && len(b) == len("2006-01-02T15:04:05.000000Z") && b[26] == 'Z' && b[16] == ':' && b[19] == '.' &&
+		string(b[:len(c.minute)]) == string(c.minute[:]) {
+		sec, ok1 := digits(b[17:19])
+		micro, ok2 := digits(b[20:26])
+		if ok1 && ok2 && sec <= 59 {
+			return time.Unix(c.start+int64(sec), int64(micro)*1000), nil
+		}
+	}
+	t, err := parseMicroTime(b)
+	if err == nil && len(b) == len("2006-01-02T15:04:05.000000Z") && b[26] == 'Z' {
+		copy(c.minute[:], b)
+		c.start, c.known = t.Unix()-int64(t.UTC().Second()), true
+	}
+	return t, err
+}
+
 // parseLegacyTime parses a v1beta1 timestamp (a metav1.Time: RFC3339,
 // second precision) as metav1.Time's UnmarshalJSON does.
 func parseLegacyTime(b []byte) (time.Time, error) {
