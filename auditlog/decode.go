@@ -35,6 +35,10 @@ type decoder struct {
 
 	spare spares
 	clock minuteClock
+	// next holds, for each Event member and for the start of an Event
+	// (memberStart), the member that followed it in the last Event, plus
+	// one (0 for none yet): see members.
+	next [memberStart + 1]int8
 
 	// repair says a value that does not fit its field is skipped, leaving
 	// the field alone, rather than failing the decode; fixed is the first
@@ -116,6 +120,8 @@ const (
 	memberAnnotations
 	memberAPIVersion
 	memberUnknown
+	// memberStart stands for the start of an Event in decoder.next.
+	memberStart = memberUnknown + 1
 )
 
 var eventMembers = [...]string{
@@ -183,6 +189,93 @@ func eventMember(key []byte) int {
 	return memberUnknown
 }
 
+// quotedMembers are the keys of eventMembers as a compact writer writes
+// them: quoted, followed by the colon.
+var quotedMembers = func() (q [len(eventMembers)]string) {
+	for i, name := range eventMembers {
+		q[i] = `"` + name + `":`
+	}
+	return q
+}()
+
+// members iterates over the members of an Event object as scanner.object
+// does, calling member with each member's index in eventMembers
+// (memberUnknown for any other key) and its key. A writer puts the members
+// of its events in one order: after each member, members first compares
+// the text with the key that followed it in the last event, as a compact
+// writer writes it, and scans and looks up the key only when that differs.
+// Either way the key names the same member.
+func (d *decoder) members(depth int, member func(m int, key []byte) error) error {
+	s := &d.s
+	if depth > maxDepth {
+		return s.errorf("exceeded max depth")
+	}
+	if err := s.expect('{'); err != nil {
+		return err
+	}
+	if s.ws() == '}' {
+		s.pos++
+		return nil
+	}
+	data := s.data
+	prev := memberStart
+	for {
+		if s.ws() != '"' {
+			return s.errorf("expected a string key")
+		}
+		var key []byte
+		m := int(d.next[prev]) - 1
+		if i := s.pos; m >= 0 && len(data)-i >= len(quotedMembers[m]) && string(data[i:i+len(quotedMembers[m])]) == quotedMembers[m] {
+			end := i + len(quotedMembers[m])
+			s.keyStart, s.keyEnd, s.keyClean = i+1, end-2, true
+			key = data[i+1 : end-2]
+			s.pos = end
+			if end < len(data) && data[end] <= ' ' {
+				s.ws()
+			}
+		} else {
+			start, end, clean, err := s.scanString()
+			if err != nil {
+				return err
+			}
+			s.keyStart, s.keyEnd, s.keyClean = start, end, clean
+			key = data[start:end]
+			if !clean {
+				s.buf = unquote(s.buf[:0], key)
+				key = s.buf
+			}
+			if i := s.pos; i+1 < len(data) && data[i] == ':' && data[i+1] > ' ' {
+				s.pos = i + 1
+			} else {
+				if err := s.expect(':'); err != nil {
+					return err
+				}
+				s.ws()
+			}
+			m = eventMember(key)
+			if m != memberUnknown {
+				d.next[prev] = int8(m + 1)
+			}
+		}
+		if m != memberUnknown {
+			prev = m
+		}
+		s.depth = depth
+		if err := member(m, key); err != nil {
+			return err
+		}
+		switch s.ws() {
+		case ',':
+			s.pos++
+		case '}':
+			s.pos++
+			return nil
+		default:
+			return s.errorf("expected ',' or '}' after object member")
+		}
+	}
+}
+
 // foldLookup returns the index of the name that key equals, exactly or
 // else under Unicode case folding as encoding/json matches keys, or -1.
 func foldLookup(key []byte, names []string) int {
@@ -213,8 +306,7 @@ func isASCII(b []byte) bool {
 
 func (d *decoder) event(ev *auditv1.Event, depth int) error {
 	s := &d.s
-	return s.object(depth+1, func(key []byte) error {
-		m := eventMember(key)
+	return d.members(depth+1, func(m int, key []byte) error {
 		bit := Fields(1) << m
 		switch m {
 		case memberAPIVersion:

@@ -100,8 +100,17 @@ func checkSame(t *testing.T, data []byte, fields Fields, where string) bool {
 	t.Helper()
 	var want auditv1.Event
 	jerr := json.Unmarshal(data, &want)
-	var got auditv1.Event
-	err := newDecoder(fields).Decode(data, &got)
+	var got, again auditv1.Event
+	d := newDecoder(fields)
+	err := d.Decode(data, &got)
+	// The second time, d expects the members in the order it saw them
+	// (decoder.members), and must decode alike.
+	errAgain := d.Decode(data, &again)
+	if (err == nil) != (errAgain == nil) {
+		t.Errorf("%s: fields %v: Decode fails with %v, then with %v", where, fields, err, errAgain)
+	} else if err == nil && !reflect.DeepEqual(got, again) {
+		t.Errorf("%s: fields %v: a second Decode differs\n got: %+v\nwant: %+v", where, fields, again, got)
+	}
 	if jerr != nil {
 		// A partial decode skips the fields it was not asked for, so it
 		// need not see their type errors; it checks their syntax.
@@ -444,4 +453,38 @@ func TestSkipEscapedStrings(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestMembersOrder decodes events whose members come in another order than
+// the event before, or written otherwise (case, white space, escapes,
+// unknown and repeated keys), with one decoder, each checked against
+// encoding/json.
+func TestMembersOrder(t *testing.T) {
+	lines := []string{
+		`{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"a","stage":"ResponseComplete","requestURI":"/api/v1/pods","verb":"list","user":{"username":"u"},"sourceIPs":["1.2.3.4"],"responseStatus":{"metadata":{},"code":200},"requestReceivedTimestamp":"2022-02-07T22:15:16.123456Z","stageTimestamp":"2022-02-07T22:15:16.223456Z"}`,
+		`{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"b","stage":"ResponseComplete","requestURI":"/api/v1/pods","verb":"get","user":{"username":"v"},"sourceIPs":["1.2.3.4"],"responseStatus":{"metadata":{},"code":200},"requestReceivedTimestamp":"2022-02-07T22:15:17.123456Z","stageTimestamp":"2022-02-07T22:15:17.223456Z"}`,
+		`{"stage":"ResponseStarted","verb":"watch","kind":"Event","auditID":"c","user":{"username":"w"},"requestReceivedTimestamp":"2022-02-07T22:15:18.000000Z"}`,
+		`{"kind":"Event","Verb":"delete","verb":"patch","auditID" : "d","stage": "ResponseComplete","x":1,"user":{"username":"x"},"auditID":"d2"}`,
+		`{"kind":"Event","\u0076erb":"update","auditID":"e","stage":"ResponseComplete","user":{"username":"y"}}`,
+		`{"kind":"Event","verb":"create","auditID":"f","stage":"ResponseComplete","user":{"username":"z"},"kind":"Other"}`,
+		`{"kind":"Event","verb":"create","auditID":"g"  ,  "stage":  "ResponseComplete" , "user":{"username":"z"}}`,
+		`{"kind":"Event","verb":"create","auditID":"h","stage":"ResponseComplete","user":{"username":"z"}`,
+		`{"kind":"Event","verb":"create","auditID":"i","stage":"ResponseComplete","user":{"username":"z"}}`,
+		`{"kind":"Event","verb":"create","auditID":}`,
+		`{"kind":"Event","verb":"create","auditID":"j","stage":"ResponseComplete","user":{"username":"z"}}`,
+	}
+	for _, fields := range []Fields{FieldsAll, FieldVerb | FieldUser | FieldStage} {
+		d := newDecoder(fields)
+		for i, line := range lines {
+			var want, got auditv1.Event
+			jerr := json.Unmarshal([]byte(line), &want)
+			err := d.Decode([]byte(line), &got)
+			if (err != nil) != (jerr != nil) {
+				t.Fatalf("line %d: error %v, encoding/json %v", i, err, jerr)
+			}
+			if err == nil && !reflect.DeepEqual(got, project(want, fields)) {
+				t.Errorf("line %d: fields %v:\n got: %+v\nwant: %+v", i, fields, got, project(want, fields))
+			}
+		}
+	}
 }
