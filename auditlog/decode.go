@@ -35,10 +35,13 @@ type decoder struct {
 
 	spare spares
 	clock minuteClock
-	// next holds, for each Event member and for the start of an Event
-	// (memberStart), the member that followed it in the last Event, plus
-	// one (0 for none yet): see members.
-	next [memberStart + 1]int8
+	// order is the order of the members of the structs decoded (members).
+	order struct {
+		event     [len(eventMembers) + 1]int8
+		user      [len(userMembers) + 1]int8
+		objectRef [len(objectRefMembers) + 1]int8
+		status    [len(statusMembers) + 1]int8
+	}
 
 	// repair says a value that does not fit its field is skipped, leaving
 	// the field alone, rather than failing the decode; fixed is the first
@@ -120,8 +123,6 @@ const (
 	memberAnnotations
 	memberAPIVersion
 	memberUnknown
-	// memberStart stands for the start of an Event in decoder.next.
-	memberStart = memberUnknown + 1
 )
 
 var eventMembers = [...]string{
@@ -189,23 +190,36 @@ func eventMember(key []byte) int {
 	return memberUnknown
 }
 
-// quotedMembers are the keys of eventMembers as a compact writer writes
-// them: quoted, followed by the colon.
-var quotedMembers = func() (q [len(eventMembers)]string) {
-	for i, name := range eventMembers {
-		q[i] = `"` + name + `":`
-	}
-	return q
-}()
+// structMembers are the member names of a struct the decoder fills, and
+// their keys as a compact writer writes them: quoted, then the colon.
+type structMembers struct {
+	names  []string
+	quoted []string
+}
 
-// members iterates over the members of an Event object as scanner.object
-// does, calling member with each member's index in eventMembers
-// (memberUnknown for any other key) and its key. A writer puts the members
-// of its events in one order: after each member, members first compares
-// the text with the key that followed it in the last event, as a compact
-// writer writes it, and scans and looks up the key only when that differs.
-// Either way the key names the same member.
-func (d *decoder) members(depth int, member func(m int, key []byte) error) error {
+func newStructMembers(names []string) *structMembers {
+	m := &structMembers{names: names, quoted: make([]string, len(names))}
+	for i, name := range names {
+		m.quoted[i] = `"` + name + `":`
+	}
+	return m
+}
+
+// memberOrder is what a decoder learned of the order a writer puts the
+// members of one struct in: for each member, and for the struct's start
+// (the last entry), the member that followed it the last time, plus one (0
+// for none yet). See members.
+type memberOrder []int8
+
+// members iterates over the members of an object that decodes into a
+// struct, as scanner.object does, calling member with each member's index
+// in ms.names (-1 for any other key) and its key; lookup finds the index
+// of a key as encoding/json matches keys. A writer puts the members of its
+// objects in one order: after each member, members first compares the
+// text with the key that followed it the last time, as a compact writer
+// writes it, and scans and looks up the key only when that differs. Either
+// way the key names the same member.
+func (d *decoder) members(depth int, ms *structMembers, order memberOrder, lookup func(key []byte) int, member func(m int, key []byte) error) error {
 	s := &d.s
 	if depth > maxDepth {
 		return s.errorf("exceeded max depth")
@@ -218,15 +232,15 @@ func (d *decoder) members(depth int, member func(m int, key []byte) error) error
 		return nil
 	}
 	data := s.data
-	prev := memberStart
+	prev := len(order) - 1
 	for {
 		if s.ws() != '"' {
 			return s.errorf("expected a string key")
 		}
 		var key []byte
-		m := int(d.next[prev]) - 1
-		if i := s.pos; m >= 0 && len(data)-i >= len(quotedMembers[m]) && string(data[i:i+len(quotedMembers[m])]) == quotedMembers[m] {
-			end := i + len(quotedMembers[m])
+		m := int(order[prev]) - 1
+		if i := s.pos; m >= 0 && len(data)-i >= len(ms.quoted[m]) && string(data[i:i+len(ms.quoted[m])]) == ms.quoted[m] {
+			end := i + len(ms.quoted[m])
 			s.keyStart, s.keyEnd, s.keyClean = i+1, end-2, true
 			key = data[i+1 : end-2]
 			s.pos = end
@@ -252,12 +266,11 @@ func (d *decoder) members(depth int, member func(m int, key []byte) error) error
 				}
 				s.ws()
 			}
-			m = eventMember(key)
-			if m != memberUnknown {
-				d.next[prev] = int8(m + 1)
+			if m = lookup(key); m >= 0 {
+				order[prev] = int8(m + 1)
 			}
 		}
-		if m != memberUnknown {
+		if m >= 0 {
 			prev = m
 		}
 		s.depth = depth
@@ -274,6 +287,17 @@ func (d *decoder) members(depth int, member func(m int, key []byte) error) error
 			return s.errorf("expected ',' or '}' after object member")
 		}
 	}
+}
+
+// eventMembersOf are the members of an Event; eventMemberOrNone is
+// eventMember with -1 for memberUnknown, the lookup of members.
+var eventMembersOf = newStructMembers(eventMembers[:])
+
+func eventMemberOrNone(key []byte) int {
+	if m := eventMember(key); m != memberUnknown {
+		return m
+	}
+	return -1
 }
 
 // foldLookup returns the index of the name that key equals, exactly or
@@ -306,7 +330,10 @@ func isASCII(b []byte) bool {
 
 func (d *decoder) event(ev *auditv1.Event, depth int) error {
 	s := &d.s
-	return d.members(depth+1, func(m int, key []byte) error {
+	return d.members(depth+1, eventMembersOf, d.order.event[:], eventMemberOrNone, func(m int, key []byte) error {
+		if m < 0 {
+			m = memberUnknown
+		}
 		bit := Fields(1) << m
 		switch m {
 		case memberAPIVersion:
@@ -520,7 +547,12 @@ func isAuthzAnnotation(key []byte) bool {
 	return string(key) == annotationAuthzDecision || string(key) == annotationAuthzReason
 }
 
-var userMembers = []string{"username", "uid", "groups", "extra"}
+var (
+	userMembers   = [...]string{"username", "uid", "groups", "extra"}
+	userMembersOf = newStructMembers(userMembers[:])
+)
+
+func userMember(key []byte) int { return foldLookup(key, userMembers[:]) }
 
 // user decodes a UserInfo; of a user's fields, it fills username and uid
 // only for FieldUser, groups for FieldUserGroups, extra for FieldUserExtra.
@@ -529,8 +561,8 @@ func (d *decoder) user(u *authnv1.UserInfo, depth int, field string, fields Fiel
 	if ok, err := d.open(field); !ok {
 		return err
 	}
-	return s.object(depth, func(key []byte) error {
-		switch i := foldLookup(key, userMembers); {
+	return d.members(depth, userMembersOf, d.order.user[:], userMember, func(i int, _ []byte) error {
+		switch {
 		case i == 0 && fields.Has(FieldUser):
 			return d.str(&u.Username, "user.username")
 		case i == 1 && fields.Has(FieldUser):
@@ -630,8 +662,9 @@ func (d *decoder) authnMetadata(dst **auditv1.AuthenticationMetadata, depth int)
 }
 
 var (
-	objectRefMembers = []string{"resource", "namespace", "name", "uid", "apiGroup", "apiVersion", "resourceVersion", "subresource"}
-	objectRefPaths   = paths("objectRef.", objectRefMembers)
+	objectRefMembers   = [...]string{"resource", "namespace", "name", "uid", "apiGroup", "apiVersion", "resourceVersion", "subresource"}
+	objectRefMembersOf = newStructMembers(objectRefMembers[:])
+	objectRefPaths     = paths("objectRef.", objectRefMembers[:])
 )
 
 // paths prefixes names with the path of their struct, for error messages.
@@ -650,15 +683,22 @@ func (d *decoder) objectRef(dst **auditv1.ObjectReference, depth int) error {
 	o := *dst
 	// In the order of objectRefMembers.
 	fields := [...]*string{&o.Resource, &o.Namespace, &o.Name, (*string)(&o.UID), &o.APIGroup, &o.APIVersion, &o.ResourceVersion, &o.Subresource}
-	return d.s.object(depth, func(key []byte) error {
-		if i := foldLookup(key, objectRefMembers); i >= 0 {
+	return d.members(depth, objectRefMembersOf, d.order.objectRef[:], objectRefMember, func(i int, _ []byte) error {
+		if i >= 0 {
 			return d.str(fields[i], objectRefPaths[i])
 		}
 		return d.s.skipValue(depth)
 	})
 }
 
-var statusMembers = []string{"kind", "apiVersion", "metadata", "status", "message", "reason", "details", "code"}
+var (
+	statusMembers   = [...]string{"kind", "apiVersion", "metadata", "status", "message", "reason", "details", "code"}
+	statusMembersOf = newStructMembers(statusMembers[:])
+)
+
+func objectRefMember(key []byte) int { return foldLookup(key, objectRefMembers[:]) }
+
+func statusMember(key []byte) int { return foldLookup(key, statusMembers[:]) }
 
 func (d *decoder) status(dst **metav1.Status, depth int) error {
 	if ok, err := ptr(d, dst, "responseStatus", d.spare.status); !ok {
@@ -669,8 +709,7 @@ func (d *decoder) status(dst **metav1.Status, depth int) error {
 	if codeOnly && d.successStatus(st) {
 		return nil
 	}
-	return d.s.object(depth, func(key []byte) error {
-		i := foldLookup(key, statusMembers)
+	return d.members(depth, statusMembersOf, d.order.status[:], statusMember, func(i int, _ []byte) error {
 		if codeOnly && i != 7 {
 			return d.s.skipValue(depth)
 		}

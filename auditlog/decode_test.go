@@ -472,8 +472,13 @@ func TestMembersOrder(t *testing.T) {
 		`{"kind":"Event","verb":"create","auditID":"i","stage":"ResponseComplete","user":{"username":"z"}}`,
 		`{"kind":"Event","verb":"create","auditID":}`,
 		`{"kind":"Event","verb":"create","auditID":"j","stage":"ResponseComplete","user":{"username":"z"}}`,
+		`{"user":{"username":"a","uid":"1","groups":["g"],"extra":{"k":["v"]}},"objectRef":{"resource":"pods","namespace":"n","name":"p","apiVersion":"v1"},"responseStatus":{"metadata":{},"status":"Failure","reason":"Forbidden","code":403}}`,
+		`{"user":{"groups":["h"],"username":"b","extra":{"k":["w"]},"uid":"2"},"objectRef":{"name":"q","resource":"pods","apiVersion":"v1","namespace":"m"},"responseStatus":{"code":404,"metadata":{},"reason":"NotFound"}}`,
+		`{"user":{"UserName":"c","uid":"3","Groups":["i"]},"objectRef":{"resource":"pods","namespace":"n","name":"p","name":"p2","apiVersion":"v1","x":{}},"responseStatus":{"metadata":{},"status":"Failure","reason":"Forbidden","code":403,"code":500}}`,
+		`{"user":{"username":"d","uid":"4","groups":["g"],"extra":{"k":["v"]}},"objectRef":{"resource":"pods","namespace":"n","name":"p","apiVersion":"v1"},"responseStatus":{"metadata":{},"status":"Failure","reason":"Forbidden","code":"403"}}`,
+		`{"user":{"username":"e","uid":"5","groups":["g"],"extra":{"k":["v"]}},"impersonatedUser":{"uid":"6","username":"f"},"objectRef":{"resource":"pods","namespace":"n","name":"p","apiVersion":"v1"},"responseStatus":{"metadata":{},"status":"Failure","reason":"Forbidden","code":403}}`,
 	}
-	for _, fields := range []Fields{FieldsAll, FieldVerb | FieldUser | FieldStage} {
+	for _, fields := range []Fields{FieldsAll, FieldVerb | FieldUser | FieldStage | FieldResponseCode, FieldUser | FieldUserGroups | FieldObjectRef | FieldResponseStatus} {
 		d := newDecoder(fields)
 		for i, line := range lines {
 			var want, got auditv1.Event
