@@ -100,3 +100,72 @@ func TestSharedKeysNotForNewKey(t *testing.T) {
 		t.Errorf("a NewKey named user: %+v, want me", got)
 	}
 }
+
+// groupedSet is a Set of a count by user and the grouped view of verbs,
+// which numbers its users with the count's table.
+type groupedSet struct {
+	*Set
+	users   *Count
+	grouped *Grouped
+}
+
+func newGroupedSet() *groupedSet {
+	s := &groupedSet{Set: new(Set)}
+	s.users = Include(s.Set, NewCount(KeyUser).KeepSamples())
+	s.grouped = Include(s.Set, NewGrouped(KeyVerb))
+	return s
+}
+
+func (s *groupedSet) Merge(o *groupedSet) { s.Set.Merge(o.Set) }
+
+// TestGroupedSharesUsers checks that a Grouped in a Set numbers its users
+// with the table of KeyUser the Set shares, and groups as it does alone,
+// whole and let go of (KeepAtMost), fed through one reused Entry; and
+// that after a Set's merge the count by user, merged after the grouping
+// that emptied itself, still has its users.
+func TestGroupedSharesUsers(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		make func() *Grouped
+	}{
+		{"all", func() *Grouped { return NewGrouped(KeyVerb) }},
+		{"page", func() *Grouped { return NewGrouped(KeyVerb).KeepAtMost(64).MeanLatencyOnly() }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := new(Set)
+			g := Include(s, c.make())
+			users := Include(s, NewCount(KeyUser))
+			if g.users != users.keys {
+				t.Fatalf("the grouping numbers its users apart from the Set's table")
+			}
+			alone := c.make()
+			reused := new(auditlog.Entry)
+			for _, e := range allEntries(t) {
+				reused.Reset(e.Event, e.Source, e.Line, e.Node)
+				s.Add(reused)
+				alone.Add(e)
+			}
+			if got, want := resultJSON(t, g.Result(0)), resultJSON(t, alone.Result(0)); !bytes.Equal(got, want) {
+				t.Fatalf("a grouping in a Set differs from one alone:\n%s\nwant:\n%s", clip(got), clip(want))
+			}
+		})
+	}
+	a, b := newGroupedSet(), newGroupedSet()
+	entries := synthEntries(5, 3000)
+	whole := NewCount(KeyUser).KeepSamples()
+	for i, e := range entries {
+		whole.Add(e)
+		if i%2 == 0 {
+			a.Add(e)
+		} else {
+			b.Add(e)
+		}
+	}
+	// The grouping merged first, as in a Set that includes it first: it
+	// lets go of what it held, not of the table b's count reads.
+	a.grouped.Merge(b.grouped)
+	a.users.Merge(b.users)
+	if got, want := resultJSON(t, a.users.Result(0)), resultJSON(t, whole.Result(0)); !bytes.Equal(got, want) {
+		t.Fatalf("the count by user after the grouping's merge differs:\n%s\nwant:\n%s", clip(got), clip(want))
+	}
+}

@@ -55,6 +55,7 @@ func kinds() []kind {
 		kindOf("grouped-verb-samples", func() *Grouped { return NewGrouped(KeyVerb).KeepSamples() }, func(g *Grouped) any { return g.Result(3) }),
 		kindOf("latency-samples", func() *Latency { return NewLatency(KeyResource).KeepSamples() }, func(l *Latency) any { return l.Result(20) }),
 		kindOf("set-shared", newSharedSet, func(s *sharedSet) any { return s.result() }),
+		kindOf("grouped-verb-set-shared", newGroupedSet, func(s *groupedSet) any { return s.grouped.Result(3) }),
 	}
 }
 
