@@ -6,11 +6,15 @@ import "github.com/auditlens/auditlens/auditlog"
 // so its top-K is exact. Adding an entry whose key was seen before
 // allocates nothing.
 type Count struct {
-	key    Key
-	buf    []byte
-	counts map[string]*countRow
-	total  int64
-	noKey  int64
+	key Key
+	// keys numbers the keys; byKey holds the count of key number i at i,
+	// zero for a number this Count never counted (a Set's table numbers
+	// the keys of its other members too).
+	keys     *keyTable
+	byKey    []countRow
+	distinct int // rows counted
+	total    int64
+	noKey    int64
 	// samples reports whether samples are kept (KeepSamples).
 	samples bool
 }
@@ -27,7 +31,7 @@ type countRow struct {
 
 // NewCount returns an empty count by k.
 func NewCount(k Key) *Count {
-	return &Count{key: k, counts: make(map[string]*countRow)}
+	return &Count{key: k, keys: newKeyTable(k)}
 }
 
 // KeepSamples makes c keep up to MaxSamples auditIDs per key (Row.Samples),
@@ -38,6 +42,13 @@ func NewCount(k Key) *Count {
 func (c *Count) KeepSamples() *Count {
 	c.samples = true
 	return c
+}
+
+// shareKeys numbers c's keys with the table s shares, if c is empty.
+func (c *Count) shareKeys(s *Set) {
+	if t := s.keyTable(c.key); t != nil && c.total == 0 && len(c.keys.values) == 0 {
+		c.keys = t
+	}
 }
 
 // Fields is the set of event fields Count reads.
@@ -51,20 +62,12 @@ func (c *Count) Fields() auditlog.Fields {
 // Add counts e.
 func (c *Count) Add(e *auditlog.Entry) {
 	c.total++
-	var ok bool
-	c.buf, ok = c.key.Append(c.buf[:0], e)
+	id, ok := c.keys.of(e)
 	if !ok {
 		c.noKey++
 		return
 	}
-	r := c.counts[string(c.buf)]
-	if r == nil {
-		r = new(countRow)
-		if c.samples {
-			r.samples = new(Samples)
-		}
-		c.counts[string(c.buf)] = r
-	}
+	r := c.row(id)
 	r.n++
 	if r.samples != nil {
 		id := string(e.Event.AuditID)
@@ -75,21 +78,31 @@ func (c *Count) Add(e *auditlog.Entry) {
 	}
 }
 
+// row returns the row of key number id, counted from now on: with its
+// samples, when kept.
+func (c *Count) row(id int32) *countRow {
+	c.byKey = grown(c.byKey, id)
+	r := &c.byKey[id]
+	if r.n == 0 {
+		c.distinct++
+		if c.samples && r.samples == nil {
+			r.samples = new(Samples)
+		}
+	}
+	return r
+}
+
 // Merge adds the counts of o, a count by the same key, to c. o is not
 // changed.
 func (c *Count) Merge(o *Count) {
 	c.total += o.total
 	c.noKey += o.noKey
-	for k, or := range o.counts {
-		// k is a string o's map owns; strings are immutable: shared.
-		r := c.counts[k]
-		if r == nil {
-			r = new(countRow)
-			if c.samples {
-				r.samples = new(Samples)
-			}
-			c.counts[k] = r
+	for id := range o.byKey {
+		or := &o.byKey[id]
+		if or.n == 0 {
+			continue
 		}
+		r := c.row(c.keys.numberString(o.keys.values[id]))
 		r.n += or.n
 		if r.samples != nil && or.samples != nil {
 			r.samples.Merge(or.samples)
@@ -122,7 +135,7 @@ func (c *Count) Result(n int) CountResult {
 		Columns:  c.key.Columns(),
 		Total:    c.total,
 		NoKey:    c.noKey,
-		Distinct: len(c.counts),
+		Distinct: c.distinct,
 		Rows:     c.rows(n),
 	}
 }
@@ -130,9 +143,11 @@ func (c *Count) Result(n int) CountResult {
 // rows returns the n keys with the highest counts as rows (every key when
 // n <= 0), with their samples when kept.
 func (c *Count) rows(n int) []Row {
-	all := make([]keyCount, 0, len(c.counts))
-	for key, r := range c.counts {
-		all = append(all, keyCount{key, r.n})
+	all := make([]keyCount, 0, c.distinct)
+	for id := range c.byKey {
+		if r := &c.byKey[id]; r.n > 0 {
+			all = append(all, keyCount{c.keys.values[id], r.n})
+		}
 	}
-	return sortedRows(c.key, all, n, func(key string) *Samples { return c.counts[key].samples })
+	return sortedRows(c.key, all, n, func(key string) *Samples { return c.byKey[c.keys.numbers[key]].samples })
 }

@@ -30,7 +30,9 @@
 // A [Set] feeds one worker's entries to several aggregators through a single
 // sink and merges with another Set member by member, so that a caller that
 // needs several results of one pass writes no multi-sink of its own; any
-// type with the [auditlog.Aggregator] methods can join one.
+// type with the [auditlog.Aggregator] methods can join one. The members of
+// a Set that count by one of the predefined keys (a count and a histogram
+// by user, say) read and look up each entry's key once between them.
 //
 // Keys are functions from an entry to bytes ([Key]); [KeyByName] turns the
 // names the command line uses (user, verb, resource, "user,verb") into keys.
@@ -39,8 +41,9 @@
 // auditIDs per row when asked (KeepSamples; Row.Samples, Group.Samples,
 // LatencyRow.Samples), for --uid to list. [Samples] chooses them by a fixed
 // hash ([SampleHash]), so that they too are the same whatever the split
-// between workers and the order of merges. Keeping them costs a second
-// map lookup per entry; views that do not show them need not.
+// between workers and the order of merges. Keeping them costs a hash of
+// each entry's auditID and, until a row's samples are full, an offer;
+// views that do not show them need not.
 //
 // Latency quantiles come from DDSketch (github.com/DataDog/sketches-go) with
 // a relative accuracy of 1%: a returned quantile q̂ of a true quantile q

@@ -35,10 +35,10 @@ import (
 type Grouped struct {
 	outer   Key
 	outers  map[string]*outerGroup
-	users   numbers // users, field-manager qualified
-	dirs    numbers // paths up to their last slash
-	buf     []byte  // scratch: a key as read (see Add)
-	key     []byte  // scratch: a group's key
+	users   *keyTable // users, field-manager qualified (KeyUser): shared in a Set
+	dirs    numbers   // paths up to their last slash
+	buf     []byte    // scratch: a key as read (see Add)
+	key     []byte    // scratch: a group's key
 	pairs   []string
 	samples bool // keep samples (KeepSamples)
 	// most is the most groups an outer key keeps (KeepAtMost); 0: all.
@@ -193,7 +193,7 @@ func (g *Grouped) sameKey(gr *group, prefix, dir, user []byte) bool {
 		return false
 	}
 	d, u := keyNumbers(k)
-	return g.dirs.strings[d] == string(dir) && g.users.strings[u] == string(user)
+	return g.dirs.strings[d] == string(dir) && g.users.values[u] == string(user)
 }
 
 // hashOf is the hash of the key of gr as read (see Add), the one its
@@ -208,7 +208,7 @@ func (g *Grouped) hashOf(gr *group) uint32 {
 // hashKey is the hash of the key as read of the key prefix with the
 // numbers dir and user.
 func (g *Grouped) hashKey(prefix string, dir, user uint32) uint32 {
-	g.buf = append(append(append(g.buf[:0], prefix...), g.dirs.strings[dir]...), g.users.strings[user]...)
+	g.buf = append(append(append(g.buf[:0], prefix...), g.dirs.strings[dir]...), g.users.values[user]...)
 	return hashGroupKey(g.buf)
 }
 
@@ -232,7 +232,7 @@ func keyNumbers(key string) (dir, user uint32) {
 	return binary.LittleEndian.Uint32([]byte(key[end:])), binary.LittleEndian.Uint32([]byte(key[end+4:]))
 }
 
-// numbers numbers the strings many groups share (users, the folders of
+// numbers numbers the strings many groups share (the folders of
 // paths), so that a group's key holds a number rather than the string.
 type numbers struct {
 	ids     map[string]uint32
@@ -290,7 +290,16 @@ func (g *Grouped) MeanLatencyOnly() *Grouped {
 // NewGrouped returns an empty grouping under outer: KeyVerb or
 // KeyHTTPStatus for the reference's views, or any other key.
 func NewGrouped(outer Key) *Grouped {
-	return &Grouped{outer: outer, outers: make(map[string]*outerGroup)}
+	return &Grouped{outer: outer, outers: make(map[string]*outerGroup), users: newKeyTable(KeyUser)}
+}
+
+// shareKeys numbers g's users with the table of KeyUser s shares, if g
+// is empty: an event of a new group whose user a count by user has
+// numbered takes its number.
+func (g *Grouped) shareKeys(s *Set) {
+	if len(g.outers) == 0 && len(g.users.values) == 0 {
+		g.users = s.keyTable(KeyUser)
+	}
 }
 
 // Fields is the set of event fields Grouped reads.
@@ -334,7 +343,7 @@ func (g *Grouped) Add(e *auditlog.Entry) {
 		gr.offerFirst(at, first)
 	} else {
 		// Before makeRoom, which hashes keys in g.buf.
-		g.key = appendNumbers(append(g.key[:0], prefix...), g.dirs.id(dir), g.users.id(user))
+		g.key = appendNumbers(append(g.key[:0], prefix...), g.dirs.id(dir), uint32(g.users.ofRead(e, user)))
 		g.makeRoom(og)
 		i := og.rows.add(newGroup(g.key, first, at, statusCode(e)))
 		gr = og.rows.at(i)
@@ -469,7 +478,7 @@ func (g *Grouped) mergeKeeping(o *Grouped) { g.merge(o, true) }
 // merge merges o into g; keep says o is to stay as it was.
 func (g *Grouped) merge(o *Grouped, keep bool) {
 	// o numbers users and folders its own way.
-	users, dirs := g.users.renumber(&o.users), g.dirs.renumber(&o.dirs)
+	users, dirs := g.users.renumber(o.users), g.dirs.renumber(&o.dirs)
 	for ok, oog := range o.outers {
 		og := g.outers[ok]
 		if og == nil {
@@ -495,7 +504,9 @@ func (g *Grouped) merge(o *Grouped, keep bool) {
 		}
 	}
 	if !keep {
-		o.users, o.dirs = numbers{}, numbers{}
+		// A new table for o's users: the one o had may be its Set's,
+		// which the Set's other members are still to merge from.
+		o.users, o.dirs = newKeyTable(KeyUser), numbers{}
 	}
 }
 
@@ -630,7 +641,7 @@ func (g *Grouped) Result(n int) GroupedResult {
 // outerResult is the result of og, the outer group of key: its n biggest
 // groups (all when n <= 0).
 func (g *Grouped) outerResult(og *outerGroup, key string, n int) GroupedOuter {
-	dirs, users := &g.dirs, &g.users
+	dirs, users := &g.dirs, g.users
 	top := topGroups(&og.rows, og.groups.n, n, func(a, b *group) int {
 		if c := cmp.Compare(b.count, a.count); c != 0 {
 			return c
@@ -638,7 +649,7 @@ func (g *Grouped) outerResult(og *outerGroup, key string, n int) GroupedOuter {
 		baseA, queryA, dirA, userA := a.parts()
 		baseB, queryB, dirB, userB := b.parts()
 		return cmp.Or(compareJoined(dirs.strings[dirA], baseA, dirs.strings[dirB], baseB),
-			cmp.Compare(users.strings[userA], users.strings[userB]), cmp.Compare(queryA, queryB))
+			cmp.Compare(users.values[userA], users.values[userB]), cmp.Compare(queryA, queryB))
 	})
 	out := GroupedOuter{Key: key, Total: og.total, Distinct: og.groups.n, Groups: make([]Group, len(top)),
 		LetGoAtMost: og.bound.Floor()}
@@ -648,7 +659,7 @@ func (g *Grouped) outerResult(og *outerGroup, key string, n int) GroupedOuter {
 		out.Groups[i] = Group{
 			Path:      path,
 			Query:     query,
-			User:      users.strings[user],
+			User:      users.values[user],
 			Count:     gr.count,
 			Status:    gr.status(),
 			Latency:   gr.latency.moments(),

@@ -25,12 +25,16 @@ type Histogram struct {
 	width     time.Duration
 	requested time.Duration // the width asked for
 	key       Key
-	buf       []byte
 	totals    map[int64]int64
-	series    map[string]*series
-	total     int64
-	noTime    int64
-	noKey     int64
+	// keys numbers the keys when the histogram counts by one; series
+	// holds the series of key number i at i, of no entries (total 0) for
+	// a number it never counted (a Set's table numbers the keys of its
+	// other members too).
+	keys   *keyTable
+	series []series
+	total  int64
+	noTime int64
+	noKey  int64
 	// first and last are the first and last bucket counted, if any is.
 	first, last int64
 	counted     bool
@@ -92,8 +96,35 @@ func NewHistogram(width time.Duration, k Key) *Histogram {
 	if width <= 0 {
 		width = DefaultBucket
 	}
-	return &Histogram{width: width, requested: width, key: k, totals: make(map[int64]int64), series: make(map[string]*series),
-		maxBuckets: MaxBuckets}
+	h := &Histogram{width: width, requested: width, key: k, totals: make(map[int64]int64), maxBuckets: MaxBuckets}
+	if k.Valid() {
+		h.keys = newKeyTable(k)
+	}
+	return h
+}
+
+// shareKeys numbers h's keys with the table s shares, if h is empty.
+func (h *Histogram) shareKeys(s *Set) {
+	if t := s.keyTable(h.key); t != nil && h.keys != nil && h.total == 0 && len(h.keys.values) == 0 {
+		h.keys = t
+	}
+}
+
+// seriesOf returns the series of key number id.
+func (h *Histogram) seriesOf(id int32) *series {
+	h.series = grown(h.series, id)
+	return &h.series[id]
+}
+
+// keyed yields the series that count entries, with their keys, by number.
+func (h *Histogram) keyed() iter.Seq2[string, *series] {
+	return func(yield func(string, *series) bool) {
+		for id := range h.series {
+			if s := &h.series[id]; s.total > 0 && !yield(h.keys.values[id], s) {
+				return
+			}
+		}
+	}
 }
 
 // Width is the width of the histogram's buckets.
@@ -125,18 +156,12 @@ func (h *Histogram) Add(e *auditlog.Entry) {
 	if !h.key.Valid() {
 		return
 	}
-	var ok bool
-	h.buf, ok = h.key.Append(h.buf[:0], e)
+	id, ok := h.keys.of(e)
 	if !ok {
 		h.noKey++
 		return
 	}
-	s := h.series[string(h.buf)]
-	if s == nil {
-		s = new(series)
-		h.series[string(h.buf)] = s
-	}
-	s.add(i)
+	h.seriesOf(id).add(i)
 }
 
 // span makes bucket i, of the current width, one the histogram counts:
@@ -164,7 +189,7 @@ func (h *Histogram) widen(factor int64) {
 	h.width *= time.Duration(factor)
 	h.first, h.last = floorDiv(h.first, factor), floorDiv(h.last, factor)
 	h.totals = rebucket(h.totals, factor)
-	for _, s := range h.series {
+	for _, s := range h.keyed() {
 		s.flush()
 		s.buckets = s.buckets.rebucket(factor)
 	}
@@ -207,12 +232,8 @@ func (h *Histogram) Merge(o *Histogram) {
 	for i, n := range o.totals {
 		h.totals[floorDiv(i, factor)] += n
 	}
-	for k, os := range o.series {
-		s := h.series[k]
-		if s == nil {
-			s = new(series)
-			h.series[k] = s
-		}
+	for k, os := range o.keyed() {
+		s := h.seriesOf(h.keys.numberString(k))
 		s.total += os.total
 		s.flush()
 		for i, n := range os.all() {
@@ -300,7 +321,7 @@ func (h *Histogram) Result(perBucket, topKeys int) HistogramResult {
 		// map of every key.
 		pos := positions(idx)
 		tops := make([][]keyCount, len(idx))
-		for k, s := range h.series {
+		for k, s := range h.keyed() {
 			for i, n := range s.all() {
 				j := pos(i)
 				tops[j] = keepTop(tops[j], keyCount{k, n}, perBucket)
@@ -354,7 +375,7 @@ func positions(idx []int64) func(int64) int {
 
 func (h *Histogram) peaks(n int) []Peak {
 	peaks := make([]Peak, 0, len(h.series))
-	for k, s := range h.series {
+	for k, s := range h.keyed() {
 		var bi, bn int64
 		first := true
 		for i, c := range s.all() {
@@ -436,7 +457,7 @@ func (h *Histogram) Changed(from, to time.Time, n int) ChangeResult {
 		}
 		return float64(n) / float64(of)
 	}
-	for k, s := range h.series {
+	for k, s := range h.keyed() {
 		var c Change
 		for i, n := range s.all() {
 			if in(i) {

@@ -23,6 +23,9 @@ type Key struct {
 	numeric bool
 	parts   []Key
 	fn      AppendFunc
+	// predefined: one of the package's keys, which a Set numbers once for
+	// all its members (keyTable); its name says what it reads.
+	predefined bool
 }
 
 // NewKey returns a key with a name (used as a column header and in results),

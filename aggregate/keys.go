@@ -10,7 +10,7 @@ import (
 // [auditlog.Request] does.
 var (
 	// KeyVerb is the event's verb (get, list, watch, create...).
-	KeyVerb = NewKey("verb", auditlog.FieldVerb, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+	KeyVerb = predefinedKey("verb", auditlog.FieldVerb, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
 		return append(dst, e.Event.Verb...), true
 	})
 
@@ -19,10 +19,10 @@ var (
 	// counts users. It reads the field manager alone
 	// (auditlog.FieldFieldManager), not the whole requestURI, which a
 	// Parquet source need not read.
-	KeyUser = NewKey("user", auditlog.FieldUser|auditlog.FieldFieldManager, appendUser)
+	KeyUser = predefinedKey("user", auditlog.FieldUser|auditlog.FieldFieldManager, appendUser)
 
 	// KeyUsername is user.username alone.
-	KeyUsername = NewKey("username", auditlog.FieldUser, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+	KeyUsername = predefinedKey("username", auditlog.FieldUser, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
 		return append(dst, e.Event.User.Username...), true
 	})
 
@@ -34,42 +34,42 @@ var (
 	// for both. Requests that are not for a resource (/healthz, /version,
 	// discovery) have no resource key and are not counted, as in the
 	// reference.
-	KeyResource = NewKey("resource", auditlog.FieldRequestURI, appendResource)
+	KeyResource = predefinedKey("resource", auditlog.FieldRequestURI, appendResource)
 
 	// KeyHTTPStatus is responseStatus.code, or -1 when the event has no
 	// response status. It is numeric.
-	KeyHTTPStatus = Key{name: "httpstatus", fields: auditlog.FieldResponseCode, numeric: true,
+	KeyHTTPStatus = Key{name: "httpstatus", fields: auditlog.FieldResponseCode, numeric: true, predefined: true,
 		fn: func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
 			return strconv.AppendInt(dst, int64(statusCode(e)), 10), true
 		}}
 
 	// KeyNamespace is the namespace of the requestURI; "" for
 	// cluster-scoped and non-resource requests.
-	KeyNamespace = NewKey("namespace", auditlog.FieldRequestURI, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+	KeyNamespace = predefinedKey("namespace", auditlog.FieldRequestURI, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
 		return append(dst, e.Request().Namespace...), true
 	})
 
 	// KeySubresource is the subresource of the requestURI (status, log,
 	// proxy); "" when there is none.
-	KeySubresource = NewKey("subresource", auditlog.FieldRequestURI, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+	KeySubresource = predefinedKey("subresource", auditlog.FieldRequestURI, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
 		return append(dst, e.Request().Subresource...), true
 	})
 
 	// KeyUserAgent is the userAgent as logged.
-	KeyUserAgent = NewKey("useragent", auditlog.FieldUserAgent, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+	KeyUserAgent = predefinedKey("useragent", auditlog.FieldUserAgent, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
 		return append(dst, e.Event.UserAgent...), true
 	})
 
 	// KeyUserAgentProduct is the product of the userAgent: its first word
 	// without version (kubelet for "kubelet/v1.29.3 (linux/amd64)
 	// kubernetes/abc"). See [UserAgentProduct].
-	KeyUserAgentProduct = NewKey("useragent-product", auditlog.FieldUserAgent, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+	KeyUserAgentProduct = predefinedKey("useragent-product", auditlog.FieldUserAgent, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
 		return append(dst, UserAgentProduct(e.Event.UserAgent)...), true
 	})
 
 	// KeySourceIP is the first of sourceIPs (the client's address as the
 	// API server saw it); "" when there is none.
-	KeySourceIP = NewKey("sourceip", auditlog.FieldSourceIPs, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+	KeySourceIP = predefinedKey("sourceip", auditlog.FieldSourceIPs, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
 		if ips := e.Event.SourceIPs; len(ips) > 0 {
 			dst = append(dst, ips[0]...)
 		}
@@ -78,7 +78,7 @@ var (
 
 	// KeyServer is the API server that logged the event (kube-apiserver,
 	// openshift-apiserver...), from the entry's source; "" when unknown.
-	KeyServer = NewKey("server", 0, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+	KeyServer = predefinedKey("server", 0, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
 		if e.Source != nil {
 			dst = append(dst, e.Source.Server...)
 		}
@@ -86,22 +86,22 @@ var (
 	})
 
 	// KeyNode is the node that logged the event (Entry.Node).
-	KeyNode = NewKey("node", 0, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+	KeyNode = predefinedKey("node", 0, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
 		return append(dst, e.Node...), true
 	})
 
 	// KeyStage is the event's stage (RequestReceived, ResponseComplete...).
-	KeyStage = NewKey("stage", auditlog.FieldStage, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+	KeyStage = predefinedKey("stage", auditlog.FieldStage, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
 		return append(dst, e.Event.Stage...), true
 	})
 
 	// KeyLevel is the event's audit level (Metadata, Request...).
-	KeyLevel = NewKey("level", auditlog.FieldLevel, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+	KeyLevel = predefinedKey("level", auditlog.FieldLevel, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
 		return append(dst, e.Event.Level...), true
 	})
 
 	// KeyAuditID is the event's auditID: one key per request.
-	KeyAuditID = NewKey("auditid", auditlog.FieldAuditID, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
+	KeyAuditID = predefinedKey("auditid", auditlog.FieldAuditID, func(dst []byte, e *auditlog.Entry) ([]byte, bool) {
 		return append(dst, e.Event.AuditID...), true
 	})
 )
@@ -112,6 +112,13 @@ var namedKeys = []Key{
 	KeyVerb, KeyUser, KeyResource, KeyHTTPStatus, KeyNamespace,
 	KeyUserAgent, KeyUserAgentProduct, KeySourceIP, KeySubresource, KeyServer, KeyNode,
 	KeyStage, KeyLevel, KeyUsername, KeyAuditID,
+}
+
+// predefinedKey is NewKey for the package's own keys (Key.predefined).
+func predefinedKey(name string, fields auditlog.Fields, fn AppendFunc) Key {
+	k := NewKey(name, fields, fn)
+	k.predefined = true
+	return k
 }
 
 func appendUser(dst []byte, e *auditlog.Entry) ([]byte, bool) {

@@ -17,29 +17,59 @@ import (
 // unless IncludeLongRunning; and requests whose latency is unknown (no
 // stageTimestamp: v1beta1 events, GKE entries), which are not 0s.
 type Latency struct {
-	key             Key
-	buf             []byte
-	dists           map[string]*dist
+	key Key
+	// keys numbers the keys; dists holds the distribution of key number
+	// i at i, nil for a number it never measured (a Set's table numbers
+	// the keys of its other members too), and samples its samples.
+	keys            *keyTable
+	dists           []*dist
+	distinct        int // dists measured
 	noKey           int64
 	longRunning     int64 // left out
 	unknown         int64 // latency unknown
 	withLongRunning bool
-	// samples, when kept (KeepSamples), are per key.
-	samples map[string]*Samples
+	// keepSamples: samples are kept (KeepSamples), per key.
+	keepSamples bool
+	samples     []*Samples
 }
 
 // NewLatency returns an empty latency distribution per key k, leaving out
 // long-running requests.
 func NewLatency(k Key) *Latency {
-	return &Latency{key: k, dists: make(map[string]*dist)}
+	return &Latency{key: k, keys: newKeyTable(k)}
+}
+
+// shareKeys numbers l's keys with the table s shares, if l is empty.
+func (l *Latency) shareKeys(s *Set) {
+	if t := s.keyTable(l.key); t != nil && l.distinct == 0 && len(l.keys.values) == 0 {
+		l.keys = t
+	}
+}
+
+// dist returns the distribution of key number id, and its samples when
+// kept, adding them if they are new.
+func (l *Latency) dist(id int32) (*dist, *Samples) {
+	l.dists = grown(l.dists, id)
+	d := l.dists[id]
+	if d == nil {
+		d = newDist()
+		l.dists[id] = d
+		l.distinct++
+	}
+	if !l.keepSamples {
+		return d, nil
+	}
+	l.samples = grown(l.samples, id)
+	if l.samples[id] == nil {
+		l.samples[id] = new(Samples)
+	}
+	return d, l.samples[id]
 }
 
 // KeepSamples makes l keep up to MaxSamples auditIDs per key
 // (LatencyRow.Samples), as Count.KeepSamples does, and returns l.
 func (l *Latency) KeepSamples() *Latency {
-	if l.samples == nil {
-		l.samples = make(map[string]*Samples)
-	}
+	l.keepSamples = true
 	return l
 }
 
@@ -57,7 +87,7 @@ func (l *Latency) Fields() auditlog.Fields {
 	if !l.withLongRunning {
 		f |= auditlog.FieldsLongRunning
 	}
-	if l.samples != nil {
+	if l.keepSamples {
 		f |= auditlog.FieldAuditID
 	}
 	return f
@@ -75,19 +105,15 @@ func (l *Latency) Add(e *auditlog.Entry) {
 		l.unknown++
 		return
 	}
-	l.buf, ok = l.key.Append(l.buf[:0], e)
+	id, ok := l.keys.of(e)
 	if !ok {
 		l.noKey++
 		return
 	}
-	dd := l.dists[string(l.buf)]
-	if dd == nil {
-		dd = newDist()
-		l.dists[string(l.buf)] = dd
-	}
+	dd, samples := l.dist(id)
 	dd.add(d)
-	if l.samples != nil {
-		addSample(l.samples, l.buf, e)
+	if samples != nil {
+		samples.Offer(string(e.Event.AuditID))
 	}
 }
 
@@ -97,16 +123,15 @@ func (l *Latency) Merge(o *Latency) {
 	l.noKey += o.noKey
 	l.longRunning += o.longRunning
 	l.unknown += o.unknown
-	for k, od := range o.dists {
-		d := l.dists[k]
-		if d == nil {
-			d = newDist()
-			l.dists[k] = d
+	for id, od := range o.dists {
+		if od == nil {
+			continue
 		}
+		d, samples := l.dist(l.keys.numberString(o.keys.values[id]))
 		d.merge(od)
-	}
-	if l.samples != nil {
-		mergeSamples(l.samples, o.samples)
+		if samples != nil && id < len(o.samples) && o.samples[id] != nil {
+			samples.Merge(o.samples[id])
+		}
 	}
 }
 
@@ -147,23 +172,25 @@ type LatencyResult struct {
 // Result returns the distributions of the n keys with the most entries (all
 // when n <= 0).
 func (l *Latency) Result(n int) LatencyResult {
-	keys := make([]string, 0, len(l.dists))
-	for k := range l.dists {
-		keys = append(keys, k)
+	keys := make([]int32, 0, l.distinct)
+	for id, d := range l.dists {
+		if d != nil {
+			keys = append(keys, int32(id))
+		}
 	}
-	slices.SortFunc(keys, func(a, b string) int {
-		return compareCountKey(l.dists[a].count(), l.dists[b].count(), a, b)
+	slices.SortFunc(keys, func(a, b int32) int {
+		return compareCountKey(l.dists[a].count(), l.dists[b].count(), l.keys.values[a], l.keys.values[b])
 	})
 	if n > 0 && len(keys) > n {
 		keys = keys[:n]
 	}
 	res := LatencyResult{By: l.key.Name(), Columns: l.key.Columns(), NoKey: l.noKey, LongRunning: l.longRunning,
 		LongRunningIncluded: l.withLongRunning, Unknown: l.unknown, Rows: make([]LatencyRow, len(keys))}
-	for i, k := range keys {
-		res.Rows[i].Key, res.Rows[i].Parts = l.key.displayKey(k)
-		res.Rows[i].Latency = l.dists[k].quantiles()
-		if l.samples != nil {
-			res.Rows[i].Samples = l.samples[k].IDs()
+	for i, id := range keys {
+		res.Rows[i].Key, res.Rows[i].Parts = l.key.displayKey(l.keys.values[id])
+		res.Rows[i].Latency = l.dists[id].quantiles()
+		if l.keepSamples && int(id) < len(l.samples) {
+			res.Rows[i].Samples = l.samples[id].IDs()
 		}
 	}
 	return res

@@ -54,6 +54,8 @@ func kinds() []kind {
 		kindOf("count-user-samples", func() *Count { return NewCount(KeyUser).KeepSamples() }, func(c *Count) any { return c.Result(10) }),
 		kindOf("grouped-verb-samples", func() *Grouped { return NewGrouped(KeyVerb).KeepSamples() }, func(g *Grouped) any { return g.Result(3) }),
 		kindOf("latency-samples", func() *Latency { return NewLatency(KeyResource).KeepSamples() }, func(l *Latency) any { return l.Result(20) }),
+		kindOf("set-shared", newSharedSet, func(s *sharedSet) any { return s.result() }),
+		kindOf("grouped-verb-set-shared", newGroupedSet, func(s *groupedSet) any { return s.grouped.Result(3) }),
 	}
 }
 

@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/auditlens/auditlens/auditlog"
 )
 
 // Row is one key and its count.
@@ -62,29 +60,6 @@ func sortedRows(k Key, all []keyCount, n int, samplesOf func(key string) *Sample
 		}
 	}
 	return rows
-}
-
-// addSample offers the auditID of e to the samples of key in m, adding
-// them when key is new (key is copied).
-func addSample(m map[string]*Samples, key []byte, e *auditlog.Entry) {
-	s := m[string(key)]
-	if s == nil {
-		s = new(Samples)
-		m[string(key)] = s
-	}
-	s.Offer(string(e.Event.AuditID))
-}
-
-// mergeSamples merges the samples of src into dst, key by key.
-func mergeSamples(dst, src map[string]*Samples) {
-	for k, os := range src {
-		s := dst[k]
-		if s == nil {
-			s = new(Samples)
-			dst[k] = s
-		}
-		s.Merge(os)
-	}
 }
 
 // compareKeys orders two keys of k: as integers when k is numeric, as text

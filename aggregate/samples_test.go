@@ -183,7 +183,7 @@ func TestCountSamplesGate(t *testing.T) {
 	a.Merge(b)
 	for _, c := range []*Count{one, a} {
 		for user, w := range want {
-			if got := c.counts[user].samples.IDs(); !slices.Equal(got, w.IDs()) {
+			if got := c.byKey[c.keys.numbers[user]].samples.IDs(); !slices.Equal(got, w.IDs()) {
 				t.Errorf("%s: samples %v, want %v", user, got, w.IDs())
 			}
 		}

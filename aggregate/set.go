@@ -19,6 +19,9 @@ import "github.com/auditlens/auditlens/auditlog"
 type Set struct {
 	members []member
 	fields  auditlog.Fields
+	// keys number the values of the predefined keys members count by, for
+	// all of them (keyTable).
+	keys []*keyTable
 }
 
 // member is an aggregator of a Set, with what merges it with its
@@ -49,13 +52,23 @@ func Include[T auditlog.Aggregator[T]](s *Set, a T) T {
 		a.Merge(ot)
 	}})
 	s.fields |= a.Fields()
+	if k, ok := any(a).(keySharer); ok {
+		k.shareKeys(s)
+	}
 	return a
 }
 
-// Add feeds e to every member, in the order they were included.
+// Add feeds e to every member, in the order they were included. The
+// members that count by one predefined key read e's key once between them.
 func (s *Set) Add(e *auditlog.Entry) {
+	for _, t := range s.keys {
+		t.entry, t.numbered = e, false
+	}
 	for i := range s.members {
 		s.members[i].sink.Add(e)
+	}
+	for _, t := range s.keys {
+		t.entry = nil
 	}
 }
 
