@@ -250,7 +250,7 @@ func (t *objectTable) evict() {
 		s := t.at(i)
 		t.index.remove(s.hash, i)
 		// Keep the minutes' array for the next row.
-		*s = objectSlot{rate: objectRate{minutes: s.rate.minutes[:0]}}
+		*s = objectSlot{rate: objectRate{minutes: s.rate.minutes.reset()}}
 		t.free = append(t.free, i)
 	})
 	if t.door == nil {
@@ -372,7 +372,7 @@ func (t *objectTable) loops(b *base, limit, minutes int, what func(kind, path st
 		ev.SamplesCommand = b.cmds.samples(ev.Samples)
 		l.rows = append(l.rows, ev)
 		l.total += k.rate.count
-		for _, e := range k.rate.minutes {
+		for _, e := range k.rate.minutes.entries() {
 			l.at.addMinute(e>>32, e&countMask)
 		}
 		if o := k.rate.minutes.onset(limit); o > 0 && (l.onset == 0 || o < l.onset) {

@@ -130,7 +130,7 @@ func TestObjectTableExactBelowBound(t *testing.T) {
 	rowsOf := func(tb *objectTable) string {
 		var out []string
 		for _, r := range tb.all() {
-			out = append(out, fmt.Sprintf("%s %s %s %d %d %v %v", r.user, r.kind, r.path, r.uncounted, r.rate.count, r.rate.span, r.rate.minutes))
+			out = append(out, fmt.Sprintf("%s %s %s %d %d %v %v", r.user, r.kind, r.path, r.uncounted, r.rate.count, r.rate.span, r.rate.minutes.entries()))
 		}
 		return fmt.Sprint(out)
 	}
