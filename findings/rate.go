@@ -85,6 +85,7 @@ func addPacked(s []uint64, key, n uint64) []uint64 {
 	return slices.Insert(s, i, key<<32|min(n, countMask))
 }
 
+// merge adds the counts of o to m; o is not changed.
 func (m *minutes) merge(o *minutes) {
 	for _, e := range o.done {
 		m.addMinute(e>>32, e&countMask)
