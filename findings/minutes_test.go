@@ -3,6 +3,7 @@ package findings
 import (
 	"maps"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 )
@@ -34,7 +35,7 @@ func TestMinuteCountsOrder(t *testing.T) {
 				m.add(at, 1)
 				s.add(at)
 			}
-			if got, ok := countsOf(m); !ok || !maps.Equal(got, want) {
+			if got, ok := countsOf(m.entries()); !ok || !maps.Equal(got, want) {
 				t.Errorf("minutes: got %v (sorted and distinct: %v), want %v", got, ok, want)
 			}
 			if s.shift != 0 {
@@ -60,4 +61,46 @@ func countsOf(entries []uint64) (map[uint64]uint64, bool) {
 		out[e>>32] += e & countMask
 	}
 	return out, ok
+}
+
+// TestMinutesLatestApart checks that the latest minute, held apart from
+// the others, is counted and merged as any other: requests in one minute
+// allocate nothing; a stream split in two and merged, either way round,
+// gives the entries of the whole stream; a minute before the latest, come
+// late, goes among the others.
+func TestMinutesLatestApart(t *testing.T) {
+	base := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC).UnixNano()
+	var one minutes
+	if n := testing.AllocsPerRun(100, func() { one.add(base+int64(time.Second), 1) }); n != 0 {
+		t.Errorf("%v allocations a request in one minute, want 0", n)
+	}
+	if e := one.entries(); len(e) != 1 || e[0]&countMask != 101 {
+		t.Errorf("one minute: entries %x, want one of 101 requests", e)
+	}
+	rng := rand.New(rand.NewPCG(7, 12))
+	var whole, a, b minutes
+	want := map[uint64]uint64{}
+	for i := range 500 {
+		at := base + int64(i)*int64(20*time.Second) - rng.Int64N(int64(3*time.Minute))
+		want[minuteOf(at)]++
+		whole.add(at, 1)
+		if rng.IntN(2) == 0 {
+			a.add(at, 1)
+		} else {
+			b.add(at, 1)
+		}
+	}
+	ab, ba := a, minutes{}
+	ab.done = slices.Clone(a.done)
+	ab.merge(&b)
+	ba.merge(&b)
+	ba.merge(&a)
+	for name, m := range map[string]*minutes{"whole": &whole, "a+b": &ab, "b+a": &ba} {
+		if got, ok := countsOf(m.entries()); !ok || !maps.Equal(got, want) {
+			t.Errorf("%s: got %v (sorted and distinct: %v), want %v", name, got, ok, want)
+		}
+		if m.latest>>32 != slices.Max(slices.Collect(maps.Keys(want))) {
+			t.Errorf("%s: latest minute %d is not the last", name, m.latest>>32)
+		}
+	}
 }

@@ -36,10 +36,8 @@ import (
 // objects once or twice so no longer makes a row, and then lets it go,
 // for each of them.
 type objectTable struct {
-	// index finds a row's position by the hash of its key (keyHash); a
-	// key whose hash is another live key's is in spill instead.
-	index map[uint64]int32
-	spill map[string]int32
+	// index finds a row's position by the hash of its key (keyHash).
+	index hashIndex
 	// rows are in chunks, so that growing never copies them.
 	rows [][]objectSlot
 	n    int32   // positions used in rows
@@ -166,7 +164,7 @@ func (t *objectTable) bound(i int32) int64 { return t.at(i).rate.count + t.sum.L
 func (t *objectTable) letGo() (int64, int64) { return t.sum.Dropped() + t.doorHeld, t.sum.Floor() }
 
 func newObjectTable(max int) objectTable {
-	return objectTable{index: make(map[uint64]int32), max: max}
+	return objectTable{max: max}
 }
 
 // get returns the rate of user's object (a kind, NUL, a path), adding a
@@ -196,14 +194,10 @@ func (t *objectTable) getHashed(key []byte, h uint64, userLen int) *objectRate {
 
 // lookup returns the position of the row of key, whose hash is h.
 func (t *objectTable) lookup(key []byte, h uint64) (int32, bool) {
-	if i, ok := t.index[h]; ok && t.at(i).key == string(key) {
-		return i, true
-	}
-	if len(t.spill) > 0 {
-		i, ok := t.spill[string(key)]
-		return i, ok
-	}
-	return 0, false
+	return t.index.find(h, func(i int32) bool {
+		s := t.at(i)
+		return s.hash == h && s.key == string(key)
+	})
 }
 
 // slot returns the position of the row of key (user of userLen bytes,
@@ -238,15 +232,7 @@ func (t *objectTable) add(key []byte, h uint64, userLen int) int32 {
 	}
 	s := t.at(i)
 	s.key, s.hash, s.userLen = t.keys.add(key), h, int32(userLen)
-	if _, taken := t.index[h]; !taken {
-		t.index[h] = i
-	} else {
-		// Another live key has this hash (64 bits: next to never).
-		if t.spill == nil {
-			t.spill = make(map[string]int32)
-		}
-		t.spill[s.key] = i
-	}
+	t.index.insert(h, i)
 	t.sum.Admit(i)
 	return i
 }
@@ -262,13 +248,9 @@ func (t *objectTable) evict() {
 		return heavy.Row{Live: s.key != "", Count: s.rate.count, At: s.rate.span.last}
 	}, func(i int32) {
 		s := t.at(i)
-		if j, ok := t.index[s.hash]; ok && j == i {
-			delete(t.index, s.hash)
-		} else {
-			delete(t.spill, s.key)
-		}
+		t.index.remove(s.hash, i)
 		// Keep the minutes' array for the next row.
-		*s = objectSlot{rate: objectRate{minutes: s.rate.minutes[:0]}}
+		*s = objectSlot{rate: objectRate{minutes: s.rate.minutes.reset()}}
 		t.free = append(t.free, i)
 	})
 	if t.door == nil {
@@ -285,12 +267,7 @@ func (t *objectTable) evict() {
 	t.keys = keyArena{}
 	for i := range t.n {
 		if s := t.at(i); s.key != "" {
-			old := s.key
-			s.key = t.keys.addString(old)
-			if j, ok := t.spill[old]; ok && j == i {
-				delete(t.spill, old)
-				t.spill[s.key] = i
-			}
+			s.key = t.keys.addString(s.key)
 		}
 	}
 }
@@ -395,7 +372,7 @@ func (t *objectTable) loops(b *base, limit, minutes int, what func(kind, path st
 		ev.SamplesCommand = b.cmds.samples(ev.Samples)
 		l.rows = append(l.rows, ev)
 		l.total += k.rate.count
-		for _, e := range k.rate.minutes {
+		for _, e := range k.rate.minutes.entries() {
 			l.at.addMinute(e>>32, e&countMask)
 		}
 		if o := k.rate.minutes.onset(limit); o > 0 && (l.onset == 0 || o < l.onset) {

@@ -239,12 +239,12 @@ func TestMinutes(t *testing.T) {
 	m.add(0, 100)                     // no time: not counted
 	var o minutes
 	o.add(base+int64(time.Minute)/2, 10)
-	m.merge(o)
+	m.merge(&o)
 	if hot, peak := m.over(60); hot != 1 || peak != 100 {
-		t.Errorf("hot %d peak %d, want 1 100 (%v)", hot, peak, m)
+		t.Errorf("hot %d peak %d, want 1 100 (%v)", hot, peak, m.entries())
 	}
-	if !slices.IsSorted(m) || len(m) != 2 {
-		t.Errorf("minutes %v", m)
+	if e := m.entries(); !slices.IsSorted(e) || len(e) != 2 {
+		t.Errorf("minutes %v", e)
 	}
 }
 

@@ -6,12 +6,23 @@ import (
 	"time"
 )
 
-// minutes counts requests per minute: sorted entries, each a Unix minute
-// in the high 32 bits and a count in the low 32 bits. Memory grows with
+// minutes counts requests per minute: entries each a Unix minute in the
+// high 32 bits and a count in the low 32 bits. The latest minute's entry
+// is held apart, in latest, and the others are sorted in done: requests
+// mostly come in time order, so a request in the same minute as the one
+// before touches no array, and an object requested in one minute only
+// (most of them, in a large capture) allocates none. Memory grows with
 // the minutes that had requests, never with the requests.
-type minutes []uint64
+type minutes struct {
+	done   []uint64 // every minute's entry but the latest, sorted
+	latest uint64   // the latest minute's entry; 0 before the first
+}
 
 const countMask = 1<<32 - 1
+
+// minutesCap is the capacity of the first array of minutes.done: an
+// object requested in a few minutes grows it once or never.
+const minutesCap = 4
 
 // add counts n requests in the minute of t (Unix nanoseconds); 0 (no
 // time) is not counted.
@@ -19,8 +30,37 @@ func (m *minutes) add(t int64, n uint64) {
 	if t <= 0 {
 		return
 	}
-	*m = addPacked(*m, uint64(t/int64(time.Minute)), n)
+	m.addMinute(uint64(t/int64(time.Minute)), n)
 }
+
+// addMinute counts n requests in the Unix minute key.
+func (m *minutes) addMinute(key, n uint64) {
+	switch latest := m.latest >> 32; {
+	case m.latest == 0 || key > latest:
+		if m.latest != 0 {
+			if m.done == nil {
+				m.done = make([]uint64, 0, minutesCap)
+			}
+			m.done = append(m.done, m.latest)
+		}
+		m.latest = key<<32 | min(n, countMask)
+	case key == latest:
+		m.latest = key<<32 | min(m.latest&countMask+n, countMask)
+	default:
+		m.done = addPacked(m.done, key, n)
+	}
+}
+
+// entries returns every minute's entry, sorted.
+func (m *minutes) entries() []uint64 {
+	if m.latest == 0 {
+		return nil
+	}
+	return append(slices.Clip(m.done), m.latest)
+}
+
+// reset empties m, keeping its array.
+func (m *minutes) reset() minutes { return minutes{done: m.done[:0]} }
 
 // addPacked adds n to the count of key in s, entries sorted by key, each a
 // key in the high 32 bits and a count in the low 32 bits (at most
@@ -45,29 +85,39 @@ func addPacked(s []uint64, key, n uint64) []uint64 {
 	return slices.Insert(s, i, key<<32|min(n, countMask))
 }
 
-func (m *minutes) merge(o minutes) {
-	for _, e := range o {
-		m.add(int64(e>>32)*int64(time.Minute), e&countMask)
+// merge adds the counts of o to m; o is not changed.
+func (m *minutes) merge(o *minutes) {
+	for _, e := range o.done {
+		m.addMinute(e>>32, e&countMask)
+	}
+	if o.latest != 0 {
+		m.addMinute(o.latest>>32, o.latest&countMask)
 	}
 }
 
 // over returns the number of minutes with more than limit requests and the
 // largest count of a minute.
-func (m minutes) over(limit int) (hot int, peak int64) {
-	for _, e := range m {
+func (m *minutes) over(limit int) (hot int, peak int64) {
+	count := func(e uint64) {
 		c := int64(e & countMask)
 		if c > int64(limit) {
 			hot++
 		}
 		peak = max(peak, c)
 	}
+	for _, e := range m.done {
+		count(e)
+	}
+	if m.latest != 0 {
+		count(m.latest)
+	}
 	return hot, peak
 }
 
 // onset returns the first minute with more than limit requests, Unix
 // nanoseconds; 0 when there is none.
-func (m minutes) onset(limit int) int64 {
-	for _, e := range m {
+func (m *minutes) onset(limit int) int64 {
+	for _, e := range m.entries() {
 		if int64(e&countMask) > int64(limit) {
 			return int64(e>>32) * int64(time.Minute)
 		}
@@ -144,7 +194,7 @@ func (o *objectRate) merge(p *objectRate) {
 	if p.extra != nil && len(p.extra.samples) > 0 {
 		o.more().samples.merge(p.extra.samples)
 	}
-	o.minutes.merge(p.minutes)
+	o.minutes.merge(&p.minutes)
 }
 
 // statusMix is the object's requests by status code.
