@@ -35,6 +35,7 @@ type decoder struct {
 
 	spare spares
 	clock minuteClock
+	later laterMembers
 	// order is the order of the members of the structs decoded (members).
 	order struct {
 		event     [len(eventMembers) + 1]int8
@@ -74,10 +75,12 @@ func (d *decoder) decode(data []byte, text string, ev *auditv1.Event) error {
 	d.s.reset(data, text)
 	d.items, d.timestamp = nil, nil
 	d.fixed = nil
+	d.later.pending, d.later.data, d.later.text = 0, data, d.s.str
 	s := &d.s
 	switch c := s.ws(); c {
 	case '{':
 		if err := d.event(ev, 0); err != nil {
+			d.later.pending = 0
 			return err
 		}
 	case 'n':
@@ -363,6 +366,9 @@ func (d *decoder) event(ev *auditv1.Event, depth int) error {
 		case memberAnnotations:
 			bit |= FieldAnnotationsButAuthz
 		}
+		if d.later.fields&bit != 0 {
+			return d.putOff(bit, ev, depth+1)
+		}
 		if d.fields&bit == 0 {
 			return s.skipValue(depth + 1)
 		}
@@ -387,13 +393,8 @@ func (d *decoder) event(ev *auditv1.Event, depth int) error {
 			return d.userPtr(&ev.ImpersonatedUser, depth+1)
 		case memberAuthenticationMetadata:
 			return d.authnMetadata(&ev.AuthenticationMetadata, depth+1)
-		case memberSourceIPs:
-			if ev.SourceIPs == nil {
-				ev.SourceIPs = d.spare.sourceIPs()
-			}
-			return strs(d, &ev.SourceIPs, depth+1, "sourceIPs")
-		case memberUserAgent:
-			return d.str(&ev.UserAgent, "userAgent")
+		case memberSourceIPs, memberUserAgent:
+			return d.laterMember(bit, ev, depth+1)
 		case memberObjectRef:
 			return d.objectRef(&ev.ObjectRef, depth+1)
 		case memberResponseStatus:

@@ -111,6 +111,7 @@ func checkSame(t *testing.T, data []byte, fields Fields, where string) bool {
 	} else if err == nil && !reflect.DeepEqual(got, again) {
 		t.Errorf("%s: fields %v: a second Decode differs\n got: %+v\nwant: %+v", where, fields, again, got)
 	}
+	checkLater(t, data, fields, err, got, where)
 	if jerr != nil {
 		// A partial decode skips the fields it was not asked for, so it
 		// need not see their type errors; it checks their syntax.
@@ -133,6 +134,36 @@ func checkSame(t *testing.T, data []byte, fields Fields, where string) bool {
 		checkSame(t, padded, fields, where+" (padded)")
 	}
 	return true
+}
+
+// checkLater decodes data leaving the fields of FieldsLater among fields
+// for later, then fills them (Entry.Fill), and checks that this gives what
+// decoding them at once gave: got, or the error err.
+func checkLater(t *testing.T, data []byte, fields Fields, err error, got auditv1.Event, where string) {
+	t.Helper()
+	later := fields & FieldsLater
+	if later == 0 {
+		return
+	}
+	d := newDecoder(FieldsAll)
+	d.fields, d.later.fields = fields&^later, later // (newDecoder reads 0 as FieldsAll)
+	var ev auditv1.Event
+	lerr := d.Decode(data, &ev)
+	var ferr error
+	if lerr == nil {
+		e := &Entry{Event: &ev}
+		if d.later.pending != 0 {
+			e.later = &d.later
+		}
+		ferr = e.Fill(FieldsLater)
+	}
+	if (err != nil) != (lerr != nil || ferr != nil) {
+		t.Errorf("%s: fields %v: decoding at once fails with %v; leaving %v for later, with %v, then filling with %v", where, fields, err, later, lerr, ferr)
+		return
+	}
+	if err == nil && !reflect.DeepEqual(got, ev) {
+		t.Errorf("%s: fields %v: leaving %v for later, then filling, differs\n got: %+v\nwant: %+v", where, fields, later, ev, got)
+	}
 }
 
 // scanModes runs test with the scanner's classifier and, where the machine
@@ -278,6 +309,7 @@ func FuzzDecode(f *testing.F) {
 		scanModes(t, func(t *testing.T) {
 			checkSame(t, data, FieldsAll, "fuzz")
 			checkSame(t, data, FieldVerb|FieldUser|FieldRequestReceivedTimestamp, "fuzz")
+			checkSame(t, data, FieldVerb|FieldUser|FieldSourceIPs|FieldUserAgent, "fuzz")
 			checkVerdictDecode(t, data, "fuzz")
 		})
 	})

@@ -65,6 +65,8 @@ type Entry struct {
 	// says it is known: from a Parquet column, or parsed from the URI.
 	fieldManager      string
 	fieldManagerState uint8
+	// later is what the reader left for Fill to decode, or nil.
+	later *laterMembers
 }
 
 // The states of Entry.fieldManager.
@@ -120,6 +122,8 @@ func (e *Entry) Reset(ev *auditv1.Event, src *Source, line int64, node string) {
 // (The strings of an entry's event point into the block of input it was
 // read from; a clone's do not, so keeping it does not keep the block.)
 func (e *Entry) Clone() *Entry {
+	// A clone outlives the text of what was left for later.
+	_ = e.Fill(FieldsLater)
 	ev := e.Event.DeepCopy()
 	detach(ev)
 	return &Entry{Event: ev, Source: e.Source, Line: e.Line, Node: strings.Clone(e.Node),

@@ -45,6 +45,10 @@ func newLineDecoder(opts Options, rep *Report, fresh bool) *lineDecoder {
 	dec.repair = true
 	// Entries that are not fresh live no longer than their block.
 	dec.s.shareEscaped = !fresh
+	if !fresh {
+		dec.later.fields = opts.later()
+		dec.fields &^= dec.later.fields
+	}
 	return &lineDecoder{dec: dec, fields: opts.Fields, rep: rep,
 		ev: new(auditv1.Event), entry: new(Entry), fresh: fresh, keep: opts.keeper(), maxLine: opts.MaxLineBytes,
 		since: opts.Since, until: opts.Until, asked: opts.asked, once: opts.once}
@@ -154,6 +158,9 @@ func (ld *lineDecoder) emit(b *block, lineNo int64, node string, add func(*Entry
 	}
 	e := ld.entry
 	e.Reset(ev, b.src, lineNo, node)
+	if ld.dec.later.pending != 0 {
+		e.later = &ld.dec.later
+	}
 	if ld.keep != nil && !ld.keep(e) {
 		return true
 	}

@@ -83,10 +83,25 @@ type Options struct {
 	// Workers is how many goroutines Scan reads and counts with; 0 is one
 	// per core (GOMAXPROCS). All and Sorted do not use it.
 	Workers int
+	// Later are fields of Fields that the sinks read only through
+	// Entry.Fill, for the few entries that need them: a reader of JSON
+	// text may leave them undecoded until then (of FieldsLater; the
+	// others, and every field a Keep reads, are decoded as usual). An
+	// entry that is kept past its Add must be filled first (Clone does).
+	Later Fields
 
 	once *countOnce // set by NewReader unless EveryCopy, for the decoders
 
 	asked Fields // Fields as asked, before the reader adds what it needs
+}
+
+// later returns the fields a decoder of JSON text leaves for Fill.
+func (o Options) later() Fields {
+	l := o.Later & FieldsLater & o.Fields
+	if o.Keep != nil {
+		l &^= o.Keep.Fields()
+	}
+	return l
 }
 
 func (o Options) withDefaults() Options {

@@ -19,6 +19,11 @@ type Aggregator[T any] interface {
 	Merge(o T)
 }
 
+// An aggregator that also has a method LaterFields() Fields reads those
+// of its Fields only through Entry.Fill, for the few entries that need
+// them: Scan lets the reader leave them undecoded until then
+// (Options.Later).
+
 // Scan reads sources on every core and returns what they add up to: it
 // makes one aggregator per worker with newAggregator (opts.Workers of
 // them, 0 for one per core), feeds each the entries its worker decodes
@@ -50,6 +55,9 @@ func Scan[A Aggregator[A]](ctx context.Context, sources []Source, opts Options, 
 	for i := range all {
 		all[i] = newAggregator()
 		sinks[i] = all[i]
+	}
+	if l, ok := any(all[0]).(interface{ LaterFields() Fields }); ok {
+		opts.Later |= l.LaterFields()
 	}
 	if opts.Fields != 0 || all[0].Fields() != 0 {
 		opts.Fields |= all[0].Fields()

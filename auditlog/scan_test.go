@@ -135,3 +135,69 @@ func TestScanEscapedStrings(t *testing.T) {
 		t.Errorf("%d requestURIs decoded, %d of them wrong; want %d and 0", check.n, check.wrong, 12*lines)
 	}
 }
+
+// laterAgents records the source IPs and user agent of each request,
+// which it reads through Entry.Fill, and counts the entries that had them
+// before the Fill.
+type laterAgents struct {
+	seen    map[string]string
+	already int
+}
+
+func (a *laterAgents) Add(e *Entry) {
+	if len(e.Event.SourceIPs) > 0 || e.Event.UserAgent != "" {
+		a.already++
+	}
+	if err := e.Fill(FieldSourceIPs | FieldUserAgent); err != nil {
+		panic(err)
+	}
+	a.seen[strings.Clone(string(e.Event.AuditID))] = strings.Join(e.Event.SourceIPs, ",") + " " + e.Event.UserAgent
+}
+func (a *laterAgents) Fields() Fields      { return FieldSourceIPs | FieldUserAgent }
+func (a *laterAgents) LaterFields() Fields { return FieldSourceIPs | FieldUserAgent }
+func (a *laterAgents) Merge(o *laterAgents) {
+	for k, v := range o.seen {
+		a.seen[k] = v
+	}
+	a.already += o.already
+}
+
+// eagerAgents is laterAgents reading its fields as decoded.
+type eagerAgents struct{ laterAgents }
+
+func (a *eagerAgents) Merge(o *eagerAgents) { a.laterAgents.Merge(&o.laterAgents) }
+func (a *eagerAgents) LaterFields() Fields  { return 0 }
+
+// TestScanLater: the fields an aggregator reads through Entry.Fill are
+// left undecoded until then, and Fill gives what decoding them at once
+// gives, on the sample's kube-apiserver logs and through a Keep.
+func TestScanLater(t *testing.T) {
+	sources, err := Find("../testdata/must-gather/audit_logs/kube-apiserver")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, keep := range []Filter{nil, verbFilter("get")} {
+		opts := Options{Fields: FieldVerb, Keep: keep, Workers: 2}
+		later, _, err := Scan(context.Background(), sources, opts, func() *laterAgents { return &laterAgents{seen: map[string]string{}} })
+		if err != nil {
+			t.Fatal(err)
+		}
+		eager, _, err := Scan(context.Background(), sources, opts, func() *eagerAgents {
+			return &eagerAgents{laterAgents{seen: map[string]string{}}}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(later.seen) < 1000 || len(later.seen) != len(eager.seen) {
+			t.Fatalf("%d requests filled, %d decoded at once", len(later.seen), len(eager.seen))
+		}
+		for id, want := range eager.seen {
+			if got := later.seen[id]; got != want {
+				t.Fatalf("request %s: filled %q, decoded at once %q", id, got, want)
+			}
+		}
+		if later.already != 0 || eager.already != len(eager.seen) {
+			t.Errorf("before Fill, %d of %d entries had the fields left for later; %d of %d decoded at once", later.already, len(later.seen), eager.already, len(eager.seen))
+		}
+	}
+}

@@ -181,6 +181,9 @@ func (ld *lineDecoder) emitAt(b *block, at place, node string, shape Shape, add 
 // counted: as BadJSON with decodeErr when the decoder could not fit data
 // into an Event, else as NotEvent.
 func (ld *lineDecoder) unwrap(b *block, data []byte, text string, at place, node string, shape Shape, depth int, decodeErr error, add func(*Entry) bool) bool {
+	// What data's decode left for later is no event's: the events are
+	// inside (and those decoded there leave their own).
+	ld.dec.later.pending = 0
 	reject := func(detail string) bool {
 		if decodeErr != nil {
 			ld.rejectAt(BadJSON, b, at, decodeErr.Error())
