@@ -19,6 +19,9 @@ import "github.com/auditlens/auditlens/auditlog"
 type Set struct {
 	members []member
 	fields  auditlog.Fields
+	// later and now are the fields members read only through Entry.Fill
+	// (their LaterFields), and the ones some member reads on every entry.
+	later, now auditlog.Fields
 	// keys number the values of the predefined keys members count by, for
 	// all of them (keyTable).
 	keys []*keyTable
@@ -52,6 +55,12 @@ func Include[T auditlog.Aggregator[T]](s *Set, a T) T {
 		a.Merge(ot)
 	}})
 	s.fields |= a.Fields()
+	var later auditlog.Fields
+	if l, ok := any(a).(interface{ LaterFields() auditlog.Fields }); ok {
+		later = l.LaterFields()
+	}
+	s.later |= later
+	s.now |= a.Fields() &^ later
 	if k, ok := any(a).(keySharer); ok {
 		k.shareKeys(s)
 	}
@@ -74,6 +83,11 @@ func (s *Set) Add(e *auditlog.Entry) {
 
 // Fields is the union of the fields the members read.
 func (s *Set) Fields() auditlog.Fields { return s.fields }
+
+// LaterFields is the part of Fields that the members read only through
+// Entry.Fill (see auditlog.Aggregator): what some member leaves for later
+// and no member reads on every entry.
+func (s *Set) LaterFields() auditlog.Fields { return s.later &^ s.now }
 
 // Merge merges each member of o into the member of s at the same place. o
 // must have been built by the same code as s: a member of o of another

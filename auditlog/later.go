@@ -23,6 +23,10 @@ type laterMembers struct {
 	sourceIPs span
 	userAgent span
 	fill      *decoder // Fill's decoder, made on first use
+	// rep, when not nil, counts what Fill could not fit, as the reader
+	// counts what it repairs (Repaired), at where.
+	rep   *Report
+	where Sample
 }
 
 // span is a value's offsets in laterMembers.data.
@@ -79,7 +83,7 @@ func (d *decoder) laterMember(bit Fields, ev *auditv1.Event, depth int) error {
 // them, and Fill leaves them alone, as it does every field of an entry
 // not read from JSON text. A value that does not fit its field is left
 // out, as the reader leaves out such a value of a field it decodes, and
-// reported. Call Fill while the entry is being added: the text it decodes
+// reported (and counted in the reader's Report, as Repaired). Call Fill while the entry is being added: the text it decodes
 // is the reader's block.
 func (e *Entry) Fill(fields Fields) error {
 	l := e.later
@@ -109,7 +113,15 @@ func (e *Entry) Fill(fields Fields) error {
 		if err == nil {
 			err = d.fixed
 		}
-		if err != nil && first == nil {
+		if err == nil {
+			continue
+		}
+		if l.rep != nil {
+			at := l.where
+			at.Detail = err.Error()
+			l.rep.add(Repaired, at)
+		}
+		if first == nil {
 			path := "-"
 			if e.Source != nil {
 				path = e.Source.Path

@@ -158,8 +158,9 @@ func (ld *lineDecoder) emit(b *block, lineNo int64, node string, add func(*Entry
 	}
 	e := ld.entry
 	e.Reset(ev, b.src, lineNo, node)
-	if ld.dec.later.pending != 0 {
-		e.later = &ld.dec.later
+	if l := &ld.dec.later; l.pending != 0 {
+		l.rep, l.where = ld.rep, Sample{File: b.src.Path, Line: lineNo, order: b.order}
+		e.later = l
 	}
 	if ld.keep != nil && !ld.keep(e) {
 		return true

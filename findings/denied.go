@@ -89,6 +89,11 @@ func (d *deniedStorm) fields() auditlog.Fields {
 	return factFields | auditlog.FieldSourceIPs | auditlog.FieldUserAgent
 }
 
+// later: the source IPs and user agent of requests without a user name.
+func (d *deniedStorm) later() auditlog.Fields {
+	return auditlog.FieldSourceIPs | auditlog.FieldUserAgent
+}
+
 func (d *deniedStorm) count(f *facts) {
 	u := d.user(f)
 	if u == nil {
@@ -104,6 +109,7 @@ func (d *deniedStorm) count(f *facts) {
 	u.refused.add(f, allSamples)
 	u.refusedAt.add(f.recv)
 	if f.user == "" {
+		f.fill()
 		if ua := f.e.Event.UserAgent; u.userAgent == "" || ua < u.userAgent {
 			u.userAgent = strings.Clone(ua)
 		}
@@ -188,6 +194,7 @@ func appendUserKey(dst []byte, f *facts) []byte {
 		return append(dst, f.user...)
 	}
 	dst = append(dst, 0)
+	f.fill()
 	if ips := f.e.Event.SourceIPs; len(ips) > 0 {
 		dst = append(dst, ips[0]...)
 	}

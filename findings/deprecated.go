@@ -31,6 +31,9 @@ func newDeprecatedAPIs(b *base) detector {
 
 func (d *deprecatedAPIs) fields() auditlog.Fields { return factFields | auditlog.FieldUserAgent }
 
+// later: the user agent of requests for deprecated APIs.
+func (d *deprecatedAPIs) later() auditlog.Fields { return auditlog.FieldUserAgent }
+
 func (d *deprecatedAPIs) count(f *facts) {
 	if !f.deprecated {
 		return
@@ -38,6 +41,7 @@ func (d *deprecatedAPIs) count(f *facts) {
 	d.total++
 	d.at.add(f.recv)
 	r := f.req()
+	f.fill()
 	d.buf = append(d.buf[:0], f.e.Event.UserAgent...)
 	d.buf = append(d.buf, 0)
 	if r.Resource != "" {

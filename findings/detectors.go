@@ -35,6 +35,14 @@ type letGoer interface {
 	letGo() (requests, atMost int64)
 }
 
+// laterReader is a detector that reads some of its fields only for the
+// few requests that need them, through facts.fill: later is that part of
+// its fields, which the reader may leave undecoded until then (of
+// auditlog.FieldsLater).
+type laterReader interface {
+	later() auditlog.Fields
+}
+
 // registry holds the constructor of every detector, in the order their
 // files' init functions ran. A constructor returns an empty detector
 // that reads its options from b and the requests counted once for all
@@ -77,6 +85,22 @@ func (d *Detectors) Fields() auditlog.Fields {
 		fs |= det.fields()
 	}
 	return fs
+}
+
+// LaterFields is the part of Fields that the detectors read only through
+// Entry.Fill, for the few requests that need them: the fields of
+// auditlog.FieldsLater that no detector reads for every request.
+func (d *Detectors) LaterFields() auditlog.Fields {
+	var later, now auditlog.Fields
+	for _, det := range d.list {
+		l := auditlog.Fields(0)
+		if r, ok := det.(laterReader); ok {
+			l = r.later()
+		}
+		later |= l
+		now |= det.fields() &^ l
+	}
+	return later & auditlog.FieldsLater &^ now
 }
 
 // Add counts e in every detector. Only the last event of a request

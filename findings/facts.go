@@ -300,6 +300,11 @@ func (f *facts) objectKey(kind string) (key []byte, h uint64, userLen int) {
 	return f.objKey, f.objHash, f.objUserLen
 }
 
+// fill decodes the fields the reader may have left for later
+// (auditlog.FieldsLater), for a detector about to read them. A value that
+// does not fit is left out, and the reader's report counts it.
+func (f *facts) fill() { _ = f.e.Fill(auditlog.FieldsLater) }
+
 // auditID is the event's auditID.
 func (f *facts) auditID() string { return string(f.e.Event.AuditID) }
 

@@ -144,9 +144,10 @@ type captureSet struct {
 	found   *findings.Detectors
 }
 
-func (c *captureSet) Add(e *auditlog.Entry)   { c.set.Add(e) }
-func (c *captureSet) Fields() auditlog.Fields { return c.set.Fields() }
-func (c *captureSet) Merge(o *captureSet)     { c.set.Merge(o.set) }
+func (c *captureSet) Add(e *auditlog.Entry)        { c.set.Add(e) }
+func (c *captureSet) Fields() auditlog.Fields      { return c.set.Fields() }
+func (c *captureSet) LaterFields() auditlog.Fields { return c.set.LaterFields() }
+func (c *captureSet) Merge(o *captureSet)          { c.set.Merge(o.set) }
 
 // captured is what one side of a comparison counted: the results of its
 // aggregators, which hold none of their tables.

@@ -112,5 +112,8 @@ func (w *workerSet) Add(e *auditlog.Entry) { w.set.Add(e) }
 // Fields is what the worker's aggregators read.
 func (w *workerSet) Fields() auditlog.Fields { return w.set.Fields() }
 
+// LaterFields is what the Set reads only through Entry.Fill.
+func (w *workerSet) LaterFields() auditlog.Fields { return w.set.LaterFields() }
+
 // Merge merges another worker's aggregators, built by the same plan.
 func (w *workerSet) Merge(o *workerSet) { w.set.Merge(o.set) }
