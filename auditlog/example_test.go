@@ -3,6 +3,9 @@ package auditlog_test
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/auditlens/auditlens/auditlog"
 )
@@ -106,4 +109,47 @@ func ExampleOptions_requests() {
 	}
 	// Output:
 	// 23000 requests, 0 events were copies
+}
+
+// deleters records the user agents of the clients that deleted something:
+// deletes are few, so it reads the user agent of those alone, through
+// Entry.Fill, and says so with LaterFields: the reader then leaves every
+// other request's user agent undecoded.
+type deleters struct{ agents map[string]int }
+
+func (d *deleters) Add(e *auditlog.Entry) {
+	if e.Event.Verb != "delete" {
+		return
+	}
+	if err := e.Fill(auditlog.FieldUserAgent); err != nil {
+		return // counted in the Report, as Repaired
+	}
+	d.agents[strings.Clone(e.Event.UserAgent)]++
+}
+func (d *deleters) Fields() auditlog.Fields      { return auditlog.FieldVerb | auditlog.FieldUserAgent }
+func (d *deleters) LaterFields() auditlog.Fields { return auditlog.FieldUserAgent }
+func (d *deleters) Merge(o *deleters) {
+	for a, n := range o.agents {
+		d.agents[a] += n
+	}
+}
+
+// Which clients delete? Decode the user agent of the deletes only.
+func ExampleEntry_Fill() {
+	sources, err := auditlog.Find("../testdata/must-gather/audit_logs/kube-apiserver")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	d, _, err := auditlog.Scan(context.Background(), sources, auditlog.Options{},
+		func() *deleters { return &deleters{agents: map[string]int{}} })
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, a := range slices.Sorted(maps.Keys(d.agents)) {
+		fmt.Printf("%d %s\n", d.agents[a], a)
+	}
+	// Output:
+	// 3 oc/4.13.0 (linux/amd64) kubernetes/92b1a3d
 }

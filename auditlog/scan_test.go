@@ -224,25 +224,20 @@ func TestFillRepaired(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct {
-		name string
-		new  func() *laterAgents
-	}{
-		{"later", func() *laterAgents { return &laterAgents{seen: map[string]string{}, tolerant: true} }},
-	} {
-		got, rep, err := Scan(context.Background(), sources, Options{Workers: 1}, c.new)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := map[string]string{"a": "10.0.0.1 ", "b": " kubectl", "c": "10.0.0.3 kubectl"}
-		if fmt.Sprint(got.seen) != fmt.Sprint(want) {
-			t.Errorf("%s: %v, want %v", c.name, got.seen, want)
-		}
-		if got.failed != 2 {
-			t.Errorf("%s: Fill failed %d times, want 2", c.name, got.failed)
-		}
-		if r := rep.Problems[Repaired]; r.Count != 2 || len(r.Samples) != 2 || r.Samples[0].Line != 1 || r.Samples[1].Line != 2 {
-			t.Errorf("%s: Repaired %+v, want lines 1 and 2", c.name, r)
-		}
+	got, rep, err := Scan(context.Background(), sources, Options{Workers: 1}, func() *laterAgents {
+		return &laterAgents{seen: map[string]string{}, tolerant: true}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"a": "10.0.0.1 ", "b": " kubectl", "c": "10.0.0.3 kubectl"}
+	if fmt.Sprint(got.seen) != fmt.Sprint(want) {
+		t.Errorf("%v, want %v", got.seen, want)
+	}
+	if got.failed != 2 {
+		t.Errorf("Fill failed %d times, want 2", got.failed)
+	}
+	if r := rep.Problems[Repaired]; r.Count != 2 || len(r.Samples) != 2 || r.Samples[0].Line != 1 || r.Samples[1].Line != 2 {
+		t.Errorf("Repaired %+v, want lines 1 and 2", r)
 	}
 }
