@@ -251,23 +251,9 @@ func (d *decoder) members(depth int, ms *structMembers, order memberOrder, looku
 				s.ws()
 			}
 		} else {
-			start, end, clean, err := s.scanString()
-			if err != nil {
+			var err error
+			if key, err = s.key(); err != nil {
 				return err
-			}
-			s.keyStart, s.keyEnd, s.keyClean = start, end, clean
-			key = data[start:end]
-			if !clean {
-				s.buf = unquote(s.buf[:0], key)
-				key = s.buf
-			}
-			if i := s.pos; i+1 < len(data) && data[i] == ':' && data[i+1] > ' ' {
-				s.pos = i + 1
-			} else {
-				if err := s.expect(':'); err != nil {
-					return err
-				}
-				s.ws()
 			}
 			if m = lookup(key); m >= 0 {
 				order[prev] = int8(m + 1)

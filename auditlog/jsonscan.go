@@ -175,30 +175,13 @@ func (s *scanner) object(depth int, member func(key []byte) error) error {
 		s.pos++
 		return nil
 	}
-	d := s.data
 	for {
 		if s.ws() != '"' {
 			return s.errorf("expected a string key")
 		}
-		start, end, clean, err := s.scanString()
+		key, err := s.key()
 		if err != nil {
 			return err
-		}
-		s.keyStart, s.keyEnd, s.keyClean = start, end, clean
-		key := d[start:end]
-		if !clean {
-			s.buf = unquote(s.buf[:0], key)
-			key = s.buf
-		}
-		// Compact JSON, as the API server writes it, has the value right
-		// after the colon.
-		if i := s.pos; i+1 < len(d) && d[i] == ':' && d[i+1] > ' ' {
-			s.pos = i + 1
-		} else {
-			if err := s.expect(':'); err != nil {
-				return err
-			}
-			s.ws()
 		}
 		s.depth = depth
 		if err := member(key); err != nil {
@@ -214,6 +197,34 @@ func (s *scanner) object(depth int, member func(key []byte) error) error {
 			return s.errorf("expected ',' or '}' after object member")
 		}
 	}
+}
+
+// key reads the key of an object member, at the scanner, and the colon
+// after it, leaving the scanner at the value. The key is valid until the
+// next one is read.
+func (s *scanner) key() ([]byte, error) {
+	d := s.data
+	start, end, clean, err := s.scanString()
+	if err != nil {
+		return nil, err
+	}
+	s.keyStart, s.keyEnd, s.keyClean = start, end, clean
+	key := d[start:end]
+	if !clean {
+		s.buf = unquote(s.buf[:0], key)
+		key = s.buf
+	}
+	// Compact JSON, as the API server writes it, has the value right
+	// after the colon.
+	if i := s.pos; i+1 < len(d) && d[i] == ':' && d[i+1] > ' ' {
+		s.pos = i + 1
+	} else {
+		if err := s.expect(':'); err != nil {
+			return nil, err
+		}
+		s.ws()
+	}
+	return key, nil
 }
 
 // array iterates over the elements of an array, calling elem with the
