@@ -18,14 +18,24 @@ import (
 // a real cluster's, the findings and the lab's culprits): about 150,000
 // requests, read once and held in memory.
 var labEntries = sync.OnceValues(func() ([]*auditlog.Entry, error) {
-	dir, err := os.MkdirTemp("", "grouped-lab-")
+	return generatedEntries("grouped-lab-", func(dir string) error {
+		cfg := mustgather.Config{Seed: 1, Events: 150000, Workers: 600, VaryURIs: true,
+			Scenarios: mustgather.ScenarioFindings | mustgather.ScenarioMix}
+		_, err := mustgather.Generate(dir, cfg)
+		return err
+	})
+})
+
+// generatedEntries generates a must-gather with generate in a new
+// directory and returns copies of its kube-apiserver requests (their
+// ResponseComplete events), read with the Metadata-level fields.
+func generatedEntries(name string, generate func(dir string) error) ([]*auditlog.Entry, error) {
+	dir, err := os.MkdirTemp("", name)
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(dir) // the entries are copies
-	cfg := mustgather.Config{Seed: 1, Events: 150000, Workers: 600, VaryURIs: true,
-		Scenarios: mustgather.ScenarioFindings | mustgather.ScenarioMix}
-	if _, err := mustgather.Generate(dir, cfg); err != nil {
+	if err := generate(dir); err != nil {
 		return nil, err
 	}
 	sources, err := auditlog.Find(filepath.Join(dir, "audit_logs", "kube-apiserver"))
@@ -39,7 +49,7 @@ var labEntries = sync.OnceValues(func() ([]*auditlog.Entry, error) {
 		}
 	}
 	return entries, nil
-})
+}
 
 // BenchmarkGroupedLab measures Grouped.Add on a lab-shaped stream, where
 // most groups hold a request or two and the kept groups do not fit in a

@@ -1,13 +1,9 @@
 package aggregate
 
 import (
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
-
-	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
 
 	"github.com/auditlens/auditlens/auditlog"
 	"github.com/auditlens/auditlens/internal/mustgather"
@@ -17,25 +13,10 @@ import (
 // (mustgather.ClusterMinute: 6,000 users, 500 namespaces, many objects,
 // small events): 150,000 requests, read once and held in memory.
 var clusterEntries = sync.OnceValues(func() ([]*auditlog.Entry, error) {
-	dir, err := os.MkdirTemp("", "page-cluster-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir) // the entries are copies
-	if _, err := mustgather.GenerateCluster(dir, mustgather.ClusterConfig{Requests: 150000}); err != nil {
-		return nil, err
-	}
-	sources, err := auditlog.Find(filepath.Join(dir, "audit_logs", "kube-apiserver"))
-	if err != nil {
-		return nil, err
-	}
-	var entries []*auditlog.Entry
-	for e := range auditlog.NewReader(sources, auditlog.Options{Fields: auditlog.FieldsMetadata}).All() {
-		if e.Event.Stage == auditv1.StageResponseComplete {
-			entries = append(entries, e.Clone())
-		}
-	}
-	return entries, nil
+	return generatedEntries("page-cluster-", func(dir string) error {
+		_, err := mustgather.GenerateCluster(dir, mustgather.ClusterConfig{Requests: 150000})
+		return err
+	})
 })
 
 // pageMembers are the aggregators of the HTML page (query's buildHTML)

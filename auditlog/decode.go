@@ -221,7 +221,9 @@ type memberOrder []int8
 // objects in one order: after each member, members first compares the
 // text with the key that followed it the last time, as a compact writer
 // writes it, and scans and looks up the key only when that differs. Either
-// way the key names the same member.
+// way the key names the same member. (It repeats scanner.object's loop
+// rather than share it behind a callback or calls that are not inlined:
+// each costs every member of every event.)
 func (d *decoder) members(depth int, ms *structMembers, order memberOrder, lookup func(key []byte) int, member func(m int, key []byte) error) error {
 	s := &d.s
 	if depth > maxDepth {
