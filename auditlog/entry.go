@@ -95,13 +95,30 @@ func (e *Entry) FieldManager() (string, bool) {
 	if e.fieldManagerState == fieldManagerUnknown {
 		e.fieldManagerState = fieldManagerAbsent
 		uri := e.Event.RequestURI
-		if q := strings.IndexByte(uri, '?'); q >= 0 && (strings.Contains(uri[q:], "fieldManager") || strings.IndexByte(uri[q:], '%') >= 0) {
+		if q := strings.IndexByte(uri, '?'); q >= 0 && mayNameFieldManager(uri[q+1:]) {
 			if v, ok := e.Request().QueryValue("fieldManager"); ok {
 				e.fieldManager, e.fieldManagerState = v, fieldManagerPresent
 			}
 		}
 	}
 	return e.fieldManager, e.fieldManagerState == fieldManagerPresent
+}
+
+// mayNameFieldManager reports whether a query may have the fieldManager
+// parameter: it holds the name, or one of its keys is escaped (its values
+// may be: labelSelector=app%3Dweb names no other key).
+func mayNameFieldManager(query string) bool {
+	if strings.Contains(query, "fieldManager") {
+		return true
+	}
+	for query != "" {
+		var pair string
+		pair, query, _ = strings.Cut(query, "&")
+		if key, _, _ := strings.Cut(pair, "="); strings.IndexByte(key, '%') >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // setFieldManager records the fieldManager parameter read from a column.

@@ -19,6 +19,9 @@ func TestFieldManager(t *testing.T) {
 		{"fieldManager", "", true},
 		{"fieldManager=x&fieldManager=y", "x", true},
 		{"field%4Danager=esc", "esc", true},
+		{"labelSelector=app%3Dweb&field%4Danager=esc", "esc", true},
+		{"labelSelector=app%3Dweb&limit=500", "", false},
+		{"a;field%4Danager=esc", "", false},
 		{"limit=1", "", false},
 		{"", "", false},
 	}
@@ -47,6 +50,8 @@ func FuzzFieldManager(f *testing.F) {
 	f.Add("fieldManager=kube%2Dcontroller&a=b")
 	f.Add("x=%&fieldManager=%41+")
 	f.Add("field%4Danager=1")
+	f.Add("labelSelector=app%3Dweb&watch=1")
+	f.Add("a=%3D;field%4Danager=2")
 	f.Fuzz(func(t *testing.T, query string) {
 		uri := "/api/v1/pods?" + query
 		r := ParseRequestURI(uri)
