@@ -111,6 +111,9 @@ func mayNameFieldManager(query string) bool {
 	if strings.Contains(query, "fieldManager") {
 		return true
 	}
+	if strings.IndexByte(query, '%') < 0 {
+		return false
+	}
 	for query != "" {
 		var pair string
 		pair, query, _ = strings.Cut(query, "&")
