@@ -193,19 +193,14 @@ func eventMember(key []byte) int {
 	return memberUnknown
 }
 
-// structMembers are the member names of a struct the decoder fills, and
-// their keys as a compact writer writes them: quoted, then the colon.
-type structMembers struct {
-	names  []string
-	quoted []string
-}
-
-func newStructMembers(names []string) *structMembers {
-	m := &structMembers{names: names, quoted: make([]string, len(names))}
+// quotedKeys returns the keys of the members named names as a compact
+// writer writes them: quoted, then the colon.
+func quotedKeys(names []string) []string {
+	q := make([]string, len(names))
 	for i, name := range names {
-		m.quoted[i] = `"` + name + `":`
+		q[i] = `"` + name + `":`
 	}
-	return m
+	return q
 }
 
 // memberOrder is what a decoder learned of the order a writer puts the
@@ -216,7 +211,8 @@ type memberOrder []int8
 
 // members iterates over the members of an object that decodes into a
 // struct, as scanner.object does, calling member with each member's index
-// in ms.names (-1 for any other key) and its key; lookup finds the index
+// (-1 for any other key) and its key; quoted are the members' keys
+// (quotedKeys), in the order of their indexes, and lookup finds the index
 // of a key as encoding/json matches keys. A writer puts the members of its
 // objects in one order: after each member, members first compares the
 // text with the key that followed it the last time, as a compact writer
@@ -224,7 +220,7 @@ type memberOrder []int8
 // way the key names the same member. (It repeats scanner.object's loop
 // rather than share it behind a callback or calls that are not inlined:
 // each costs every member of every event.)
-func (d *decoder) members(depth int, ms *structMembers, order memberOrder, lookup func(key []byte) int, member func(m int, key []byte) error) error {
+func (d *decoder) members(depth int, quoted []string, order memberOrder, lookup func(key []byte) int, member func(m int, key []byte) error) error {
 	s := &d.s
 	if depth > maxDepth {
 		return s.errorf("exceeded max depth")
@@ -244,8 +240,8 @@ func (d *decoder) members(depth int, ms *structMembers, order memberOrder, looku
 		}
 		var key []byte
 		m := int(order[prev]) - 1
-		if i := s.pos; m >= 0 && len(data)-i >= len(ms.quoted[m]) && string(data[i:i+len(ms.quoted[m])]) == ms.quoted[m] {
-			end := i + len(ms.quoted[m])
+		if i := s.pos; m >= 0 && len(data)-i >= len(quoted[m]) && string(data[i:i+len(quoted[m])]) == quoted[m] {
+			end := i + len(quoted[m])
 			s.keyStart, s.keyEnd, s.keyClean = i+1, end-2, true
 			key = data[i+1 : end-2]
 			s.pos = end
@@ -280,9 +276,9 @@ func (d *decoder) members(depth int, ms *structMembers, order memberOrder, looku
 	}
 }
 
-// eventMembersOf are the members of an Event; eventMemberOrNone is
+// eventKeys are the keys of the members of an Event; eventMemberOrNone is
 // eventMember with -1 for memberUnknown, the lookup of members.
-var eventMembersOf = newStructMembers(eventMembers[:])
+var eventKeys = quotedKeys(eventMembers[:])
 
 func eventMemberOrNone(key []byte) int {
 	if m := eventMember(key); m != memberUnknown {
@@ -321,7 +317,7 @@ func isASCII(b []byte) bool {
 
 func (d *decoder) event(ev *auditv1.Event, depth int) error {
 	s := &d.s
-	return d.members(depth+1, eventMembersOf, d.order.event[:], eventMemberOrNone, func(m int, key []byte) error {
+	return d.members(depth+1, eventKeys, d.order.event[:], eventMemberOrNone, func(m int, key []byte) error {
 		if m < 0 {
 			m = memberUnknown
 		}
@@ -537,8 +533,8 @@ func isAuthzAnnotation(key []byte) bool {
 }
 
 var (
-	userMembers   = [...]string{"username", "uid", "groups", "extra"}
-	userMembersOf = newStructMembers(userMembers[:])
+	userMembers = [...]string{"username", "uid", "groups", "extra"}
+	userKeys    = quotedKeys(userMembers[:])
 )
 
 func userMember(key []byte) int { return foldLookup(key, userMembers[:]) }
@@ -550,7 +546,7 @@ func (d *decoder) user(u *authnv1.UserInfo, depth int, field string, fields Fiel
 	if ok, err := d.open(field); !ok {
 		return err
 	}
-	return d.members(depth, userMembersOf, d.order.user[:], userMember, func(i int, _ []byte) error {
+	return d.members(depth, userKeys, d.order.user[:], userMember, func(i int, _ []byte) error {
 		switch {
 		case i == 0 && fields.Has(FieldUser):
 			return d.str(&u.Username, "user.username")
@@ -651,9 +647,9 @@ func (d *decoder) authnMetadata(dst **auditv1.AuthenticationMetadata, depth int)
 }
 
 var (
-	objectRefMembers   = [...]string{"resource", "namespace", "name", "uid", "apiGroup", "apiVersion", "resourceVersion", "subresource"}
-	objectRefMembersOf = newStructMembers(objectRefMembers[:])
-	objectRefPaths     = paths("objectRef.", objectRefMembers[:])
+	objectRefMembers = [...]string{"resource", "namespace", "name", "uid", "apiGroup", "apiVersion", "resourceVersion", "subresource"}
+	objectRefKeys    = quotedKeys(objectRefMembers[:])
+	objectRefPaths   = paths("objectRef.", objectRefMembers[:])
 )
 
 // paths prefixes names with the path of their struct, for error messages.
@@ -672,7 +668,7 @@ func (d *decoder) objectRef(dst **auditv1.ObjectReference, depth int) error {
 	o := *dst
 	// In the order of objectRefMembers.
 	fields := [...]*string{&o.Resource, &o.Namespace, &o.Name, (*string)(&o.UID), &o.APIGroup, &o.APIVersion, &o.ResourceVersion, &o.Subresource}
-	return d.members(depth, objectRefMembersOf, d.order.objectRef[:], objectRefMember, func(i int, _ []byte) error {
+	return d.members(depth, objectRefKeys, d.order.objectRef[:], objectRefMember, func(i int, _ []byte) error {
 		if i >= 0 {
 			return d.str(fields[i], objectRefPaths[i])
 		}
@@ -681,8 +677,8 @@ func (d *decoder) objectRef(dst **auditv1.ObjectReference, depth int) error {
 }
 
 var (
-	statusMembers   = [...]string{"kind", "apiVersion", "metadata", "status", "message", "reason", "details", "code"}
-	statusMembersOf = newStructMembers(statusMembers[:])
+	statusMembers = [...]string{"kind", "apiVersion", "metadata", "status", "message", "reason", "details", "code"}
+	statusKeys    = quotedKeys(statusMembers[:])
 )
 
 func objectRefMember(key []byte) int { return foldLookup(key, objectRefMembers[:]) }
@@ -698,7 +694,7 @@ func (d *decoder) status(dst **metav1.Status, depth int) error {
 	if codeOnly && d.successStatus(st) {
 		return nil
 	}
-	return d.members(depth, statusMembersOf, d.order.status[:], statusMember, func(i int, _ []byte) error {
+	return d.members(depth, statusKeys, d.order.status[:], statusMember, func(i int, _ []byte) error {
 		if codeOnly && i != 7 {
 			return d.s.skipValue(depth)
 		}
