@@ -58,15 +58,18 @@ func (r *Request) IsResource() bool { return r.Resource != "" }
 func ParseRequestURI(uri string) Request {
 	var r Request
 	r.Path, r.RawQuery, _ = strings.Cut(uri, "?")
-	p := strings.TrimPrefix(r.Path, "/")
+	p := r.Path
+	if len(p) > 0 && p[0] == '/' {
+		p = p[1:]
+	}
 	var head string
-	head, p, _ = strings.Cut(p, "/")
+	head, p = cutSlash(p)
 	switch head {
 	case "api":
-		r.APIVersion, p, _ = strings.Cut(p, "/")
+		r.APIVersion, p = cutSlash(p)
 	case "apis":
-		r.APIGroup, p, _ = strings.Cut(p, "/")
-		r.APIVersion, p, _ = strings.Cut(p, "/")
+		r.APIGroup, p = cutSlash(p)
+		r.APIVersion, p = cutSlash(p)
 		if r.APIVersion == "" {
 			r.APIGroup = ""
 			return r
@@ -77,12 +80,12 @@ func ParseRequestURI(uri string) Request {
 	if r.APIVersion == "" {
 		return r
 	}
-	if seg, rest, _ := strings.Cut(p, "/"); seg == "watch" {
+	if seg, rest := cutSlash(p); seg == "watch" {
 		p = rest
 	}
-	if seg, rest, _ := strings.Cut(p, "/"); seg == "namespaces" && rest != "" {
-		ns, after, _ := strings.Cut(rest, "/")
-		next, _, _ := strings.Cut(after, "/")
+	if seg, rest := cutSlash(p); seg == "namespaces" && rest != "" {
+		ns, after := cutSlash(rest)
+		next, _ := cutSlash(after)
 		if after == "" || next == "status" || next == "finalize" {
 			// The namespace object itself, or one of its subresources.
 			r.Namespace = ns
@@ -96,14 +99,26 @@ func ParseRequestURI(uri string) Request {
 	return r
 }
 
+// cutSlash is strings.Cut(s, "/") without the found result, in a loop the
+// compiler inlines: the segments of a path are a few bytes long, shorter
+// than it takes strings.Cut to call IndexByte.
+func cutSlash(s string) (before, after string) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '/' {
+			return s[:i], s[i+1:]
+		}
+	}
+	return s, ""
+}
+
 // setObject fills resource, name and subresource from RESOURCE/NAME/SUB/...
 func (r *Request) setObject(p string) {
 	var rest string
-	r.Resource, rest, _ = strings.Cut(p, "/")
+	r.Resource, rest = cutSlash(p)
 	if r.Resource == "" {
 		return // an empty segment (//): no resource to speak of
 	}
-	r.Name, rest, _ = strings.Cut(rest, "/")
+	r.Name, rest = cutSlash(rest)
 	r.SubresourcePath = strings.TrimSuffix(rest, "/")
-	r.Subresource, _, _ = strings.Cut(rest, "/")
+	r.Subresource, _ = cutSlash(rest)
 }
