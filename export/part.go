@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/parquet-go/parquet-go"
+	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
 
 	"github.com/auditlens/auditlens/internal/auditparquet"
 )
@@ -69,14 +70,14 @@ func newPart(k partKey, path string, opts *Options, pool *batchPool) (*part, err
 	return p, nil
 }
 
-// add buffers a copy of r.
-func (p *part) add(r *auditparquet.Row, clock int64) {
+// add buffers a copy of the row of ev, req and loc (Batch.Add).
+func (p *part) add(ev *auditv1.Event, req *auditparquet.Request, loc *auditparquet.Location, bodies bool, clock int64) {
 	p.used = clock
 	p.count++
 	if p.rows == nil {
 		p.rows = p.pool.get()
 	}
-	p.rows.Add(r)
+	p.rows.Add(ev, req, loc, bodies)
 	p.bytes = p.rows.Memory()
 }
 

@@ -41,7 +41,6 @@ type Sink struct {
 	// written, in Unix nanoseconds (valid when own.Rows > 0).
 	first, last int64
 
-	row     auditparquet.Row
 	batches batchPool // to reuse (part.rows)
 	req     auditparquet.Request
 	loc     auditparquet.Location
@@ -109,8 +108,7 @@ func (s *Sink) Add(e *auditlog.Entry) {
 	s.req = auditparquet.Request{APIGroup: r.APIGroup, APIVersion: r.APIVersion, Resource: r.Resource,
 		Subresource: r.Subresource, Namespace: r.Namespace, Name: r.Name}
 	s.req.FieldManager, s.req.HasFieldManager = e.FieldManager()
-	s.row.Set(ev, &s.req, &s.loc, s.w.opts.Bodies)
-	p.add(&s.row, s.clock)
+	p.add(ev, &s.req, &s.loc, s.w.opts.Bodies, s.clock)
 	if t := ev.RequestReceivedTimestamp.UnixNano(); s.own.Rows == 0 {
 		s.first, s.last = t, t
 	} else {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/auditlens/auditlens/auditlog"
+	"github.com/auditlens/auditlens/internal/auditparquet"
 )
 
 // DefaultCluster is the cluster name of an export whose Options name none.
@@ -47,7 +48,7 @@ type Options struct {
 	// directory.
 	Append bool
 	// RowGroupBytes is the size of a row group in memory before it is
-	// encoded; 0 means DefaultRowGroupBytes. A sink buffers at most one
+	// encoded; 0 means DefaultRowGroupBytes, and it is at most 1 GiB. A sink buffers at most one
 	// row group's worth over all its partitions (it flushes its largest
 	// past that).
 	RowGroupBytes int64
@@ -150,6 +151,7 @@ func NewWriterContext(ctx context.Context, dir string, opts Options) (*Writer, e
 	if opts.RowGroupBytes <= 0 {
 		opts.RowGroupBytes = DefaultRowGroupBytes
 	}
+	opts.RowGroupBytes = min(opts.RowGroupBytes, auditparquet.MaxRowGroupBytes)
 	if opts.FileRowGroups <= 0 {
 		opts.FileRowGroups = DefaultFileRowGroups
 	}

@@ -1,47 +1,79 @@
 package auditparquet
 
 import (
-	"strings"
-	"unsafe"
+	"encoding/json"
+
+	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
 )
 
 // Batch holds rows column by column, with copies of their strings, until
-// they are written as a row group (WriteRowGroup). It copies a string's
-// bytes into slabs of its own (no map, no hash: the Parquet writer's
-// dictionaries dedupe the low-cardinality columns as they encode them),
-// but for a string equal to the one above it in its column, which it
-// shares. A Batch is reused after Reset: its slabs and columns keep their
-// memory.
+// they are written as a row group (WriteRowGroup). Each string column is
+// one buffer of bytes and the ends of its values in it: a value is copied
+// (one memmove, no hash: the Parquet writer's dictionaries dedupe the
+// low-cardinality columns as they encode them) and takes 4 bytes beside
+// its own. A Batch is reused after Reset: its columns keep their memory.
+//
+// A Batch holds less than 4 GiB of strings in a column: its owner writes
+// it out long before (package export's row groups are at most
+// MaxRowGroupBytes).
 type Batch struct {
 	// ints are the int64 columns, by intColumns' order.
 	ints [len(intColumns)][]int64
 	// strs are the string columns (not lists nor the map), by Column;
-	// the others are nil.
-	strs [numColumns][]string
+	// the others are empty.
+	strs [numColumns]stringColumn
 	// present has a bit per row for each column of presentBits: the
 	// optional columns where null and "" (or 0) differ.
 	present []uint8
 	codes   []int32
-	// lists are the LIST columns' elements, by listColumns' order; ends
-	// the end of each row's elements.
+	// lists are the LIST columns, by listColumns' order.
 	lists [len(listColumns)]stringLists
-	// annotations are the map's entries, each row's sorted by key (as
-	// the Parquet library writes a map).
+	// annotations are the map's keys and values, each row's sorted by key
+	// (as the Parquet library writes a map), and the end of each row's.
 	annotations struct {
-		keys, values []string
-		ends         []int32
+		keys, values stringColumn
+		ends         []uint32
 	}
-	slabs  slabs
-	memory int64
-	order  []int32 // the rows by time, as WriteRowGroup writes them
+	order []int32 // the rows by time, as WriteRowGroup writes them
+	// annotation is the scratch of annotate's sort.
+	annotation []annotation
 }
 
-// stringLists is a LIST column: the elements of every row, and where each
-// row's end.
-type stringLists struct {
-	values []string
-	ends   []int32
+// stringColumn is a column of strings: their bytes, one after the other,
+// and where each ends.
+type stringColumn struct {
+	bytes []byte
+	ends  []uint32
 }
+
+// add appends a copy of v.
+func (s *stringColumn) add(v string) {
+	s.bytes = append(s.bytes, v...)
+	s.ends = append(s.ends, uint32(len(s.bytes)))
+}
+
+// value returns the bytes of value i.
+func (s *stringColumn) value(i uint32) []byte {
+	start := uint32(0)
+	if i > 0 {
+		start = s.ends[i-1]
+	}
+	return s.bytes[start:s.ends[i]:s.ends[i]]
+}
+
+func (s *stringColumn) reset() {
+	s.bytes, s.ends = s.bytes[:0], s.ends[:0]
+}
+
+// stringLists is a LIST column of strings: its elements, and the end of
+// each row's.
+type stringLists struct {
+	elements stringColumn
+	ends     []uint32
+}
+
+// annotation is an entry of an event's annotations.
+type annotation struct{ key, value string }
 
 // intColumns are the int64 columns, in Batch.ints order.
 var intColumns = [...]Column{ColRequestReceived, ColStageTimestamp, ColLatencyUS, ColSourceLine}
@@ -50,7 +82,8 @@ var intColumns = [...]Column{ColRequestReceived, ColStageTimestamp, ColLatencyUS
 var listColumns = [...]Column{ColUserGroups, ColImpersonatedGroups, ColSourceIPs}
 
 // presentBits are the columns whose nulls Batch.present records: the
-// optional ones of a pointer in Row, where null and zero differ.
+// optional ones where null and "" (or 0) differ (those of a pointer in
+// Row).
 var presentBits = [...]Column{ColFieldManager, ColCode, ColImpersonatedUsername,
 	ColImpersonationConstraint, ColObjectResource, ColAuthzDecision, ColAuthzReason}
 
@@ -63,18 +96,23 @@ var presentBit = func() (bits [numColumns]uint8) {
 	return bits
 }()
 
-// batchRowMemory is the memory a row takes in a Batch beside its strings'
-// bytes and its lists' and map's elements.
-const batchRowMemory = int64(len(intColumns))*8 + stringColumns*16 + 1 + 4 + int64(len(listColumns)+1)*4
-
 // stringColumns is the number of columns of one string (Batch.strs).
 const stringColumns = int64(numColumns) - int64(len(intColumns)) - 1 - int64(len(listColumns)) - 1
+
+// batchRowMemory is the memory a row takes in a Batch beside its strings'
+// bytes and its lists' and map's elements.
+const batchRowMemory = int64(len(intColumns))*8 + stringColumns*4 + 1 + 4 + int64(len(listColumns)+1)*4
+
+// MaxRowGroupBytes is the most Memory a Batch may reach before it is
+// written: the ends of a column's values are 32 bits, and a row adds less
+// than the 64 MiB of a line to a column.
+const MaxRowGroupBytes = 1 << 30
 
 // Len is the number of rows in b.
 func (b *Batch) Len() int { return len(b.ints[0]) }
 
 // Memory is an estimate of the memory b's rows take.
-func (b *Batch) Memory() int64 { return b.memory }
+func (b *Batch) Memory() int64 { return int64(b.Len())*batchRowMemory + b.bytes() }
 
 // Reset empties b, keeping its memory for the next rows.
 func (b *Batch) Reset() {
@@ -82,170 +120,181 @@ func (b *Batch) Reset() {
 		b.ints[i] = b.ints[i][:0]
 	}
 	for c := range b.strs {
-		clear(b.strs[c])
-		b.strs[c] = b.strs[c][:0]
+		b.strs[c].reset()
 	}
 	b.present, b.codes = b.present[:0], b.codes[:0]
 	for i := range b.lists {
-		clear(b.lists[i].values)
-		b.lists[i].values, b.lists[i].ends = b.lists[i].values[:0], b.lists[i].ends[:0]
+		b.lists[i].elements.reset()
+		b.lists[i].ends = b.lists[i].ends[:0]
 	}
 	a := &b.annotations
-	clear(a.keys)
-	clear(a.values)
-	a.keys, a.values, a.ends = a.keys[:0], a.values[:0], a.ends[:0]
-	b.slabs.reset()
-	b.memory = 0
+	a.keys.reset()
+	a.values.reset()
+	a.ends = a.ends[:0]
 }
 
-// Add appends a copy of r: r's strings may be overwritten once Add
-// returns.
-func (b *Batch) Add(r *Row) {
-	b.memory += batchRowMemory
-	b.ints[0] = append(b.ints[0], r.RequestReceived)
-	b.ints[1] = append(b.ints[1], r.StageTimestamp)
-	b.ints[2] = append(b.ints[2], r.LatencyUS)
-	b.ints[3] = append(b.ints[3], r.SourceLine)
+// Add appends the row of ev, req and loc (with the request and response
+// bodies when bodies is true), copying what it keeps: their strings may
+// be overwritten once Add returns. The row's columns are those of Row
+// (see docs/parquet.md).
+func (b *Batch) Add(ev *auditv1.Event, req *Request, loc *Location, bodies bool) {
+	received, stage := ev.RequestReceivedTimestamp.Time, ev.StageTimestamp.Time
+	var latency int64
+	if !received.IsZero() && !stage.IsZero() {
+		latency = stage.Sub(received).Microseconds()
+	}
+	b.ints[0] = append(b.ints[0], Micros(received))
+	b.ints[1] = append(b.ints[1], Micros(stage))
+	b.ints[2] = append(b.ints[2], latency)
+	b.ints[3] = append(b.ints[3], loc.Line)
 
 	var present uint8
-	ptr := func(c Column, p *string) {
-		v := ""
-		if p != nil {
-			present |= presentBit[c]
-			v = *p
-		}
-		b.str(c, v)
+	s := &b.strs
+	s[ColAuditID].add(string(ev.AuditID))
+	s[ColKind].add(ev.Kind)
+	s[ColEventAPIVersion].add(ev.APIVersion)
+	s[ColLevel].add(string(ev.Level))
+	s[ColStage].add(string(ev.Stage))
+	s[ColVerb].add(ev.Verb)
+	s[ColRequestURI].add(ev.RequestURI)
+	s[ColAPIGroup].add(req.APIGroup)
+	s[ColAPIVersion].add(req.APIVersion)
+	s[ColResource].add(req.Resource)
+	s[ColSubresource].add(req.Subresource)
+	s[ColNamespace].add(req.Namespace)
+	s[ColName].add(req.Name)
+	s[ColFieldManager].add(req.FieldManager)
+	if req.HasFieldManager {
+		present |= presentBit[ColFieldManager]
 	}
-	b.str(ColAuditID, r.AuditID)
-	b.str(ColKind, r.Kind)
-	b.str(ColEventAPIVersion, r.EventAPIVersion)
-	b.str(ColLevel, r.Level)
-	b.str(ColStage, r.Stage)
-	b.str(ColVerb, r.Verb)
-	b.str(ColRequestURI, r.RequestURI)
-	b.str(ColAPIGroup, r.APIGroup)
-	b.str(ColAPIVersion, r.APIVersion)
-	b.str(ColResource, r.Resource)
-	b.str(ColSubresource, r.Subresource)
-	b.str(ColNamespace, r.Namespace)
-	b.str(ColName, r.Name)
-	ptr(ColFieldManager, r.FieldManager)
 	code := int32(0)
-	if r.Code != nil {
+	if st := ev.ResponseStatus; st != nil {
 		present |= presentBit[ColCode]
-		code = *r.Code
+		code = st.Code
 	}
 	b.codes = append(b.codes, code)
-	b.str(ColUsername, r.Username)
-	b.str(ColUserUID, r.UserUID)
-	b.list(0, r.UserGroups)
-	b.str(ColUserExtra, r.UserExtra)
-	ptr(ColImpersonatedUsername, r.ImpersonatedUsername)
-	b.str(ColImpersonatedUID, r.ImpersonatedUID)
-	b.list(1, r.ImpersonatedGroups)
-	b.str(ColImpersonatedExtra, r.ImpersonatedExtra)
-	ptr(ColImpersonationConstraint, r.ImpersonationConstraint)
-	b.list(2, r.SourceIPs)
-	b.str(ColUserAgent, r.UserAgent)
-	ptr(ColObjectResource, r.ObjectResource)
-	b.str(ColObjectNamespace, r.ObjectNamespace)
-	b.str(ColObjectName, r.ObjectName)
-	b.str(ColObjectUID, r.ObjectUID)
-	b.str(ColObjectAPIGroup, r.ObjectAPIGroup)
-	b.str(ColObjectAPIVersion, r.ObjectAPIVersion)
-	b.str(ColObjectResourceVersion, r.ObjectResourceVersion)
-	b.str(ColObjectSubresource, r.ObjectSubresource)
-	b.str(ColResponseStatus, r.ResponseStatus)
-	b.str(ColResponseReason, r.ResponseReason)
-	b.str(ColResponseMessage, r.ResponseMessage)
-	b.str(ColResponseDetails, r.ResponseDetails)
-	ptr(ColAuthzDecision, r.AuthzDecision)
-	ptr(ColAuthzReason, r.AuthzReason)
-	b.annotate(r.Annotations)
-	b.str(ColRequestObject, r.RequestObject)
-	b.str(ColResponseObject, r.ResponseObject)
-	b.str(ColServer, r.Server)
-	b.str(ColNode, r.Node)
-	b.str(ColSourceFile, r.SourceFile)
+	s[ColUsername].add(ev.User.Username)
+	s[ColUserUID].add(ev.User.UID)
+	b.lists[0].add(ev.User.Groups)
+	s[ColUserExtra].add(extraJSON(ev.User.Extra))
+	var impUsername, impUID, impExtra string
+	var impGroups []string
+	if u := ev.ImpersonatedUser; u != nil {
+		present |= presentBit[ColImpersonatedUsername]
+		impUsername, impUID, impGroups, impExtra = u.Username, u.UID, u.Groups, extraJSON(u.Extra)
+	}
+	s[ColImpersonatedUsername].add(impUsername)
+	s[ColImpersonatedUID].add(impUID)
+	b.lists[1].add(impGroups)
+	s[ColImpersonatedExtra].add(impExtra)
+	constraint := ""
+	if a := ev.AuthenticationMetadata; a != nil {
+		present |= presentBit[ColImpersonationConstraint]
+		constraint = a.ImpersonationConstraint
+	}
+	s[ColImpersonationConstraint].add(constraint)
+	b.lists[2].add(ev.SourceIPs)
+	s[ColUserAgent].add(ev.UserAgent)
+	var o auditv1.ObjectReference
+	if ev.ObjectRef != nil {
+		present |= presentBit[ColObjectResource]
+		o = *ev.ObjectRef
+	}
+	s[ColObjectResource].add(o.Resource)
+	s[ColObjectNamespace].add(o.Namespace)
+	s[ColObjectName].add(o.Name)
+	s[ColObjectUID].add(string(o.UID))
+	s[ColObjectAPIGroup].add(o.APIGroup)
+	s[ColObjectAPIVersion].add(o.APIVersion)
+	s[ColObjectResourceVersion].add(o.ResourceVersion)
+	s[ColObjectSubresource].add(o.Subresource)
+	var status, reason, message, details string
+	if st := ev.ResponseStatus; st != nil {
+		status, reason, message = st.Status, string(st.Reason), st.Message
+		if st.Details != nil {
+			if d, err := json.Marshal(st.Details); err == nil {
+				details = string(d)
+			}
+		}
+	}
+	s[ColResponseStatus].add(status)
+	s[ColResponseReason].add(reason)
+	s[ColResponseMessage].add(message)
+	s[ColResponseDetails].add(details)
+	present |= b.annotate(ev.Annotations)
+	var request, response []byte
+	if bodies {
+		if o := ev.RequestObject; o != nil {
+			request = o.Raw
+		}
+		if o := ev.ResponseObject; o != nil {
+			response = o.Raw
+		}
+	}
+	s[ColRequestObject].add(string(request))
+	s[ColResponseObject].add(string(response))
+	s[ColServer].add(loc.Server)
+	s[ColNode].add(loc.Node)
+	s[ColSourceFile].add(loc.File)
 	b.present = append(b.present, present)
 }
 
-// str appends a copy of v to column c.
-func (b *Batch) str(c Column, v string) {
-	b.strs[c] = append(b.strs[c], b.own(b.strs[c], v))
-}
-
-// own returns a copy of v, shared with the last string of column when
-// equal to it.
-func (b *Batch) own(column []string, v string) string {
-	if n := len(column); n > 0 && column[n-1] == v {
-		return column[n-1]
+// bytes is the size of b's strings, their ends and the lists' and map's
+// elements' ends.
+func (b *Batch) bytes() int64 {
+	var n int
+	for c := range b.strs {
+		n += len(b.strs[c].bytes)
 	}
-	b.memory += int64(len(v))
-	return b.slabs.clone(v)
-}
-
-// list appends a copy of values to the LIST column lists[i].
-func (b *Batch) list(i int, values []string) {
-	l := &b.lists[i]
-	for _, v := range values {
-		l.values = append(l.values, b.slabs.clone(v))
-		b.memory += 16 + int64(len(v))
+	for i := range b.lists {
+		n += len(b.lists[i].elements.bytes) + 4*len(b.lists[i].elements.ends)
 	}
-	l.ends = append(l.ends, int32(len(l.values)))
-}
-
-// annotate appends a copy of the map m, sorted by key.
-func (b *Batch) annotate(m map[string]string) {
 	a := &b.annotations
-	start := len(a.keys)
+	n += len(a.keys.bytes) + len(a.values.bytes) + 8*len(a.keys.ends)
+	return int64(n)
+}
+
+// add appends a row's list.
+func (l *stringLists) add(values []string) {
+	for _, v := range values {
+		l.elements.add(v)
+	}
+	l.ends = append(l.ends, uint32(len(l.elements.ends)))
+}
+
+// annotate appends the authorization decision and reason of m to their
+// columns, and its other entries, sorted by key, to the map's. It returns
+// the present bits of the two columns.
+func (b *Batch) annotate(m map[string]string) (present uint8) {
+	var decision, reason string
+	sorted := b.annotation[:0]
 	for k, v := range m {
-		// Insertion sort: an event has a few annotations.
-		i := len(a.keys)
-		a.keys, a.values = append(a.keys, ""), append(a.values, "")
-		for ; i > start && a.keys[i-1] > k; i-- {
-			a.keys[i], a.values[i] = a.keys[i-1], a.values[i-1]
+		switch k {
+		case AnnotationDecision:
+			present |= presentBit[ColAuthzDecision]
+			decision = v
+		case AnnotationReason:
+			present |= presentBit[ColAuthzReason]
+			reason = v
+		default:
+			// Insertion sort: an event has a few annotations.
+			i := len(sorted)
+			sorted = append(sorted, annotation{})
+			for ; i > 0 && sorted[i-1].key > k; i-- {
+				sorted[i] = sorted[i-1]
+			}
+			sorted[i] = annotation{k, v}
 		}
-		a.keys[i], a.values[i] = b.slabs.clone(k), b.slabs.clone(v)
-		b.memory += 32 + int64(len(k)+len(v))
 	}
-	a.ends = append(a.ends, int32(len(a.keys)))
-}
-
-// slabs hold copies of strings, in chunks reused after reset.
-type slabs struct {
-	chunks [][]byte
-	used   int // chunks[:used] are in use, chunks[used-1] the one filling
-}
-
-// slabSize is the size of a slab chunk; strings over a quarter of it are
-// allocated alone.
-const slabSize = 64 << 10
-
-// clone returns a copy of s.
-func (s *slabs) clone(v string) string {
-	if v == "" {
-		return ""
+	b.strs[ColAuthzDecision].add(decision)
+	b.strs[ColAuthzReason].add(reason)
+	a := &b.annotations
+	for _, e := range sorted {
+		a.keys.add(e.key)
+		a.values.add(e.value)
 	}
-	if len(v) > slabSize/4 {
-		return strings.Clone(v)
-	}
-	if s.used == 0 || cap(s.chunks[s.used-1])-len(s.chunks[s.used-1]) < len(v) {
-		if s.used == len(s.chunks) {
-			s.chunks = append(s.chunks, make([]byte, 0, slabSize))
-		}
-		s.used++
-	}
-	chunk := &s.chunks[s.used-1]
-	start := len(*chunk)
-	*chunk = append(*chunk, v...)
-	return unsafe.String(&(*chunk)[start], len(v))
-}
-
-// reset makes every chunk free, for strings that replace those cloned.
-func (s *slabs) reset() {
-	for i := range s.chunks[:s.used] {
-		s.chunks[i] = s.chunks[i][:0]
-	}
-	s.used = 0
+	a.ends = append(a.ends, uint32(len(a.keys.ends)))
+	clear(sorted)
+	b.annotation = sorted[:0]
+	return present
 }

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"unsafe"
 
 	"github.com/parquet-go/parquet-go"
 )
@@ -108,26 +107,37 @@ func (b *Batch) appendValues(values []parquet.Value, c Column, i int, optional b
 		}
 	case kindList:
 		l := &b.lists[slices.Index(listColumns[:], c)]
-		values = appendRepeated(values, l.values, l.ends, rows, index)
+		values = appendRepeated(values, &l.elements, l.ends, rows, index)
 	case kindMap:
 		a := &b.annotations
 		if i == 0 {
-			values = appendRepeated(values, a.keys, a.ends, rows, index)
+			values = appendRepeated(values, &a.keys, a.ends, rows, index)
 		} else {
-			values = appendRepeated(values, a.values, a.ends, rows, index)
+			values = appendRepeated(values, &a.values, a.ends, rows, index)
 		}
 	default:
-		column := b.strs[c]
+		column := &b.strs[c]
 		bit := presentBit[c]
-		for _, r := range rows {
-			v := column[r]
-			switch {
-			case !optional:
-				values = append(values, stringValue(v))
-			case bit != 0 && b.present[r]&bit != 0, bit == 0 && v != "":
-				values = append(values, stringValue(v).Level(0, 1, index))
-			default:
-				values = append(values, parquet.NullValue())
+		switch {
+		case !optional:
+			for _, r := range rows {
+				values = append(values, parquet.ByteArrayValue(column.value(uint32(r))))
+			}
+		case bit != 0:
+			for _, r := range rows {
+				if b.present[r]&bit == 0 {
+					values = append(values, parquet.NullValue())
+				} else {
+					values = append(values, parquet.ByteArrayValue(column.value(uint32(r))).Level(0, 1, index))
+				}
+			}
+		default:
+			for _, r := range rows {
+				if v := column.value(uint32(r)); len(v) == 0 {
+					values = append(values, parquet.NullValue())
+				} else {
+					values = append(values, parquet.ByteArrayValue(v).Level(0, 1, index))
+				}
 			}
 		}
 	}
@@ -135,11 +145,11 @@ func (b *Batch) appendValues(values []parquet.Value, c Column, i int, optional b
 }
 
 // appendRepeated appends the values of a required LIST of required strings
-// (or of a map's keys or values) for rows: elements, by the ends of each
-// row's, one null for a row of none.
-func appendRepeated(values []parquet.Value, elements []string, ends []int32, rows []int32, index int) []parquet.Value {
+// (or of a map's keys or values) for rows: the elements, by the end of
+// each row's, one null for a row of none.
+func appendRepeated(values []parquet.Value, elements *stringColumn, ends []uint32, rows []int32, index int) []parquet.Value {
 	for _, r := range rows {
-		start := int32(0)
+		start := uint32(0)
 		if r > 0 {
 			start = ends[r-1]
 		}
@@ -147,18 +157,10 @@ func appendRepeated(values []parquet.Value, elements []string, ends []int32, row
 			values = append(values, parquet.NullValue())
 			continue
 		}
-		for j, v := range elements[start:ends[r]] {
-			rep := 1
-			if j == 0 {
-				rep = 0
-			}
-			values = append(values, stringValue(v).Level(rep, 1, index))
+		values = append(values, parquet.ByteArrayValue(elements.value(start)).Level(0, 1, index))
+		for j := start + 1; j < ends[r]; j++ {
+			values = append(values, parquet.ByteArrayValue(elements.value(j)).Level(1, 1, index))
 		}
 	}
 	return values
-}
-
-// stringValue is v as a BYTE_ARRAY value, sharing v's bytes.
-func stringValue(v string) parquet.Value {
-	return parquet.ByteArrayValue(unsafe.Slice(unsafe.StringData(v), len(v)))
 }
