@@ -40,10 +40,33 @@ type Batch struct {
 }
 
 // stringColumn is a column of strings: their bytes, one after the other,
-// and where each ends.
+// and where each ends. A column of repeats (addRepeat) keeps a value
+// once for rows in a row that have it, and the index of each row's value.
 type stringColumn struct {
 	bytes []byte
 	ends  []uint32
+	// rows are the index of each row's value in a column of repeats,
+	// nil in the others.
+	rows []uint32
+}
+
+// addRepeat appends v to a column of repeats: the value of the row
+// before if equal, or a copy.
+func (s *stringColumn) addRepeat(v string) {
+	n := uint32(len(s.ends))
+	if n == 0 || string(s.value(n-1)) != v {
+		s.add(v)
+		n++
+	}
+	s.rows = append(s.rows, n-1)
+}
+
+// row returns the bytes of row r's value.
+func (s *stringColumn) row(r int32) []byte {
+	if s.rows != nil {
+		return s.value(s.rows[r])
+	}
+	return s.value(uint32(r))
 }
 
 // add appends a copy of v.
@@ -63,6 +86,9 @@ func (s *stringColumn) value(i uint32) []byte {
 
 func (s *stringColumn) reset() {
 	s.bytes, s.ends = s.bytes[:0], s.ends[:0]
+	if s.rows != nil {
+		s.rows = s.rows[:0]
+	}
 }
 
 // stringLists is a LIST column of strings: its elements, and the end of
@@ -77,6 +103,12 @@ type annotation struct{ key, value string }
 
 // intColumns are the int64 columns, in Batch.ints order.
 var intColumns = [...]Column{ColRequestReceived, ColStageTimestamp, ColLatencyUS, ColSourceLine}
+
+// repeatColumns are the columns of repeats (stringColumn.addRepeat): a
+// value the same as the row before's is usual in them, in the events of
+// a file (its server, node and name, the kind and version, the level), or
+// in a row (the stage of a long request).
+var repeatColumns = [...]Column{ColKind, ColEventAPIVersion, ColLevel, ColStage, ColServer, ColNode, ColSourceFile}
 
 // listColumns are the LIST columns, in Batch.lists order.
 var listColumns = [...]Column{ColUserGroups, ColImpersonatedGroups, ColSourceIPs}
@@ -151,10 +183,10 @@ func (b *Batch) Add(ev *auditv1.Event, req *Request, loc *Location, bodies bool)
 	var present uint8
 	s := &b.strs
 	s[ColAuditID].add(string(ev.AuditID))
-	s[ColKind].add(ev.Kind)
-	s[ColEventAPIVersion].add(ev.APIVersion)
-	s[ColLevel].add(string(ev.Level))
-	s[ColStage].add(string(ev.Stage))
+	s[ColKind].addRepeat(ev.Kind)
+	s[ColEventAPIVersion].addRepeat(ev.APIVersion)
+	s[ColLevel].addRepeat(string(ev.Level))
+	s[ColStage].addRepeat(string(ev.Stage))
 	s[ColVerb].add(ev.Verb)
 	s[ColRequestURI].add(ev.RequestURI)
 	s[ColAPIGroup].add(req.APIGroup)
@@ -233,9 +265,9 @@ func (b *Batch) Add(ev *auditv1.Event, req *Request, loc *Location, bodies bool)
 	}
 	s[ColRequestObject].add(string(request))
 	s[ColResponseObject].add(string(response))
-	s[ColServer].add(loc.Server)
-	s[ColNode].add(loc.Node)
-	s[ColSourceFile].add(loc.File)
+	s[ColServer].addRepeat(loc.Server)
+	s[ColNode].addRepeat(loc.Node)
+	s[ColSourceFile].addRepeat(loc.File)
 	b.present = append(b.present, present)
 }
 
@@ -248,6 +280,11 @@ func (b *Batch) bytes() int64 {
 	}
 	for i := range b.lists {
 		n += len(b.lists[i].elements.bytes) + 4*len(b.lists[i].elements.ends)
+	}
+	for _, c := range repeatColumns {
+		// A value's end beside its own bytes (its row's index is in
+		// batchRowMemory).
+		n += 4 * len(b.strs[c].ends)
 	}
 	a := &b.annotations
 	n += len(a.keys.bytes) + len(a.values.bytes) + 8*len(a.keys.ends)

@@ -121,19 +121,19 @@ func (b *Batch) appendValues(values []parquet.Value, c Column, i int, optional b
 		switch {
 		case !optional:
 			for _, r := range rows {
-				values = append(values, parquet.ByteArrayValue(column.value(uint32(r))))
+				values = append(values, parquet.ByteArrayValue(column.row(r)))
 			}
 		case bit != 0:
 			for _, r := range rows {
 				if b.present[r]&bit == 0 {
 					values = append(values, parquet.NullValue())
 				} else {
-					values = append(values, parquet.ByteArrayValue(column.value(uint32(r))).Level(0, 1, index))
+					values = append(values, parquet.ByteArrayValue(column.row(r)).Level(0, 1, index))
 				}
 			}
 		default:
 			for _, r := range rows {
-				if v := column.value(uint32(r)); len(v) == 0 {
+				if v := column.row(r); len(v) == 0 {
 					values = append(values, parquet.NullValue())
 				} else {
 					values = append(values, parquet.ByteArrayValue(v).Level(0, 1, index))
