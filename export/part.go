@@ -30,9 +30,11 @@ type part struct {
 }
 
 // batchPool holds a sink's batches between the row groups they buffer, a
-// few at most: a batch keeps the memory of the most rows it held.
+// few at most (a batch keeps the memory of the ends of the most values it
+// held), and the chunks its batches copy strings into.
 type batchPool struct {
-	free []*auditparquet.Batch
+	free   []*auditparquet.Batch
+	chunks auditparquet.Chunks
 }
 
 // poolBatches is how many empty batches a sink keeps.
@@ -45,13 +47,16 @@ func (bp *batchPool) get() *auditparquet.Batch {
 		bp.free = bp.free[:n-1]
 		return b
 	}
-	return new(auditparquet.Batch)
+	b := new(auditparquet.Batch)
+	b.Use(&bp.chunks)
+	return b
 }
 
-// put keeps b, emptied, for another part, or leaves it to the collector.
+// put empties b, giving its chunks back, and keeps it for another part or
+// leaves it to the collector.
 func (bp *batchPool) put(b *auditparquet.Batch) {
+	b.Reset()
 	if len(bp.free) < poolBatches {
-		b.Reset()
 		bp.free = append(bp.free, b)
 	}
 }

@@ -39,58 +39,6 @@ type Batch struct {
 	annotation []annotation
 }
 
-// stringColumn is a column of strings: their bytes, one after the other,
-// and where each ends. A column of repeats (addRepeat) keeps a value
-// once for rows in a row that have it, and the index of each row's value.
-type stringColumn struct {
-	bytes []byte
-	ends  []uint32
-	// rows are the index of each row's value in a column of repeats,
-	// nil in the others.
-	rows []uint32
-}
-
-// addRepeat appends v to a column of repeats: the value of the row
-// before if equal, or a copy.
-func (s *stringColumn) addRepeat(v string) {
-	n := uint32(len(s.ends))
-	if n == 0 || string(s.value(n-1)) != v {
-		s.add(v)
-		n++
-	}
-	s.rows = append(s.rows, n-1)
-}
-
-// row returns the bytes of row r's value.
-func (s *stringColumn) row(r int32) []byte {
-	if s.rows != nil {
-		return s.value(s.rows[r])
-	}
-	return s.value(uint32(r))
-}
-
-// add appends a copy of v.
-func (s *stringColumn) add(v string) {
-	s.bytes = append(s.bytes, v...)
-	s.ends = append(s.ends, uint32(len(s.bytes)))
-}
-
-// value returns the bytes of value i.
-func (s *stringColumn) value(i uint32) []byte {
-	start := uint32(0)
-	if i > 0 {
-		start = s.ends[i-1]
-	}
-	return s.bytes[start:s.ends[i]:s.ends[i]]
-}
-
-func (s *stringColumn) reset() {
-	s.bytes, s.ends = s.bytes[:0], s.ends[:0]
-	if s.rows != nil {
-		s.rows = s.rows[:0]
-	}
-}
-
 // stringLists is a LIST column of strings: its elements, and the end of
 // each row's.
 type stringLists struct {
@@ -271,24 +219,37 @@ func (b *Batch) Add(ev *auditv1.Event, req *Request, loc *Location, bodies bool)
 	b.present = append(b.present, present)
 }
 
-// bytes is the size of b's strings, their ends and the lists' and map's
-// elements' ends.
+// bytes is the size of b's strings, and of the ends of its lists' and
+// map's elements and of the values of its columns of repeats. The chunks
+// that hold the strings are a little larger: by less than a chunk a
+// column, with values of a few hundred bytes.
 func (b *Batch) bytes() int64 {
-	var n int
+	var n int64
 	for c := range b.strs {
-		n += len(b.strs[c].bytes)
+		n += b.strs[c].used
 	}
 	for i := range b.lists {
-		n += len(b.lists[i].elements.bytes) + 4*len(b.lists[i].elements.ends)
+		n += b.lists[i].elements.used + 4*int64(len(b.lists[i].elements.ends))
 	}
 	for _, c := range repeatColumns {
-		// A value's end beside its own bytes (its row's index is in
-		// batchRowMemory).
-		n += 4 * len(b.strs[c].ends)
+		// A value's end beside its row's index (in batchRowMemory).
+		n += 4 * int64(len(b.strs[c].ends))
 	}
 	a := &b.annotations
-	n += len(a.keys.bytes) + len(a.values.bytes) + 8*len(a.keys.ends)
-	return int64(n)
+	n += a.keys.used + a.values.used + 8*int64(len(a.keys.ends))
+	return n
+}
+
+// Use makes b take the chunks it copies strings into from c, and give
+// them back to it on Reset; otherwise b has chunks of its own.
+func (b *Batch) Use(c *Chunks) {
+	for i := range b.strs {
+		b.strs[i].pool = c
+	}
+	for i := range b.lists {
+		b.lists[i].elements.pool = c
+	}
+	b.annotations.keys.pool, b.annotations.values.pool = c, c
 }
 
 // add appends a row's list.
