@@ -11,10 +11,15 @@ package auditparquet
 // that have it, and the index of each row's value.
 type stringColumn struct {
 	// chunks hold the values: position p is at chunks[p/chunkBytes],
-	// offset p%chunkBytes (nil where a long value's buffer goes on).
+	// offset p%chunkBytes (nil where a long value's buffer goes on); they
+	// are kept empty, the values between their length and capacity.
 	chunks [][]byte
-	end    uint32 // the end of the last value
-	ends   []uint32
+	// cur is the last chunk, filled to the end of the last value; room is
+	// what it has left.
+	cur  []byte
+	room int
+	end  uint32 // the end of the last value
+	ends []uint32
 	// rows are the index of each row's value in a column of repeats,
 	// nil in the others.
 	rows []uint32
@@ -55,16 +60,11 @@ func (c *Chunks) put(b []byte) {
 
 // add appends a copy of v.
 func (s *stringColumn) add(v string) {
-	if len(v) == 0 {
-		s.ends = append(s.ends, s.end)
-		return
-	}
-	k := int(s.end / chunkBytes)
-	if s.end%chunkBytes == 0 || k >= len(s.chunks) || s.chunks[k] == nil || len(s.chunks[k])+len(v) > chunkBytes {
+	if len(v) > s.room {
 		s.newChunk(len(v))
-		k = int(s.end / chunkBytes)
 	}
-	s.chunks[k] = append(s.chunks[k], v...)
+	s.cur = append(s.cur, v...)
+	s.room -= len(v)
 	s.end += uint32(len(v))
 	s.used += int64(len(v))
 	s.ends = append(s.ends, s.end)
@@ -75,16 +75,20 @@ func (s *stringColumn) add(v string) {
 func (s *stringColumn) newChunk(n int) {
 	s.end = (s.end + chunkBytes - 1) / chunkBytes * chunkBytes
 	if n > chunkBytes {
-		s.chunks = append(s.chunks, make([]byte, 0, n))
+		s.cur = make([]byte, 0, n)
+		s.chunks = append(s.chunks, s.cur)
 		for range (n - 1) / chunkBytes {
 			s.chunks = append(s.chunks, nil)
 		}
+		s.room = n
 		return
 	}
 	if s.pool == nil {
 		s.pool = new(Chunks)
 	}
-	s.chunks = append(s.chunks, s.pool.get())
+	s.cur = s.pool.get()
+	s.chunks = append(s.chunks, s.cur)
+	s.room = chunkBytes
 }
 
 // value returns the bytes of value i.
@@ -134,7 +138,7 @@ func (s *stringColumn) reset() {
 		}
 		s.chunks[i] = nil
 	}
-	s.chunks, s.end, s.ends, s.used = s.chunks[:0], 0, s.ends[:0], 0
+	s.chunks, s.cur, s.room, s.end, s.ends, s.used = s.chunks[:0], nil, 0, 0, s.ends[:0], 0
 	if s.rows != nil {
 		s.rows = s.rows[:0]
 	}
