@@ -7,15 +7,17 @@ import (
 )
 
 // Batch holds rows column by column, with copies of their strings, until
-// they are written as a row group (WriteRowGroup). Each string column is
-// one buffer of bytes and the ends of its values in it: a value is copied
-// (one memmove, no hash: the Parquet writer's dictionaries dedupe the
-// low-cardinality columns as they encode them) and takes 4 bytes beside
-// its own. A Batch is reused after Reset: its columns keep their memory.
+// they are written as a row group (WriteRowGroup). A string column is
+// its values' bytes, one after the other in chunks, and the end of each:
+// a value is copied (one memmove, no hash: the Parquet writer's
+// dictionaries dedupe the low-cardinality columns as they encode them)
+// and takes 4 bytes beside its own. A Batch is reused after Reset: its
+// chunks go back to their free list (Use), the rest keeps its memory.
 //
-// A Batch holds less than 4 GiB of strings in a column: its owner writes
+// A Batch holds less than 2 GiB of strings in a column: its owner writes
 // it out long before (package export's row groups are at most
-// MaxRowGroupBytes).
+// MaxRowGroupBytes); the positions of a column's values, which skip the
+// end of a chunk a value does not fit in, are 32 bits.
 type Batch struct {
 	// ints are the int64 columns, by intColumns' order.
 	ints [len(intColumns)][]int64

@@ -22,7 +22,7 @@ type leafOf struct {
 	optional bool
 }
 
-// leavesOf maps each column of the schema of w to its leaves.
+// leavesOf maps each column of schema to its leaves.
 func leavesOf(schema *parquet.Schema) (leaves [numColumns]leafOf, err error) {
 	for c := range numColumns {
 		for i, path := range leafPaths(c) {
