@@ -2,40 +2,67 @@ package export
 
 import (
 	"bufio"
-	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 
 	"github.com/parquet-go/parquet-go"
+	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
 
 	"github.com/auditlens/auditlens/internal/auditparquet"
 )
 
 // part is one partition a sink is writing: a file, and the rows buffered
-// for its next row group (rows of their own: Row.Own).
+// for its next row group.
 type part struct {
 	key    partKey
 	path   string
 	f      *os.File
 	bw     *bufio.Writer
 	w      *parquet.GenericWriter[*auditparquet.Row]
-	rows   [][]auditparquet.Row  // in chunks of rowChunk, which never move
-	free   *[][]auditparquet.Row // the sink's chunks to reuse
-	order  []*auditparquet.Row   // the rows, by time, to write
-	bytes  int64                 // the memory rows take, estimated
-	groups int                   // row groups written
-	count  int64                 // rows added, in every row group
-	out    *file                 // the sink's record of the file
-	used   int64                 // the sink's clock when last added to
+	rows   *auditparquet.Batch // nil while none is buffered
+	pool   *batchPool          // the sink's batches to reuse
+	bytes  int64               // the memory rows take, estimated
+	groups int                 // row groups written
+	count  int64               // rows added, in every row group
+	out    *file               // the sink's record of the file
+	used   int64               // the sink's clock when last added to
 }
 
-// rowChunk is the number of rows in a chunk of a part's buffer.
-const rowChunk = 1024
+// batchPool holds a sink's batches between the row groups they buffer, a
+// few at most (a batch keeps the memory of the ends of the most values it
+// held), and the chunks its batches copy strings into.
+type batchPool struct {
+	free   []*auditparquet.Batch
+	chunks auditparquet.Chunks
+}
+
+// poolBatches is how many empty batches a sink keeps.
+const poolBatches = 2
+
+// get returns an empty batch.
+func (bp *batchPool) get() *auditparquet.Batch {
+	if n := len(bp.free); n > 0 {
+		b := bp.free[n-1]
+		bp.free = bp.free[:n-1]
+		return b
+	}
+	b := new(auditparquet.Batch)
+	b.Use(&bp.chunks)
+	return b
+}
+
+// put empties b, giving its chunks back, and keeps it for another part or
+// leaves it to the collector.
+func (bp *batchPool) put(b *auditparquet.Batch) {
+	b.Reset()
+	if len(bp.free) < poolBatches {
+		bp.free = append(bp.free, b)
+	}
+}
 
 // newPart creates the file of a partition at path (its temporary name).
-func newPart(k partKey, path string, opts *Options, free *[][]auditparquet.Row) (*part, error) {
+func newPart(k partKey, path string, opts *Options, pool *batchPool) (*part, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
@@ -43,28 +70,20 @@ func newPart(k partKey, path string, opts *Options, free *[][]auditparquet.Row) 
 	if err != nil {
 		return nil, err
 	}
-	p := &part{key: k, path: path, f: f, bw: bufio.NewWriterSize(f, 256<<10), free: free}
+	p := &part{key: k, path: path, f: f, bw: bufio.NewWriterSize(f, 256<<10), pool: pool}
 	p.w = auditparquet.NewWriter(p.bw, opts.Cluster)
 	return p, nil
 }
 
-// add buffers a copy of r that owns its strings.
-func (p *part) add(r *auditparquet.Row, in *auditparquet.Interner, clock int64) {
+// add buffers a copy of the row of ev, req and loc (Batch.Add).
+func (p *part) add(ev *auditv1.Event, req *auditparquet.Request, loc *auditparquet.Location, bodies bool, clock int64) {
 	p.used = clock
 	p.count++
-	if n := len(p.rows); n == 0 || len(p.rows[n-1]) == rowChunk {
-		var chunk []auditparquet.Row
-		if f := *p.free; len(f) > 0 {
-			chunk, *p.free = f[len(f)-1], f[:len(f)-1]
-		} else {
-			chunk = make([]auditparquet.Row, 0, rowChunk)
-		}
-		p.rows = append(p.rows, chunk)
+	if p.rows == nil {
+		p.rows = p.pool.get()
 	}
-	chunk := &p.rows[len(p.rows)-1]
-	*chunk = append(*chunk, *r)
-	p.bytes += (*chunk)[len(*chunk)-1].Own(in)
-	p.order = append(p.order, &(*chunk)[len(*chunk)-1])
+	p.rows.Add(ev, req, loc, bodies)
+	p.bytes = p.rows.Memory()
 }
 
 // flush writes the buffered rows, sorted by time, as a row group.
@@ -75,24 +94,14 @@ func (p *part) flush() (err error) {
 			err = fmt.Errorf("%s: writing a row group: %v", p.path, v)
 		}
 	}()
-	if len(p.order) == 0 {
+	if p.rows == nil || p.rows.Len() == 0 {
 		return nil
 	}
-	slices.SortStableFunc(p.order, func(a, b *auditparquet.Row) int {
-		return cmp.Compare(a.RequestReceived, b.RequestReceived)
-	})
-	if _, err := p.w.Write(p.order); err != nil {
+	if err := auditparquet.WriteRowGroup(p.w, p.rows); err != nil {
 		return fmt.Errorf("%s: %w", p.path, err)
 	}
-	if err := p.w.Flush(); err != nil {
-		return fmt.Errorf("%s: %w", p.path, err)
-	}
-	clear(p.order)
-	for _, chunk := range p.rows {
-		clear(chunk)
-		*p.free = append(*p.free, chunk[:0])
-	}
-	p.rows, p.order, p.bytes = p.rows[:0], p.order[:0], 0
+	p.pool.put(p.rows)
+	p.rows, p.bytes = nil, 0
 	p.groups++
 	return nil
 }

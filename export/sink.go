@@ -41,11 +41,9 @@ type Sink struct {
 	// written, in Unix nanoseconds (valid when own.Rows > 0).
 	first, last int64
 
-	row    auditparquet.Row
-	free   [][]auditparquet.Row // chunks of rows to reuse (part.rows)
-	intern auditparquet.Interner
-	req    auditparquet.Request
-	loc    auditparquet.Location
+	batches batchPool // to reuse (part.rows)
+	req     auditparquet.Request
+	loc     auditparquet.Location
 }
 
 // file is a file a sink wrote.
@@ -110,8 +108,7 @@ func (s *Sink) Add(e *auditlog.Entry) {
 	s.req = auditparquet.Request{APIGroup: r.APIGroup, APIVersion: r.APIVersion, Resource: r.Resource,
 		Subresource: r.Subresource, Namespace: r.Namespace, Name: r.Name}
 	s.req.FieldManager, s.req.HasFieldManager = e.FieldManager()
-	s.row.Set(ev, &s.req, &s.loc, s.w.opts.Bodies)
-	p.add(&s.row, &s.intern, s.clock)
+	p.add(ev, &s.req, &s.loc, s.w.opts.Bodies, s.clock)
 	if t := ev.RequestReceivedTimestamp.UnixNano(); s.own.Rows == 0 {
 		s.first, s.last = t, t
 	} else {
@@ -150,7 +147,7 @@ func (s *Sink) part(k partKey) (*part, error) {
 	dir := filepath.Join(s.w.dir, k.dir(s.w.opts.Cluster))
 	name := fmt.Sprintf("part-%s-%d-%d.parquet", s.w.run, s.id, seq)
 	f := &file{tmp: filepath.Join(dir, "."+name+".tmp"), final: filepath.Join(dir, name)}
-	p, err := newPart(k, f.tmp, &s.w.opts, &s.free)
+	p, err := newPart(k, f.tmp, &s.w.opts, &s.batches)
 	if err != nil {
 		return nil, err
 	}

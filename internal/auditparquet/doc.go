@@ -1,8 +1,9 @@
 // Package auditparquet is the Parquet form of an audit event, shared by the
 // writer (package export) and the reader (package auditlog): the row schema
 // ([Row], one row per event, snake_case columns), the file metadata that
-// marks a file as ours ([SchemaKey], [ClusterKey]), the conversion of an
-// event to a row ([Row.Set]), and a reader that decodes the rows of a row
+// marks a file as ours ([SchemaKey], [ClusterKey]), the writing of
+// events as rows, buffered column by column and written as sorted row
+// groups ([Batch], [WriteRowGroup]), and a reader that decodes the rows of a row
 // group back into events, reading only the columns asked for
 // ([File.ReadRowGroup]).
 //

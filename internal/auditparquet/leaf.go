@@ -43,9 +43,9 @@ type leaf struct {
 }
 
 // dictStrings turns dictionaries into strings, sharing the strings of
-// equal values across row groups (bounded, like Interner).
+// equal values across row groups (bounded, like interner).
 type dictStrings struct {
-	in Interner
+	in interner
 }
 
 // open starts reading leaf i of column c of row group rg, once its pages
