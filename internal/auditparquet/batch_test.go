@@ -8,6 +8,7 @@ import (
 
 	"github.com/auditlens/auditlens/auditlog"
 	"github.com/auditlens/auditlens/internal/auditparquet"
+	"github.com/auditlens/auditlens/internal/longtest"
 )
 
 // request is what an export takes of e's requestURI and where e was read
@@ -34,11 +35,12 @@ func request(e *auditlog.Entry) (auditparquet.Request, auditparquet.Location) {
 // events from one to the next, so that a string it did not copy would
 // show; the rows by the entries cloned.
 func TestWriteRowGroupDifferential(t *testing.T) {
-	sources, err := auditlog.Find(
+	// The whole sample in the long step of .ci/run.
+	sources, err := auditlog.Find(longtest.Pick([]string{
 		"../../testdata/must-gather/audit_logs/kube-apiserver/ip-10-0-142-86.ec2.internal-audit-2022-02-07T23-09-16.000.log.gz",
 		"../../testdata/must-gather/audit_logs/openshift-apiserver",
 		"../../testdata/must-gather/audit_logs/oauth-apiserver",
-		"../../testdata/corpus")
+		"../../testdata/corpus"}, []string{"../../testdata/must-gather", "../../testdata/corpus"})...)
 	if err != nil {
 		t.Fatal(err)
 	}
