@@ -16,7 +16,8 @@ import (
 const DefaultSortWindow = 32 << 20
 
 // sortLookahead is how many entries of every stream Sorted holds before
-// it yields the earliest (unless the window is full): enough for the few
+// it yields the earliest (fewer when they fill the stream's share of the
+// window): enough for the few
 // seconds most requests take, at thousands of requests a second. A
 // variable for tests.
 var sortLookahead = 4096
@@ -51,22 +52,25 @@ const parquetBatch = 256
 //     export (*.parquet) are one stream, whose row groups, each sorted by
 //     time, are merged, each opened when the merge reaches it;
 //   - an API server writes an event when the request completes, not when
-//     it was received, so Sorted holds entries back and yields the
-//     earliest it holds once every stream has 4096 entries held (fewer
-//     each when many streams share the window: see newSortMerge) or has
-//     ended;
+//     it was received, so Sorted holds entries back: it yields the
+//     earliest of the next entries of every stream, 4096 of each (fewer
+//     when many streams share the window: see newSortMerge), and no more
+//     of a stream than half the window's bytes over the streams (one
+//     entry at least);
 //   - what it holds, in all, is bounded by window bytes (DefaultSortWindow
 //     when window <= 0), counting the input an entry keeps in memory and a
-//     kilobyte for its structures: when they fill the window, it yields
-//     the earliest entry it holds without waiting for more. A line longer
-//     than a block counts as it is read, and one stream at a time reads
-//     one. The window can be exceeded by one block of input (256 KiB, or
-//     one line) per stream, read while the window filled.
+//     kilobyte for its structures: half for the entries it may yield
+//     next, half for what the streams read ahead, each stream its share. A
+//     line longer than a block counts as it is read, and one stream at a
+//     time reads one. The window can be exceeded by one block of input
+//     (256 KiB, or one line) per stream, read when its share was full.
 //
-// An entry received before one already yielded (a long watch, or any entry
-// when the window is full) comes out later than its time; the Report counts
-// them (OutOfOrder) and says by how much the worst was late. Ties are broken
-// by stream, then by position in the stream. Unlike All and Scan, the
+// The order depends on the input alone, not on how fast each stream is
+// read: the same input gives the same order, whatever the machine. An
+// entry received before one already yielded (a long watch) comes out later
+// than its time; the Report counts them (OutOfOrder) and says by how much
+// the worst was late. Ties are broken by stream, then by position in the
+// stream. Unlike All and Scan, the
 // entries Sorted yields are not reused: they may be kept. As with All, what
 // cannot be read is counted in the Report; breaking out of the loop stops
 // the readers.
@@ -180,11 +184,14 @@ func charge(items []sortItem, b *block, lines int64) {
 		return
 	}
 	if 4*lines >= int64(len(b.data)) {
-		share := int64(cap(b.data)) / int64(len(items))
+		// The block's length, not its capacity (which depends on the
+		// buffer the pool gave): a size depends on the input alone, and so
+		// do the entries the merge shows (sortMerge.show).
+		share := int64(len(b.data)) / int64(len(items))
 		for i := range items {
 			items[i].size = share + entryOverhead
 		}
-		items[0].size += int64(cap(b.data)) % int64(len(items))
+		items[0].size += int64(len(b.data)) % int64(len(items))
 		return
 	}
 	for i := range items {
@@ -268,17 +275,34 @@ type sortMerge struct {
 	long chan struct{}
 	sent []atomic.Int64
 	wake []chan struct{}
+	// needs[s] says the merge waits for stream s (see short): it reads
+	// then even when the window is full.
+	needs []atomic.Bool
+	// heldBy[s] is the memory of stream s's entries sent and not yet
+	// taken out: a stream reads ahead while a block more leaves it within
+	// twice its share (what it shows, and as much read ahead), so that no
+	// stream fills the window with what it reads ahead while another has
+	// nothing to show.
+	heldBy []atomic.Int64
 	// cancel, when closed, ends the merge (SortedContext).
 	cancel <-chan struct{}
 
-	// Owned by the iterator's goroutine.
+	// Owned by the iterator's goroutine. Of the entries a stream sent, the
+	// first ones not taken out are in the heap (visible), up to lookahead
+	// of them and share bytes of size (one at least); the rest wait in
+	// its queue. What is visible thus depends on the input alone, never on
+	// how far a stream's goroutine has read, and so does the order.
 	heap     []sortItem
-	counts   []int  // entries held per stream
-	ended    []bool // streams that sent their last batch
-	stalled  []bool // streams waiting for a file descriptor
-	short    int    // streams not ended or stalled holding fewer than lookahead entries
-	open     int    // streams not ended
-	latest   int64  // the latest time taken out
+	share    int64        // the size of the entries a stream shows at most
+	queue    [][]sortItem // per stream, entries sent and not visible yet
+	counts   []int        // entries visible per stream
+	weights  []int64      // their size
+	ended    []bool       // streams that sent their last batch
+	stalled  []bool       // streams waiting for a file descriptor
+	isShort  []bool       // see short
+	short    int          // streams not ended nor stalled that may show more entries
+	open     int          // streams not ended
+	latest   int64        // the latest time taken out
 	started  bool
 	late     int64
 	lateness time.Duration
@@ -287,19 +311,21 @@ type sortMerge struct {
 // newSortMerge returns the merge of streams streams in a window of bytes.
 // Every stream looks ahead sortLookahead entries, or fewer when that many
 // of every stream would not fit in the window (about 3 KiB an entry, its
-// input and structures), so that the window seldom fills before every
-// stream has what it looks ahead: many streams (a must-gather's every
-// server and node) each look ahead less, rather than the merge yielding
-// entries before their time.
+// input and structures): many streams (a must-gather's every server and
+// node) each look ahead less.
 func newSortMerge(streams int, window int64) *sortMerge {
 	lookahead := int(window / int64(max(streams, 1)) / (3 << 10))
 	lookahead = min(sortLookahead, max(minSortLookahead, lookahead))
 	m := &sortMerge{in: make(chan sortBatch, streams+1), done: make(chan struct{}), window: window, long: make(chan struct{}, 1),
 		lookahead: lookahead, ahead: min(sortAhead, max(lookahead/4, 1)),
 		sent: make([]atomic.Int64, streams), wake: make([]chan struct{}, streams),
-		counts: make([]int, streams), ended: make([]bool, streams), stalled: make([]bool, streams), short: streams, open: streams}
+		share: max(window/int64(2*max(streams, 1)), 1), queue: make([][]sortItem, streams),
+		counts: make([]int, streams), weights: make([]int64, streams), ended: make([]bool, streams), stalled: make([]bool, streams),
+		isShort: make([]bool, streams), needs: make([]atomic.Bool, streams), heldBy: make([]atomic.Int64, streams), short: streams, open: streams}
 	for i := range m.wake {
 		m.wake[i] = make(chan struct{}, 1)
+		m.isShort[i] = true
+		m.needs[i].Store(true)
 	}
 	return m
 }
@@ -307,10 +333,15 @@ func newSortMerge(streams int, window int64) *sortMerge {
 // send hands a batch to the merge, counting its memory; it reports false
 // when the merge has stopped.
 func (m *sortMerge) send(b sortBatch) bool {
+	if len(b.items) > 0 {
+		// Until the merge has taken these, it may not wait for more.
+		m.needs[b.stream].Store(false)
+	}
 	var size int64
 	for i := range b.items {
 		size += b.items[i].size
 	}
+	m.heldBy[b.stream].Add(size)
 	held := m.held.Add(size)
 	for p := m.peak.Load(); held > p && !m.peak.CompareAndSwap(p, held); p = m.peak.Load() {
 	}
@@ -323,12 +354,13 @@ func (m *sortMerge) send(b sortBatch) bool {
 	}
 }
 
-// room waits while stream s may not read more: while the window is full,
-// or while s has enough entries held (lookahead, and ahead more to keep
-// ahead of the merge). It reports false when the merge has
+// room waits while stream s may not read more: while the window is full
+// or a block more would take s past twice its share, unless the merge
+// waits for s; or while s has enough entries held (lookahead, and ahead
+// more to keep ahead of the merge). It reports false when the merge has
 // stopped.
 func (m *sortMerge) room(s int) bool {
-	for m.held.Load() >= m.window || m.sent[s].Load() >= int64(m.lookahead+m.ahead) {
+	for (m.held.Load() >= m.window || m.heldBy[s].Load()+blockSize > 2*m.share) && !m.needs[s].Load() || m.sent[s].Load() >= int64(m.lookahead+m.ahead) {
 		select {
 		case <-m.wake[s]:
 		case <-m.done:
@@ -401,7 +433,7 @@ func (m *sortMerge) next() (*Entry, bool) {
 		for len(m.in) > 0 {
 			m.take(<-m.in)
 		}
-		if len(m.heap) > 0 && (m.short == 0 || m.held.Load() >= m.window) {
+		if len(m.heap) > 0 && m.short == 0 {
 			return m.pop(), true
 		}
 		if m.open == 0 {
@@ -419,7 +451,6 @@ func (m *sortMerge) next() (*Entry, bool) {
 // take adds a batch to the entries held.
 func (m *sortMerge) take(b sortBatch) {
 	s := b.stream
-	waited := !m.ended[s] && !m.stalled[s] && m.counts[s] < m.lookahead
 	switch {
 	case b.done:
 		m.ended[s] = true
@@ -427,17 +458,56 @@ func (m *sortMerge) take(b sortBatch) {
 	case b.stall:
 		m.stalled[s] = b.stalled
 	default:
-		for i := range b.items {
-			m.push(b.items[i])
-		}
-		m.counts[s] += len(b.items)
+		m.queue[s] = append(m.queue[s], b.items...)
+		m.show(s)
 	}
-	waits := !m.ended[s] && !m.stalled[s] && m.counts[s] < m.lookahead
-	switch {
-	case waited && !waits:
-		m.short--
-	case !waited && waits:
-		m.short++
+	m.reshort(s)
+}
+
+// show makes visible the entries of stream s's queue that fit in what it
+// shows (see sortMerge.heap).
+func (m *sortMerge) show(s int) {
+	q := m.queue[s]
+	i := 0
+	for ; i < len(q) && m.counts[s] < m.lookahead && (m.counts[s] == 0 || m.weights[s]+q[i].size <= m.share); i++ {
+		m.push(q[i])
+		m.counts[s]++
+		m.weights[s] += q[i].size
+	}
+	if i == len(q) {
+		clear(q)
+		m.queue[s] = q[:0]
+	} else if i > 0 {
+		n := copy(q, q[i:])
+		clear(q[n:])
+		m.queue[s] = q[:n]
+	}
+}
+
+// reshort works out again whether the merge waits for stream s: s has
+// neither ended nor stalled, and the next entry it sends may be visible
+// (its queue is empty, and it shows fewer entries than it may). The merge
+// yields only when it waits for none, so that the entries visible then
+// are the ones the input puts there. A stream the merge waits for reads
+// even when the window is full (room), or they would wait for each other.
+func (m *sortMerge) reshort(s int) {
+	short := !m.ended[s] && !m.stalled[s] && len(m.queue[s]) == 0 &&
+		m.counts[s] < m.lookahead && m.weights[s] < m.share
+	// The stream cleared needs when it sent what the merge took (send);
+	// while a batch it sent is on its way, the merge waits for that one,
+	// and the stream for room as any other.
+	needs := short && m.sent[s].Load() == int64(m.counts[s]+len(m.queue[s]))
+	m.needs[s].Store(needs)
+	if needs {
+		m.nudge(s)
+	}
+	if short != m.isShort[s] {
+		m.isShort[s] = short
+		if short {
+			m.short++
+		} else {
+			m.short--
+		}
 	}
 }
 
@@ -453,13 +523,16 @@ func (m *sortMerge) pop() *Entry {
 	m.down(0)
 
 	s := it.stream
-	if m.counts[s] == m.lookahead && !m.ended[s] && !m.stalled[s] {
-		m.short++
-	}
 	m.counts[s]--
+	m.weights[s] -= it.size
 	if m.sent[s].Add(-1) == int64(m.lookahead+m.ahead-1) {
 		m.nudge(int(s))
 	}
+	if by := m.heldBy[s].Add(-it.size); by+blockSize <= 2*m.share && by+it.size+blockSize > 2*m.share {
+		m.nudge(int(s))
+	}
+	m.show(int(s))
+	m.reshort(int(s))
 	m.free(it.size)
 	switch {
 	case !m.started:

@@ -64,7 +64,7 @@ func WriteReadReport(w io.Writer, r *auditlog.Report, verbose bool) error {
 		writeSamples(bw, t.Samples, t.Count, verbose)
 	}
 	if r.OutOfOrder > 0 {
-		fmt.Fprintf(bw, "listed out of time order: %d entries, up to %v late (requests that took longer than the sort window held, or a full window)\n",
+		fmt.Fprintf(bw, "listed out of time order: %d entries, up to %v late (requests that took longer than the sort window held)\n",
 			r.OutOfOrder, r.MaxLateness)
 	}
 	return bw.Flush()
