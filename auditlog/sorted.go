@@ -294,9 +294,10 @@ type sortMerge struct {
 	// how far a stream's goroutine has read, and so does the order.
 	heap     []sortItem
 	share    int64        // the size of the entries a stream shows at most
-	queue    [][]sortItem // per stream, entries sent and not visible yet
+	queue    [][]sortItem // per stream, entries sent and not visible yet, from head on
+	head     []int        // per stream, the start of its queue
 	counts   []int        // entries visible per stream
-	weights  []int64      // their size
+	sizes    []int64      // their size
 	ended    []bool       // streams that sent their last batch
 	stalled  []bool       // streams waiting for a file descriptor
 	isShort  []bool       // see short
@@ -320,7 +321,7 @@ func newSortMerge(streams int, window int64) *sortMerge {
 		lookahead: lookahead, ahead: min(sortAhead, max(lookahead/4, 1)),
 		sent: make([]atomic.Int64, streams), wake: make([]chan struct{}, streams),
 		share: max(window/int64(2*max(streams, 1)), 1), queue: make([][]sortItem, streams),
-		counts: make([]int, streams), weights: make([]int64, streams), ended: make([]bool, streams), stalled: make([]bool, streams),
+		head: make([]int, streams), counts: make([]int, streams), sizes: make([]int64, streams), ended: make([]bool, streams), stalled: make([]bool, streams),
 		isShort: make([]bool, streams), needs: make([]atomic.Bool, streams), heldBy: make([]atomic.Int64, streams), short: streams, open: streams}
 	for i := range m.wake {
 		m.wake[i] = make(chan struct{}, 1)
@@ -468,21 +469,29 @@ func (m *sortMerge) take(b sortBatch) {
 // shows (see sortMerge.heap).
 func (m *sortMerge) show(s int) {
 	q := m.queue[s]
-	i := 0
-	for ; i < len(q) && m.counts[s] < m.lookahead && (m.counts[s] == 0 || m.weights[s]+q[i].size <= m.share); i++ {
+	i := m.head[s]
+	for ; i < len(q) && m.counts[s] < m.lookahead && (m.counts[s] == 0 || m.sizes[s]+q[i].size <= m.share); i++ {
 		m.push(q[i])
 		m.counts[s]++
-		m.weights[s] += q[i].size
+		m.sizes[s] += q[i].size
+		q[i] = sortItem{} // the heap holds it now
 	}
-	if i == len(q) {
-		clear(q)
-		m.queue[s] = q[:0]
-	} else if i > 0 {
+	// A pop shows one entry at most: the queue moves down only once its
+	// head is past half of it, not on every pop.
+	switch {
+	case i == len(q):
+		m.queue[s], m.head[s] = q[:0], 0
+	case i > len(q)/2:
 		n := copy(q, q[i:])
 		clear(q[n:])
-		m.queue[s] = q[:n]
+		m.queue[s], m.head[s] = q[:n], 0
+	default:
+		m.head[s] = i
 	}
 }
+
+// queued is the number of entries in stream s's queue.
+func (m *sortMerge) queued(s int) int { return len(m.queue[s]) - m.head[s] }
 
 // reshort works out again whether the merge waits for stream s: s has
 // neither ended nor stalled, and the next entry it sends may be visible
@@ -491,12 +500,12 @@ func (m *sortMerge) show(s int) {
 // are the ones the input puts there. A stream the merge waits for reads
 // even when the window is full (room), or they would wait for each other.
 func (m *sortMerge) reshort(s int) {
-	short := !m.ended[s] && !m.stalled[s] && len(m.queue[s]) == 0 &&
-		m.counts[s] < m.lookahead && m.weights[s] < m.share
+	short := !m.ended[s] && !m.stalled[s] && m.queued(s) == 0 &&
+		m.counts[s] < m.lookahead && m.sizes[s] < m.share
 	// The stream cleared needs when it sent what the merge took (send);
 	// while a batch it sent is on its way, the merge waits for that one,
 	// and the stream for room as any other.
-	needs := short && m.sent[s].Load() == int64(m.counts[s]+len(m.queue[s]))
+	needs := short && m.sent[s].Load() == int64(m.counts[s]+m.queued(s))
 	m.needs[s].Store(needs)
 	if needs {
 		m.nudge(s)
@@ -524,7 +533,7 @@ func (m *sortMerge) pop() *Entry {
 
 	s := it.stream
 	m.counts[s]--
-	m.weights[s] -= it.size
+	m.sizes[s] -= it.size
 	if m.sent[s].Add(-1) == int64(m.lookahead+m.ahead-1) {
 		m.nudge(int(s))
 	}
