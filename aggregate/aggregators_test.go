@@ -298,6 +298,40 @@ func TestSummary(t *testing.T) {
 	}
 }
 
+// TestSummarySources counts nodes and servers through runs of one
+// source, whose entries mostly carry the source's node and sometimes a
+// node of their own (a line's host-name prefix, in a buffer reused for
+// the next line), and through changes of source.
+func TestSummarySources(t *testing.T) {
+	kube := &auditlog.Source{Server: auditlog.ServerKube, Node: "m0"}
+	oauth := &auditlog.Source{Server: auditlog.ServerOAuth, Node: "m0"}
+	other := &auditlog.Source{Server: auditlog.ServerKube, Node: "m1"}
+	prefix := []byte("m2")
+	s := NewSummary()
+	add := func(src *auditlog.Source, node string, n int) {
+		for range n {
+			e := ev("get", "u", "/", 0, 0, 0)
+			e.Source, e.Node = src, node
+			s.Add(e)
+		}
+	}
+	add(kube, kube.Node, 3)
+	add(kube, string(prefix), 1) // the source, another node
+	prefix[1] = '0'              // the buffer now names m0: a copy of the source's node
+	add(kube, string(prefix), 2)
+	add(kube, kube.Node, 1)
+	add(oauth, oauth.Node, 2) // the same node, another server
+	add(other, other.Node, 1)
+	add(kube, kube.Node, 1)
+	add(nil, "", 1)
+	res := s.Result()
+	wantServers := []Row{{Key: "kube-apiserver", Count: 9}, {Key: "oauth-server", Count: 2}, {Key: "", Count: 1}}
+	wantNodes := []Row{{Key: "m0", Count: 9}, {Key: "", Count: 1}, {Key: "m1", Count: 1}, {Key: "m2", Count: 1}}
+	if res.Count != 12 || !slices.EqualFunc(res.Servers, wantServers, rowEqual) || !slices.EqualFunc(res.Nodes, wantNodes, rowEqual) {
+		t.Errorf("count %d servers %+v nodes %+v", res.Count, res.Servers, res.Nodes)
+	}
+}
+
 func TestTrackers(t *testing.T) {
 	tr := NewTrackers()
 	for i := range 10 {

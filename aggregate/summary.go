@@ -21,6 +21,12 @@ type Summary struct {
 	// of entries shares a handful, and comparing strings is cheaper than
 	// looking them up.
 	recentStages, recentServers, recentNodes recentCounts
+	// source is the source of the last entry whose node was its source's
+	// (most entries: a file's lines name no node of their own), and
+	// server and node its counters: the next entry of that source and
+	// node finds them with two pointer compares.
+	source       *auditlog.Source
+	server, node *int64
 }
 
 // recentCounts holds the counters of the last few keys looked up in a map.
@@ -61,14 +67,25 @@ func (s *Summary) Fields() auditlog.Fields {
 func (s *Summary) Add(e *auditlog.Entry) {
 	s.count++
 	s.addTime(e.Event.RequestReceivedTimestamp.Time, 1)
-	stage := string(e.Event.Stage)
-	var server string
-	if e.Source != nil {
-		server = string(e.Source.Server)
+	*s.recentStages.get(s.stages, string(e.Event.Stage))++
+	src := e.Source
+	if src != nil && src == s.source && e.Node == src.Node {
+		// e.Node is mostly src.Node itself: equal pointers, compared
+		// without reading the bytes.
+		*s.server++
+		*s.node++
+		return
 	}
-	*s.recentStages.get(s.stages, stage)++
-	*s.recentServers.get(s.servers, server)++
-	*s.recentNodes.get(s.nodes, e.Node)++
+	var server string
+	if src != nil {
+		server = string(src.Server)
+	}
+	sc, nc := s.recentServers.get(s.servers, server), s.recentNodes.get(s.nodes, e.Node)
+	*sc++
+	*nc++
+	if src != nil && e.Node == src.Node {
+		s.source, s.server, s.node = src, sc, nc
+	}
 }
 
 // addTime widens [first, last] to hold t; zero times are counted apart.
