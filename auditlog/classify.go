@@ -1,6 +1,10 @@
 package auditlog
 
-import "math/bits"
+import (
+	"bytes"
+	"math/bits"
+	"slices"
+)
 
 // classes holds a bitmap of the bytes of one JSON text that the scanner
 // stops at inside a string, so that it can jump over everything else: bit
@@ -53,6 +57,65 @@ func classifyGeneric(data []byte, special []uint64) {
 			}
 		}
 		special[w] = s
+	}
+}
+
+// classifyLineGeneric is classifyLineBlocks one byte at a time: the
+// definition the fast one is tested against.
+func classifyLineGeneric(data []byte, special []uint64) int {
+	for w := range len(data) / 64 {
+		run := data[w*64 : w*64+64]
+		classifyGeneric(run, special[w:w+1])
+		if bytes.IndexByte(run, '\n') >= 0 {
+			return w + 1
+		}
+	}
+	return len(data) / 64
+}
+
+// lineRuns is the most runs of 64 bytes classifyLine classifies at once:
+// the bitmap grows with the line, not with the block it is in.
+const lineRuns = 64
+
+// classifyLine classifies the line data starts with, in the pass that
+// finds its end: its bytes up to the first '\n', or all of data when
+// there is none. It returns the line's length, and whether a '\n' ends
+// it; the bitmap is then the line's alone, as classify leaves it. It
+// needs a fast classifier (useClassify) to be worth it, and classifies a
+// line of any length.
+func (c *classes) classifyLine(data []byte) (n int, ended bool) {
+	c.special = c.special[:0]
+	whole := len(data) &^ 63
+	for at := 0; at < whole; {
+		runs := min((whole-at)/64, lineRuns)
+		w := at / 64
+		c.special = slices.Grow(c.special, runs)[:w+runs]
+		k := classifyLineBlocks(data[at:at+runs*64], c.special[w:])
+		at += k * 64
+		if i := bytes.IndexByte(data[at-64:at], '\n'); i >= 0 {
+			c.truncate(at - 64 + i)
+			return at - 64 + i, true
+		}
+	}
+	if at := whole; at < len(data) {
+		var tail [64]byte
+		copy(tail[:], data[at:])
+		c.special = append(c.special, 0)
+		classifyBlocks(tail[:], c.special[len(c.special)-1:])
+		if i := bytes.IndexByte(data[at:], '\n'); i >= 0 {
+			c.truncate(at + i)
+			return at + i, true
+		}
+	}
+	c.truncate(len(data))
+	return len(data), false
+}
+
+// truncate makes the bitmap that of the first n bytes classified.
+func (c *classes) truncate(n int) {
+	c.special = c.special[:(n+63)/64]
+	if r := n % 64; r != 0 {
+		c.special[len(c.special)-1] &= 1<<r - 1
 	}
 }
 

@@ -16,3 +16,12 @@ func classifyBlocks(data []byte, special []uint64) {
 
 //go:noescape
 func classifyAVX2(data *byte, blocks int, special *uint64)
+
+// classifyLineBlocks is classifyBlocks that stops after the first run of
+// 64 bytes holding a '\n', and returns the runs classified.
+func classifyLineBlocks(data []byte, special []uint64) int {
+	return classifyLineAVX2(&data[0], len(data)/64, &special[0])
+}
+
+//go:noescape
+func classifyLineAVX2(data *byte, blocks int, special *uint64) int

@@ -10,3 +10,9 @@ var useClassify = false
 func classifyBlocks(data []byte, special []uint64) {
 	classifyGeneric(data, special)
 }
+
+// classifyLineBlocks is classifyLineGeneric where there is no fast
+// classifier.
+func classifyLineBlocks(data []byte, special []uint64) int {
+	return classifyLineGeneric(data, special)
+}

@@ -3,6 +3,7 @@ package auditlog
 import (
 	"bytes"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -62,6 +63,90 @@ func FuzzClassify(f *testing.F) {
 			data = append(bytes.Repeat([]byte{' '}, minClassify-len(data)), data...)
 		}
 		classifyAgrees(t, data)
+	})
+}
+
+// classifyLineAgrees checks classifyLine on data against finding the
+// line's end with bytes.IndexByte and classifying the line with
+// classifyGeneric, and classifyLineBlocks against classifyLineGeneric.
+func classifyLineAgrees(t *testing.T, data []byte) {
+	t.Helper()
+	wantN, wantEnded := bytes.IndexByte(data, '\n'), true
+	if wantN < 0 {
+		wantN, wantEnded = len(data), false
+	}
+	var c classes
+	c.special = []uint64{^uint64(0)} // left over from a line before
+	n, ended := c.classifyLine(data)
+	if n != wantN || ended != wantEnded {
+		t.Fatalf("classifyLine(%q) = %d, %v; want %d, %v", data, n, ended, wantN, wantEnded)
+	}
+	words := (n + 63) / 64
+	padded := make([]byte, words*64)
+	copy(padded, data[:n])
+	want := make([]uint64, words)
+	classifyGeneric(padded, want)
+	if r := n % 64; r != 0 {
+		want[words-1] &= 1<<r - 1
+	}
+	if len(c.special) != words {
+		t.Fatalf("%d words for a line of %d bytes, want %d", len(c.special), n, words)
+	}
+	for w := range words {
+		if c.special[w] != want[w] {
+			t.Fatalf("word %d of a line of %d bytes:\n got %064b\nwant %064b", w, n, c.special[w], want[w])
+		}
+	}
+	whole := len(data) &^ 63
+	if whole == 0 {
+		return
+	}
+	got, ref := make([]uint64, whole/64), make([]uint64, whole/64)
+	k, wantK := classifyLineBlocks(data[:whole], got), classifyLineGeneric(data[:whole], ref)
+	if k != wantK || !slices.Equal(got[:k], ref[:k]) {
+		t.Fatalf("classifyLineBlocks = %d runs %x, want %d runs %x", k, got[:k], wantK, ref[:wantK])
+	}
+}
+
+// TestClassifyLine puts a line's end at every offset of the first runs of
+// a text (and none), in JSON, in random bytes and after a carriage
+// return, with more lines after it.
+func TestClassifyLine(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	random := make([]byte, 9000)
+	for i := range random {
+		if random[i] = byte(rng.Uint32()); random[i] == '\n' {
+			random[i] = 'n'
+		}
+	}
+	json := bytes.Repeat([]byte(`{"a":["b\"\\",{"c":[]}],"\u00e9":"\x01é\r"}`), 200)
+	for name, text := range map[string][]byte{"random": random, "json": json} {
+		t.Run(name, func(t *testing.T) {
+			for _, size := range []int{0, 1, 63, 64, 65, 300, 4096, 4097, 5000, len(text)} {
+				data := slices.Clone(text[:size])
+				classifyLineAgrees(t, data) // no line end
+				for at := range min(size, 300) {
+					data := slices.Clone(data)
+					data[at] = '\n'
+					if at+1 < size {
+						data[at+1] = '\n' // an empty line after it
+					}
+					classifyLineAgrees(t, data)
+				}
+				if size > 4200 {
+					data[4200] = '\n' // past a first pass of lineRuns
+					classifyLineAgrees(t, data)
+				}
+			}
+		})
+	}
+}
+
+func FuzzClassifyLine(f *testing.F) {
+	f.Add([]byte("{\"k\":\"v\\\\\"}\r\n{}\n"))
+	f.Add(bytes.Repeat([]byte("{\"k\":\"v\"}\n"), 30))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		classifyLineAgrees(t, data)
 	})
 }
 

@@ -68,6 +68,9 @@ type scanner struct {
 	// scanner then jumps from marked byte to marked byte.
 	cls        classes
 	classified bool
+	// preclassified says cls holds the bitmap of the data the next reset
+	// is given (lineDecoder classifies a line as it finds its end).
+	preclassified bool
 }
 
 // shareLimit is the longest line whose strings share one allocation. The
@@ -86,7 +89,11 @@ func (s *scanner) reset(data []byte, text string) {
 	if text == "" && len(data) <= shareLimit {
 		s.str = string(data)
 	}
-	s.classified = s.cls.classify(data)
+	if s.preclassified {
+		s.classified, s.preclassified = true, false
+	} else {
+		s.classified = s.cls.classify(data)
+	}
 }
 
 // plainEnd returns the index of the first byte at or after i that needs

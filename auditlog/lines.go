@@ -77,16 +77,23 @@ func (ld *lineDecoder) block(b *block, add func(*Entry) bool) bool {
 	}
 	data := b.data
 	lineNo := b.line
+	cls := &ld.dec.s.cls
 	for len(data) > 0 {
 		var line []byte
 		last := false
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		// With a fast classifier, the pass that finds the line's end
+		// classifies it for the decoder.
+		if useClassify {
+			n, ended := cls.classifyLine(data)
+			line, data = data[:n], data[min(n+1, len(data)):]
+			last = !ended && b.eof
+		} else if i := bytes.IndexByte(data, '\n'); i >= 0 {
 			line, data = data[:i], data[i+1:]
 		} else {
 			line, data = data, nil
 			last = b.eof
 		}
-		if !ld.line(b, line, lineNo, last, add) {
+		if !ld.line(b, line, lineNo, last, useClassify, add) {
 			return false
 		}
 		lineNo++
@@ -95,8 +102,9 @@ func (ld *lineDecoder) block(b *block, add func(*Entry) bool) bool {
 }
 
 // line decodes one line. unterminated says it is a last line without a
-// newline: if it is not a whole event, it was cut off.
-func (ld *lineDecoder) line(b *block, line []byte, lineNo int64, unterminated bool, add func(*Entry) bool) bool {
+// newline: if it is not a whole event, it was cut off. classified says
+// the decoder's bitmap is the line's (classes.classifyLine).
+func (ld *lineDecoder) line(b *block, line []byte, lineNo int64, unterminated, classified bool, add func(*Entry) bool) bool {
 	line = trimLineEnd(line)
 	ld.lineLen = len(line)
 	node := b.src.Node
@@ -120,9 +128,14 @@ func (ld *lineDecoder) line(b *block, line []byte, lineNo int64, unterminated bo
 		if len(host) > 0 {
 			node = string(host)
 		}
+		classified = false // the JSON starts past the bitmap's start
 	}
 	ev := ld.next()
 	text := b.textOf(line)
+	if classified {
+		ld.dec.s.cls.truncate(len(line)) // without the line end trimmed
+		ld.dec.s.preclassified = true
+	}
 	if err := ld.dec.decode(line, text, ev); err != nil {
 		if isTypeError(err) {
 			// Valid JSON that is no Event: a wrapper, perhaps.
