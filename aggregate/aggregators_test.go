@@ -9,6 +9,7 @@ import (
 	"slices"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/auditlens/auditlens/auditlog"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -329,6 +330,14 @@ func TestSummarySources(t *testing.T) {
 	wantNodes := []Row{{Key: "m0", Count: 9}, {Key: "", Count: 1}, {Key: "m1", Count: 1}, {Key: "m2", Count: 1}}
 	if res.Count != 12 || !slices.EqualFunc(res.Servers, wantServers, rowEqual) || !slices.EqualFunc(res.Nodes, wantNodes, rowEqual) {
 		t.Errorf("count %d servers %+v nodes %+v", res.Count, res.Servers, res.Nodes)
+	}
+}
+
+// TestCounterLine holds counterLine to a cache line, a size class of Go's
+// allocator whose objects start on one (see counter).
+func TestCounterLine(t *testing.T) {
+	if n := unsafe.Sizeof(counterLine{}); n != 64 {
+		t.Errorf("counterLine is %d bytes, want 64", n)
 	}
 }
 

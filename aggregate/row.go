@@ -101,12 +101,21 @@ func mergeCount(m map[string]*int64, key string, n int64) {
 
 // counter returns the count of key in m, inserting a zero count under a
 // copy of key when it is new (key may share memory with the line it came
-// from).
+// from). The count has a cache line of its own (counterLine): Summary
+// adds to a few counts for every entry, and the Summaries of a Scan's
+// workers, made one after the other, would otherwise share lines.
 func counter(m map[string]*int64, key string) *int64 {
 	c := m[key]
 	if c == nil {
-		c = new(int64)
+		c = &new(counterLine).n
 		m[strings.Clone(key)] = c
 	}
 	return c
+}
+
+// counterLine is a count alone in a cache line: 64 bytes, a size class
+// of Go's allocator whose objects are aligned to it.
+type counterLine struct {
+	n int64
+	_ [56]byte
 }
