@@ -362,15 +362,21 @@ func (d *decoder) event(ev *auditv1.Event, depth int) error {
 		case memberAPIVersion:
 			return d.str(&ev.APIVersion, "apiVersion")
 		case memberLevel:
-			return str(d, &ev.Level, "level")
+			err := str(d, &ev.Level, "level")
+			ev.Level = internLevel(ev.Level)
+			return err
 		case memberAuditID:
 			return str(d, &ev.AuditID, "auditID")
 		case memberStage:
-			return str(d, &ev.Stage, "stage")
+			err := str(d, &ev.Stage, "stage")
+			ev.Stage = internStage(ev.Stage)
+			return err
 		case memberRequestURI:
 			return d.str(&ev.RequestURI, "requestURI")
 		case memberVerb:
-			return d.str(&ev.Verb, "verb")
+			err := d.str(&ev.Verb, "verb")
+			ev.Verb = internVerb(ev.Verb)
+			return err
 		case memberUser:
 			return d.user(&ev.User, depth+1, "user", d.fields)
 		case memberImpersonatedUser:
