@@ -51,9 +51,11 @@ func (d *dataset) culprit() string {
 // requests: the support lab's must-gather (3 masters, 2h44m42s, rotated
 // gzip files) with every scenario, the 403 /proxy/metrics storm among
 // them, and objects named as many times as in a real cluster (VaryURIs:
-// most groups of the grouped view hold a few requests).
+// most groups of the grouped view hold a few requests). Every file is
+// gzip, the live one too (GatherGzip), as gather_audit_logs collects a
+// must-gather.
 func config(events int) mustgather.Config {
-	return mustgather.Config{Seed: seed, Events: events, Scenarios: mustgather.ScenarioMix, VaryURIs: true}
+	return mustgather.Config{Seed: seed, Events: events, Scenarios: mustgather.ScenarioMix, VaryURIs: true, GatherGzip: true}
 }
 
 // setFile, in a generated set's folder, holds the configuration that made

@@ -190,6 +190,12 @@ type Config struct {
 	// more than one master, each master's files go in a folder of its own,
 	// audit_logs/SERVER/NODE/.
 	PlainNames bool
+	// GatherGzip writes the live audit.log gzip too, as NODE-audit.log.gz
+	// (at GzipLevel): what OpenShift's gather_audit_logs collects, since it
+	// pipes every file it downloads through gzip (openshift/must-gather,
+	// collection-scripts/gather_audit_logs). Off, the live file is plain,
+	// as on the node.
+	GatherGzip bool
 }
 
 // DefaultStart is the default Config.Start.

@@ -33,7 +33,7 @@ const TruthFile = "truth.json"
 // files of the same names are overwritten):
 //
 //	dir/audit_logs/SERVER/NODE-audit-2022-02-07T23-06-26.647.log.gz  (rotated)
-//	dir/audit_logs/SERVER/NODE-audit.log                             (live)
+//	dir/audit_logs/SERVER/NODE-audit.log                             (live; .log.gz with GatherGzip)
 //	dir/audit_logs/kube-apiserver/NODE-termination.log, NODE-lock.log
 //	dir/audit_logs/SERVER.audit_logs_listing
 //	dir/truth.json
@@ -105,7 +105,7 @@ func Generate(dir string, cfg Config) (*Truth, error) {
 				}
 			}
 			w := &writer{dir: dir, server: s.name, node: cat.masters[n], start: start, slot: slot,
-				files: cfg.Files, level: cfg.GzipLevel, hugeBytes: cfg.Bad.HugeLineBytes, g: g, t: newTally(), cur: -1}
+				files: cfg.Files, level: cfg.GzipLevel, liveGzip: cfg.GatherGzip, hugeBytes: cfg.Bad.HugeLineBytes, g: g, t: newTally(), cur: -1}
 			if cfg.PlainNames {
 				w.folder = "."
 				if cfg.Masters > 1 {

@@ -335,3 +335,42 @@ func TestPlainNamesVaryURIs(t *testing.T) {
 	}
 	t.Logf("groups of requests: %d, varied %d", plain, many)
 }
+
+// TestGatherGzip: with GatherGzip, the live file is gzip as well, named
+// NODE-audit.log.gz, as gather_audit_logs collects it, and every file
+// holds what it holds without the option.
+func TestGatherGzip(t *testing.T) {
+	cfg := Config{Seed: 6, Events: 3000, Scenarios: ScenarioMix}
+	dir, gdir := t.TempDir(), t.TempDir()
+	truth, err := Generate(dir, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.GatherGzip = true
+	gathered, err := Generate(gdir, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recount(t, gdir, gathered)
+	if len(gathered.Files) != len(truth.Files) {
+		t.Fatalf("%d files, want %d", len(gathered.Files), len(truth.Files))
+	}
+	for i, f := range gathered.Files {
+		plain := truth.Files[i]
+		if !f.Gzip || !strings.HasSuffix(f.Path, ".log.gz") || strings.TrimSuffix(f.Path, ".gz") != strings.TrimSuffix(plain.Path, ".gz") {
+			t.Errorf("%s (gzip %v): want %s gzip", f.Path, f.Gzip, strings.TrimSuffix(plain.Path, ".gz")+".gz")
+			continue
+		}
+		got, err := readContent(t, filepath.Join(gdir, f.Path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := readContent(t, filepath.Join(dir, plain.Path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) || f.Lines != plain.Lines {
+			t.Errorf("%s: %d bytes, %d lines; without GatherGzip %d bytes, %d lines", f.Path, len(got), f.Lines, len(want), plain.Lines)
+		}
+	}
+}

@@ -18,6 +18,7 @@ type writer struct {
 	start, slot       int64 // slot: the time slice of a rotated file
 	files             int
 	level             int
+	liveGzip          bool              // Config.GatherGzip
 	plans             map[int]*filePlan // by file index; kube-apiserver only
 	hugeBytes         int
 	g                 *gen
@@ -50,6 +51,9 @@ func (w *writer) fileName(k int) string {
 		prefix = ""
 	}
 	if k == w.files-1 {
+		if w.liveGzip {
+			return prefix + "audit.log.gz"
+		}
 		return prefix + "audit.log"
 	}
 	at := w.start + w.slot*int64(k+1)
@@ -65,7 +69,7 @@ func (w *writer) open(k int) error {
 	}
 	w.f = f
 	w.bw = bufio.NewWriterSize(f, 256<<10)
-	w.ft = FileTruth{Path: rel, Server: w.server, Node: w.node, Gzip: k < w.files-1}
+	w.ft = FileTruth{Path: rel, Server: w.server, Node: w.node, Gzip: k < w.files-1 || w.liveGzip}
 	w.offset = 0
 	w.dropping = false
 	w.plan = w.plans[k]
