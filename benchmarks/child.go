@@ -24,6 +24,8 @@ const (
 	modeNaive          = "naive"
 	modeInproc         = "inproc"
 	modeExport         = "export"
+	// modeGenerate writes the must-gather of -config (JSON) into -dir.
+	modeGenerate = "generate"
 )
 
 // childOptions are the flags of a child process.
@@ -36,6 +38,7 @@ type childOptions struct {
 	outDir    string // naive writes naive-QUESTION.txt files here; export its Parquet
 	result    string // JSON file the child writes its childResult to
 	profile   string // file for a CPU profile of the child
+	config    string // generate: the generator's configuration, JSON
 }
 
 // childResult is what a child reports to the harness beyond its wall time
@@ -79,7 +82,7 @@ func runChild(args []string, stdout io.Writer) error {
 	var o childOptions
 	var questions string
 	fs := flag.NewFlagSet("child", flag.ContinueOnError)
-	fs.StringVar(&o.mode, "child", "", "mode: floor, naive, inproc, export")
+	fs.StringVar(&o.mode, "child", "", "mode: floor, naive, inproc, export, generate")
 	fs.StringVar(&o.dir, "dir", "", "kube-apiserver audit log folder")
 	fs.IntVar(&o.workers, "workers", 1, "workers")
 	fs.StringVar(&questions, "questions", "", "comma-separated question names")
@@ -87,6 +90,7 @@ func runChild(args []string, stdout io.Writer) error {
 	fs.StringVar(&o.outDir, "outdir", "", "naive: folder for answers; export: folder for the Parquet export")
 	fs.StringVar(&o.result, "result", "", "file for the child's JSON result")
 	fs.StringVar(&o.profile, "cpuprofile", "", "file for a CPU profile")
+	fs.StringVar(&o.config, "config", "", "generate: the generator's configuration, JSON")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -116,6 +120,8 @@ func runChild(args []string, stdout io.Writer) error {
 		err = runInproc(o, stdout)
 	case modeExport:
 		res, err = runExport(o.dir, o.outDir, o.workers)
+	case modeGenerate:
+		err = generateDataset(o.dir, o.config)
 	default:
 		return fmt.Errorf("unknown child mode %q", o.mode)
 	}

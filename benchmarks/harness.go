@@ -199,7 +199,7 @@ func (h *harness) runSize(n int) (sizeRun, error) {
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	d, err := openDataset(dir, config(n), h.log)
+	d, err := openDataset(dir, config(n), h.opts.exe, h.log)
 	if err != nil {
 		return sizeRun{}, err
 	}

@@ -37,7 +37,15 @@ func main() {
 	if isChild(args) {
 		os.Exit(childMain(args, os.Stdout, os.Stderr))
 	}
-	if err := mainErr(args, os.Stdout, os.Stderr); err != nil {
+	copyDir, err := runFromColdCopy()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchmarks: warning: peak RSS may count the harness's own:", err)
+	}
+	err = mainErr(args, os.Stdout, os.Stderr)
+	if copyDir != "" {
+		os.RemoveAll(copyDir)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchmarks:", err)
 		os.Exit(1)
 	}

@@ -79,7 +79,7 @@ func (h *harness) runStress(r *sizeRun, n int) error {
 		if d == nil {
 			dir := h.setDir(n, name)
 			var err error
-			if d, err = openDataset(dir, cfg, h.log); err != nil {
+			if d, err = openDataset(dir, cfg, h.opts.exe, h.log); err != nil {
 				return err
 			}
 			if h.opts.keep == "" {
