@@ -215,30 +215,26 @@ func (h *harness) runSize(n int) (sizeRun, error) {
 	culprit := d.culprit()
 	qs := labQuestions(culprit)
 
-	// The floor, and the uncompressed size every rate is computed from.
+	// The floor, and the uncompressed size every rate is computed from,
+	// and the library, one process per question: measured in rounds, each
+	// case once a round (alternated), so that a machine that slows down
+	// for a while slows every case alike.
+	var jobs []job
 	floorRes := filepath.Join(out, "floor.json")
 	floor := child{path: h.opts.exe, harness: true, result: floorRes,
 		args: h.profile([]string{"-child=" + modeFloor, "-dir", d.kubeDir, "-workers", strconv.Itoa(h.opts.workers), "-result", floorRes}, "floor", "floor", n)}
 	if h.opts.selected("floor") {
-		fmt.Fprintln(h.log, "measuring floor...")
-		m, err := measureBest(floor, h.opts.count)
-		if err != nil {
-			return r, err
-		}
-		r.Bytes = m.Result.Bytes
-		r.Rows = append(r.Rows, newRow("floor", "floor", "", m))
+		jobs = append(jobs, job{c: floor, row: func(m measurement) row {
+			r.Bytes = m.Result.Bytes
+			return newRow("floor", "floor", "", m)
+		}})
 		if auditlog.Inflater() != auditlog.InflaterKlauspost {
 			// Issue 26's target is against klauspost's floor: measured
 			// too, in the same run, and every ratio is taken over it.
-			fmt.Fprintln(h.log, "measuring floor-klauspost...")
 			kres := filepath.Join(out, "floor-klauspost.json")
 			k := child{path: h.opts.exe, harness: true, result: kres,
 				args: h.profile([]string{"-child=" + modeKlauspostFloor, "-dir", d.kubeDir, "-workers", strconv.Itoa(h.opts.workers), "-result", kres}, klauspostFloorCase, "floor", n)}
-			m, err := measureBest(k, h.opts.count)
-			if err != nil {
-				return r, err
-			}
-			r.Rows = append(r.Rows, newRow(klauspostFloorCase, "floor", "", m))
+			jobs = append(jobs, job{c: k, row: func(m measurement) row { return newRow(klauspostFloorCase, "floor", "", m) }})
 		}
 	} else {
 		res, err := runFloor(d.kubeDir, h.opts.workers)
@@ -247,8 +243,6 @@ func (h *harness) runSize(n int) (sizeRun, error) {
 		}
 		r.Bytes = res.Bytes
 	}
-
-	// The library, one process per question.
 	for _, q := range qs {
 		if !h.opts.selected(q.name) {
 			continue
@@ -262,12 +256,17 @@ func (h *harness) runSize(n int) (sizeRun, error) {
 			if lib == libInproc {
 				c.args = h.profile(c.args, q.name, lib, n)
 			}
-			fmt.Fprintf(h.log, "measuring %s (%s)...\n", q.name, lib)
-			m, err := measureBest(c, h.opts.count)
-			if err != nil {
-				return r, err
-			}
-			r.Rows = append(r.Rows, newRow(q.name, lib, q.String(), m))
+			jobs = append(jobs, job{c: c, row: func(m measurement) row { return newRow(q.name, lib, q.String(), m) }})
+		}
+	}
+	if len(jobs) > 0 {
+		fmt.Fprintf(h.log, "measuring %d cases, %d rounds...\n", len(jobs), max(h.opts.count, 1))
+		ms, err := measureRounds(jobs, h.opts.count)
+		if err != nil {
+			return r, err
+		}
+		for i, j := range jobs {
+			r.Rows = append(r.Rows, j.row(ms[i]))
 		}
 	}
 

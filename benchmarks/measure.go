@@ -105,6 +105,35 @@ func measureBest(c child, count int) (measurement, error) {
 	return best, nil
 }
 
+// job is a case measured in rounds (measureRounds): its child, and the
+// row its best measurement makes.
+type job struct {
+	c   child
+	row func(measurement) row
+}
+
+// measureRounds measures each job's child count times (at least once),
+// in rounds that run every child once in turn, and returns each one's
+// best as measureBest does: the fastest run, with the largest peak RSS.
+func measureRounds(jobs []job, count int) ([]measurement, error) {
+	best := make([]measurement, len(jobs))
+	for round := range max(count, 1) {
+		for i, j := range jobs {
+			m, err := measure(j.c)
+			if err != nil {
+				return nil, err
+			}
+			if round == 0 || m.Wall < best[i].Wall {
+				m.PeakRSS = max(m.PeakRSS, best[i].PeakRSS)
+				best[i] = m
+			} else {
+				best[i].PeakRSS = max(best[i].PeakRSS, m.PeakRSS)
+			}
+		}
+	}
+	return best, nil
+}
+
 // tail is the end of s, at most n bytes.
 func tail(s string, n int) string {
 	if len(s) <= n {
