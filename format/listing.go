@@ -7,7 +7,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 	"unicode/utf8"
 
@@ -74,12 +73,29 @@ const listBlock = 4096
 type Listing struct {
 	style ListStyle
 	bw    *bufio.Writer
-	tw    *tabwriter.Writer
 	enc   *json.Encoder
 	lines int
-	buf   []byte
 	day   int64 // the UTC day of the lines, in days since 1970; noDay before the first
+	// block holds the text lines not written yet, cells holds where
+	// their cells end, and widths the widest of each aligned column.
+	block  []byte
+	cells  []listCells
+	widths [2]int
 }
+
+// listCells are where a text line's cells end in Listing.block: the
+// time, verb, latency and code, then the request URI, which the block's
+// lines align (each a column), then the user; and the first two cells'
+// widths in runes.
+type listCells struct {
+	end0, end1, end2 int
+	w0, w1           int
+}
+
+// listMinWidth is the least width of an aligned column: the reference's
+// text/tabwriter cells are at least 20 wide, with no padding, spaces,
+// and empty columns dropped (a listing's never are).
+const listMinWidth = 20
 
 // noDay is a Listing's day before its first dated line.
 const noDay = math.MinInt64
@@ -89,16 +105,8 @@ func NewListing(w io.Writer, style ListStyle) *Listing {
 	l := &Listing{style: style, bw: bufio.NewWriterSize(w, 64<<10), day: noDay}
 	if style == ListJSON {
 		l.enc = json.NewEncoder(&jsonSafe{w: l.bw})
-	} else {
-		l.tw = newTable(l.bw)
 	}
 	return l
-}
-
-// newTable returns the reference tool's tabwriter: cells at least 20
-// wide, no padding, spaces, empty columns dropped.
-func newTable(w io.Writer) *tabwriter.Writer {
-	return tabwriter.NewWriter(w, 20, 0, 0, ' ', tabwriter.DiscardEmptyColumns)
 }
 
 // Write writes one entry. The entry is not kept after Write returns.
@@ -111,7 +119,6 @@ func (l *Listing) Write(e *auditlog.Entry) error {
 	if ev.ResponseStatus != nil {
 		code = ev.ResponseStatus.Code
 	}
-	b := l.buf[:0]
 	t := ev.RequestReceivedTimestamp.UTC()
 	layout := "15:04:05"
 	if !t.IsZero() {
@@ -119,15 +126,26 @@ func (l *Listing) Write(e *auditlog.Entry) error {
 		case l.day == noDay:
 			l.day = day
 		case day > l.day:
-			b = time.Unix(l.day*secondsPerDay, 0).UTC().AppendFormat(append(b, "--- "...), "2006-01-02")
-			b = t.AppendFormat(append(b, " ends, "...), "2006-01-02")
-			b = append(b, " begins (UTC) ---\n"...)
+			// A line of one cell: the lines before it are aligned
+			// apart from those after it, as the reference's tabwriter
+			// flushes at such a line.
+			if err := l.flushBlock(); err != nil {
+				return err
+			}
+			d := time.Unix(l.day*secondsPerDay, 0).UTC().AppendFormat(append(l.block[:0], "--- "...), "2006-01-02")
+			d = t.AppendFormat(append(d, " ends, "...), "2006-01-02")
+			l.block = append(d, " begins (UTC) ---\n"...)
+			if _, err := l.bw.Write(l.block); err != nil {
+				return err
+			}
+			l.block = l.block[:0]
 			l.day = day
 		case day < l.day:
 			layout = "2006-01-02 15:04:05"
 		}
 	}
-	b = t.AppendFormat(b, layout)
+	start := len(l.block)
+	b := t.AppendFormat(l.block, layout)
 	verb := Sanitize(strings.ToUpper(ev.Verb))
 	latency := "unknown"
 	if d, ok := e.Latency(); ok {
@@ -152,20 +170,67 @@ func (l *Listing) Write(e *auditlog.Entry) error {
 		var digits [12]byte
 		b = appendRight(b, string(strconv.AppendInt(digits[:0], int64(code), 10)), 3)
 	}
-	b = append(b, "]\t "...)
+	b = append(b, ']')
+	var c listCells
+	c.end0, c.w0 = len(b), textWidth(b[start:])
+	b = append(b, ' ')
 	b = AppendSanitized(b, ev.RequestURI)
-	b = append(b, "\t ["...)
+	c.end1, c.w1 = len(b), textWidth(b[c.end0:])
+	b = append(b, " ["...)
 	b = AppendSanitized(b, ev.User.Username)
-	b = append(b, "]\n"...)
-	l.buf = b
-	if _, err := l.tw.Write(b); err != nil {
-		return err
-	}
+	b = append(b, ']')
+	c.end2 = len(b)
+	l.block = b
+	l.cells = append(l.cells, c)
+	l.widths[0], l.widths[1] = max(l.widths[0], c.w0), max(l.widths[1], c.w1)
 	l.lines++
 	if l.lines%listBlock == 0 {
-		return l.tw.Flush()
+		return l.flushBlock()
 	}
 	return nil
+}
+
+// flushBlock writes the block's lines, each of the first two cells
+// padded with spaces to its column's width (the widest cell, at least
+// listMinWidth), as the reference's text/tabwriter aligns them.
+func (l *Listing) flushBlock() error {
+	w0, w1 := max(l.widths[0], listMinWidth), max(l.widths[1], listMinWidth)
+	start := 0
+	for _, c := range l.cells {
+		l.bw.Write(l.block[start:c.end0])
+		writeSpaces(l.bw, w0-c.w0)
+		l.bw.Write(l.block[c.end0:c.end1])
+		writeSpaces(l.bw, w1-c.w1)
+		l.bw.Write(l.block[c.end1:c.end2])
+		if err := l.bw.WriteByte('\n'); err != nil {
+			return err
+		}
+		start = c.end2
+	}
+	l.block, l.cells, l.widths = l.block[:0], l.cells[:0], [2]int{}
+	return nil
+}
+
+// spaces pads cells.
+const spaces = "                                                                "
+
+// writeSpaces writes n spaces to w.
+func writeSpaces(w *bufio.Writer, n int) {
+	for n > 0 {
+		k := min(n, len(spaces))
+		w.WriteString(spaces[:k])
+		n -= k
+	}
+}
+
+// textWidth is the width of b in runes, as text/tabwriter counts a cell.
+func textWidth(b []byte) int {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return utf8.RuneCount(b)
+		}
+	}
+	return len(b)
 }
 
 // appendRight appends s right-aligned in a field of width runes, as fmt
@@ -179,10 +244,8 @@ func appendRight(b []byte, s string, width int) []byte {
 
 // Flush writes out whatever is buffered.
 func (l *Listing) Flush() error {
-	if l.tw != nil {
-		if err := l.tw.Flush(); err != nil {
-			return err
-		}
+	if err := l.flushBlock(); err != nil {
+		return err
 	}
 	return l.bw.Flush()
 }

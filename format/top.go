@@ -5,9 +5,16 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/auditlens/auditlens/aggregate"
 )
+
+// newTable returns the reference tool's tabwriter: cells at least 20
+// wide (listMinWidth), no padding, spaces, empty columns dropped.
+func newTable(w io.Writer) *tabwriter.Writer {
+	return tabwriter.NewWriter(w, listMinWidth, 0, 0, ' ', tabwriter.DiscardEmptyColumns)
+}
 
 // WriteCount writes a top list the way the reference tool writes -o top
 // --by=user, --by=resource and --by=namespace: one "Nx\t key" row per key
