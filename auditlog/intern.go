@@ -10,32 +10,23 @@ import auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
 
 // internStage returns the constant of a known stage, or s.
 func internStage(s auditv1.Stage) auditv1.Stage {
-	switch s {
-	case auditv1.StageResponseComplete:
-		return auditv1.StageResponseComplete
-	case auditv1.StageResponseStarted:
-		return auditv1.StageResponseStarted
-	case auditv1.StageRequestReceived:
-		return auditv1.StageRequestReceived
-	case auditv1.StagePanic:
-		return auditv1.StagePanic
-	}
-	return s
+	return intern(s, auditv1.StageResponseComplete, auditv1.StageResponseStarted, auditv1.StageRequestReceived, auditv1.StagePanic)
 }
 
 // internLevel returns the constant of a known level, or l.
 func internLevel(l auditv1.Level) auditv1.Level {
-	switch l {
-	case auditv1.LevelMetadata:
-		return auditv1.LevelMetadata
-	case auditv1.LevelRequest:
-		return auditv1.LevelRequest
-	case auditv1.LevelRequestResponse:
-		return auditv1.LevelRequestResponse
-	case auditv1.LevelNone:
-		return auditv1.LevelNone
+	return intern(l, auditv1.LevelMetadata, auditv1.LevelRequest, auditv1.LevelRequestResponse, auditv1.LevelNone)
+}
+
+// intern returns the one of known that equals v, or v: a few values, the
+// commonest first.
+func intern[T ~string](v T, known ...T) T {
+	for _, k := range known {
+		if v == k {
+			return k
+		}
 	}
-	return l
+	return v
 }
 
 // internVerb returns the constant of a known verb (the Kubernetes verbs
