@@ -46,9 +46,8 @@ func (d *hotLoop) count(f *facts) {
 	if r.Name == "" || r.Resource == "" || d.renewed(r) {
 		return
 	}
-	if o := d.objects.getHashed(f.objectKey(f.verb)); o != nil {
-		o.add(f)
-	}
+	key, h, userLen := f.objectKey(f.verb)
+	d.objects.count(key, h, userLen, hitOf(f))
 }
 
 func (d *hotLoop) name() string { return "hot-loop" }

@@ -54,7 +54,28 @@ type objectTable struct {
 	// doorHeld is the requests it held.
 	door     doorkeeper
 	doorHeld int64
+	// pending is the requests counted but not yet added to their rows,
+	// with their keys one after the other in pendingKeys (see count);
+	// touched sums what touch read.
+	pending     []pendingObject
+	pendingKeys []byte
+	touched     uint64
 }
+
+// pendingObject is a request an objectTable has yet to add to its row:
+// the key's end in objectTable.pendingKeys (it starts where the previous
+// request's ends), its hash and the length of its user, and what the row
+// counts of it.
+type pendingObject struct {
+	h       uint64
+	end     int32
+	userLen int32
+	hit     objectHit
+}
+
+// pendingMax is the number of requests an objectTable holds before it
+// adds them to their rows.
+const pendingMax = 64
 
 // The doorkeeper's largest size (a table of 32,768 rows or more), and the
 // most requests of a key it holds.
@@ -161,7 +182,10 @@ func (t *objectTable) bound(i int32) int64 { return t.at(i).rate.count + t.sum.L
 
 // letGo is the number of requests of the rows let go, and the most
 // requests an object without a row may have had.
-func (t *objectTable) letGo() (int64, int64) { return t.sum.Dropped() + t.doorHeld, t.sum.Floor() }
+func (t *objectTable) letGo() (int64, int64) {
+	t.flush()
+	return t.sum.Dropped() + t.doorHeld, t.sum.Floor()
+}
 
 func newObjectTable(max int) objectTable {
 	return objectTable{max: max}
@@ -175,6 +199,84 @@ func (t *objectTable) get(user, object []byte) *objectRate {
 	t.key = append(t.key, 0)
 	t.key = append(t.key, object...)
 	return t.getHashed(t.key, keyHash(t.key), len(user))
+}
+
+// count counts a request of key (user of userLen bytes, NUL, object),
+// whose hash is h: the key a request's facts built once for every table
+// (facts.objectKey). The table holds up to pendingMax requests before it
+// adds them to their rows, in the order counted (see flush); every method
+// that reads the rows adds them first.
+func (t *objectTable) count(key []byte, h uint64, userLen int, hit objectHit) {
+	t.pendingKeys = append(t.pendingKeys, key...)
+	t.pending = append(t.pending, pendingObject{h: h, end: int32(len(t.pendingKeys)), userLen: int32(userLen), hit: hit})
+	if len(t.pending) == pendingMax {
+		t.flush()
+	}
+}
+
+// flush adds the pending requests to their rows, in the order they were
+// counted. A large table's rows are mostly out of the processor's caches,
+// and adding one request waits for three or four reads from memory (the
+// index, the row, its key, its minutes); touch first reads what every
+// pending request will need, in passes whose reads do not wait for one
+// another, so that the batch's waits overlap.
+func (t *objectTable) flush() {
+	if len(t.pending) == 0 {
+		return
+	}
+	t.touch()
+	start := int32(0)
+	for i := range t.pending {
+		p := &t.pending[i]
+		if o := t.getHashed(t.pendingKeys[start:p.end], p.h, int(p.userLen)); o != nil {
+			o.add(&p.hit)
+		}
+		start = p.end
+	}
+	clear(t.pending) // the sampled auditIDs
+	t.pending = t.pending[:0]
+	t.pendingKeys = t.pendingKeys[:0]
+}
+
+// touch reads, for each pending request, the memory adding it will read,
+// and changes nothing: the index slot its hash points to; then the row
+// that slot names when its tag is the hash's (or else the doorkeeper's
+// counter); then that row's key and its last minutes. Each pass reads
+// one line per request, independent of the other requests', so the
+// processor fetches many at once. What it reads is summed in t.touched,
+// so that the compiler keeps the reads.
+func (t *objectTable) touch() {
+	slots := t.index.slots
+	if len(slots) == 0 {
+		return
+	}
+	mask := uint32(len(slots) - 1)
+	var sum uint64
+	for i := range t.pending {
+		sum += uint64(slots[tagOf(t.pending[i].h)&mask].pos1)
+	}
+	for i := range t.pending {
+		h := t.pending[i].h
+		if s := slots[tagOf(h)&mask]; s.pos1 != 0 && s.tag == tagOf(h) {
+			r := t.at(s.pos1 - 1)
+			sum += r.hash + r.rate.minutes.latest
+		} else if t.door != nil {
+			sum += uint64(t.door[(h&uint64(len(t.door)*4-1))/4])
+		}
+	}
+	for i := range t.pending {
+		h := t.pending[i].h
+		if s := slots[tagOf(h)&mask]; s.pos1 != 0 && s.tag == tagOf(h) {
+			r := t.at(s.pos1 - 1)
+			if len(r.key) > 0 {
+				sum += uint64(r.key[len(r.key)-1])
+			}
+			if d := r.rate.minutes.done; len(d) > 0 {
+				sum += d[len(d)-1]
+			}
+		}
+	}
+	t.touched = sum
 }
 
 // getHashed is get of a key (user of userLen bytes, NUL, object) whose
@@ -275,6 +377,8 @@ func (t *objectTable) evict() {
 // merge adds the rows of o to t. A key that has a row in one table and
 // not in the other may have had up to the other's floor requests there.
 func (t *objectTable) merge(o *objectTable) {
+	t.flush()
+	o.flush()
 	t.sum.BeginMerge(t.n)
 	for i := range o.n {
 		os := o.at(i)
@@ -307,6 +411,7 @@ func (t *objectTable) all() []objectRow {
 // (largest first), then user, kind and path: the few rows of a finding are
 // picked before sorting, not after.
 func (t *objectTable) rowsWhere(keep func(*objectRate) bool) []objectRow {
+	t.flush()
 	var out []objectRow
 	for i := range t.n {
 		s := t.at(i)

@@ -39,7 +39,8 @@ func objectStream(seed uint64, n, heavy int) []objectRequest {
 func addRequest(t *objectTable, r objectRequest) {
 	f := facts{code: 200, recv: r.recv, hash: ^uint64(0), hashed: true}
 	if o := t.get([]byte(r.user), []byte(r.object)); o != nil {
-		o.add(&f)
+		h := hitOf(&f)
+		o.add(&h)
 	}
 }
 
@@ -202,9 +203,9 @@ func TestObjectTableHashCollisions(t *testing.T) {
 	hashed, colliding := newObjectTable(64), newObjectTable(64)
 	for _, r := range stream {
 		key := []byte(r.user + "\x00" + r.object)
-		f := facts{code: 200, recv: r.recv, hash: ^uint64(0), hashed: true}
-		hashed.at(hashed.slotHashed(key, keyHash(key), len(r.user))).rate.add(&f)
-		colliding.at(colliding.slotHashed(key, 42, len(r.user))).rate.add(&f)
+		h := objectHit{code: 200, recv: r.recv, idHash: ^uint64(0)}
+		hashed.at(hashed.slotHashed(key, keyHash(key), len(r.user))).rate.add(&h)
+		colliding.at(colliding.slotHashed(key, 42, len(r.user))).rate.add(&h)
 	}
 	if live := int(colliding.n) - len(colliding.free); colliding.sum.Dropped() == 0 || live < 2 {
 		t.Fatalf("let go %d, %d live rows of one hash: the case does not test collisions", colliding.sum.Dropped(), live)
@@ -295,5 +296,68 @@ func TestDoorkeeperCounters(t *testing.T) {
 				t.Fatalf("size %d: hold(%#x) = %v, want %v (counter %d)", size, h, got, want, *c)
 			}
 		}
+	}
+}
+
+// TestObjectTablePending checks that counting through count, which holds
+// requests and adds them in batches, gives the table adding each request
+// at once gives: the same rows, counts, codes, minutes and samples, the
+// same requests let go and bounds, through evictions, the doorkeeper, a
+// merge and a batch left part full.
+func TestObjectTablePending(t *testing.T) {
+	stream := objectStream(11, 5000, 4)
+	rng := rand.New(rand.NewPCG(3, 4))
+	hits := make([]objectHit, len(stream))
+	for i, r := range stream {
+		hits[i] = objectHit{code: int32(200 + 209*rng.IntN(2)), recv: r.recv - int64(rng.IntN(3))*int64(time.Minute),
+			server: int64(rng.IntN(1000)), idHash: rng.Uint64()}
+		if hits[i].idHash <= objectSamples {
+			hits[i].auditID = fmt.Sprintf("id-%d", i)
+		}
+	}
+	direct := func(tb *objectTable, from, to int) {
+		for i := from; i < to; i++ {
+			key := []byte(stream[i].user + "\x00" + stream[i].object)
+			if o := tb.getHashed(key, keyHash(key), len(stream[i].user)); o != nil {
+				o.add(&hits[i])
+			}
+		}
+	}
+	batched := func(tb *objectTable, from, to int) {
+		for i := from; i < to; i++ {
+			key := []byte(stream[i].user + "\x00" + stream[i].object)
+			tb.count(key, keyHash(key), len(stream[i].user), hits[i])
+		}
+	}
+	dump := func(tb *objectTable) string {
+		var out []string
+		for _, r := range tb.all() {
+			var samples sampleSet
+			if r.rate.extra != nil {
+				samples = r.rate.extra.samples
+			}
+			out = append(out, fmt.Sprint(r.user, r.kind, r.path, r.uncounted, r.rate.count, r.rate.server, r.rate.span,
+				r.rate.statusMix(), r.rate.minutes.entries(), samples))
+		}
+		dropped, floor := tb.letGo()
+		return fmt.Sprint(out, dropped, floor)
+	}
+	half := len(stream)/2 + pendingMax/3 // the first table's batch is part full at the merge
+	want, wantOther := newObjectTable(128), newObjectTable(128)
+	direct(&want, 0, half)
+	direct(&wantOther, half, len(stream))
+	want.merge(&wantOther)
+	got, gotOther := newObjectTable(128), newObjectTable(128)
+	batched(&got, 0, half)
+	batched(&gotOther, half, len(stream))
+	if len(got.pending) == 0 || len(gotOther.pending) == 0 {
+		t.Fatal("no request pending before the merge: the case does not test it")
+	}
+	got.merge(&gotOther)
+	if want.sum.Dropped() == 0 || want.door == nil {
+		t.Fatal("nothing let go: the case does not test evictions")
+	}
+	if w, g := dump(&want), dump(&got); w != g {
+		t.Errorf("batched table differs:\n got %s\nwant %s", g, w)
 	}
 }

@@ -3,6 +3,7 @@ package findings
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -160,20 +161,42 @@ func (o *objectRate) more() *objectExtra {
 	return o.extra
 }
 
-func (o *objectRate) add(f *facts) {
+// objectHit is what an objectRate counts of a request: its status code,
+// when it was received (Unix nanoseconds), its cost (facts.cost) and, for
+// a sampled request (its auditID's hash at most objectSamples), its
+// auditID and that hash.
+type objectHit struct {
+	code    int32
+	recv    int64
+	server  int64
+	idHash  uint64
+	auditID string
+}
+
+// hitOf returns what an objectRate counts of the request of f; the
+// auditID, when sampled, is a copy that outlives f.
+func hitOf(f *facts) objectHit {
+	server, _ := f.cost()
+	h := objectHit{code: f.code, recv: f.recv, server: server, idHash: f.idHash()}
+	if h.idHash <= objectSamples {
+		h.auditID = strings.Clone(f.auditID())
+	}
+	return h
+}
+
+func (o *objectRate) add(h *objectHit) {
 	if o.count == 0 {
-		o.code = f.code
-	} else if f.code != o.code {
-		o.more().status.add(f.code, 1)
+		o.code = h.code
+	} else if h.code != o.code {
+		o.more().status.add(h.code, 1)
 	}
 	o.count++
-	server, _ := f.cost()
-	o.server += server
-	o.span.add(f.recv)
-	if h := f.idHash(); h <= objectSamples {
-		o.more().samples.offer(h, f.auditID())
+	o.server += h.server
+	o.span.add(h.recv)
+	if h.idHash <= objectSamples {
+		o.more().samples.offer(h.idHash, h.auditID)
 	}
-	o.minutes.add(f.recv, 1)
+	o.minutes.add(h.recv, 1)
 }
 
 func (o *objectRate) merge(p *objectRate) {

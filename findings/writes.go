@@ -88,9 +88,8 @@ func (d *writeChurn) count(f *facts) {
 	if r.Name == "" || r.Resource == "" || f.verb == "patch" && !isApply(r) || d.renewed(r) || !f.served() || selfTraffic(f.user) {
 		return
 	}
-	if o := d.objects.getHashed(f.objectKey(kind)); o != nil {
-		o.add(f)
-	}
+	key, h, userLen := f.objectKey(kind)
+	d.objects.count(key, h, userLen, hitOf(f))
 }
 
 // countStatus counts a 409 or 422 by user, verb and resource.
