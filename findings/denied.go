@@ -23,7 +23,9 @@ import (
 // requests, for review.
 type deniedStorm struct {
 	*base
-	users table[deniedUser, *deniedUser]
+	// totals counts every user's requests; users holds the refused users.
+	totals keyCounts
+	users  table[deniedUser, *deniedUser]
 	// recent are the last users looked up, and recentKeys their keys:
 	// requests come in runs of a few users, and comparing a key is cheaper
 	// than hashing it. The keys are here, not read through the users, so
@@ -46,7 +48,7 @@ const maxRuleNamespaces = 16
 // refused (most users never are).
 type deniedUser struct {
 	key   string // the user's key in the table
-	total int64  // every request of the user
+	total int64  // every request of the user, from totals once all are counted
 	*refusals
 }
 
@@ -81,6 +83,7 @@ func init() { register(newDeniedStorm) }
 // newDeniedStorm returns an empty denied-storm detector sharing b.
 func newDeniedStorm(b *base) detector {
 	d := &deniedStorm{base: b}
+	d.totals = newKeyCounts(d.opts.MaxKeys)
 	d.users = newTable[deniedUser](d.opts.MaxKeys)
 	return d
 }
@@ -95,12 +98,17 @@ func (d *deniedStorm) later() auditlog.Fields {
 }
 
 func (d *deniedStorm) count(f *facts) {
-	u := d.user(f)
-	if u == nil {
+	if f.user != "" {
+		d.totals.count(f.user)
+	} else {
+		d.buf = appendUserKey(d.buf[:0], f)
+		d.totals.countBytes(d.buf)
+	}
+	if f.code != 401 && f.code != 403 {
 		return
 	}
-	u.total++
-	if f.code != 401 && f.code != 403 {
+	u := d.user(f)
+	if u == nil {
 		return
 	}
 	if u.refusals == nil {
@@ -234,7 +242,6 @@ func (u *deniedUser) merge(o *deniedUser) {
 	if u.key == "" {
 		u.key = o.key
 	}
-	u.total += o.total
 	if o.refusals == nil {
 		return
 	}
@@ -255,18 +262,28 @@ func (u *deniedUser) merge(o *deniedUser) {
 	}
 }
 
-func (u *deniedUser) requests() int64 { return u.total }
+// requests is the user's refused requests: what the table of refused users
+// counts.
+func (u *deniedUser) requests() int64 {
+	if u.refusals == nil {
+		return 0
+	}
+	return u.refused.count
+}
 
 func (d *deniedStorm) name() string { return "denied-storm" }
 
 func (d *deniedStorm) merge(od detector) {
 	o := od.(*deniedStorm)
+	d.totals.merge(&o.totals)
 	d.users.merge(&o.users)
 }
 
-// dropped is the number of requests d did not count (a full table).
+// dropped is the number of requests d did not count (a full table): in
+// the users' totals, and refused requests of users that have no row of
+// their own.
 func (d *deniedStorm) dropped() int64 {
-	n := d.users.dropped
+	n := d.totals.droppedRequests() + d.users.dropped
 	for _, u := range d.users.m {
 		if u.refusals != nil && u.shapes != nil {
 			n += u.shapes.dropped
@@ -282,6 +299,7 @@ func (d *deniedStorm) result() []Finding {
 		if u.refusals == nil {
 			continue
 		}
+		u.total = d.totals.of(key)
 		n := u.refused.count
 		if n == 0 || !d.perHour(n, d.opts.DeniedPerHour) || share(n, u.total) < d.opts.DeniedShare {
 			continue
