@@ -26,3 +26,9 @@ func TestTableGetString(t *testing.T) {
 		t.Errorf("got %d keys and %d dropped, want 2 and 1", len(tb.m), tb.dropped)
 	}
 }
+
+// counter is a count, for tables.
+type counter struct{ n int64 }
+
+func (c *counter) merge(o *counter) { c.n += o.n }
+func (c *counter) requests() int64  { return c.n }

@@ -34,7 +34,7 @@ type writeChurn struct {
 	invalid   table[timedTally, *timedTally]
 	// writes counts every create, update, patch and delete by user, verb
 	// and resource: what a conflict is a share of.
-	writes table[counter, *counter]
+	writes keyCounts
 	buf    []byte
 }
 
@@ -46,7 +46,7 @@ func newWriteChurn(b *base) detector {
 	d.objects = newObjectTable(d.opts.ObjectRows)
 	d.conflicts = newTable[timedTally](d.opts.MaxKeys)
 	d.invalid = newTable[timedTally](d.opts.MaxKeys)
-	d.writes = newTable[counter](d.opts.MaxKeys)
+	d.writes = newKeyCounts(d.opts.MaxKeys)
 	return d
 }
 
@@ -66,9 +66,7 @@ func (d *writeChurn) count(f *facts) {
 	switch f.verb {
 	case "create", "update", "patch", "delete":
 		d.statusKey(f)
-		if w := d.writes.get(d.buf); w != nil {
-			w.n++
-		}
+		d.writes.countBytes(d.buf)
 	}
 	switch f.code {
 	case 409:
@@ -119,12 +117,6 @@ func (d *writeChurn) statusKey(f *facts) {
 	}
 }
 
-// counter is a count, for tables.
-type counter struct{ n int64 }
-
-func (c *counter) merge(o *counter) { c.n += o.n }
-func (c *counter) requests() int64  { return c.n }
-
 func (d *writeChurn) name() string { return "write-churn" }
 
 func (d *writeChurn) merge(od detector) {
@@ -136,7 +128,7 @@ func (d *writeChurn) merge(od detector) {
 }
 
 func (d *writeChurn) dropped() int64 {
-	return d.conflicts.dropped + d.invalid.dropped + d.writes.dropped
+	return d.conflicts.dropped + d.invalid.dropped + d.writes.droppedRequests()
 }
 
 // letGo is the number of requests of the objects let go, and the most an
@@ -191,10 +183,7 @@ func (d *writeChurn) statusFinding(t *table[timedTally, *timedTally], rate, minS
 	var at series
 	var onset int64
 	for _, k := range sortedKeys(t.m, func(c *timedTally) int64 { return c.count }) {
-		var all int64
-		if w := d.writes.m[strings.Join(k.parts, "\x00")]; w != nil {
-			all = w.n
-		}
+		all := d.writes.of(strings.Join(k.parts, "\x00"))
 		if !d.perHour(k.v.count, rate) || share(k.v.count, all) < minShare {
 			continue
 		}
