@@ -59,6 +59,7 @@ type objectTable struct {
 	// touched sums what touch read.
 	pending     []pendingObject
 	pendingKeys []byte
+	hashes      []uint64 // a batch's hashes, for touch
 	touched     uint64
 }
 
@@ -224,7 +225,11 @@ func (t *objectTable) flush() {
 	if len(t.pending) == 0 {
 		return
 	}
-	t.touch()
+	t.hashes = t.hashes[:0]
+	for i := range t.pending {
+		t.hashes = append(t.hashes, t.pending[i].h)
+	}
+	t.touch(t.hashes)
 	start := int32(0)
 	for i := range t.pending {
 		p := &t.pending[i]
@@ -238,25 +243,25 @@ func (t *objectTable) flush() {
 	t.pendingKeys = t.pendingKeys[:0]
 }
 
-// touch reads, for each pending request, the memory adding it will read,
-// and changes nothing: the index slot its hash points to; then the row
+// touch reads, for each of the hashes (of the pending requests, or of
+// rows to merge), the memory adding it will read, and changes nothing:
+// the index slot the hash points to; then the row
 // that slot names when its tag is the hash's (or else the doorkeeper's
 // counter); then that row's key and its last minutes. Each pass reads
 // one line per request, independent of the other requests', so the
 // processor fetches many at once. What it reads is summed in t.touched,
 // so that the compiler keeps the reads.
-func (t *objectTable) touch() {
+func (t *objectTable) touch(hashes []uint64) {
 	slots := t.index.slots
 	if len(slots) == 0 {
 		return
 	}
 	mask := uint32(len(slots) - 1)
 	var sum uint64
-	for i := range t.pending {
-		sum += uint64(slots[tagOf(t.pending[i].h)&mask].pos1)
+	for _, h := range hashes {
+		sum += uint64(slots[tagOf(h)&mask].pos1)
 	}
-	for i := range t.pending {
-		h := t.pending[i].h
+	for _, h := range hashes {
 		if s := slots[tagOf(h)&mask]; s.pos1 != 0 && s.tag == tagOf(h) {
 			r := t.at(s.pos1 - 1)
 			sum += r.hash + r.rate.minutes.latest
@@ -264,8 +269,7 @@ func (t *objectTable) touch() {
 			sum += uint64(t.door[(h&uint64(len(t.door)*4-1))/4])
 		}
 	}
-	for i := range t.pending {
-		h := t.pending[i].h
+	for _, h := range hashes {
 		if s := slots[tagOf(h)&mask]; s.pos1 != 0 && s.tag == tagOf(h) {
 			r := t.at(s.pos1 - 1)
 			if len(r.key) > 0 {
@@ -380,15 +384,28 @@ func (t *objectTable) merge(o *objectTable) {
 	t.flush()
 	o.flush()
 	t.sum.BeginMerge(t.n)
-	for i := range o.n {
-		os := o.at(i)
-		if os.key == "" {
-			continue
+	var batch []int32 // rows of o, their hashes in t.hashes
+	add := func() {
+		t.touch(t.hashes)
+		for _, i := range batch {
+			os := o.at(i)
+			j := t.slotHashed(append(t.key[:0], os.key...), os.hash, int(os.userLen))
+			t.sum.Merged(j, o.sum.Lacks(i))
+			t.at(j).rate.merge(&os.rate)
 		}
-		j := t.slotHashed(append(t.key[:0], os.key...), os.hash, int(os.userLen))
-		t.sum.Merged(j, o.sum.Lacks(i))
-		t.at(j).rate.merge(&os.rate)
+		batch, t.hashes = batch[:0], t.hashes[:0]
 	}
+	t.hashes = t.hashes[:0]
+	for i := range o.n {
+		if os := o.at(i); os.key != "" {
+			batch = append(batch, i)
+			t.hashes = append(t.hashes, os.hash)
+			if len(batch) == pendingMax {
+				add()
+			}
+		}
+	}
+	add()
 	t.sum.EndMerge(&o.sum, t.n, func(i int32) bool { return t.at(i).key != "" })
 	t.doorHeld += o.doorHeld
 }
