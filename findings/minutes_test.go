@@ -104,3 +104,41 @@ func TestMinutesLatestApart(t *testing.T) {
 		}
 	}
 }
+
+// TestMinutesMerge checks merge against adding the other's entries one by
+// one: either side empty, one wholly before the other, one minute each,
+// the same minutes, and counts that reach countMask.
+func TestMinutesMerge(t *testing.T) {
+	of := func(entries ...uint64) minutes { // minute, count pairs
+		var m minutes
+		for i := 0; i < len(entries); i += 2 {
+			m.addMinute(entries[i], entries[i+1])
+		}
+		return m
+	}
+	for _, c := range []struct {
+		name string
+		a, b minutes
+	}{
+		{"empty other", of(5, 1, 9, 2), of()},
+		{"empty self", of(), of(5, 1, 9, 2)},
+		{"before", of(1, 1, 2, 1), of(7, 3, 8, 1)},
+		{"after", of(7, 3, 8, 1), of(1, 1, 2, 1)},
+		{"one each", of(4, 1), of(3, 2)},
+		{"same minute", of(4, 1), of(4, 2)},
+		{"interleaved", of(1, 1, 3, 1, 5, 1, 9, 1), of(2, 1, 3, 4, 9, 2, 10, 1)},
+		{"saturated", of(3, countMask-1, 4, 1), of(3, 5, 4, countMask)},
+	} {
+		want := of()
+		for _, e := range append(c.a.entries(), c.b.entries()...) {
+			want.addMinute(e>>32, e&countMask)
+		}
+		b := c.b.entries()
+		got := c.a
+		got.done = slices.Clone(got.done)
+		got.merge(&c.b)
+		if !slices.Equal(got.entries(), want.entries()) || !slices.Equal(c.b.entries(), b) {
+			t.Errorf("%s: merged %x, want %x; other %x, was %x", c.name, got.entries(), want.entries(), c.b.entries(), b)
+		}
+	}
+}

@@ -88,12 +88,49 @@ func addPacked(s []uint64, key, n uint64) []uint64 {
 
 // merge adds the counts of o to m; o is not changed.
 func (m *minutes) merge(o *minutes) {
-	for _, e := range o.done {
-		m.addMinute(e>>32, e&countMask)
+	if o.latest == 0 {
+		return
 	}
-	if o.latest != 0 {
-		m.addMinute(o.latest>>32, o.latest&countMask)
+	if m.latest == 0 {
+		m.done, m.latest = append(m.done[:0], o.done...), o.latest
+		return
 	}
+	// Both are sorted: merge them in one pass, from the last entries to
+	// the first, into m's array when it has room (adding o's minutes one
+	// by one would insert each in the middle of m's).
+	a, b := m.done, o.done
+	n := len(a) + len(b) + 2
+	out := a[:cap(a)]
+	if len(out) < n {
+		out = make([]uint64, n)
+	} else {
+		out = out[:n]
+	}
+	k := n // out[k:] is merged
+	for i, j := len(a), len(b); i >= 0 || j >= 0; {
+		x, y := m.latest, o.latest // the entries before i and j: a's latest after a's done
+		if 0 <= i && i < len(a) {
+			x = a[i]
+		}
+		if 0 <= j && j < len(b) {
+			y = b[j]
+		}
+		k--
+		switch {
+		case j < 0 || i >= 0 && x>>32 > y>>32:
+			out[k] = x
+			i--
+		case i < 0 || y>>32 > x>>32:
+			out[k] = y
+			j--
+		default:
+			out[k] = x>>32<<32 | min(x&countMask+y&countMask, countMask)
+			i--
+			j--
+		}
+	}
+	out = out[:copy(out, out[k:])]
+	m.done, m.latest = out[:len(out)-1], out[len(out)-1]
 }
 
 // over returns the number of minutes with more than limit requests and the
