@@ -39,12 +39,19 @@ type Grouped struct {
 	dirs    numbers   // paths up to their last slash
 	buf     []byte    // scratch: a key as read (see Add)
 	key     []byte    // scratch: a group's key
+	first   []byte    // scratch: a group's first URI after its path
 	pairs   []string
 	samples bool // keep samples (KeepSamples)
 	// most is the most groups an outer key keeps (KeepAtMost); 0: all.
 	most int
 	// meanOnly: the groups keep no latency quantiles (MeanLatencyOnly).
 	meanOnly bool
+	// pending are the events held (see Add), their keys and URIs one
+	// after the other in pendingKeys; touchedAt and touched are touch's.
+	pending     []pendingEvent
+	pendingKeys []byte
+	touchedAt   []int32
+	touched     uint64
 }
 
 type outerGroup struct {
@@ -155,11 +162,11 @@ type group struct {
 
 // newGroup returns a group of no events yet with the key, whose first URI
 // is the one whose part after the path is first, received at t.
-func newGroup(key []byte, first string, t int64, code int32) group {
+func newGroup(key, first []byte, t int64, code int32) group {
 	var data strings.Builder // one allocation for both
 	data.Grow(len(key) + len(first))
 	data.Write(key)
-	data.WriteString(first)
+	data.Write(first)
 	return group{data: data.String(), keyLen: int32(len(key)), firstAt: t, code: code}
 }
 
@@ -309,6 +316,10 @@ func (g *Grouped) Fields() auditlog.Fields {
 }
 
 // Add counts e in its group. Entries with no outer key are not counted.
+//
+// Grouped holds up to groupPendingMax entries, what their groups count of
+// them copied, before it adds them to their groups in the order they came
+// (see flush); Merge and Result add those held first.
 func (g *Grouped) Add(e *auditlog.Entry) {
 	buf, ok := g.outer.Append(g.buf[:0], e)
 	if !ok {
@@ -333,38 +344,135 @@ func (g *Grouped) Add(e *auditlog.Entry) {
 	userAt := len(buf)
 	buf, _ = appendUser(buf, e)
 	g.buf = buf
-	prefix, dir, user := buf[:dirAt], buf[dirAt:userAt], buf[userAt:]
-	h := hashGroupKey(buf)
 
-	at, first := timeNanos(e.Event.RequestReceivedTimestamp.Time), e.Event.RequestURI[len(r.Path):]
-	var gr *group
-	if i, ok := og.groups.find(h, &og.rows, func(gr *group) bool { return g.sameKey(gr, prefix, dir, user) }); ok {
-		gr = og.rows.at(i)
-		gr.offerFirst(at, first)
-	} else {
-		// Before makeRoom, which hashes keys in g.buf.
-		g.key = appendNumbers(append(g.key[:0], prefix...), g.dirs.id(dir), uint32(g.users.ofRead(e, user)))
-		g.makeRoom(og)
-		i := og.rows.add(newGroup(g.key, first, at, statusCode(e)))
-		gr = og.rows.at(i)
-		og.groups.insert(h, i)
-		og.admit(i)
-	}
-	gr.addStatus(statusCode(e)) // before counting e: it counts the events before
-	gr.count++
-	if d, ok := e.Latency(); ok {
-		if g.meanOnly {
-			gr.latency.addMoments(d)
-		} else {
-			gr.latency.add(d)
-		}
-	}
+	k := g.pendingKeys
+	start := len(k)
+	k = append(k, buf...)
+	k = append(k, e.Event.RequestURI[len(r.Path):]...)
+	firstEnd := len(k)
 	if g.samples {
-		if gr.samples == nil {
-			gr.samples = new(Samples)
-		}
-		gr.samples.Offer(string(e.Event.AuditID))
+		k = append(k, e.Event.AuditID...)
 	}
+	g.pendingKeys = k
+	p := pendingEvent{og: og, h: hashGroupKey(buf), at: timeNanos(e.Event.RequestReceivedTimestamp.Time), code: statusCode(e),
+		dirAt: int32(start + dirAt), userAt: int32(start + userAt), firstAt: int32(start + len(buf)),
+		firstEnd: int32(firstEnd), end: int32(len(k))}
+	p.latency, p.hasLatency = e.Latency()
+	g.pending = append(g.pending, p)
+	if len(g.pending) == groupPendingMax {
+		g.flush()
+	}
+}
+
+// pendingEvent is an event Grouped holds (see Add): its outer group, the
+// hash of its key as read, where the key's parts (prefix, folder, user),
+// its first URI's part after the path and its auditID (when samples are
+// kept) end in Grouped.pendingKeys (the key starts where the event before
+// ends), and what its group counts of it.
+type pendingEvent struct {
+	og                                    *outerGroup
+	h                                     uint32
+	dirAt, userAt, firstAt, firstEnd, end int32
+	code                                  int32
+	at                                    int64
+	latency                               time.Duration
+	hasLatency                            bool
+}
+
+// groupPendingMax is the number of events Grouped holds before it adds
+// them to their groups.
+const groupPendingMax = 64
+
+// flush adds the events held to their groups, in the order they came. A
+// large grouping's groups are mostly out of the processor's caches, and
+// finding one waits for reads from memory one after the other (the index,
+// the group, its key, its folder and user); touch first reads them for
+// every event held, in passes whose reads do not wait for one another.
+func (g *Grouped) flush() {
+	if len(g.pending) == 0 {
+		return
+	}
+	g.touch()
+	k := g.pendingKeys
+	start := int32(0)
+	for i := range g.pending {
+		p := &g.pending[i]
+		prefix, dir, user := k[start:p.dirAt], k[p.dirAt:p.userAt], k[p.userAt:p.firstAt]
+		first := k[p.firstAt:p.firstEnd]
+		var gr *group
+		if i, ok := p.og.groups.find(p.h, &p.og.rows, func(gr *group) bool { return g.sameKey(gr, prefix, dir, user) }); ok {
+			gr = p.og.rows.at(i)
+			gr.offerFirst(p.at, first)
+		} else {
+			// Before makeRoom, which hashes keys in g.buf.
+			g.key = appendNumbers(append(g.key[:0], prefix...), g.dirs.id(dir), uint32(g.users.number(user)))
+			g.makeRoom(p.og)
+			i := p.og.rows.add(newGroup(g.key, first, p.at, p.code))
+			gr = p.og.rows.at(i)
+			p.og.groups.insert(p.h, i)
+			p.og.admit(i)
+		}
+		gr.addStatus(p.code) // before counting the event: it counts the events before
+		gr.count++
+		if p.hasLatency {
+			if g.meanOnly {
+				gr.latency.addMoments(p.latency)
+			} else {
+				gr.latency.add(p.latency)
+			}
+		}
+		if g.samples {
+			if gr.samples == nil {
+				gr.samples = new(Samples)
+			}
+			gr.samples.Offer(string(k[p.firstEnd:p.end]))
+		}
+		start = p.end
+	}
+	clear(g.pending) // the outer groups
+	g.pending = g.pending[:0]
+	g.pendingKeys = g.pendingKeys[:0]
+}
+
+// touch reads, for each event held, what finding its group will read, and
+// changes nothing: the index slot its hash points to; the group that slot
+// names when its hash bits match; that group's key (its end, which holds
+// the numbers of its folder and user); and those strings. What it reads
+// is summed in g.touched, so that the compiler keeps the reads.
+func (g *Grouped) touch() {
+	var sum uint64
+	slot := func(p *pendingEvent) uint64 {
+		x := &p.og.groups
+		if x.n == 0 {
+			return 0
+		}
+		return x.slots[p.h&uint32(len(x.slots)-1)]
+	}
+	for i := range g.pending {
+		sum += slot(&g.pending[i])
+	}
+	g.touchedAt = g.touchedAt[:0]
+	for i := range g.pending {
+		p := &g.pending[i]
+		v := slot(p)
+		at := int32(-1)
+		if v != 0 && uint32(v>>32) == p.h {
+			at = int32(uint32(v) - 1)
+			sum += uint64(p.og.rows.at(at).keyLen)
+		}
+		g.touchedAt = append(g.touchedAt, at)
+	}
+	for i, at := range g.touchedAt {
+		if at >= 0 {
+			if k := g.pending[i].og.rows.at(at).key(); len(k) >= groupKeyTail {
+				d, u := keyNumbers(k)
+				if int(d) < len(g.dirs.strings) && int(u) < len(g.users.values) {
+					sum += uint64(len(g.dirs.strings[d]) + len(g.users.values[u]))
+				}
+			}
+		}
+	}
+	g.touched = sum
 }
 
 // folderEnd returns the length of the folder of r's path that groups
@@ -412,11 +520,11 @@ var (
 // offerFirst makes the URI whose part after the path is first the group's
 // first URI if its time t is earlier than the current first's, or equal
 // with a smaller URI.
-func (gr *group) offerFirst(t int64, first string) {
-	if t > gr.firstAt || t == gr.firstAt && first >= gr.first() {
+func (gr *group) offerFirst(t int64, first []byte) {
+	if t > gr.firstAt || t == gr.firstAt && string(first) >= gr.first() {
 		return
 	}
-	gr.data, gr.firstAt = gr.key()+first, t
+	gr.data, gr.firstAt = gr.key()+string(first), t
 }
 
 // addStatus counts the status code of an event about to be added.
@@ -477,6 +585,8 @@ func (g *Grouped) mergeKeeping(o *Grouped) { g.merge(o, true) }
 
 // merge merges o into g; keep says o is to stay as it was.
 func (g *Grouped) merge(o *Grouped, keep bool) {
+	g.flush()
+	o.flush()
 	// o numbers users and folders its own way.
 	users, dirs := g.users.renumber(o.users), g.dirs.renumber(&o.dirs)
 	for ok, oog := range o.outers {
@@ -531,12 +641,14 @@ func (g *Grouped) mergeGroup(og *outerGroup, ogr *group, users, dirs []uint32, k
 		gr = og.rows.at(i)
 		og.groups.insert(h, i)
 	case !found:
-		i = og.rows.add(newGroup(g.key, ogr.first(), ogr.firstAt, ogr.code))
+		g.first = append(g.first[:0], ogr.first()...)
+		i = og.rows.add(newGroup(g.key, g.first, ogr.firstAt, ogr.code))
 		gr = og.rows.at(i)
 		og.groups.insert(h, i)
 	default:
 		gr = og.rows.at(i)
-		gr.offerFirst(ogr.firstAt, ogr.first())
+		g.first = append(g.first[:0], ogr.first()...)
+		gr.offerFirst(ogr.firstAt, g.first)
 	}
 	if !found {
 		og.admit(i)
@@ -629,6 +741,7 @@ type GroupedResult struct {
 
 // Result returns the n biggest groups of every outer key (all when n <= 0).
 func (g *Grouped) Result(n int) GroupedResult {
+	g.flush()
 	res := GroupedResult{By: g.outer.Name(), Outer: make([]GroupedOuter, 0, len(g.outers)), Limit: max(n, 0)}
 	for k, og := range g.outers {
 		res.Total += og.total

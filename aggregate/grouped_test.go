@@ -34,7 +34,7 @@ func TestTopGroups(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 2))
 	var rows groupRows
 	for i := range 200 {
-		gr := newGroup([]byte(fmt.Sprint(i)), "", 0, 200)
+		gr := newGroup([]byte(fmt.Sprint(i)), nil, 0, 200)
 		for range rng.Int64N(10) {
 			gr.latency.addMoments(0)
 		}

@@ -39,7 +39,7 @@ func TestGroupIndex(t *testing.T) {
 		if _, ok := want[k]; ok {
 			return
 		}
-		i := rows.add(newGroup([]byte(k), "", 0, 200))
+		i := rows.add(newGroup([]byte(k), nil, 0, 200))
 		x.insert(hash(k), i)
 		want[k] = i
 	}
@@ -86,7 +86,7 @@ func TestGroupIndexCollisions(t *testing.T) {
 			if i%3 == 2 {
 				hashes[k] = h + 1 // homes right after the shared one
 			}
-			x.insert(hashes[k], rows.add(newGroup([]byte(k), "", 0, 200)))
+			x.insert(hashes[k], rows.add(newGroup([]byte(k), nil, 0, 200)))
 		}
 		find := func(k string) (int32, bool) {
 			return x.find(hashes[k], &rows, func(gr *group) bool { return gr.key() == k })

@@ -47,19 +47,6 @@ func (t *keyTable) of(e *auditlog.Entry) (int32, bool) {
 	return id, ok
 }
 
-// ofRead returns the number of the key of e, which the caller has read
-// as v: the one a Set's member numbered already, when there is one.
-func (t *keyTable) ofRead(e *auditlog.Entry, v []byte) int32 {
-	if t.numbered && t.entry == e && t.has {
-		return t.id
-	}
-	id := t.number(v)
-	if t.entry == e {
-		t.id, t.has, t.numbered = id, true, true
-	}
-	return id
-}
-
 // renumber returns the numbers in t of the values of o, by their number
 // in o.
 func (t *keyTable) renumber(o *keyTable) []uint32 {
