@@ -317,9 +317,10 @@ func (g *Grouped) Fields() auditlog.Fields {
 
 // Add counts e in its group. Entries with no outer key are not counted.
 //
-// Grouped holds up to groupPendingMax entries, what their groups count of
-// them copied, before it adds them to their groups in the order they came
-// (see flush); Merge and Result add those held first.
+// Grouped holds up to groupPendingMax entries (and groupPendingBytes of
+// their keys and URIs), what their groups count of them copied, before it
+// adds them to their groups in the order they came (see flush); Merge and
+// Result add those held first.
 func (g *Grouped) Add(e *auditlog.Entry) {
 	buf, ok := g.outer.Append(g.buf[:0], e)
 	if !ok {
@@ -359,7 +360,7 @@ func (g *Grouped) Add(e *auditlog.Entry) {
 		firstEnd: int32(firstEnd), end: int32(len(k))}
 	p.latency, p.hasLatency = e.Latency()
 	g.pending = append(g.pending, p)
-	if len(g.pending) == groupPendingMax {
+	if len(g.pending) == groupPendingMax || len(g.pendingKeys) >= groupPendingBytes {
 		g.flush()
 	}
 }
@@ -380,8 +381,13 @@ type pendingEvent struct {
 }
 
 // groupPendingMax is the number of events Grouped holds before it adds
-// them to their groups.
-const groupPendingMax = 64
+// them to their groups; groupPendingBytes is the most bytes of keys and
+// URIs it holds (a URI can be long), and a buffer that grew past four
+// times that is let go once used.
+const (
+	groupPendingMax   = 64
+	groupPendingBytes = 32 << 10
+)
 
 // flush adds the events held to their groups, in the order they came. A
 // large grouping's groups are mostly out of the processor's caches, and
@@ -431,7 +437,11 @@ func (g *Grouped) flush() {
 	}
 	clear(g.pending) // the outer groups
 	g.pending = g.pending[:0]
-	g.pendingKeys = g.pendingKeys[:0]
+	if cap(g.pendingKeys) > 4*groupPendingBytes {
+		g.pendingKeys = nil
+	} else {
+		g.pendingKeys = g.pendingKeys[:0]
+	}
 }
 
 // touch reads, for each event held, what finding its group will read, and

@@ -101,3 +101,25 @@ func TestFolderEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupedLongURIs checks that Grouped holds no more than
+// groupPendingBytes of keys and URIs (and one event's) before it adds them
+// to their groups, that it lets go of a buffer a long URI grew, and that
+// it counts every event.
+func TestGroupedLongURIs(t *testing.T) {
+	long := strings.Repeat("x", 3*groupPendingBytes/2)
+	gr := NewGrouped(KeyVerb)
+	for i := range 8 {
+		gr.Add(ev("get", "u", fmt.Sprintf("/api/v1/namespaces/ns/configmaps/cm-%d?q=%s", i%2, long), 200, float64(i), time.Millisecond))
+		if len(gr.pending) > 1 || len(gr.pendingKeys) > groupPendingBytes+2*len(long) {
+			t.Fatalf("event %d: %d events and %d bytes held", i, len(gr.pending), len(gr.pendingKeys))
+		}
+		if cap(gr.pendingKeys) > 4*groupPendingBytes {
+			t.Fatalf("event %d: a buffer of %d bytes kept", i, cap(gr.pendingKeys))
+		}
+	}
+	res := gr.Result(0)
+	if o := res.Outer[0]; o.Total != 8 || o.Distinct != 2 || o.Groups[0].Count != 4 || o.Groups[1].Count != 4 {
+		t.Errorf("got %d events in %d groups (%+v), want 8 in 2 of 4", o.Total, o.Distinct, o.Groups)
+	}
+}

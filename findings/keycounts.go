@@ -50,7 +50,7 @@ func (c *keyCounts) countBytes(key []byte) {
 }
 
 // hold holds the key that ends pendingKeys, and counts the keys held when
-// there are pendingMax of them.
+// there are pendingMax of them or they take pendingBytes.
 func (c *keyCounts) hold() {
 	start := int32(0)
 	if n := len(c.pending); n > 0 {
@@ -58,7 +58,7 @@ func (c *keyCounts) hold() {
 	}
 	end := int32(len(c.pendingKeys))
 	c.pending = append(c.pending, pendingKey{h: keyHash(c.pendingKeys[start:end]), end: end})
-	if len(c.pending) == pendingMax {
+	if len(c.pending) == pendingMax || len(c.pendingKeys) >= pendingBytes {
 		c.flush()
 	}
 }
@@ -86,7 +86,7 @@ func (c *keyCounts) flush() {
 		c.rows[i].n++
 	}
 	c.pending = c.pending[:0]
-	c.pendingKeys = c.pendingKeys[:0]
+	c.pendingKeys = shrunk(c.pendingKeys)
 }
 
 // touch reads, for each key held, the index slot its hash points to, then

@@ -74,9 +74,24 @@ type pendingObject struct {
 	hit     objectHit
 }
 
-// pendingMax is the number of requests an objectTable holds before it
-// adds them to their rows.
-const pendingMax = 64
+// pendingMax is the number of requests an objectTable (or keyCounts)
+// holds before it adds them to their rows; pendingBytes is the most bytes
+// of keys it holds (a path can be long), and a buffer of keys that grew
+// past pendingKeep is let go once used.
+const (
+	pendingMax   = 64
+	pendingBytes = 32 << 10
+	pendingKeep  = 4 * pendingBytes
+)
+
+// shrunk returns b emptied: the same array, unless a long key made it
+// larger than pendingKeep.
+func shrunk(b []byte) []byte {
+	if cap(b) > pendingKeep {
+		return nil
+	}
+	return b[:0]
+}
 
 // The doorkeeper's largest size (a table of 32,768 rows or more), and the
 // most requests of a key it holds.
@@ -210,7 +225,7 @@ func (t *objectTable) get(user, object []byte) *objectRate {
 func (t *objectTable) count(key []byte, h uint64, userLen int, hit objectHit) {
 	t.pendingKeys = append(t.pendingKeys, key...)
 	t.pending = append(t.pending, pendingObject{h: h, end: int32(len(t.pendingKeys)), userLen: int32(userLen), hit: hit})
-	if len(t.pending) == pendingMax {
+	if len(t.pending) == pendingMax || len(t.pendingKeys) >= pendingBytes {
 		t.flush()
 	}
 }
@@ -240,7 +255,7 @@ func (t *objectTable) flush() {
 	}
 	clear(t.pending) // the sampled auditIDs
 	t.pending = t.pending[:0]
-	t.pendingKeys = t.pendingKeys[:0]
+	t.pendingKeys = shrunk(t.pendingKeys)
 }
 
 // touch reads, for each of the hashes (of the pending requests, or of

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -359,5 +360,25 @@ func TestObjectTablePending(t *testing.T) {
 	}
 	if w, g := dump(&want), dump(&got); w != g {
 		t.Errorf("batched table differs:\n got %s\nwant %s", g, w)
+	}
+}
+
+// TestObjectTableLongKeys checks that an objectTable holds no more than
+// pendingBytes of keys (and one request's) before it adds them to their
+// rows, that it lets go of a buffer a long key grew, and that it counts
+// every request.
+func TestObjectTableLongKeys(t *testing.T) {
+	tb := newObjectTable(16)
+	long := "get\x00/api/v1/namespaces/ns/configmaps/" + strings.Repeat("x", 3*pendingBytes/2)
+	for i := range 8 {
+		key := []byte("u\x00" + long + fmt.Sprint(i%2))
+		tb.count(key, keyHash(key), 1, objectHit{code: 200, recv: int64(i) * int64(time.Second), idHash: ^uint64(0)})
+		if len(tb.pending) > 1 || cap(tb.pendingKeys) > pendingKeep {
+			t.Fatalf("request %d: %d requests held, a buffer of %d bytes", i, len(tb.pending), cap(tb.pendingKeys))
+		}
+	}
+	rows := tb.all()
+	if len(rows) != 2 || rows[0].rate.count != 4 || rows[1].rate.count != 4 {
+		t.Errorf("got %d rows (%v), want 2 of 4 requests", len(rows), rows)
 	}
 }
