@@ -219,9 +219,9 @@ func (t *objectTable) get(user, object []byte) *objectRate {
 
 // count counts a request of key (user of userLen bytes, NUL, object),
 // whose hash is h: the key a request's facts built once for every table
-// (facts.objectKey). The table holds up to pendingMax requests before it
-// adds them to their rows, in the order counted (see flush); every method
-// that reads the rows adds them first.
+// (facts.objectKey). The table holds up to pendingMax requests (and
+// pendingBytes of keys) before it adds them to their rows, in the order
+// counted (see flush); every method that reads the rows adds them first.
 func (t *objectTable) count(key []byte, h uint64, userLen int, hit objectHit) {
 	t.pendingKeys = append(t.pendingKeys, key...)
 	t.pending = append(t.pending, pendingObject{h: h, end: int32(len(t.pendingKeys)), userLen: int32(userLen), hit: hit})
@@ -260,12 +260,12 @@ func (t *objectTable) flush() {
 
 // touch reads, for each of the hashes (of the pending requests, or of
 // rows to merge), the memory adding it will read, and changes nothing:
-// the index slot the hash points to; then the row
-// that slot names when its tag is the hash's (or else the doorkeeper's
-// counter); then that row's key and its last minutes. Each pass reads
-// one line per request, independent of the other requests', so the
-// processor fetches many at once. What it reads is summed in t.touched,
-// so that the compiler keeps the reads.
+// the index slot the hash points to; then the row that slot names when
+// its tag is the hash's (or else the doorkeeper's counter); then that
+// row's key and its last minutes. Each pass reads one line per request,
+// independent of the other requests', so the processor fetches many at
+// once. What it reads is summed in t.touched, so that the compiler keeps
+// the reads.
 func (t *objectTable) touch(hashes []uint64) {
 	slots := t.index.slots
 	if len(slots) == 0 {
