@@ -359,6 +359,9 @@ func (g *Grouped) Add(e *auditlog.Entry) {
 		dirAt: int32(start + dirAt), userAt: int32(start + userAt), firstAt: int32(start + len(buf)),
 		firstEnd: int32(firstEnd), end: int32(len(k))}
 	p.latency, p.hasLatency = e.Latency()
+	if g.samples {
+		p.idHash = SampleHash(string(e.Event.AuditID))
+	}
 	g.pending = append(g.pending, p)
 	if len(g.pending) == groupPendingMax || len(g.pendingKeys) >= groupPendingBytes {
 		g.flush()
@@ -376,6 +379,7 @@ type pendingEvent struct {
 	dirAt, userAt, firstAt, firstEnd, end int32
 	code                                  int32
 	at                                    int64
+	idHash                                uint64 // SampleHash of the auditID, when samples are kept
 	latency                               time.Duration
 	hasLatency                            bool
 }
@@ -431,7 +435,10 @@ func (g *Grouped) flush() {
 			if gr.samples == nil {
 				gr.samples = new(Samples)
 			}
-			gr.samples.Offer(string(k[p.firstEnd:p.end]))
+			// The auditID is made a string only when it may be kept.
+			if gate := gr.samples.gate(); gate == 0 || p.idHash <= gate {
+				gr.samples.OfferHashed(p.idHash, string(k[p.firstEnd:p.end]))
+			}
 		}
 		start = p.end
 	}

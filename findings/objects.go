@@ -68,10 +68,10 @@ type objectTable struct {
 // request's ends), its hash and the length of its user, and what the row
 // counts of it.
 type pendingObject struct {
-	h       uint64
-	end     int32
-	userLen int32
-	hit     objectHit
+	h          uint64
+	end, idEnd int32 // the key ends at end, the sampled auditID at idEnd
+	userLen    int32
+	hit        objectHit // its auditID is in pendingKeys
 }
 
 // pendingMax is the number of requests an objectTable (or keyCounts)
@@ -224,7 +224,10 @@ func (t *objectTable) get(user, object []byte) *objectRate {
 // counted (see flush); every method that reads the rows adds them first.
 func (t *objectTable) count(key []byte, h uint64, userLen int, hit objectHit) {
 	t.pendingKeys = append(t.pendingKeys, key...)
-	t.pending = append(t.pending, pendingObject{h: h, end: int32(len(t.pendingKeys)), userLen: int32(userLen), hit: hit})
+	end := int32(len(t.pendingKeys))
+	t.pendingKeys = append(t.pendingKeys, hit.auditID...)
+	hit.auditID = ""
+	t.pending = append(t.pending, pendingObject{h: h, end: end, idEnd: int32(len(t.pendingKeys)), userLen: int32(userLen), hit: hit})
 	if len(t.pending) == pendingMax || len(t.pendingKeys) >= pendingBytes {
 		t.flush()
 	}
@@ -249,11 +252,10 @@ func (t *objectTable) flush() {
 	for i := range t.pending {
 		p := &t.pending[i]
 		if o := t.getHashed(t.pendingKeys[start:p.end], p.h, int(p.userLen)); o != nil {
-			o.add(&p.hit)
+			o.add(&p.hit, t.pendingKeys[p.end:p.idEnd])
 		}
-		start = p.end
+		start = p.idEnd
 	}
-	clear(t.pending) // the sampled auditIDs
 	t.pending = t.pending[:0]
 	t.pendingKeys = shrunk(t.pendingKeys)
 }

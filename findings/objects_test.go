@@ -41,7 +41,7 @@ func addRequest(t *objectTable, r objectRequest) {
 	f := facts{code: 200, recv: r.recv, hash: ^uint64(0), hashed: true}
 	if o := t.get([]byte(r.user), []byte(r.object)); o != nil {
 		h := hitOf(&f)
-		o.add(&h)
+		o.add(&h, nil)
 	}
 }
 
@@ -205,8 +205,8 @@ func TestObjectTableHashCollisions(t *testing.T) {
 	for _, r := range stream {
 		key := []byte(r.user + "\x00" + r.object)
 		h := objectHit{code: 200, recv: r.recv, idHash: ^uint64(0)}
-		hashed.at(hashed.slotHashed(key, keyHash(key), len(r.user))).rate.add(&h)
-		colliding.at(colliding.slotHashed(key, 42, len(r.user))).rate.add(&h)
+		hashed.at(hashed.slotHashed(key, keyHash(key), len(r.user))).rate.add(&h, nil)
+		colliding.at(colliding.slotHashed(key, 42, len(r.user))).rate.add(&h, nil)
 	}
 	if live := int(colliding.n) - len(colliding.free); colliding.sum.Dropped() == 0 || live < 2 {
 		t.Fatalf("let go %d, %d live rows of one hash: the case does not test collisions", colliding.sum.Dropped(), live)
@@ -320,7 +320,7 @@ func TestObjectTablePending(t *testing.T) {
 		for i := from; i < to; i++ {
 			key := []byte(stream[i].user + "\x00" + stream[i].object)
 			if o := tb.getHashed(key, keyHash(key), len(stream[i].user)); o != nil {
-				o.add(&hits[i])
+				o.add(&hits[i], []byte(hits[i].auditID))
 			}
 		}
 	}

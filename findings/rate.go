@@ -3,7 +3,6 @@ package findings
 import (
 	"cmp"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -199,9 +198,10 @@ func (o *objectRate) more() *objectExtra {
 }
 
 // objectHit is what an objectRate counts of a request: its status code,
-// when it was received (Unix nanoseconds), its cost (facts.cost) and, for
-// a sampled request (its auditID's hash at most objectSamples), its
-// auditID and that hash.
+// when it was received (Unix nanoseconds), its cost (facts.cost) and its
+// auditID's hash; for a sampled request (that hash at most
+// objectSamples), its auditID, which points into the event
+// (objectTable.count copies it).
 type objectHit struct {
 	code    int32
 	recv    int64
@@ -210,18 +210,19 @@ type objectHit struct {
 	auditID string
 }
 
-// hitOf returns what an objectRate counts of the request of f; the
-// auditID, when sampled, is a copy that outlives f.
+// hitOf returns what an objectRate counts of the request of f.
 func hitOf(f *facts) objectHit {
 	server, _ := f.cost()
 	h := objectHit{code: f.code, recv: f.recv, server: server, idHash: f.idHash()}
 	if h.idHash <= objectSamples {
-		h.auditID = strings.Clone(f.auditID())
+		h.auditID = f.auditID()
 	}
 	return h
 }
 
-func (o *objectRate) add(h *objectHit) {
+// add counts the request h, whose auditID, when sampled, is id (a buffer:
+// it is copied only when kept as a sample).
+func (o *objectRate) add(h *objectHit, id []byte) {
 	if o.count == 0 {
 		o.code = h.code
 	} else if h.code != o.code {
@@ -231,7 +232,9 @@ func (o *objectRate) add(h *objectHit) {
 	o.server += h.server
 	o.span.add(h.recv)
 	if h.idHash <= objectSamples {
-		o.more().samples.offer(h.idHash, h.auditID)
+		if e := o.more(); e.samples.wants(h.idHash) {
+			e.samples.offer(h.idHash, string(id))
+		}
 	}
 	o.minutes.add(h.recv, 1)
 }

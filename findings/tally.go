@@ -98,6 +98,12 @@ func compareSamples(a, b sample) int {
 	return strings.Compare(a.id, b.id)
 }
 
+// wants reports whether an auditID whose hash is h may be among the
+// smallest: offer keeps none with a larger hash than a full set's last.
+func (s sampleSet) wants(h uint64) bool {
+	return len(s) < maxSamples || h <= s[len(s)-1].hash
+}
+
 // offer adds the auditID id with hash h if it is among the smallest; id
 // is copied when kept.
 func (s *sampleSet) offer(h uint64, id string) {
