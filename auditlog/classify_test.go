@@ -160,3 +160,24 @@ func TestNextBit(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkClassifyLines classifies a block of lines of about 1 KiB, one
+// call a line, as the decoder does: the cost of a call shows here, not in
+// a benchmark of one long text.
+func BenchmarkClassifyLines(b *testing.B) {
+	data := make([]byte, blockSize)
+	for i := range data {
+		data[i] = byte('a' + i%26)
+		if i%1100 == 1099 {
+			data[i] = '\n'
+		}
+	}
+	var c classes
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		for d := data; len(d) > 0; {
+			n, _ := c.classifyLine(d)
+			d = d[min(n+1, len(d)):]
+		}
+	}
+}
