@@ -78,3 +78,19 @@ func TestDiffAnswers(t *testing.T) {
 		})
 	}
 }
+
+func TestModelName(t *testing.T) {
+	for _, c := range []struct{ cpuinfo, want string }{
+		{"processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) Processor\nflags\t: avx2\n\nprocessor\t: 1\nmodel name\t: other\n", "Intel(R) Xeon(R) Processor"},
+		{"processor : 0\nmodel name : AMD EPYC 7B13 64-Core Processor\n", "AMD EPYC 7B13 64-Core Processor"},
+		{"processor\t: 0\nBogoMIPS\t: 50.00\n", ""}, // arm64 has none
+		{"", ""},
+	} {
+		if got := modelName(c.cpuinfo); got != c.want {
+			t.Errorf("modelName(%q) = %q, want %q", c.cpuinfo, got, c.want)
+		}
+		if got, want := onProcessor(c.want) != "", c.want != ""; got != want {
+			t.Errorf("onProcessor(%q) = %q", c.want, onProcessor(c.want))
+		}
+	}
+}

@@ -145,10 +145,18 @@ func (r *sizeRun) answersEqual() bool {
 	return true
 }
 
+// onProcessor says which processor a run was on, when known.
+func onProcessor(model string) string {
+	if model == "" {
+		return ""
+	}
+	return ", on " + model
+}
+
 // writeTable prints a run as a table, then its answer checks.
 func writeTable(w io.Writer, r sizeRun) {
-	fmt.Fprintf(w, "\n%d kube-apiserver requests, %d events, %.0f MB uncompressed JSON, %d workers, gzip inflated by %s\n",
-		r.Requests, r.Events, float64(r.Bytes)/mb, r.Workers, auditlog.Inflater())
+	fmt.Fprintf(w, "\n%d kube-apiserver requests, %d events, %.0f MB uncompressed JSON, %d workers, gzip inflated by %s%s\n",
+		r.Requests, r.Events, float64(r.Bytes)/mb, r.Workers, auditlog.Inflater(), onProcessor(cpuModel()))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "case\timpl\twall\tcpu\tMB/s\tevents/s\tpeak RSS\tx floor\tnaive\tx faster than naive\t")
 	for _, x := range r.Rows {
@@ -344,7 +352,11 @@ type document struct {
 
 // machine describes where the harness ran.
 type machine struct {
-	CPUs        int    `json:"cpus"`
+	CPUs int `json:"cpus"`
+	// CPUModel is the processor's name as the system gives it ("" when it
+	// does not): ratios to the floor move between processors of one size
+	// (an SSE/AVX state transition costs on Intel's, not on AMD's).
+	CPUModel    string `json:"cpuModel,omitempty"`
 	MemoryBytes int64  `json:"memoryBytes,omitempty"`
 	GoVersion   string `json:"goVersion"`
 	OS          string `json:"os"`
@@ -359,11 +371,33 @@ type machine struct {
 func thisMachine() machine {
 	m := machine{CPUs: runtime.NumCPU(), GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH,
 		Inflater:    auditlog.Inflater(),
-		MemoryBytes: totalMemory()}
+		MemoryBytes: totalMemory(), CPUModel: cpuModel()}
 	if out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output(); err == nil {
 		m.Commit = strings.TrimSpace(string(out))
 	}
 	return m
+}
+
+// cpuModel reads the first processor's model name from /proc/cpuinfo; ""
+// when it cannot.
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return ""
+	}
+	return modelName(string(b))
+}
+
+// modelName returns the value of the first "model name" line of a
+// /proc/cpuinfo text, or "".
+func modelName(cpuinfo string) string {
+	for line := range strings.Lines(cpuinfo) {
+		key, value, ok := strings.Cut(line, ":")
+		if ok && strings.TrimSpace(key) == "model name" {
+			return strings.TrimSpace(value)
+		}
+	}
+	return ""
 }
 
 // totalMemory reads MemTotal from /proc/meminfo; 0 when it cannot.
