@@ -195,12 +195,54 @@ func eventMember(key []byte) int {
 
 // quotedKeys returns the keys of the members named names as a compact
 // writer writes them: quoted, then the colon.
-func quotedKeys(names []string) []string {
-	q := make([]string, len(names))
+func quotedKeys(names []string) []quotedKey {
+	q := make([]quotedKey, len(names))
 	for i, name := range names {
-		q[i] = `"` + name + `":`
+		q[i] = newQuotedKey(`"` + name + `":`)
 	}
 	return q
+}
+
+// quotedKey is a member's key as a compact writer writes it, with its
+// bytes also as words, which match compares with the text in a few loads
+// rather than a call to compare memory: the decoder compares every member
+// of every event with the key it expects there.
+type quotedKey struct {
+	text string
+	// words are the key's first 32 bytes, zero-padded; masks have the
+	// bits of the key's bytes set, none when it is longer than 32 bytes.
+	words, masks [4]uint64
+}
+
+// newQuotedKey returns the quotedKey of text.
+func newQuotedKey(text string) quotedKey {
+	k := quotedKey{text: text}
+	if len(text) > 32 {
+		return k
+	}
+	var b, m [32]byte
+	copy(b[:], text)
+	for i := range len(text) {
+		m[i] = 0xff
+	}
+	for w := range 4 {
+		k.words[w] = binary.LittleEndian.Uint64(b[8*w:])
+		k.masks[w] = binary.LittleEndian.Uint64(m[8*w:])
+	}
+	return k
+}
+
+// match reports whether text starts with the key: in four loads when text
+// has 32 bytes or more and the key is no longer.
+func (k *quotedKey) match(text []byte) bool {
+	if len(text) < 32 || k.masks[0] == 0 {
+		return len(text) >= len(k.text) && string(text[:len(k.text)]) == k.text
+	}
+	t := text[:32:32]
+	return (binary.LittleEndian.Uint64(t)^k.words[0])&k.masks[0]|
+		(binary.LittleEndian.Uint64(t[8:])^k.words[1])&k.masks[1]|
+		(binary.LittleEndian.Uint64(t[16:])^k.words[2])&k.masks[2]|
+		(binary.LittleEndian.Uint64(t[24:])^k.words[3])&k.masks[3] == 0
 }
 
 // memberOrder is what a decoder learned of the order a writer puts the
@@ -220,7 +262,7 @@ type memberOrder []int8
 // way the key names the same member. (It repeats scanner.object's loop
 // rather than share it behind a callback or calls that are not inlined:
 // each costs every member of every event.)
-func (d *decoder) members(depth int, quoted []string, order memberOrder, lookup func(key []byte) int, member func(m int, key []byte) error) error {
+func (d *decoder) members(depth int, quoted []quotedKey, order memberOrder, lookup func(key []byte) int, member func(m int, key []byte) error) error {
 	s := &d.s
 	if depth > maxDepth {
 		return s.errorf("exceeded max depth")
@@ -240,8 +282,8 @@ func (d *decoder) members(depth int, quoted []string, order memberOrder, lookup 
 		}
 		var key []byte
 		m := int(order[prev]) - 1
-		if i := s.pos; m >= 0 && len(data)-i >= len(quoted[m]) && string(data[i:i+len(quoted[m])]) == quoted[m] {
-			end := i + len(quoted[m])
+		if i := s.pos; m >= 0 && quoted[m].match(data[i:]) {
+			end := i + len(quoted[m].text)
 			s.keyStart, s.keyEnd, s.keyClean = i+1, end-2, true
 			key = data[i+1 : end-2]
 			s.pos = end
