@@ -464,6 +464,8 @@ func escapedLines() []string {
 		`"RBAC: allowed by RoleBinding \"a/b\" of Role \"c\""`,
 		`"\\"`, `"\\\""`, `"a\/b\b\f\n\r\t\u00e9\uD83D\uDE00"`, `"\"é\""`, `"\"\u0001"`,
 		`"\""`, `"\q"`, `"\u00zz"`, `"\u00"`, `"\"`, `"a\"`, `"\"\`,
+		`"é\"x\"é"`, "\"\\\"\x01\"", `"` + strings.Repeat(`ab\"`, 40) + `"`, `"` + strings.Repeat(`é\n`, 30) + `\u0041"`,
+		`"` + strings.Repeat(`x\t`, 40) + `\`,
 	} {
 		lines = append(lines,
 			`{"kind":"Event","verb":"get",`+pad+`,"annotations":{"reason":`+str+`,"k":"v"}}`,

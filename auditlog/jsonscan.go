@@ -325,12 +325,16 @@ value:
 	switch c {
 	case '"':
 		if classified {
-			if j := nextBit(special, i+1, n); j < n && d[j] == '"' {
+			j := nextBit(special, i+1, n)
+			if j < n && d[j] == '"' {
 				i = j + 1
 				goto after
 			}
+			i, err = s.stringEndFrom(i, j)
+		} else {
+			i, err = s.stringEnd(i)
 		}
-		if i, err = s.stringEnd(i); err != nil {
+		if err != nil {
 			goto fail
 		}
 		goto after
@@ -572,6 +576,36 @@ func (s *scanner) int(bits uint, field string) (int64, error) {
 		return 0, &typeError{"number " + string(num), field}
 	}
 	return int64(n), nil
+}
+
+// stringEndFrom is stringEnd of a classified text whose first byte that
+// needs attention after the opening quote at i is at j (not a quote): it
+// goes on from j over the usual ones (escapes of one character, as a
+// writer escapes quotes in an authorization reason, and non-ASCII bytes)
+// and leaves anything else to skipString, from i, for its checks and
+// errors.
+func (s *scanner) stringEndFrom(i, j int) (int, error) {
+	d, special := s.data, s.cls.special
+	n := len(d)
+	for j < n {
+		switch c := d[j]; {
+		case c == '"':
+			return j + 1, nil
+		case c >= 0x80:
+			j = nextBit(special, j+1, n)
+			continue
+		case c == '\\' && j+1 < n:
+			switch d[j+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				j = nextBit(special, j+2, n)
+				continue
+			}
+		}
+		break
+	}
+	s.pos = i
+	err := s.skipString()
+	return s.pos, err
 }
 
 // skipString consumes a string, checking it as scanString does: it jumps
