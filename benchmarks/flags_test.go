@@ -21,6 +21,9 @@ func TestParseFlags(t *testing.T) {
 		{args: []string{"-events", "0"}, wantErr: true},
 		{args: []string{"-workers", "0"}, wantErr: true},
 		{args: []string{"extra"}, wantErr: true},
+		{args: []string{"-shape", "cluster"}, sizes: []int{defaultEvents}},
+		{args: []string{"-shape", "lab"}, sizes: []int{defaultEvents}},
+		{args: []string{"-shape", "clusters"}, wantErr: true},
 	}
 	for _, tt := range tests {
 		o, err := parseFlags(tt.args, io.Discard)

@@ -42,6 +42,8 @@ type options struct {
 	// The stress cases' sets: rotatedFiles plainly named files; hugeLines
 	// events of hugeBytes.
 	rotatedFiles, hugeLines, hugeBytes int
+	// shape is the traffic of the generated set: shapeLab or shapeCluster.
+	shape string
 }
 
 // exportCase is the case that exports the set to Parquet with the
@@ -199,7 +201,11 @@ func (h *harness) runSize(n int) (sizeRun, error) {
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	d, err := openDataset(dir, config(n), h.opts.exe, h.log)
+	want, err := setConfig(h.opts.shape, n)
+	if err != nil {
+		return sizeRun{}, err
+	}
+	d, err := openDataset(dir, want, fmt.Sprintf("%d kube-apiserver requests, %s shape", n, h.opts.shape), h.opts.exe, h.log)
 	if err != nil {
 		return sizeRun{}, err
 	}
@@ -211,9 +217,19 @@ func (h *harness) runSize(n int) (sizeRun, error) {
 		return sizeRun{}, err
 	}
 	defer os.RemoveAll(out)
-	r := sizeRun{Requests: n, Events: d.kubeEvents(), Generated: d.generated.Seconds(), Workers: h.opts.workers}
+	r := sizeRun{Requests: n, Shape: h.opts.shape, Events: d.kubeEvents(), Generated: d.generated.Seconds(), Workers: h.opts.workers}
 	culprit := d.culprit()
 	qs := labQuestions(culprit)
+	if culprit == "" {
+		// A shape without the 403 storm has no user of the lab's
+		// --user questions: they are not asked.
+		qs = slices.DeleteFunc(qs, func(q question) bool {
+			if len(q.users) > 0 && h.opts.cases != nil && (h.opts.selected(q.name) || h.opts.selected(parquetCase(q.name))) {
+				fmt.Fprintf(h.log, "warning: skipping %s: the %s shape has no culprit to ask about\n", q.name, h.opts.shape)
+			}
+			return len(q.users) > 0
+		})
+	}
 
 	// The floor, and the uncompressed size every rate is computed from,
 	// and the library, one process per question: measured in rounds, each

@@ -24,10 +24,18 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// runSmall runs the harness end to end on a small generated set: 1000
-// requests, enough for every question compared with the naive baseline to
-// have an answer of some lines (TestHarnessInproc checks it).
+// runSmall runs the harness end to end on a small generated set of the lab
+// shape: 1000 requests, enough for every question compared with the naive
+// baseline to have an answer of some lines (TestHarnessInproc checks it).
 func runSmall(t *testing.T, library string, cases []string) (document, string) {
+	t.Helper()
+	doc, out, _ := runSmallShape(t, library, cases, shapeLab)
+	return doc, out
+}
+
+// runSmallShape is runSmall on a set of the given shape; it returns the
+// harness's log too.
+func runSmallShape(t *testing.T, library string, cases []string, shape string) (document, string, string) {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
@@ -35,7 +43,7 @@ func runSmall(t *testing.T, library string, cases []string) (document, string) {
 	}
 	jsonPath := filepath.Join(t.TempDir(), "results.json")
 	o := options{sizes: []int{1000}, workers: 2, library: library, count: 1, exe: exe, json: jsonPath, cases: cases,
-		rotatedFiles: 10, hugeLines: 2, hugeBytes: 200 << 10, cliDir: builddir.For(t, "harness-cli")}
+		rotatedFiles: 10, hugeLines: 2, hugeBytes: 200 << 10, cliDir: builddir.For(t, "harness-cli"), shape: shape}
 	var out, log bytes.Buffer
 	if err := run(o, &out, &log); err != nil {
 		t.Fatalf("run: %v\nstdout:\n%s\nstderr:\n%s", err, out.String(), log.String())
@@ -48,7 +56,42 @@ func runSmall(t *testing.T, library string, cases []string) (document, string) {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
 	}
-	return doc, out.String()
+	return doc, out.String(), log.String()
+}
+
+// TestHarnessClusterShape runs the harness on the cluster shape (-shape
+// cluster): its set is generated and read, the views are measured, the
+// answers of the questions it can ask equal the naive baseline's, and the
+// questions about a culprit, which it has none of, are skipped with a word.
+func TestHarnessClusterShape(t *testing.T) {
+	cases := []string{"floor", "by-user", "by-resource", "culprit-by-verb", "findings", "naive"}
+	doc, out, log := runSmallShape(t, libInproc, cases, shapeCluster)
+	r := doc.Runs[0]
+	if r.Shape != shapeCluster || r.Requests != 1000 || r.Events != 1000 || r.Bytes <= 0 {
+		t.Errorf("run: shape %q, %d requests, %d events, %d bytes", r.Shape, r.Requests, r.Events, r.Bytes)
+	}
+	for _, name := range []string{"by-user", "by-resource", "findings"} {
+		if x := r.row(name, libInproc); x == nil || x.WallSeconds <= 0 {
+			t.Errorf("%s: %+v", name, x)
+		}
+	}
+	if x := r.row("culprit-by-verb", libInproc); x != nil {
+		t.Errorf("culprit-by-verb measured on a set without a culprit: %+v", x)
+	}
+	if !strings.Contains(log, "skipping culprit-by-verb") {
+		t.Errorf("no word of the skipped question:\n%s", log)
+	}
+	if len(r.Answers) != 2 {
+		t.Fatalf("%d answers compared, want 2 (by-user, by-resource)", len(r.Answers))
+	}
+	for _, c := range r.Answers {
+		if !c.Equal || c.Lines == 0 {
+			t.Errorf("answer %s: equal %v, %d lines, %v", c.Question, c.Equal, c.Lines, c.Diffs)
+		}
+	}
+	if !strings.Contains(out, "1000 kube-apiserver requests (cluster shape)") {
+		t.Errorf("the table does not name the shape:\n%s", out)
+	}
 }
 
 func TestHarnessInproc(t *testing.T) {

@@ -81,6 +81,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.rotatedFiles, "rotated-files", 100, "listing-rotated: plainly named rotated files of one master")
 	fs.IntVar(&o.hugeLines, "huge-lines", 30, "listing-huge: events of -huge-bytes")
 	fs.IntVar(&o.hugeBytes, "huge-bytes", 10<<20, "listing-huge: least length of a huge event")
+	fs.StringVar(&o.shape, "shape", shapeLab, "traffic of the generated set: lab (the support lab's must-gather, every scenario) or cluster (a large cluster's short requests: many users and objects, no planted culprit)")
 	err := fs.Parse(args)
 	if err != nil {
 		return o, err
@@ -104,6 +105,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	}
 	if *events < 1 {
 		return o, fmt.Errorf("-events must be at least 1")
+	}
+	if o.shape != shapeLab && o.shape != shapeCluster {
+		return o, fmt.Errorf("-shape must be %s or %s", shapeLab, shapeCluster)
 	}
 	if o.profiles != "" {
 		if err := os.MkdirAll(o.profiles, 0o755); err != nil {

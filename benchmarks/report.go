@@ -64,7 +64,9 @@ type sizeRun struct {
 	// Requests is the generator's kube-apiserver request count (-events);
 	// Events the kube-apiserver events of every stage; Bytes their
 	// uncompressed size.
-	Requests  int          `json:"requests"`
+	Requests int `json:"requests"`
+	// Shape is the traffic of the set: shapeLab or shapeCluster.
+	Shape     string       `json:"shape"`
 	Events    int64        `json:"events"`
 	Bytes     int64        `json:"uncompressedBytes"`
 	Generated float64      `json:"generateSeconds,omitempty"`
@@ -155,8 +157,12 @@ func onProcessor(model string) string {
 
 // writeTable prints a run as a table, then its answer checks.
 func writeTable(w io.Writer, r sizeRun) {
-	fmt.Fprintf(w, "\n%d kube-apiserver requests, %d events, %.0f MB uncompressed JSON, %d workers, gzip inflated by %s%s\n",
-		r.Requests, r.Events, float64(r.Bytes)/mb, r.Workers, auditlog.Inflater(), onProcessor(cpuModel()))
+	shape := ""
+	if r.Shape != "" && r.Shape != shapeLab {
+		shape = " (" + r.Shape + " shape)"
+	}
+	fmt.Fprintf(w, "\n%d kube-apiserver requests%s, %d events, %.0f MB uncompressed JSON, %d workers, gzip inflated by %s%s\n",
+		r.Requests, shape, r.Events, float64(r.Bytes)/mb, r.Workers, auditlog.Inflater(), onProcessor(cpuModel()))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "case\timpl\twall\tcpu\tMB/s\tevents/s\tpeak RSS\tx floor\tnaive\tx faster than naive\t")
 	for _, x := range r.Rows {

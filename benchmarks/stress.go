@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -78,8 +79,11 @@ func (h *harness) runStress(r *sizeRun, n int) error {
 		d := sets[name]
 		if d == nil {
 			dir := h.setDir(n, name)
-			var err error
-			if d, err = openDataset(dir, cfg, h.opts.exe, h.log); err != nil {
+			want, err := json.Marshal(cfg)
+			if err != nil {
+				return err
+			}
+			if d, err = openDataset(dir, want, fmt.Sprintf("%d kube-apiserver requests, %s", cfg.Events, name), h.opts.exe, h.log); err != nil {
 				return err
 			}
 			if h.opts.keep == "" {
