@@ -580,10 +580,9 @@ func (s *scanner) int(bits uint, field string) (int64, error) {
 
 // stringEndFrom is stringEnd of a classified text whose first byte that
 // needs attention after the opening quote at i is at j (not a quote): it
-// goes on from j over the usual ones (escapes of one character, as a
-// writer escapes quotes in an authorization reason, and non-ASCII bytes)
-// and leaves anything else to skipString, from i, for its checks and
-// errors.
+// goes on from j over valid escapes (a writer escapes the quotes of an
+// authorization reason) and non-ASCII bytes, as skipString does, and leaves
+// anything else to skipString, from i, for its checks and errors.
 func (s *scanner) stringEndFrom(i, j int) (int, error) {
 	d, special := s.data, s.cls.special
 	n := len(d)
@@ -594,10 +593,9 @@ func (s *scanner) stringEndFrom(i, j int) (int, error) {
 		case c >= 0x80:
 			j = nextBit(special, j+1, n)
 			continue
-		case c == '\\' && j+1 < n:
-			switch d[j+1] {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				j = nextBit(special, j+2, n)
+		case c == '\\':
+			if k := escapeLen(d[j:]); k > 0 {
+				j = nextBit(special, j+k, n)
 				continue
 			}
 		}
