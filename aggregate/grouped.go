@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/auditlens/auditlens/auditlog"
+	"github.com/auditlens/auditlens/internal/batch"
 	"github.com/auditlens/auditlens/internal/heavy"
 )
 
@@ -317,9 +318,9 @@ func (g *Grouped) Fields() auditlog.Fields {
 
 // Add counts e in its group. Entries with no outer key are not counted.
 //
-// Grouped holds up to groupPendingMax entries (and groupPendingBytes of
-// their keys and URIs), what their groups count of them copied, before it
-// adds them to their groups in the order they came (see flush); Merge and
+// Grouped holds entries in batches (batch.Max, and batch.Bytes of their
+// keys and URIs), what their groups count of them copied, before it adds
+// them to their groups in the order they came (see flush); Merge and
 // Result add those held first.
 func (g *Grouped) Add(e *auditlog.Entry) {
 	buf, ok := g.outer.Append(g.buf[:0], e)
@@ -363,7 +364,7 @@ func (g *Grouped) Add(e *auditlog.Entry) {
 		p.idHash = SampleHash(string(e.Event.AuditID))
 	}
 	g.pending = append(g.pending, p)
-	if len(g.pending) == groupPendingMax || len(g.pendingKeys) >= groupPendingBytes {
+	if batch.Full(len(g.pending), len(g.pendingKeys)) {
 		g.flush()
 	}
 }
@@ -383,15 +384,6 @@ type pendingEvent struct {
 	latency                               time.Duration
 	hasLatency                            bool
 }
-
-// groupPendingMax is the number of events Grouped holds before it adds
-// them to their groups; groupPendingBytes is the most bytes of keys and
-// URIs it holds (a URI can be long), and a buffer that grew past four
-// times that is let go once used.
-const (
-	groupPendingMax   = 64
-	groupPendingBytes = 32 << 10
-)
 
 // flush adds the events held to their groups, in the order they came. A
 // large grouping's groups are mostly out of the processor's caches, and
@@ -444,11 +436,7 @@ func (g *Grouped) flush() {
 	}
 	clear(g.pending) // the outer groups
 	g.pending = g.pending[:0]
-	if cap(g.pendingKeys) > 4*groupPendingBytes {
-		g.pendingKeys = nil
-	} else {
-		g.pendingKeys = g.pendingKeys[:0]
-	}
+	g.pendingKeys = batch.Emptied(g.pendingKeys)
 }
 
 // touch reads, for each event held, what finding its group will read, and

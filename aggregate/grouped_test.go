@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/auditlens/auditlens/auditlog"
+	"github.com/auditlens/auditlens/internal/batch"
 )
 
 func TestCompareJoined(t *testing.T) {
@@ -103,18 +104,18 @@ func TestFolderEnd(t *testing.T) {
 }
 
 // TestGroupedLongURIs checks that Grouped holds no more than
-// groupPendingBytes of keys and URIs (and one event's) before it adds them
+// batch.Bytes of keys and URIs (and one event's) before it adds them
 // to their groups, that it lets go of a buffer a long URI grew, and that
 // it counts every event.
 func TestGroupedLongURIs(t *testing.T) {
-	long := strings.Repeat("x", 3*groupPendingBytes/2)
+	long := strings.Repeat("x", 3*batch.Bytes/2)
 	gr := NewGrouped(KeyVerb)
 	for i := range 8 {
 		gr.Add(ev("get", "u", fmt.Sprintf("/api/v1/namespaces/ns/configmaps/cm-%d?q=%s", i%2, long), 200, float64(i), time.Millisecond))
-		if len(gr.pending) > 1 || len(gr.pendingKeys) > groupPendingBytes+2*len(long) {
+		if len(gr.pending) > 1 || len(gr.pendingKeys) > batch.Bytes+2*len(long) {
 			t.Fatalf("event %d: %d events and %d bytes held", i, len(gr.pending), len(gr.pendingKeys))
 		}
-		if cap(gr.pendingKeys) > 4*groupPendingBytes {
+		if cap(gr.pendingKeys) > batch.Keep {
 			t.Fatalf("event %d: a buffer of %d bytes kept", i, cap(gr.pendingKeys))
 		}
 	}

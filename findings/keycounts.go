@@ -1,10 +1,12 @@
 package findings
 
+import "github.com/auditlens/auditlens/internal/batch"
+
 // keyCounts counts requests by key (a user...) in at most max keys: a
 // request whose key would be new when max keys are held is dropped and
 // counted. It is for a detector that counts every request and reads few
-// of the counts: it holds up to pendingMax keys and counts them in a
-// batch, reading first what each will need, so that the batch's cache
+// of the counts: it holds keys and counts them in batches (package
+// batch), reading first what each will need, so that the batch's cache
 // misses overlap (as objectTable.flush does). Every method that reads the
 // counts counts the keys held first.
 type keyCounts struct {
@@ -50,7 +52,7 @@ func (c *keyCounts) countBytes(key []byte) {
 }
 
 // hold holds the key that ends pendingKeys, and counts the keys held when
-// there are pendingMax of them or they take pendingBytes.
+// they fill a batch (batch.Full).
 func (c *keyCounts) hold() {
 	start := int32(0)
 	if n := len(c.pending); n > 0 {
@@ -58,7 +60,7 @@ func (c *keyCounts) hold() {
 	}
 	end := int32(len(c.pendingKeys))
 	c.pending = append(c.pending, pendingKey{h: keyHash(c.pendingKeys[start:end]), end: end})
-	if len(c.pending) == pendingMax || len(c.pendingKeys) >= pendingBytes {
+	if batch.Full(len(c.pending), len(c.pendingKeys)) {
 		c.flush()
 	}
 }
@@ -86,7 +88,7 @@ func (c *keyCounts) flush() {
 		c.rows[i].n++
 	}
 	c.pending = c.pending[:0]
-	c.pendingKeys = shrunk(c.pendingKeys)
+	c.pendingKeys = batch.Emptied(c.pendingKeys)
 }
 
 // touch reads, for each key held, the index slot its hash points to, then

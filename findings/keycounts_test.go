@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/auditlens/auditlens/internal/batch"
 )
 
 // TestKeyCounts checks keyCounts against a map: exact counts when it has
@@ -16,7 +18,7 @@ func TestKeyCounts(t *testing.T) {
 		a, b := newKeyCounts(max), newKeyCounts(max)
 		want := map[string]int64{}
 		var buf []byte
-		n := 3*pendingMax + 7
+		n := 3*batch.Max + 7
 		for i := range 2 * n {
 			key := fmt.Sprintf("system:serviceaccount:ns:user-%d", rng.IntN(60))
 			want[key]++

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/auditlens/auditlens/internal/batch"
 	"github.com/auditlens/auditlens/internal/heavy"
 )
 
@@ -72,25 +73,6 @@ type pendingObject struct {
 	end, idEnd int32 // the key ends at end, the sampled auditID at idEnd
 	userLen    int32
 	hit        objectHit // its auditID is in pendingKeys
-}
-
-// pendingMax is the number of requests an objectTable (or keyCounts)
-// holds before it adds them to their rows; pendingBytes is the most bytes
-// of keys it holds (a path can be long), and a buffer of keys that grew
-// past pendingKeep is let go once used.
-const (
-	pendingMax   = 64
-	pendingBytes = 32 << 10
-	pendingKeep  = 4 * pendingBytes
-)
-
-// shrunk returns b emptied: the same array, unless a long key made it
-// larger than pendingKeep.
-func shrunk(b []byte) []byte {
-	if cap(b) > pendingKeep {
-		return nil
-	}
-	return b[:0]
 }
 
 // The doorkeeper's largest size (a table of 32,768 rows or more), and the
@@ -219,8 +201,8 @@ func (t *objectTable) get(user, object []byte) *objectRate {
 
 // count counts a request of key (user of userLen bytes, NUL, object),
 // whose hash is h: the key a request's facts built once for every table
-// (facts.objectKey). The table holds up to pendingMax requests (and
-// pendingBytes of keys) before it adds them to their rows, in the order
+// (facts.objectKey). The table holds requests in batches (batch.Max, and
+// batch.Bytes of keys) before it adds them to their rows, in the order
 // counted (see flush); every method that reads the rows adds them first.
 func (t *objectTable) count(key []byte, h uint64, userLen int, hit objectHit) {
 	t.pendingKeys = append(t.pendingKeys, key...)
@@ -228,7 +210,7 @@ func (t *objectTable) count(key []byte, h uint64, userLen int, hit objectHit) {
 	t.pendingKeys = append(t.pendingKeys, hit.auditID...)
 	hit.auditID = ""
 	t.pending = append(t.pending, pendingObject{h: h, end: end, idEnd: int32(len(t.pendingKeys)), userLen: int32(userLen), hit: hit})
-	if len(t.pending) == pendingMax || len(t.pendingKeys) >= pendingBytes {
+	if batch.Full(len(t.pending), len(t.pendingKeys)) {
 		t.flush()
 	}
 }
@@ -257,7 +239,7 @@ func (t *objectTable) flush() {
 		start = p.idEnd
 	}
 	t.pending = t.pending[:0]
-	t.pendingKeys = shrunk(t.pendingKeys)
+	t.pendingKeys = batch.Emptied(t.pendingKeys)
 }
 
 // touch reads, for each of the hashes (of the pending requests, or of
@@ -401,23 +383,23 @@ func (t *objectTable) merge(o *objectTable) {
 	t.flush()
 	o.flush()
 	t.sum.BeginMerge(t.n)
-	var batch []int32 // rows of o, their hashes in t.hashes
+	var held []int32 // rows of o, their hashes in t.hashes
 	add := func() {
 		t.touch(t.hashes)
-		for _, i := range batch {
+		for _, i := range held {
 			os := o.at(i)
 			j := t.slotHashed(append(t.key[:0], os.key...), os.hash, int(os.userLen))
 			t.sum.Merged(j, o.sum.Lacks(i))
 			t.at(j).rate.merge(&os.rate)
 		}
-		batch, t.hashes = batch[:0], t.hashes[:0]
+		held, t.hashes = held[:0], t.hashes[:0]
 	}
 	t.hashes = t.hashes[:0]
 	for i := range o.n {
 		if os := o.at(i); os.key != "" {
-			batch = append(batch, i)
+			held = append(held, i)
 			t.hashes = append(t.hashes, os.hash)
-			if len(batch) == pendingMax {
+			if len(held) == batch.Max {
 				add()
 			}
 		}

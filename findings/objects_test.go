@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/auditlens/auditlens/internal/batch"
 )
 
 // objectRequest is a request of a test stream: a key of an objectTable
@@ -343,7 +345,7 @@ func TestObjectTablePending(t *testing.T) {
 		dropped, floor := tb.letGo()
 		return fmt.Sprint(out, dropped, floor)
 	}
-	half := len(stream)/2 + pendingMax/3 // the first table's batch is part full at the merge
+	half := len(stream)/2 + batch.Max/3 // the first table's batch is part full at the merge
 	want, wantOther := newObjectTable(128), newObjectTable(128)
 	direct(&want, 0, half)
 	direct(&wantOther, half, len(stream))
@@ -364,16 +366,16 @@ func TestObjectTablePending(t *testing.T) {
 }
 
 // TestObjectTableLongKeys checks that an objectTable holds no more than
-// pendingBytes of keys (and one request's) before it adds them to their
+// batch.Bytes of keys (and one request's) before it adds them to their
 // rows, that it lets go of a buffer a long key grew, and that it counts
 // every request.
 func TestObjectTableLongKeys(t *testing.T) {
 	tb := newObjectTable(16)
-	long := "get\x00/api/v1/namespaces/ns/configmaps/" + strings.Repeat("x", 3*pendingBytes/2)
+	long := "get\x00/api/v1/namespaces/ns/configmaps/" + strings.Repeat("x", 3*batch.Bytes/2)
 	for i := range 8 {
 		key := []byte("u\x00" + long + fmt.Sprint(i%2))
 		tb.count(key, keyHash(key), 1, objectHit{code: 200, recv: int64(i) * int64(time.Second), idHash: ^uint64(0)})
-		if len(tb.pending) > 1 || cap(tb.pendingKeys) > pendingKeep {
+		if len(tb.pending) > 1 || cap(tb.pendingKeys) > batch.Keep {
 			t.Fatalf("request %d: %d requests held, a buffer of %d bytes", i, len(tb.pending), cap(tb.pendingKeys))
 		}
 	}
