@@ -119,6 +119,7 @@ func run(o options, out, log io.Writer) error {
 	if err := h.chooseLibrary(); err != nil {
 		return err
 	}
+	m := thisMachine()
 	var runs []sizeRun
 	var mismatch bool
 	for _, n := range o.sizes {
@@ -126,14 +127,14 @@ func run(o options, out, log io.Writer) error {
 		if err != nil {
 			return err
 		}
-		writeTable(out, r)
+		writeTable(out, r, m)
 		mismatch = mismatch || !r.answersEqual()
 		runs = append(runs, r)
 	}
 	targets := checkTargets(runs)
 	writeTargets(out, targets)
 	if o.json != "" {
-		if err := writeJSON(o.json, o, h.libs, runs, targets); err != nil {
+		if err := writeJSON(o.json, o, m, h.libs, runs, targets); err != nil {
 			return err
 		}
 	}

@@ -155,14 +155,15 @@ func onProcessor(model string) string {
 	return ", on " + model
 }
 
-// writeTable prints a run as a table, then its answer checks.
-func writeTable(w io.Writer, r sizeRun) {
+// writeTable prints a run on the machine m as a table, then its answer
+// checks.
+func writeTable(w io.Writer, r sizeRun, m machine) {
 	shape := ""
 	if r.Shape != "" && r.Shape != shapeLab {
 		shape = " (" + r.Shape + " shape)"
 	}
 	fmt.Fprintf(w, "\n%d kube-apiserver requests%s, %d events, %.0f MB uncompressed JSON, %d workers, gzip inflated by %s%s\n",
-		r.Requests, shape, r.Events, float64(r.Bytes)/mb, r.Workers, auditlog.Inflater(), onProcessor(cpuModel()))
+		r.Requests, shape, r.Events, float64(r.Bytes)/mb, r.Workers, auditlog.Inflater(), onProcessor(m.CPUModel))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "case\timpl\twall\tcpu\tMB/s\tevents/s\tpeak RSS\tx floor\tnaive\tx faster than naive\t")
 	for _, x := range r.Rows {
@@ -421,9 +422,9 @@ func totalMemory() int64 {
 	return 0
 }
 
-// writeJSON writes the runs to path.
-func writeJSON(path string, o options, libs []string, runs []sizeRun, ts []target) error {
-	doc := document{Date: time.Now().UTC(), Machine: thisMachine(), Workers: o.workers, Count: o.count,
+// writeJSON writes the runs on the machine m to path.
+func writeJSON(path string, o options, m machine, libs []string, runs []sizeRun, ts []target) error {
+	doc := document{Date: time.Now().UTC(), Machine: m, Workers: o.workers, Count: o.count,
 		Libraries: libs, Runs: runs, Targets: ts}
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
