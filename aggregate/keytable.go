@@ -23,6 +23,29 @@ type keyTable struct {
 	numbered bool
 	id       int32
 	has      bool
+	// batch is what entry, numbered, id and has were for each entry of a
+	// batch (Set.AddBatch), kept while the Set feeds it to each member.
+	batch []keyMemo
+}
+
+// keyMemo is what a keyTable knows of one entry's key: whether it was
+// numbered yet, and if so its number and whether it has one.
+type keyMemo struct {
+	numbered, has bool
+	id            int32
+}
+
+// recall makes e, the entry at position i of a batch, the entry being fed,
+// with what is known of its key.
+func (t *keyTable) recall(i int, e *auditlog.Entry) {
+	m := t.batch[i]
+	t.entry, t.numbered, t.id, t.has = e, m.numbered, m.id, m.has
+}
+
+// remember keeps what is known of the key of the entry at position i of a
+// batch, for the next member.
+func (t *keyTable) remember(i int) {
+	t.batch[i] = keyMemo{numbered: t.numbered, has: t.has, id: t.id}
 }
 
 // newKeyTable returns an empty table of the values of k.

@@ -2,6 +2,7 @@ package aggregate
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 	"time"
 
@@ -167,5 +168,46 @@ func TestGroupedSharesUsers(t *testing.T) {
 	a.users.Merge(b.users)
 	if got, want := resultJSON(t, a.users.Result(0)), resultJSON(t, whole.Result(0)); !bytes.Equal(got, want) {
 		t.Fatalf("the count by user after the grouping's merge differs:\n%s\nwant:\n%s", clip(got), clip(want))
+	}
+}
+
+// batchRecorder is a member of a Set that takes batches itself: it counts
+// the entries it is given, and the batches.
+type batchRecorder struct{ entries, batches int }
+
+func (r *batchRecorder) Add(*auditlog.Entry) { r.entries++ }
+func (r *batchRecorder) AddBatch(entries []*auditlog.Entry) {
+	r.entries, r.batches = r.entries+len(entries), r.batches+1
+}
+func (r *batchRecorder) Fields() auditlog.Fields { return 0 }
+func (r *batchRecorder) Merge(*batchRecorder)    {}
+
+// TestSetAddBatch checks that a Set fed batches (AddBatch) counts what it
+// counts fed the same entries one at a time, its members sharing their
+// keys' tables (each member reads the key of each entry of the batch,
+// numbered by the first member that read it), and that a member taking
+// batches gets each batch whole.
+func TestSetAddBatch(t *testing.T) {
+	one, batched := newSharedSet(), newSharedSet()
+	rec := Include(batched.Set, &batchRecorder{})
+	entries := allEntries(t)
+	for _, e := range entries {
+		one.Add(e)
+	}
+	batches := 0
+	for b := range slices.Chunk(entries, 64) {
+		batched.AddBatch(b)
+		batches++
+	}
+	if got, want := resultJSON(t, batched.result()), resultJSON(t, one.result()); !bytes.Equal(got, want) {
+		t.Fatalf("a Set fed batches differs from one fed entries:\n%s\nwant:\n%s", clip(got), clip(want))
+	}
+	if rec.entries != len(entries) || rec.batches != batches {
+		t.Errorf("the member taking batches got %d entries in %d batches, want %d in %d", rec.entries, rec.batches, len(entries), batches)
+	}
+	for _, k := range batched.keys {
+		if k.entry != nil {
+			t.Errorf("the table of %s still names an entry after the batch", k.key.Name())
+		}
 	}
 }

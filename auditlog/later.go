@@ -40,6 +40,15 @@ func (l *laterMembers) at(bit Fields) *span {
 	return &l.userAgent
 }
 
+// filler returns the decoder Fill decodes with, made on first use.
+func (l *laterMembers) filler() *decoder {
+	if l.fill == nil {
+		l.fill = newDecoder(FieldsLater)
+		l.fill.repair = true
+	}
+	return l.fill
+}
+
 // putOff skips the value of the member of bit, one of d.later.fields, and
 // notes where it is, for Fill. The second of a member in one event is
 // decoded at once, after the first, since encoding/json decodes it into
@@ -92,11 +101,7 @@ func (e *Entry) Fill(fields Fields) error {
 	}
 	want := l.pending & fields
 	l.pending &^= want
-	if l.fill == nil {
-		l.fill = newDecoder(FieldsLater)
-		l.fill.repair = true
-	}
-	d := l.fill
+	d := l.filler()
 	var first error
 	for _, bit := range [...]Fields{FieldSourceIPs, FieldUserAgent} {
 		if want&bit == 0 {

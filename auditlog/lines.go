@@ -38,6 +38,65 @@ type lineDecoder struct {
 	repeated int64
 	// lineLen is the length of the line last decoded.
 	lineLen int
+	// ring, when not nil, is the events and entries emitted in turn to
+	// batch, slot the one the next line is decoded into: the entries of
+	// batch are in the slots before it, and it is flushed to batchSink
+	// when they are all in use (see batchTo).
+	ring      []ringSlot
+	slot      int
+	batch     []*Entry
+	batchSink BatchSink
+}
+
+// ringSize is the most entries a batch holds.
+const ringSize = 64
+
+// ringSlot is what an entry held in a batch keeps of its own: its event,
+// and what its reader left for later.
+type ringSlot struct {
+	ev    auditv1.Event
+	entry Entry
+	later laterMembers
+}
+
+// batchTo makes ld hand the entries of the lines of its blocks to bs in
+// batches (BatchSink), flushed when ringSize are held, before an entry
+// that is not batched (of a wrapper, of Parquet) and by flush, which the
+// reader calls at the end of each block.
+func (ld *lineDecoder) batchTo(bs BatchSink) {
+	ld.ring, ld.batchSink = make([]ringSlot, ringSize), bs
+	ld.batch = make([]*Entry, 0, ringSize)
+	ld.slot = 0
+	ld.ev, ld.entry = &ld.ring[0].ev, &ld.ring[0].entry
+}
+
+// flush hands the entries held to the batch sink.
+func (ld *lineDecoder) flush() {
+	if len(ld.batch) == 0 {
+		return
+	}
+	ld.batchSink.AddBatch(ld.batch)
+	clear(ld.batch)
+	ld.batch = ld.batch[:0]
+}
+
+// hold adds e, the entry of the current slot, to the batch, and moves on
+// to the next slot, flushing the batch first when the next is in it.
+func (ld *lineDecoder) hold(e *Entry) {
+	s := &ld.ring[ld.slot]
+	if e.later != nil {
+		// The decoder's own is the next line's: the entry keeps a copy,
+		// which shares the decoder Fill uses.
+		e.later.filler()
+		s.later = *e.later
+		e.later = &s.later
+	}
+	ld.batch = append(ld.batch, e)
+	ld.slot = (ld.slot + 1) % len(ld.ring)
+	if len(ld.batch) == len(ld.ring) {
+		ld.flush()
+	}
+	ld.ev, ld.entry = &ld.ring[ld.slot].ev, &ld.ring[ld.slot].entry
 }
 
 func newLineDecoder(opts Options, rep *Report, fresh bool) *lineDecoder {
@@ -147,11 +206,12 @@ func (ld *lineDecoder) line(b *block, line []byte, lineNo int64, unterminated, c
 	if ev.AuditID == "" && ev.Kind != "Event" {
 		return ld.unwrap(b, line, text, place{line: lineNo}, node, ShapeLines, 0, nil, add)
 	}
-	return ld.emit(b, lineNo, node, add)
+	return ld.emit(b, lineNo, node, true, add)
 }
 
-// emit hands on the decoded event if it is an audit event.
-func (ld *lineDecoder) emit(b *block, lineNo int64, node string, add func(*Entry) bool) bool {
+// emit hands on the decoded event if it is an audit event: to the batch
+// when ld batches and the event is a line's (batchable), else to add.
+func (ld *lineDecoder) emit(b *block, lineNo int64, node string, batchable bool, add func(*Entry) bool) bool {
 	ev := ld.ev
 	if ev.AuditID == "" && ev.Kind != "Event" {
 		ld.reject(NotEvent, b, lineNo, false, "no auditID and kind is not Event")
@@ -181,6 +241,13 @@ func (ld *lineDecoder) emit(b *block, lineNo int64, node string, add func(*Entry
 	if ld.once != nil && !ld.once.first(e) {
 		ld.repeated++
 		return true
+	}
+	if ld.ring != nil {
+		if batchable {
+			ld.hold(e)
+			return true
+		}
+		ld.flush()
 	}
 	if ld.fresh {
 		ld.ev, ld.entry = new(auditv1.Event), new(Entry)

@@ -20,6 +20,20 @@ type Sink interface {
 	Add(e *Entry)
 }
 
+// BatchSink is a Sink that Scan may hand several entries at once, in the
+// order read: the lines of a block, up to a few dozen at a time. Each
+// entry has memory of its own (its Event, its Request), and every entry
+// and the strings of its event are valid until AddBatch returns, so that a
+// sink of several aggregators can run each over the batch in turn, its
+// tables staying in the processor's caches for the batch rather than
+// leaving them for the next aggregator's at every entry. Scan hands the
+// entries it cannot batch (those of wrappers and of Parquet row groups)
+// to Add, one at a time and in order with the batches.
+type BatchSink interface {
+	Sink
+	AddBatch(entries []*Entry)
+}
+
 // SinkFunc adapts a function to a Sink.
 type SinkFunc func(e *Entry)
 
@@ -257,11 +271,16 @@ func (r *Reader) scanSources(ctx context.Context, sinks []Sink, indices []int) e
 		go func(sink Sink, rep *Report) {
 			defer decoders.Done()
 			ld := newLineDecoder(r.opts, rep, false)
+			if bs, ok := sink.(BatchSink); ok {
+				ld.batchTo(bs)
+			}
 			add := func(e *Entry) bool { sink.Add(e); return true }
 			for b := range blocks {
 				if ctx.Err() == nil {
 					ld.block(b, add)
 				}
+				// The batch's strings point into the block.
+				ld.flush()
 				bufs.put(b)
 			}
 		}(sinks[w], &reports[workers+w])

@@ -172,7 +172,7 @@ func (ld *lineDecoder) emitAt(b *block, at place, node string, shape Shape, add 
 	if shape != ShapeLines {
 		ld.wrapped[shape]++
 	}
-	return ld.emit(b, at.line, node, add)
+	return ld.emit(b, at.line, node, false, add)
 }
 
 // unwrap reads data, JSON that is not an event, as a wrapper of events:

@@ -318,7 +318,8 @@ func TestOrdinaryIsClean(t *testing.T) {
 }
 
 // TestShardMerge checks that the result does not depend on how the
-// entries are split between detector sets, nor on the order of merges.
+// entries are split between detector sets (one at a time, or in batches),
+// nor on the order of merges.
 func TestShardMerge(t *testing.T) {
 	cfg := plantedConfig
 	cfg.Events = 2000 // and a random background
@@ -332,12 +333,24 @@ func TestShardMerge(t *testing.T) {
 	}
 	var want string
 	for _, n := range []int{1, 2, 7} {
-		for _, split := range []string{"round-robin", "blocks", "shuffled"} {
+		for _, split := range []string{"round-robin", "blocks", "shuffled", "batches"} {
 			sets := make([]*Detectors, n)
 			for i := range sets {
 				sets[i] = New(Options{})
 			}
+			if split == "batches" {
+				// As a Scan's workers get them: a batch at a time, with
+				// the requests' other stages among them.
+				k := 0
+				for b := range slices.Chunk(entries, 64) {
+					sets[k%n].AddBatch(b)
+					k++
+				}
+			}
 			for i, e := range entries {
+				if split == "batches" {
+					break
+				}
 				var k int
 				switch split {
 				case "round-robin":

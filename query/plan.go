@@ -109,6 +109,10 @@ func (p *plan) latency(s *aggregate.Set, k aggregate.Key, samples bool) *aggrega
 // Add feeds e to the worker's aggregators.
 func (w *workerSet) Add(e *auditlog.Entry) { w.set.Add(e) }
 
+// AddBatch feeds entries to the worker's aggregators, one aggregator at a
+// time (auditlog.BatchSink).
+func (w *workerSet) AddBatch(entries []*auditlog.Entry) { w.set.AddBatch(entries) }
+
 // Fields is what the worker's aggregators read.
 func (w *workerSet) Fields() auditlog.Fields { return w.set.Fields() }
 
