@@ -116,8 +116,8 @@ func ExampleGrouped_KeepAtMost() {
 		}
 	}
 	// Output:
-	// "get": 1 of 3 kept; groups let go had at most 2 requests
-	//   1x (+ at most 2) /api/v1/nodes/n2/proxy/metrics, mean 200µs
+	// "get": 1 of 3 kept; groups let go had at most 4 requests
+	//   1x (+ at most 4) /api/v1/nodes/n2/proxy/metrics, mean 200µs
 	// "patch": 1 of 1 kept; groups let go had at most 0 requests
 	//   1x (+ at most 0) /apis/apps/v1/namespaces/web/deployments/d, mean 4ms
 }

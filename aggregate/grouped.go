@@ -60,6 +60,9 @@ type outerGroup struct {
 	groups groupIndex // a group's key → its position in rows
 	rows   groupRows
 	bound  *heavy.Summary // when groups are let go (KeepAtMost)
+	// door holds the first events of a group not kept, once groups were
+	// let go (see KeepAtMost); nil until then.
+	door heavy.Door
 }
 
 // groupRows holds groups in chunks, so that growing never copies them,
@@ -405,6 +408,9 @@ func (g *Grouped) flush() {
 		if i, ok := p.og.groups.find(p.h, &p.og.rows, func(gr *group) bool { return g.sameKey(gr, prefix, dir, user) }); ok {
 			gr = p.og.rows.at(i)
 			gr.offerFirst(p.at, first)
+		} else if p.og.door != nil && p.og.door.Hold(uint64(p.h)) {
+			start = p.end // held, and let go: the floor covers it
+			continue
 		} else {
 			// Before makeRoom, which hashes keys in g.buf.
 			g.key = appendNumbers(append(g.key[:0], prefix...), g.dirs.id(dir), uint32(g.users.number(user)))
@@ -464,6 +470,8 @@ func (g *Grouped) touch() {
 		if v != 0 && uint32(v>>32) == p.h {
 			at = int32(uint32(v) - 1)
 			sum += uint64(p.og.rows.at(at).keyLen)
+		} else if d := p.og.door; d != nil {
+			sum += uint64(d.Peek(uint64(p.h)))
 		}
 		g.touchedAt = append(g.touchedAt, at)
 	}

@@ -8,7 +8,11 @@ import "github.com/auditlens/auditlens/internal/heavy"
 // first among equals) is let go, so that memory stays bounded however
 // many distinct groups the input has, and the groups with the most events
 // stay: a heavy-hitters summary (internal/heavy) in the manner of
-// Space-Saving (Metwally, Agrawal and El Abbadi, 2005). A group let go and
+// Space-Saving (Metwally, Agrawal and El Abbadi, 2005). Once groups were
+// let go, a new group is kept only from its third event (a doorkeeper,
+// heavy.Door, holds its first two), so that the URIs seen once or twice
+// (hundreds of thousands in a large capture) do not each make a group and
+// then let it go. A group let go and
 // seen again starts over; what it may lack is its Uncounted, and
 // GroupedOuter.LetGoAtMost is the most events a group that is not kept
 // may have had. A view that shows the top groups (the HTML report's) needs
@@ -51,6 +55,10 @@ func (g *Grouped) makeRoom(og *outerGroup) {
 		og.rows.free = append(og.rows.free, i)
 	})
 	og.groups.compact(&og.rows)
+	if og.door == nil {
+		og.door = heavy.NewDoor(heavy.DoorLen(g.most))
+		og.bound.RaiseFloor(heavy.DoorAbsorb)
+	}
 }
 
 // beginMerge starts merging another outer group into og.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/auditlens/auditlens/auditlog"
+	"github.com/auditlens/auditlens/internal/heavy"
 )
 
 // boundStream returns n requests, in time order: gets and updates of a
@@ -183,5 +184,56 @@ func TestGroupedMeanLatencyOnly(t *testing.T) {
 	}
 	if got, want := resultJSON(t, mean.Result(20)), resultJSON(t, want); !bytes.Equal(got, want) {
 		t.Errorf("means only:\n%s\nwant:\n%s", clip(got), clip(want))
+	}
+}
+
+// TestGroupedDoorkeeper checks the doorkeeper of a bounded grouping: none
+// until groups are let go; then a new group's first two events are held,
+// counted in the total and not in a group, and its third makes a group
+// whose Uncounted covers them.
+func TestGroupedDoorkeeper(t *testing.T) {
+	g := NewGrouped(KeyVerb).KeepAtMost(4)
+	at := 0.0
+	get := func(uri string, n int) {
+		for range n {
+			at++
+			g.Add(ev("get", "u", uri, 200, at, time.Millisecond))
+		}
+	}
+	for _, uri := range []string{"/api/v1/pods", "/api/v1/nodes", "/api/v1/services", "/api/v1/secrets"} {
+		get(uri, 5)
+	}
+	g.flush()
+	og := g.outers["get"]
+	if og.door != nil {
+		t.Fatal("a doorkeeper before any group was let go")
+	}
+	get("/api/v1/configmaps", 1) // the grouping is full: groups are let go
+	g.flush()
+	if og.door == nil {
+		t.Fatal("no doorkeeper once groups were let go")
+	}
+	get("/api/v1/endpoints", 2)
+	res := g.Result(0).Outer[0]
+	for _, gr := range res.Groups {
+		if gr.Path == "/api/v1/endpoints" {
+			t.Fatalf("a group of two events is kept: %+v", gr)
+		}
+	}
+	if res.Total != 23 || res.LetGoAtMost < heavy.DoorAbsorb {
+		t.Errorf("total %d, groups let go had at most %d; want 23 and at least %d", res.Total, res.LetGoAtMost, heavy.DoorAbsorb)
+	}
+	get("/api/v1/endpoints", 3)
+	var found bool
+	for _, gr := range g.Result(0).Outer[0].Groups {
+		if gr.Path == "/api/v1/endpoints" {
+			found = true
+			if gr.Count != 3 || gr.Count+gr.Uncounted < 5 {
+				t.Errorf("endpoints: %d events, at most %d uncounted; want 3, and at least 2 uncounted", gr.Count, gr.Uncounted)
+			}
+		}
+	}
+	if !found {
+		t.Error("a group of five events is not kept")
 	}
 }

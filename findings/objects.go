@@ -27,15 +27,12 @@ import (
 // max objects nothing is let go and every count is exact.
 //
 // Once it has let rows go, the table keeps a row only for a key requested
-// more than doorAbsorb times: a doorkeeper (Einziger and Friedman's
-// TinyLFU) of doorSize small counters, indexed by the key's hash, counts
-// the first requests of a key without a row, and lets it in once its
-// counter is past doorAbsorb; the requests it held are let go (counted in
-// letGo) and its floor is raised by doorAbsorb, which bounds them (a
-// counter only grows, and may be shared: a key never has more than
-// doorAbsorb requests held). A capture that names hundreds of thousands of
-// objects once or twice so no longer makes a row, and then lets it go,
-// for each of them.
+// more than heavy.DoorAbsorb times: a doorkeeper (heavy.Door) counts the
+// first requests of a key without a row, and lets it in once its counter
+// is past that; the requests it held are let go (counted in letGo) and its
+// floor is raised by heavy.DoorAbsorb, which bounds them. A capture that
+// names hundreds of thousands of objects once or twice so no longer makes
+// a row, and then lets it go, for each of them.
 type objectTable struct {
 	// index finds a row's position by the hash of its key (keyHash).
 	index hashIndex
@@ -53,7 +50,7 @@ type objectTable struct {
 	key  []byte
 	// door is the doorkeeper's counters, nil until rows are let go;
 	// doorHeld is the requests it held.
-	door     doorkeeper
+	door     heavy.Door
 	doorHeld int64
 	// pending is the requests counted but not yet added to their rows,
 	// with their keys one after the other in pendingKeys (see count);
@@ -73,46 +70,6 @@ type pendingObject struct {
 	end, idEnd int32 // the key ends at end, the sampled auditID at idEnd
 	userLen    int32
 	hit        objectHit // its auditID is in pendingKeys
-}
-
-// The doorkeeper's largest size (a table of 32,768 rows or more), and the
-// most requests of a key it holds.
-const (
-	doorSize   = 1 << 20
-	doorAbsorb = 2
-)
-
-// doorLen is the doorkeeper's number of counters for a table of max rows:
-// 32 counters a row (a power of two), and at most doorSize.
-func doorLen(max int) int {
-	n := 1 << 10
-	for n < 32*max && n < doorSize {
-		n <<= 1
-	}
-	return n
-}
-
-// doorkeeper is counters of two bits, four to a byte, a power of two of
-// them: a counter never goes past doorAbsorb, so the table's doorkeeper
-// takes a quarter of the memory (and of the cache lines) a byte a counter
-// would.
-type doorkeeper []uint8
-
-// newDoorkeeper returns n counters at zero (n a power of two, at least 4).
-func newDoorkeeper(n int) doorkeeper { return make(doorkeeper, n/4) }
-
-// hold counts a request of the key whose hash is h and reports whether
-// the doorkeeper holds it: whether the key's counter was below
-// doorAbsorb.
-func (d doorkeeper) hold(h uint64) bool {
-	i := h & uint64(len(d)*4-1)
-	b := &d[i/4]
-	shift := (i % 4) * 2
-	if (*b>>shift)&3 >= doorAbsorb {
-		return false
-	}
-	*b += 1 << shift
-	return true
 }
 
 // keySeed is the seed of the objects' key hashes: the same for every
@@ -265,7 +222,7 @@ func (t *objectTable) touch(hashes []uint64) {
 			r := t.at(s.pos1 - 1)
 			sum += r.hash + r.rate.minutes.latest
 		} else if t.door != nil {
-			sum += uint64(t.door[(h&uint64(len(t.door)*4-1))/4])
+			sum += uint64(t.door.Peek(h))
 		}
 	}
 	for _, h := range hashes {
@@ -288,7 +245,7 @@ func (t *objectTable) touch(hashes []uint64) {
 func (t *objectTable) getHashed(key []byte, h uint64, userLen int) *objectRate {
 	i, ok := t.lookup(key, h)
 	if !ok {
-		if t.door != nil && t.door.hold(h) {
+		if t.door != nil && t.door.Hold(h) {
 			t.doorHeld++
 			return nil
 		}
@@ -359,8 +316,8 @@ func (t *objectTable) evict() {
 		t.free = append(t.free, i)
 	})
 	if t.door == nil {
-		t.door = newDoorkeeper(doorLen(t.max))
-		t.sum.RaiseFloor(doorAbsorb)
+		t.door = heavy.NewDoor(heavy.DoorLen(t.max))
+		t.sum.RaiseFloor(heavy.DoorAbsorb)
 	}
 	live := 0
 	for i := range t.n {

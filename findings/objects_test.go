@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/auditlens/auditlens/internal/batch"
+	"github.com/auditlens/auditlens/internal/heavy"
 )
 
 // objectRequest is a request of a test stream: a key of an objectTable
@@ -261,7 +262,7 @@ func TestObjectTableDoorkeeper(t *testing.T) {
 	if _, ok := tb.lookup([]byte("u\x00get\x00x"), keyHash([]byte("u\x00get\x00x"))); ok {
 		t.Error("an object requested twice has a row")
 	}
-	if d, f := tb.letGo(); d != dropped+2 || f < floor || f < doorAbsorb {
+	if d, f := tb.letGo(); d != dropped+2 || f < floor || f < heavy.DoorAbsorb {
 		t.Errorf("let go %d (was %d), floor %d (was %d): the two requests held are not counted", d, dropped, f, floor)
 	}
 	req("x", 3)
@@ -271,34 +272,6 @@ func TestObjectTableDoorkeeper(t *testing.T) {
 	}
 	if s := tb.at(i); s.rate.count != 3 || tb.bound(i) < 5 {
 		t.Errorf("row of x: %d requests, bound %d, want 3 and at least 5", s.rate.count, tb.bound(i))
-	}
-}
-
-// TestDoorkeeperCounters checks the doorkeeper's two-bit counters against
-// a byte a counter: keys whose counters share a byte (hashes 0 to 7) and
-// keys that wrap around its size hold their own counts, for the largest
-// doorkeeper and a small one.
-func TestDoorkeeperCounters(t *testing.T) {
-	for _, size := range []int{doorSize, doorLen(100)} {
-		d := newDoorkeeper(size)
-		model := make([]uint8, size)
-		n := uint64(size)
-		hashes := []uint64{0, 1, 2, 3, 4, 5, 6, 7, n - 1, n, n + 3, 1<<63 | 5, 0xdeadbeef}
-		rng := rand.New(rand.NewPCG(1, 2))
-		for range 2000 {
-			h := hashes[rng.IntN(len(hashes))]
-			if rng.IntN(4) == 0 {
-				h = rng.Uint64()
-			}
-			c := &model[h&(n-1)]
-			want := *c < doorAbsorb
-			if want {
-				*c++
-			}
-			if got := d.hold(h); got != want {
-				t.Fatalf("size %d: hold(%#x) = %v, want %v (counter %d)", size, h, got, want, *c)
-			}
-		}
 	}
 }
 
