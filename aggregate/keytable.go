@@ -127,11 +127,13 @@ func (s *Set) keyTable(k Key) *keyTable {
 	}
 	for _, t := range s.keys {
 		if t.key.name == k.name {
+			s.sharing = append(s.sharing, t)
 			return t
 		}
 	}
 	t := newKeyTable(k)
 	s.keys = append(s.keys, t)
+	s.sharing = append(s.sharing, t)
 	return t
 }
 

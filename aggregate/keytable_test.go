@@ -205,6 +205,11 @@ func TestSetAddBatch(t *testing.T) {
 	if rec.entries != len(entries) || rec.batches != batches {
 		t.Errorf("the member taking batches got %d entries in %d batches, want %d in %d", rec.entries, rec.batches, len(entries), batches)
 	}
+	for i, want := range []*keyTable{batched.users.keys, batched.hist.keys, batched.resources.keys, batched.latency.keys, batched.verbs.keys, nil} {
+		if got := batched.members[i].keys; want == nil && len(got) != 0 || want != nil && (len(got) != 1 || got[0] != want) {
+			t.Errorf("member %d reads its keys from %v, want %p", i, got, want)
+		}
+	}
 	for _, k := range batched.keys {
 		if k.entry != nil {
 			t.Errorf("the table of %s still names an entry after the batch", k.key.Name())

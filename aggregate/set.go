@@ -1,6 +1,10 @@
 package aggregate
 
-import "github.com/auditlens/auditlens/auditlog"
+import (
+	"slices"
+
+	"github.com/auditlens/auditlens/auditlog"
+)
 
 // Set is one worker's aggregators behind a single sink: Add feeds every
 // entry to each of them, Fields is the union of what they read, and Merge
@@ -25,6 +29,8 @@ type Set struct {
 	// keys number the values of the predefined keys members count by, for
 	// all of them (keyTable).
 	keys []*keyTable
+	// sharing is scratch of Include: the tables a member asked for.
+	sharing []*keyTable
 }
 
 // member is an aggregator of a Set, with what merges it with its
@@ -32,6 +38,8 @@ type Set struct {
 type member struct {
 	sink  auditlog.Sink
 	merge func(o auditlog.Sink, keep bool)
+	// keys are the Set's tables the member may number its keys with.
+	keys []*keyTable
 }
 
 // keepingMerger is an aggregator whose Merge changes what it merges (a
@@ -62,7 +70,9 @@ func Include[T auditlog.Aggregator[T]](s *Set, a T) T {
 	s.later |= later
 	s.now |= a.Fields() &^ later
 	if k, ok := any(a).(keySharer); ok {
+		s.sharing = s.sharing[:0]
 		k.shareKeys(s)
+		s.members[len(s.members)-1].keys = slices.Clone(s.sharing)
 	}
 	return a
 }
@@ -95,13 +105,19 @@ func (s *Set) AddBatch(entries []*auditlog.Entry) {
 			b.AddBatch(entries)
 			continue
 		}
-		m := s.members[i].sink
+		m, keys := s.members[i].sink, s.members[i].keys
+		if len(keys) == 0 {
+			for _, e := range entries {
+				m.Add(e)
+			}
+			continue
+		}
 		for j, e := range entries {
-			for _, t := range s.keys {
+			for _, t := range keys {
 				t.recall(j, e)
 			}
 			m.Add(e)
-			for _, t := range s.keys {
+			for _, t := range keys {
 				t.remember(j)
 			}
 		}
