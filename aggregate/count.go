@@ -71,7 +71,7 @@ func (c *Count) Add(e *auditlog.Entry) {
 	r.n++
 	if r.samples != nil {
 		id := string(e.Event.AuditID)
-		if h := SampleHash(id); r.gate == 0 || h <= r.gate {
+		if h := e.SampleHash(); r.gate == 0 || h <= r.gate {
 			r.samples.OfferHashed(h, id)
 			r.gate = r.samples.gate()
 		}

@@ -364,7 +364,7 @@ func (g *Grouped) Add(e *auditlog.Entry) {
 		firstEnd: int32(firstEnd), end: int32(len(k))}
 	p.latency, p.hasLatency = e.Latency()
 	if g.samples {
-		p.idHash = SampleHash(string(e.Event.AuditID))
+		p.idHash = e.SampleHash()
 	}
 	g.pending = append(g.pending, p)
 	if batch.Full(len(g.pending), len(g.pendingKeys)) {

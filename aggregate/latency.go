@@ -113,7 +113,7 @@ func (l *Latency) Add(e *auditlog.Entry) {
 	dd, samples := l.dist(id)
 	dd.add(d)
 	if samples != nil {
-		samples.Offer(string(e.Event.AuditID))
+		samples.OfferHashed(e.SampleHash(), string(e.Event.AuditID))
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
+
+	"github.com/auditlens/auditlens/internal/samplehash"
 )
 
 // Server names the API server that wrote an audit log.
@@ -67,6 +69,19 @@ type Entry struct {
 	fieldManagerState uint8
 	// later is what the reader left for Fill to decode, or nil.
 	later *laterMembers
+	// sampleHash is the auditID's hash, once hashed is true.
+	sampleHash uint64
+	hashed     bool
+}
+
+// SampleHash returns the hash of the event's auditID that orders sample
+// requests (the aggregate package's SampleHash), worked out on first use
+// and then shared by every caller.
+func (e *Entry) SampleHash() uint64 {
+	if !e.hashed {
+		e.sampleHash, e.hashed = samplehash.Of(string(e.Event.AuditID)), true
+	}
+	return e.sampleHash
 }
 
 // The states of Entry.fieldManager.

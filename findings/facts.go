@@ -123,9 +123,6 @@ type facts struct {
 	hooks                [maxHookNotes]hookNote
 	numHooks             int
 
-	hash   uint64 // of the auditID
-	hashed bool
-
 	// server and queue are what cost returns, once costed.
 	server, queue int64
 	costed        bool
@@ -309,12 +306,7 @@ func (f *facts) fill() { _ = f.e.Fill(auditlog.FieldsLater) }
 func (f *facts) auditID() string { return string(f.e.Event.AuditID) }
 
 // idHash is the hash of the auditID that orders samples.
-func (f *facts) idHash() uint64 {
-	if !f.hashed {
-		f.hash, f.hashed = aggregate.SampleHash(f.auditID()), true
-	}
-	return f.hash
-}
+func (f *facts) idHash() uint64 { return f.e.SampleHash() }
 
 // served reports whether the API server served the request: answered
 // 2xx or 3xx, or without a status. Requests refused (401, 403), throttled

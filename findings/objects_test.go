@@ -41,9 +41,8 @@ func objectStream(seed uint64, n, heavy int) []objectRequest {
 
 // addRequest counts r in t, with no sample.
 func addRequest(t *objectTable, r objectRequest) {
-	f := facts{code: 200, recv: r.recv, hash: ^uint64(0), hashed: true}
 	if o := t.get([]byte(r.user), []byte(r.object)); o != nil {
-		h := hitOf(&f)
+		h := objectHit{code: 200, recv: r.recv, idHash: ^uint64(0)}
 		o.add(&h, nil)
 	}
 }
