@@ -32,7 +32,10 @@
 // needs several results of one pass writes no multi-sink of its own; any
 // type with the [auditlog.Aggregator] methods can join one. The members of
 // a Set that count by one of the predefined keys (a count and a histogram
-// by user, say) read and look up each entry's key once between them.
+// by user, say) read and look up each entry's key once between them. A
+// Set is an [auditlog.BatchSink]: a Scan hands it the lines of a block a
+// few dozen at a time, and each member counts the batch in turn, its
+// tables staying in the processor's caches for the batch.
 //
 // Keys are functions from an entry to bytes ([Key]); [KeyByName] turns the
 // names the command line uses (user, verb, resource, "user,verb") into keys.
