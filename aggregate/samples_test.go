@@ -62,20 +62,6 @@ func TestSamplesEdges(t *testing.T) {
 	}
 }
 
-// TestSampleHashStable pins the hash: changing it changes every sample of
-// every result.
-func TestSampleHashStable(t *testing.T) {
-	for id, want := range map[string]uint64{
-		"":                                     0x0,
-		"a":                                    0x613732f6c54c1e84,
-		"ac9f1de1-bfaa-4c67-a55b-5fb051025abb": 0x49308cabcdc46f5a,
-	} {
-		if got := SampleHash(id); got != want {
-			t.Errorf("SampleHash(%q) = %#x, want %#x", id, got, want)
-		}
-	}
-}
-
 // TestSamplesKeepText checks that every auditID comes back as it was
 // offered, whether it was held packed (a canonical UUID) or as text, and
 // that equal hashes are ordered by the auditIDs' text either way.

@@ -2,8 +2,8 @@ package samplehash
 
 import "testing"
 
-// TestOfStable pins the hash: changing it changes every sample of every
-// result.
+// TestOfStable pins the hash (aggregate.SampleHash, auditlog.Entry's):
+// changing it changes every sample of every result.
 func TestOfStable(t *testing.T) {
 	for id, want := range map[string]uint64{
 		"":                                     0x0,
