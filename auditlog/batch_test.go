@@ -147,3 +147,33 @@ func TestScanBatches(t *testing.T) {
 		}
 	}
 }
+
+// TestRingLetsGoOfLongLines checks that the entries of a block whose
+// buffer the reader does not reuse (lines longer than a block's usual
+// size) are handed on at its end and leave nothing of it in the ring: the
+// ring would otherwise keep up to ringSize such buffers alive.
+func TestRingLetsGoOfLongLines(t *testing.T) {
+	var lines strings.Builder
+	for i := range 3 {
+		fmt.Fprintf(&lines, `{"kind":"Event","auditID":"id-%d","stage":"ResponseComplete","verb":"get","requestURI":"/api/v1/pods","userAgent":"%s"}`+"\n", i, strings.Repeat("a", blockSize))
+	}
+	src := &Source{Path: "audit.log"}
+	var rep Report
+	opts := Options{Fields: FieldAuditID | FieldVerb | FieldUserAgent, Later: FieldUserAgent}.withDefaults()
+	ld := newLineDecoder(opts, &rep, false)
+	got := batchDigests{newDigests()}
+	ld.batchTo(got)
+	data := []byte(lines.String()) // a buffer of its own size, not blockSize
+	b := newBlock(src, 0, 1, data, true)
+	ld.block(b, func(e *Entry) bool { got.Add(e); return true })
+	ld.endBlock(b)
+	if len(got.seen) != 3 || got.batches != 1 || len(got.wrong) > 0 {
+		t.Fatalf("%d entries in %d batches (%v), want 3 in 1", len(got.seen), got.batches, got.wrong)
+	}
+	for i := range ld.ring {
+		s := &ld.ring[i]
+		if s.ev.AuditID != "" || s.ev.RequestURI != "" || s.entry.Event != nil || s.later.data != nil || s.later.text != "" {
+			t.Errorf("slot %d still holds the block's lines: %q %q", i, s.ev.AuditID, s.later.text)
+		}
+	}
+}

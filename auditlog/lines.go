@@ -80,6 +80,27 @@ func (ld *lineDecoder) flush() {
 	ld.batch = ld.batch[:0]
 }
 
+// endBlock hands the entries held to the batch sink at the end of block
+// b, whose lines they point into; when b's buffer is not one the reader
+// reuses (a block of lines longer than a block's usual size), the ring
+// lets go of what its slots held of it too, so that the ring does not
+// keep up to ringSize such buffers alive.
+func (ld *lineDecoder) endBlock(b *block) {
+	if ld.ring == nil {
+		return
+	}
+	ld.flush()
+	if cap(b.data) == blockSize {
+		return
+	}
+	for i := range ld.ring {
+		s := &ld.ring[i]
+		ld.dec.spare.recycle(&s.ev)
+		s.entry = Entry{}
+		s.later = laterMembers{fill: s.later.fill}
+	}
+}
+
 // hold adds e, the entry of the current slot, to the batch, and moves on
 // to the next slot, flushing the batch first when the next is in it.
 func (ld *lineDecoder) hold(e *Entry) {

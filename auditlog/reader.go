@@ -280,7 +280,7 @@ func (r *Reader) scanSources(ctx context.Context, sinks []Sink, indices []int) e
 					ld.block(b, add)
 				}
 				// The batch's strings point into the block.
-				ld.flush()
+				ld.endBlock(b)
 				bufs.put(b)
 			}
 		}(sinks[w], &reports[workers+w])
