@@ -12,11 +12,10 @@ import "github.com/auditlens/auditlens/internal/heavy"
 // let go, a new group is kept only from its third event (a doorkeeper,
 // heavy.Door, holds its first two), so that the URIs seen once or twice
 // (hundreds of thousands in a large capture) do not each make a group and
-// then let it go. A group let go and
-// seen again starts over; what it may lack is its Uncounted, and
-// GroupedOuter.LetGoAtMost is the most events a group that is not kept
-// may have had. A view that shows the top groups (the HTML report's) needs
-// no more than that.
+// then let it go. A group let go and seen again starts over; what it may
+// lack is its Uncounted, and GroupedOuter.LetGoAtMost is the most events
+// a group that is not kept may have had. A view that shows the top groups
+// (the HTML report's) needs no more than that.
 func (g *Grouped) KeepAtMost(n int) *Grouped {
 	g.most = max(n, 0)
 	return g

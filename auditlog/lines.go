@@ -61,8 +61,8 @@ type ringSlot struct {
 
 // batchTo makes ld hand the entries of the lines of its blocks to bs in
 // batches (BatchSink), flushed when ringSize are held, before an entry
-// that is not batched (of a wrapper, of Parquet) and by flush, which the
-// reader calls at the end of each block.
+// that is not batched (of a wrapper, of Parquet) and at the end of each
+// block (endBlock, which the reader calls).
 func (ld *lineDecoder) batchTo(bs BatchSink) {
 	ld.ring, ld.batchSink = make([]ringSlot, ringSize), bs
 	ld.batch = make([]*Entry, 0, ringSize)
@@ -102,7 +102,8 @@ func (ld *lineDecoder) endBlock(b *block) {
 }
 
 // hold adds e, the entry of the current slot, to the batch, and moves on
-// to the next slot, flushing the batch first when the next is in it.
+// to the next slot, flushing the batch when it is full (the next slot is
+// then its first).
 func (ld *lineDecoder) hold(e *Entry) {
 	s := &ld.ring[ld.slot]
 	if e.later != nil {
