@@ -61,12 +61,10 @@ func register(newDetector func(b *base) detector) {
 type Detectors struct {
 	base *base
 	list []detector
-	// facts are those of the entry being added, kept here so that handing
-	// them to the detectors (through the interface) does not move them to
-	// the heap for each entry.
-	facts facts
-	// batch is the facts of the entries of a batch (AddBatch), their
-	// arrays kept from one batch to the next.
+	// batch is the facts of the entries being added (a batch, or one
+	// entry), kept here with their arrays from one batch to the next, so
+	// that handing them to the detectors (through the interface) does not
+	// move them to the heap for each entry.
 	batch []facts
 }
 
@@ -111,16 +109,8 @@ func (d *Detectors) LaterFields() auditlog.Fields {
 // once whatever stages the input holds. The requests and their time span
 // are counted here, once for all detectors.
 func (d *Detectors) Add(e *auditlog.Entry) {
-	f := &d.facts
-	f.init(e)
-	if !f.final {
-		return
-	}
-	d.base.see(f)
-	for _, det := range d.list {
-		det.count(f)
-	}
-	f.e = nil // the entry is not ours to keep
+	one := [1]*auditlog.Entry{e}
+	d.AddBatch(one[:])
 }
 
 // AddBatch counts entries as Add counts each, a detector at a time: each
