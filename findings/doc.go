@@ -10,10 +10,11 @@
 // looks at each entry once; memory grows with the distinct keys it
 // counts (users, objects, user and resource pairs), never with the
 // requests, and every table is bounded by Options.MaxKeys (what does not
-// fit is counted in Result.Dropped), but the per-object tables of hot-loop
-// and write-churn, which keep the Options.ObjectRows objects requested
-// most and let go of the others, and once they have let some go, the
-// first two requests of each object new to them (see Options.ObjectRows).
+// fit is counted in Result.Dropped), but the per-object table that
+// hot-loop and write-churn read, which keeps the Options.ObjectRows
+// objects requested most and lets go of the others, and once it has let
+// some go, the first two requests of each object new to it (see
+// Options.ObjectRows).
 //
 // Every finding says when its threshold was first crossed (Finding.Onset)
 // and carries its requests minute by minute over the capture
@@ -24,8 +25,8 @@
 // minutes; past it the buckets double in width until they fit, and the
 // onset is to that width): at most 11.5 KB a row whatever the requests,
 // and a table's at most that times its keys (Options.MaxKeys). The
-// per-object tables of hot-loop and write-churn count by the minute
-// already, in their Options.ObjectRows rows. Series merge exactly,
+// per-object table of hot-loop and write-churn counts by the minute
+// already, in its Options.ObjectRows rows. Series merge exactly,
 // whatever the split between workers.
 // [Detectors.Result] returns
 // the findings by the load they put on the API server: each carries its
@@ -41,15 +42,17 @@
 //   - denied storms (denied-storm, one per user): requests refused with
 //     401 or 403 again and again, with the RBAC rules that would allow the
 //     403s;
-//   - hot loops (hot-loop): one user requesting one object more than
-//     Options.HotLoopPerMinute times a minute, sustained;
+//   - loops on one object (hot-loop, write-churn), from one table of each
+//     user's requests of each object, minute by minute: one user
+//     requesting one object more than Options.HotLoopPerMinute times a
+//     minute, sustained; server-side applies and updates of one object
+//     over and over;
 //   - watch churn (watch-churn): watches that end long before their
 //     timeoutSeconds;
 //   - lists (etcd-lists, repeated-lists): LISTs the API server must read
 //     from etcd, and LISTs at resourceVersion=0 with a limit repeated;
-//   - write churn (write-churn, write-conflicts, invalid-writes):
-//     server-side applies and updates of one object over and over, 409
-//     and 422 responses;
+//   - refused writes (write-conflicts, invalid-writes): 409 and 422
+//     responses;
 //   - error storms (server-errors, throttled): seconds with 5xx responses,
 //     429 responses and their APF queue waits;
 //   - slow layers (slow-layer, one per layer): where slow requests spent
@@ -83,9 +86,9 @@
 // is fixed, the same on every machine and run, and the aggregate package's
 // rows choose their samples the same way), so that the
 // choice depends only on the requests, never on their order or on how
-// they were split between workers. The tables that keep a row per object
-// (hot-loop, write-churn) only consider requests whose hash is in the
-// lowest 16th of the range, which keeps their memory small; their rows
+// they were split between workers. The table that keeps a row per object
+// (hot-loop, write-churn) only considers requests whose hash is in the
+// lowest 16th of the range, which keeps its memory small; its rows
 // have hundreds of requests, so they still get their samples, or nearly.
 //
 // # Commands

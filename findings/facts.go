@@ -282,8 +282,8 @@ func (f *facts) req() *auditlog.Request { return f.e.Request() }
 // (objectTable) for kind (a verb, or apply): its user as --by=user counts
 // users (field-manager aware), NUL, kind, NUL, its path; with the key's
 // hash and the length of its user. The key is built and hashed once a
-// request for the tables that count it under the same kind (hot-loop and
-// write-churn both count updates); it is valid until the next request.
+// request for the tables that count it under the same kind; it is valid
+// until the next request.
 func (f *facts) objectKey(kind string) (key []byte, h uint64, userLen int) {
 	if f.objKind != kind {
 		k, _ := aggregate.KeyUser.Append(f.objKey[:0], f.e)

@@ -377,21 +377,24 @@ type objectRow struct {
 // all returns every row, by count (largest first), then user, kind and
 // path.
 func (t *objectTable) all() []objectRow {
-	return t.rowsWhere(func(*objectRate) bool { return true })
+	return t.rowsWhere(func(string, *objectRate) bool { return true })
 }
 
-// rowsWhere returns the rows whose rate keep says to keep, by count
-// (largest first), then user, kind and path: the few rows of a finding are
-// picked before sorting, not after.
-func (t *objectTable) rowsWhere(keep func(*objectRate) bool) []objectRow {
+// rowsWhere returns the rows that keep says to keep, of their kind and
+// rate, by count (largest first), then user, kind and path: the few rows
+// of a finding are picked before sorting, not after.
+func (t *objectTable) rowsWhere(keep func(kind string, r *objectRate) bool) []objectRow {
 	t.flush()
 	var out []objectRow
 	for i := range t.n {
 		s := t.at(i)
-		if s.key == "" || !keep(&s.rate) {
+		if s.key == "" {
 			continue
 		}
 		kind, path, _ := strings.Cut(s.key[s.userLen+1:], "\x00")
+		if !keep(kind, &s.rate) {
+			continue
+		}
 		out = append(out, objectRow{s.key[:s.userLen], kind, path, t.sum.Lacks(i), &s.rate})
 	}
 	slices.SortFunc(out, func(a, b objectRow) int {
@@ -425,12 +428,16 @@ type loops struct {
 	at series
 }
 
-// loops returns, as evidence, the objects of t requested more than limit
-// times a minute in at least minutes minutes, by count, each named by
-// what (of its kind and path), with the drill-down commands of b.
-func (t *objectTable) loops(b *base, limit, minutes int, what func(kind, path string) string) loops {
+// loops returns, as evidence, the objects of t of the kinds that kind
+// says to look at, requested more than limit times a minute in at least
+// minutes minutes, by count, each named by what (of its kind and path),
+// with the drill-down commands of b.
+func (t *objectTable) loops(b *base, limit, minutes int, kind func(string) bool, what func(kind, path string) string) loops {
 	var l loops
-	for _, k := range t.rowsWhere(func(r *objectRate) bool {
+	for _, k := range t.rowsWhere(func(k string, r *objectRate) bool {
+		if !kind(k) {
+			return false
+		}
 		// A row needs more than limit requests in each of minutes minutes.
 		if r.count <= int64(limit)*int64(minutes) {
 			return false

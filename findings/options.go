@@ -29,16 +29,15 @@ type Options struct {
 	// per-object tables are bounded by ObjectRows instead.
 	MaxKeys int
 	// ObjectRows bounds the objects (a user, a verb, an object's path) the
-	// hot-loop and write-churn detectors each keep: when that many are
+	// table that hot-loop and write-churn read keeps: when that many are
 	// kept, the half requested least is let go (Result.Dropped counts
 	// their requests) and the busy ones stay, so a hot loop is found in
 	// any input, and its count is exact unless its row says how many
 	// requests may have gone uncounted. From then on, an object gets a row
 	// only from its third request (its first two are let go, and counted
 	// as uncounted at most), so that objects requested once or twice do
-	// not come and go. Default 32,768 (a few MB per detector and worker,
-	// and 1 MB for the counters of the first requests once objects are
-	// let go).
+	// not come and go. Default 32,768 (a few MB per worker, and 1 MB for
+	// the counters of the first requests once objects are let go).
 	ObjectRows int
 
 	// DeniedPerHour is the least number of refused requests (401, 403) per

@@ -419,7 +419,7 @@ func TestDeniedRules(t *testing.T) {
 // share of the user's writes: a busy controller conflicting a few times
 // in a hundred is ordinary.
 func TestConflictShare(t *testing.T) {
-	ds, d := only[*writeChurn](t, Options{})
+	ds, d := only[*writeErrors](t, Options{})
 	t0 := time.Date(2022, 2, 7, 22, 0, 0, 0, time.UTC)
 	for i := range 2000 {
 		code := int32(200)

@@ -162,9 +162,9 @@ func (m *minutes) onset(limit int) int64 {
 	return 0
 }
 
-// objectSamples is the sampling limit of the per-object tables (hot-loop,
-// write-churn): they keep a row for every object a user touched (tens of
-// thousands in a large capture), so they keep as samples only requests
+// objectSamples is the sampling limit of the per-object table (hot-loop,
+// write-churn): it keeps a row for every object a user touched (tens of
+// thousands in a large capture), so it keeps as samples only requests
 // whose auditID's hash is in the lowest 16th of the range. A row of a
 // finding has hundreds of requests (a hot loop at least 300 at the
 // defaults), so it still gets its ten samples, or nearly; the choice stays

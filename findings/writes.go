@@ -8,28 +8,15 @@ import (
 	"github.com/auditlens/auditlens/auditlog"
 )
 
-// writeChurn finds three kinds of wasted writes.
-//
-// Churn: server-side applies and updates of one object by one user (field
-// manager aware) more than Options.WritesPerMinute times a minute in at
-// least Options.WriteMinutes minutes: a controller rewriting an object
-// that does not change, or two controllers fighting over it. A
-// server-side apply is a PATCH whose fieldManager is not one of kubectl's
-// own for other commands (kubectl-client-side-apply, kubectl-edit,
-// kubectl-patch... all begin with "kubectl-"), or that has force=true,
-// which only an apply may have. (openshift/origin's CI counts any PATCH
-// with a fieldManager as an apply; that counts kubectl apply without
-// --server-side too.) The audit event does not log the patch type, so
-// this is the practical sign. Options.RenewedResources are left out.
-//
-// Conflicts: 409 responses (an update of an outdated object, a create of
+// writeErrors finds writes the API server refused, again and again:
+// 409 responses (conflicts: an update of an outdated object, a create of
 // an existing one) to one user, verb and resource, from
 // Options.ConflictsPerHour and Options.ConflictShare of that user's
-// requests of that verb and resource. Invalid: 422 responses to one user,
-// verb and resource, from Options.InvalidPerHour.
-type writeChurn struct {
+// requests of that verb and resource; 422 responses (invalid) to one user,
+// verb and resource, from Options.InvalidPerHour. Writes that were served
+// are write churn's (objectLoops).
+type writeErrors struct {
 	*base
-	objects   objectTable
 	conflicts table[timedTally, *timedTally]
 	invalid   table[timedTally, *timedTally]
 	// writes counts every create, update, patch and delete by user, verb
@@ -38,31 +25,21 @@ type writeChurn struct {
 	buf    []byte
 }
 
-func init() { register(newWriteChurn) }
+func init() { register(newWriteErrors) }
 
-// newWriteChurn returns an empty write-churn detector sharing b.
-func newWriteChurn(b *base) detector {
-	d := &writeChurn{base: b}
-	d.objects = newObjectTable(d.opts.ObjectRows)
+// newWriteErrors returns an empty write-conflicts and invalid-writes
+// detector sharing b.
+func newWriteErrors(b *base) detector {
+	d := &writeErrors{base: b}
 	d.conflicts = newTable[timedTally](d.opts.MaxKeys)
 	d.invalid = newTable[timedTally](d.opts.MaxKeys)
 	d.writes = newKeyCounts(d.opts.MaxKeys)
 	return d
 }
 
-func (d *writeChurn) fields() auditlog.Fields { return factFields | aggregate.KeyUser.Fields() }
+func (d *writeErrors) fields() auditlog.Fields { return factFields | aggregate.KeyUser.Fields() }
 
-// isApply reports whether a PATCH is a server-side apply, as far as the
-// audit event tells.
-func isApply(r *auditlog.Request) bool {
-	if v, ok := r.QueryValue("force"); ok && v == "true" {
-		return true
-	}
-	fm, ok := r.QueryValue("fieldManager")
-	return ok && fm != "" && !strings.HasPrefix(fm, "kubectl-")
-}
-
-func (d *writeChurn) count(f *facts) {
+func (d *writeErrors) count(f *facts) {
 	switch f.verb {
 	case "create", "update", "patch", "delete":
 		d.statusKey(f)
@@ -74,24 +51,10 @@ func (d *writeChurn) count(f *facts) {
 	case 422:
 		d.countStatus(&d.invalid, f)
 	}
-	kind := f.verb
-	switch f.verb {
-	case "update":
-	case "patch":
-		kind = "apply"
-	default:
-		return
-	}
-	r := f.req()
-	if r.Name == "" || r.Resource == "" || f.verb == "patch" && !isApply(r) || d.renewed(r) || !f.served() || selfTraffic(f.user) {
-		return
-	}
-	key, h, userLen := f.objectKey(kind)
-	d.objects.count(key, h, userLen, hitOf(f))
 }
 
 // countStatus counts a 409 or 422 by user, verb and resource.
-func (d *writeChurn) countStatus(t *table[timedTally, *timedTally], f *facts) {
+func (d *writeErrors) countStatus(t *table[timedTally, *timedTally], f *facts) {
 	d.statusKey(f)
 	if c := t.get(d.buf); c != nil {
 		c.add(f, allSamples)
@@ -100,7 +63,7 @@ func (d *writeChurn) countStatus(t *table[timedTally, *timedTally], f *facts) {
 
 // statusKey puts the request's user, verb and resource (with its
 // subresource; the path of a non-resource request) in d.buf.
-func (d *writeChurn) statusKey(f *facts) {
+func (d *writeErrors) statusKey(f *facts) {
 	r := f.req()
 	d.buf = append(d.buf[:0], f.user...)
 	d.buf = append(d.buf, 0)
@@ -117,31 +80,23 @@ func (d *writeChurn) statusKey(f *facts) {
 	}
 }
 
-func (d *writeChurn) name() string { return "write-churn" }
+func (d *writeErrors) name() string { return "write-conflicts and invalid-writes" }
 
-func (d *writeChurn) merge(od detector) {
-	o := od.(*writeChurn)
-	d.objects.merge(&o.objects)
+func (d *writeErrors) merge(od detector) {
+	o := od.(*writeErrors)
 	d.conflicts.merge(&o.conflicts)
 	d.invalid.merge(&o.invalid)
 	d.writes.merge(&o.writes)
 }
 
-func (d *writeChurn) dropped() int64 {
+func (d *writeErrors) dropped() int64 {
 	return d.conflicts.dropped + d.invalid.dropped + d.writes.droppedRequests()
 }
 
-// letGo is the number of requests of the objects let go, and the most an
-// object without a row may have had.
-func (d *writeChurn) letGo() (int64, int64) { return d.objects.letGo() }
-
-// Result returns the write-churn, write-conflicts and invalid-writes
-// findings that qualify.
-func (d *writeChurn) result() []Finding {
+// result returns the write-conflicts and invalid-writes findings that
+// qualify.
+func (d *writeErrors) result() []Finding {
 	var out []Finding
-	if f, ok := d.churn(); ok {
-		out = append(out, f)
-	}
 	if f, ok := d.statusFinding(&d.conflicts, d.opts.ConflictsPerHour, d.opts.ConflictShare, "write-conflicts", "Writes refused with 409 Conflict",
 		"was answered 409 Conflict %d times on %s: it writes from an outdated copy (or creates what exists) and retries; each retry is a read and a write."); ok {
 		out = append(out, f)
@@ -153,31 +108,11 @@ func (d *writeChurn) result() []Finding {
 	return finish(out)
 }
 
-func (d *writeChurn) churn() (Finding, bool) {
-	l := d.objects.loops(d.base, d.opts.WritesPerMinute, d.opts.WriteMinutes, func(kind, path string) string {
-		if kind == "apply" {
-			return "APPLY (server-side) " + path
-		}
-		return "UPDATE " + path
-	})
-	if len(l.rows) == 0 {
-		return Finding{}, false
-	}
-	first := l.rows[0]
-	f := l.finding(d.base, "write-churn", "One object written over and over", "writes", d.opts.WritesPerMinute)
-	if l.worstPeak >= 5*int64(d.opts.WritesPerMinute) {
-		f.Severity = High
-	}
-	f.Summary = fmt.Sprintf("%s wrote %s %d times, up to %d a minute: every write is stored in etcd and sent to every watcher of the object; a controller should write only what changed.",
-		first.Offender, strings.TrimPrefix(strings.TrimPrefix(first.What, "UPDATE "), "APPLY (server-side) "), first.Count, l.worstPeak)
-	return f, true
-}
-
 // statusFinding returns a finding of the rows of t that reach rate per
 // hour and minShare of the user's requests of that verb and resource;
 // sentence is the summary after the first row's user, with the count and
 // the verb and resource.
-func (d *writeChurn) statusFinding(t *table[timedTally, *timedTally], rate, minShare float64, id, title, sentence string) (Finding, bool) {
+func (d *writeErrors) statusFinding(t *table[timedTally, *timedTally], rate, minShare float64, id, title, sentence string) (Finding, bool) {
 	var rows []Evidence
 	var total int64
 	var at series
