@@ -234,6 +234,20 @@ func TestDecodeEdgeCases(t *testing.T) {
 		`{"requestReceivedTimestamp":"2022-02-07T22:15:16\u002e123456Z"}`,
 		`{"annotations":{"a":"1","b":null,"a":"2"}}`,
 		`{"annotations":{},"sourceIPs":[]}`,
+		// The authorizer's annotations alone, as the API server writes
+		// them (decoder.annotations skips them whole), and near misses.
+		`{"annotations":{"authorization.k8s.io/decision":"allow","authorization.k8s.io/reason":""},"verb":"get"}`,
+		`{"annotations":{"authorization.k8s.io/decision":"allow","authorization.k8s.io/reason":"RBAC: allowed by ClusterRoleBinding \"x\" of ClusterRole \"y\""}}`,
+		`{"annotations":{"authorization.k8s.io/reason":"","authorization.k8s.io/decision":"allow"}}`,
+		`{"annotations":{"authorization.k8s.io/decision":"allow","authorization.k8s.io/reason":"","a":"1"}}`,
+		`{"annotations":{"authorization.k8s.io/decision":"allow","authorization.k8s.io/reason":"" }}`,
+		`{"annotations":{"authorization.k8s.io/decision":"allow"}}`,
+		`{"annotations":{"authorization.k8s.io/decision":"allow","authorization.k8s.io/reason":null}}`,
+		`{"annotations":{"authorization.k8s.io/decision":"forbid","authorization.k8s.io/reason":""},"annotations":{"a":"1"}}`,
+		`{"annotations":{"authorization.k8s.io/decision":"allow","authorization.k8s.io/reason":"\q"}}`,
+		`{"annotations":{"authorization.k8s.io/decision":"allow","authorization.k8s.io/reason":"x"`,
+		`{"annotations":{"authorization.k8s.io/decision":"allow","authorization.k8s.io/reason":"x"}`,
+		`{"annotations":{"authorization.k8s.io/decision":"al`,
 		`{"sourceIPs":["1.2.3.4","::1"],"sourceIPs":["5.6.7.8"]}`,
 		"{\"requestURI\":\"/api/v1/pods?limit=500\\u0026resourceVersion=0\"}",
 		"{\"userAgent\":\"bad \xff\xfe utf8 \xe2\x82\"}",
@@ -267,7 +281,7 @@ func TestDecodeEdgeCases(t *testing.T) {
 		`{"a":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`,
 	}
 	for _, c := range cases {
-		for _, f := range []Fields{FieldsAll, FieldVerb, FieldUser | FieldAnnotations, FieldRequestReceivedTimestamp} {
+		for _, f := range []Fields{FieldsAll, FieldVerb, FieldUser | FieldAnnotations, FieldRequestReceivedTimestamp, FieldVerb | FieldAnnotationsButAuthz} {
 			checkSame(t, []byte(c), f, c[:min(len(c), 60)])
 		}
 	}

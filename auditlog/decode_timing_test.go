@@ -64,6 +64,9 @@ func BenchmarkDecode(b *testing.B) {
 		{"all", FieldsAll},
 		{"user-top", FieldAuditID | FieldKind | FieldUser | FieldStage | FieldRequestURI | FieldRequestReceivedTimestamp},
 		{"user-verb-uri-status", FieldAuditID | FieldKind | FieldUser | FieldVerb | FieldRequestURI | FieldResponseStatus | FieldStage | FieldRequestReceivedTimestamp},
+		// What the findings read of every event.
+		{"findings", FieldAuditID | FieldUser | FieldVerb | FieldRequestURI | FieldResponseCode | FieldStage |
+			FieldRequestReceivedTimestamp | FieldStageTimestamp | FieldAnnotationsButAuthz},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			d := newDecoder(c.fields)
