@@ -13,7 +13,8 @@ import (
 // is one file that registers its constructor in an init; Detectors runs
 // every registered one.
 type detector interface {
-	// name names the detector in Result.Dropped: "hot-loop"...
+	// name names the detector in Result.Dropped: "denied-storm", or the
+	// findings that read its tables ("hot-loop and write-churn")...
 	name() string
 	// fields is the set of event fields the detector reads.
 	fields() auditlog.Fields
