@@ -316,6 +316,7 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add([]byte(`{"Verb":"get","user":{"groups":["a"]},"user":{"groups":[null]}}`))
 	f.Add([]byte(`{"responseStatus":{"details":{"causes":[{"reason":"x"},null]}}}`))
+	f.Add([]byte(`{"verb":"get","annotations":{"authorization.k8s.io/decision":"allow","authorization.k8s.io/reason":"RBAC: allowed by RoleBinding \"x\""}}`))
 	for _, line := range escapedLines() {
 		f.Add([]byte(line))
 	}
@@ -324,6 +325,7 @@ func FuzzDecode(f *testing.F) {
 			checkSame(t, data, FieldsAll, "fuzz")
 			checkSame(t, data, FieldVerb|FieldUser|FieldRequestReceivedTimestamp, "fuzz")
 			checkSame(t, data, FieldVerb|FieldUser|FieldSourceIPs|FieldUserAgent, "fuzz")
+			checkSame(t, data, FieldVerb|FieldAnnotationsButAuthz, "fuzz")
 			checkVerdictDecode(t, data, "fuzz")
 		})
 	})
