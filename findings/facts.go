@@ -92,6 +92,16 @@ type certNote struct {
 // facts is what the detectors need to know about one entry, worked out
 // once. The strings point into the entry's event: valid only during Add.
 type facts struct {
+	entryFacts
+	annotationFacts
+	// objKey is the request's key in the per-object table for the kind
+	// objKind ("" until built), with its hash and the length of its user
+	// (see objectKey); its array is kept from one request to the next.
+	objKey []byte
+}
+
+// entryFacts are the facts of every entry, cleared for each.
+type entryFacts struct {
 	e     *auditlog.Entry
 	final bool // the request's last event (ResponseComplete or Panic)
 	verb  string
@@ -101,7 +111,24 @@ type facts struct {
 	// latency is stageTimestamp - requestReceivedTimestamp.
 	latency time.Duration
 
-	// Annotations.
+	// server and queue are what cost returns, once costed.
+	server, queue int64
+	costed        bool
+
+	objKind    string
+	objHash    uint64
+	objUserLen int
+
+	// noted says annotationFacts were filled, and must be cleared before
+	// the next entry.
+	noted bool
+}
+
+// annotationFacts are what the annotations of an entry say, besides the
+// authorizer's decision and reason: most entries have none, and these
+// are cleared only after an entry that had some (they are most of the
+// size of facts).
+type annotationFacts struct {
 	latencyTotal      string
 	layers            [numLayers][2]string // raw durations, up to two per layer
 	deprecated        bool
@@ -122,18 +149,6 @@ type facts struct {
 	mutating, validating string
 	hooks                [maxHookNotes]hookNote
 	numHooks             int
-
-	// server and queue are what cost returns, once costed.
-	server, queue int64
-	costed        bool
-
-	// objKey is the request's key in the per-object tables for the kind
-	// objKind ("" until built), with its hash and the length of its user
-	// (see objectKey); its array is kept from one request to the next.
-	objKey     []byte
-	objKind    string
-	objHash    uint64
-	objUserLen int
 }
 
 // factFields are the event fields facts reads.
@@ -144,7 +159,11 @@ const factFields = auditlog.FieldStage | auditlog.FieldVerb | auditlog.FieldUser
 // init fills f from e, which must stay valid while f is used.
 func (f *facts) init(e *auditlog.Entry) {
 	ev := e.Event
-	*f = facts{e: e, objKey: f.objKey[:0]}
+	if f.noted {
+		f.annotationFacts = annotationFacts{}
+	}
+	f.entryFacts = entryFacts{e: e}
+	f.objKey = f.objKey[:0]
 	switch ev.Stage {
 	case auditv1.StageResponseComplete, auditv1.StagePanic, "":
 		// A log without stages has one event per request.
@@ -165,6 +184,7 @@ func (f *facts) init(e *auditlog.Entry) {
 		}
 	}
 	if ann := ev.Annotations; len(ann) > 2 || len(ann) > 0 && !authorizationOnly(ann) {
+		f.noted = true
 		for k, v := range ann {
 			f.annotation(k, v)
 		}

@@ -445,3 +445,32 @@ func TestConflictShare(t *testing.T) {
 		t.Errorf("rows %v, want %v", got, want)
 	}
 }
+
+// TestFactsReused checks that facts reused from one entry to the next
+// (Detectors keeps them) say nothing of the entry before: the annotations'
+// facts, cleared only after an entry that had some, and the rest.
+func TestFactsReused(t *testing.T) {
+	t0 := time.Date(2022, 2, 7, 22, 0, 0, 0, time.UTC)
+	noted := newEntry("create", "a", "/api/v1/namespaces/n/pods", 201, t0, time.Second, map[string]string{
+		latencyPrefix + "total": "1s", latencyPrefix + "etcd": "900ms", annPodSecurity: "privileged:latest",
+	})
+	plain := newEntry("get", "b", "/api/v1/namespaces/n/pods/p", 200, t0, time.Millisecond, map[string]string{
+		"authorization.k8s.io/decision": "allow", "authorization.k8s.io/reason": "",
+	})
+	var f facts
+	f.init(noted)
+	if f.latencyTotal != "1s" || f.podSecurity == "" || f.layers[layerEtcd][0] != "900ms" {
+		t.Fatalf("annotated entry: total %q, pod security %q, etcd %q", f.latencyTotal, f.podSecurity, f.layers[layerEtcd][0])
+	}
+	f.objectKey("create")
+	f.init(plain)
+	if f.annotationFacts != (annotationFacts{}) {
+		t.Errorf("the entry after an annotated one keeps its annotations' facts: %+v", f.annotationFacts)
+	}
+	if f.verb != "get" || f.user != "b" || f.code != 200 || f.objKind != "" || f.costed {
+		t.Errorf("the entry after another: verb %q, user %q, code %d, key kind %q, costed %v", f.verb, f.user, f.code, f.objKind, f.costed)
+	}
+	if key, _, _ := f.objectKey("get"); !strings.Contains(string(key), "/pods/p") {
+		t.Errorf("object key %q", key)
+	}
+}
