@@ -233,7 +233,7 @@ func (o *objectRate) add(h *objectHit, id []byte) {
 	o.span.add(h.recv)
 	if h.idHash <= objectSamples {
 		if e := o.more(); e.samples.wants(h.idHash) {
-			e.samples.offer(h.idHash, string(id))
+			offerID(&e.samples, h.idHash, id)
 		}
 	}
 	o.minutes.add(h.recv, 1)

@@ -87,17 +87,6 @@ type sample struct {
 // per-object tables hold many rows with no sample at all.
 type sampleSet []sample
 
-// compareSamples orders samples by hash, then auditID. The auditIDs are
-// compared only when the hashes are equal: cmp.Or would compare them on
-// every call, and reading a kept auditID is a cache miss on each offer of
-// a request that is not kept.
-func compareSamples(a, b sample) int {
-	if c := cmp.Compare(a.hash, b.hash); c != 0 {
-		return c
-	}
-	return strings.Compare(a.id, b.id)
-}
-
 // wants reports whether an auditID whose hash is h may be among the
 // smallest: offer keeps none with a larger hash than a full set's last.
 func (s sampleSet) wants(h uint64) bool {
@@ -106,23 +95,41 @@ func (s sampleSet) wants(h uint64) bool {
 
 // offer adds the auditID id with hash h if it is among the smallest; id
 // is copied when kept.
-func (s *sampleSet) offer(h uint64, id string) {
+func (s *sampleSet) offer(h uint64, id string) { offerID(s, h, id) }
+
+// offerID is offer of an auditID held in a string or in a buffer (a
+// per-object table's), copied only when kept: converting the buffer to
+// offer's string would copy each one offered.
+func offerID[ID string | []byte](s *sampleSet, h uint64, id ID) {
 	set := *s
-	if len(set) == maxSamples {
-		if last := set[len(set)-1]; compareSamples(sample{h, id}, last) >= 0 {
-			return
-		}
+	// before reports whether the sample e comes before the one offered,
+	// by hash, then auditID. The auditIDs are compared only when the
+	// hashes are equal: reading a kept auditID is a cache miss on each
+	// offer of a request that is not kept.
+	before := func(e sample) bool { return e.hash < h || e.hash == h && e.id < string(id) }
+	if len(set) == maxSamples && before(set[len(set)-1]) {
+		return
 	}
-	c := sample{h, id}
-	i, found := slices.BinarySearchFunc(set, c, compareSamples)
-	if found {
+	i, _ := slices.BinarySearchFunc(set, h, func(e sample, _ uint64) int {
+		if before(e) {
+			return -1
+		}
+		return 1
+	})
+	if i < len(set) && set[i].hash == h && set[i].id == string(id) {
 		return // the same request seen twice
 	}
-	c.id = strings.Clone(id)
+	var kept string
+	switch v := any(id).(type) {
+	case string:
+		kept = strings.Clone(v)
+	case []byte:
+		kept = string(v)
+	}
 	if len(set) == maxSamples {
 		set = set[:len(set)-1]
 	}
-	*s = slices.Insert(set, i, c)
+	*s = slices.Insert(set, i, sample{h, kept})
 }
 
 func (s *sampleSet) merge(o sampleSet) {
