@@ -246,10 +246,19 @@ func (o *objectRate) merge(p *objectRate) {
 	if o.count == 0 {
 		o.code = p.code
 	}
-	for _, c := range p.statusMix() {
-		if c.Code != o.code {
-			o.more().status.add(c.Code, c.Count)
+	// p's requests by status code (statusMix), without building its mix:
+	// a table's merge does this for each of its rows.
+	inline := p.count
+	if p.extra != nil {
+		for _, c := range p.extra.status {
+			inline -= c.Count
+			if c.Code != o.code {
+				o.more().status.add(c.Code, c.Count)
+			}
 		}
+	}
+	if inline > 0 && p.code != o.code {
+		o.more().status.add(p.code, inline)
 	}
 	o.count += p.count
 	o.server += p.server

@@ -101,23 +101,9 @@ func (s *sampleSet) offer(h uint64, id string) { offerID(s, h, id) }
 // per-object table's), copied only when kept: converting the buffer to
 // offer's string would copy each one offered.
 func offerID[ID string | []byte](s *sampleSet, h uint64, id ID) {
-	set := *s
-	// before reports whether the sample e comes before the one offered,
-	// by hash, then auditID. The auditIDs are compared only when the
-	// hashes are equal: reading a kept auditID is a cache miss on each
-	// offer of a request that is not kept.
-	before := func(e sample) bool { return e.hash < h || e.hash == h && e.id < string(id) }
-	if len(set) == maxSamples && before(set[len(set)-1]) {
+	i, ok := place(*s, h, id)
+	if !ok {
 		return
-	}
-	i, _ := slices.BinarySearchFunc(set, h, func(e sample, _ uint64) int {
-		if before(e) {
-			return -1
-		}
-		return 1
-	})
-	if i < len(set) && set[i].hash == h && set[i].id == string(id) {
-		return // the same request seen twice
 	}
 	var kept string
 	switch v := any(id).(type) {
@@ -126,15 +112,48 @@ func offerID[ID string | []byte](s *sampleSet, h uint64, id ID) {
 	case []byte:
 		kept = string(v)
 	}
+	s.insert(i, sample{h, kept})
+}
+
+// place returns where the auditID id with hash h goes in s, by hash then
+// auditID, and false when it is not among the smallest or s holds it
+// already. The auditIDs are compared only when the hashes are equal:
+// reading a kept auditID is a cache miss on each offer of a request that
+// is not kept.
+func place[ID string | []byte](s sampleSet, h uint64, id ID) (int, bool) {
+	before := func(e sample) bool { return e.hash < h || e.hash == h && e.id < string(id) }
+	if len(s) == maxSamples && before(s[len(s)-1]) {
+		return 0, false
+	}
+	i, _ := slices.BinarySearchFunc(s, h, func(e sample, _ uint64) int {
+		if before(e) {
+			return -1
+		}
+		return 1
+	})
+	if i < len(s) && s[i].hash == h && s[i].id == string(id) {
+		return 0, false // the same request seen twice
+	}
+	return i, true
+}
+
+// insert puts c at i (of place), letting go of the largest sample when s
+// is full.
+func (s *sampleSet) insert(i int, c sample) {
+	set := *s
 	if len(set) == maxSamples {
 		set = set[:len(set)-1]
 	}
-	*s = slices.Insert(set, i, sample{h, kept})
+	*s = slices.Insert(set, i, c)
 }
 
+// merge adds the samples of o that are among the smallest. Their auditIDs
+// are not copied: a sampleSet's are its own, and never change.
 func (s *sampleSet) merge(o sampleSet) {
 	for _, c := range o {
-		s.offer(c.hash, c.id)
+		if i, ok := place(*s, c.hash, c.id); ok {
+			s.insert(i, c)
+		}
 	}
 }
 
