@@ -24,7 +24,7 @@ import (
 type deniedStorm struct {
 	*base
 	// totals counts every user's requests; users holds the refused users.
-	totals keyCounts
+	totals hashCounts
 	users  table[deniedUser, *deniedUser]
 	// recent are the last users looked up, and recentKeys their keys:
 	// requests come in runs of a few users, and comparing a key is cheaper
@@ -83,7 +83,7 @@ func init() { register(newDeniedStorm) }
 // newDeniedStorm returns an empty denied-storm detector sharing b.
 func newDeniedStorm(b *base) detector {
 	d := &deniedStorm{base: b}
-	d.totals = newKeyCounts(d.opts.MaxKeys)
+	d.totals = newHashCounts(d.opts.MaxKeys)
 	d.users = newTable[deniedUser](d.opts.MaxKeys)
 	return d
 }

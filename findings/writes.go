@@ -21,7 +21,7 @@ type writeErrors struct {
 	invalid   table[timedTally, *timedTally]
 	// writes counts every create, update, patch and delete by user, verb
 	// and resource: what a conflict is a share of.
-	writes keyCounts
+	writes hashCounts
 	buf    []byte
 }
 
@@ -33,7 +33,7 @@ func newWriteErrors(b *base) detector {
 	d := &writeErrors{base: b}
 	d.conflicts = newTable[timedTally](d.opts.MaxKeys)
 	d.invalid = newTable[timedTally](d.opts.MaxKeys)
-	d.writes = newKeyCounts(d.opts.MaxKeys)
+	d.writes = newHashCounts(d.opts.MaxKeys)
 	return d
 }
 
