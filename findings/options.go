@@ -26,7 +26,7 @@ type Options struct {
 	// bounded whatever the input. Requests whose key would be new once a
 	// table is full are not counted by that table; Result.Dropped counts
 	// them. Below the bound results are exact. Default 100,000. The
-	// per-object tables are bounded by ObjectRows instead.
+	// per-object table is bounded by ObjectRows instead.
 	MaxKeys int
 	// ObjectRows bounds the objects (a user, a verb, an object's path) the
 	// table that hot-loop and write-churn read keeps: when that many are

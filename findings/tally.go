@@ -84,7 +84,7 @@ type sample struct {
 // (aggregate.SampleHash, auditID) among those offered, as
 // aggregate.Samples does (the same requests give the same samples in a
 // finding and in a top row), in a slice that grows only as needed: the
-// per-object tables hold many rows with no sample at all.
+// per-object table holds many rows with no sample at all.
 type sampleSet []sample
 
 // wants reports whether an auditID whose hash is h may be among the
