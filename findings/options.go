@@ -25,7 +25,11 @@ type Options struct {
 	// pairs...) each table of each detector keeps, so that memory stays
 	// bounded whatever the input. Requests whose key would be new once a
 	// table is full are not counted by that table; Result.Dropped counts
-	// them. Below the bound results are exact. Default 100,000. The
+	// them. Below the bound results are exact (but that the totals a
+	// refused or conflicting share is of, a user's requests and a user's
+	// writes of a resource, are kept by a 64-bit hash of their key, with a
+	// seed drawn each run: two keys of one hash, about one chance in 10^11
+	// a run at 20,000 keys, would share a total). Default 100,000. The
 	// per-object table is bounded by ObjectRows instead.
 	MaxKeys int
 	// ObjectRows bounds the objects (a user, a verb, an object's path) the
