@@ -33,7 +33,8 @@ import (
 //
 // Both read the same rows: an update is one row for both, and a patch is
 // counted under the kind apply when it is an apply, under patch otherwise
-// (a user that both applies and patches one object has a row of each).
+// (a user that both applies and patches one object has a row of each);
+// hot-loop names both PATCH, as the API server logs their verb.
 // Neither counts Options.RenewedResources, nor requests that were not
 // served (see facts.served): those have findings of their own.
 type objectLoops struct {
@@ -110,8 +111,18 @@ func (d *objectLoops) result() []Finding {
 	return finish(out)
 }
 
-// kindWhat names a row of kind (a verb, or apply) and path.
-func kindWhat(kind, path string) string {
+// verbWhat names a row of kind (a verb, or apply) and path by its verb, as
+// a hot loop is named: an apply is a PATCH.
+func verbWhat(kind, path string) string {
+	if kind == "apply" {
+		kind = "patch"
+	}
+	return strings.ToUpper(kind) + " " + path
+}
+
+// writeWhat names a row of kind (update or apply) and path as write churn
+// names it.
+func writeWhat(kind, path string) string {
 	if kind == "apply" {
 		return "APPLY (server-side) " + path
 	}
@@ -119,7 +130,7 @@ func kindWhat(kind, path string) string {
 }
 
 func (d *objectLoops) hotLoop() (Finding, bool) {
-	l := d.objects.loops(d.base, d.opts.HotLoopPerMinute, d.opts.HotLoopMinutes, func(string) bool { return true }, kindWhat)
+	l := d.objects.loops(d.base, d.opts.HotLoopPerMinute, d.opts.HotLoopMinutes, func(string) bool { return true }, verbWhat)
 	if len(l.rows) == 0 {
 		return Finding{}, false
 	}
@@ -138,7 +149,7 @@ func (d *objectLoops) hotLoop() (Finding, bool) {
 
 func (d *objectLoops) churn() (Finding, bool) {
 	writes := func(kind string) bool { return kind == "update" || kind == "apply" }
-	l := d.objects.loops(d.base, d.opts.WritesPerMinute, d.opts.WriteMinutes, writes, kindWhat)
+	l := d.objects.loops(d.base, d.opts.WritesPerMinute, d.opts.WriteMinutes, writes, writeWhat)
 	if len(l.rows) == 0 {
 		return Finding{}, false
 	}

@@ -8,10 +8,11 @@ import (
 )
 
 // TestObjectLoopsKinds checks what the one per-object table gives each of
-// its findings: a server-side apply loop is a hot loop and write churn,
-// named as an apply in both; a patch that is not an apply is a hot loop
-// only; updates at write churn's rate are write churn only; gets are hot
-// loops only; refused writes are neither (they are the denied storm's).
+// its findings: a server-side apply loop is a hot loop (named by its verb,
+// PATCH) and write churn (named as an apply); a patch that is not an apply
+// is a hot loop only; updates at write churn's rate are write churn only;
+// gets are hot loops only; refused writes are neither (they are the denied
+// storm's).
 func TestObjectLoopsKinds(t *testing.T) {
 	ds, d := only[*objectLoops](t, Options{})
 	t0 := time.Date(2022, 2, 7, 22, 0, 0, 0, time.UTC)
@@ -35,7 +36,7 @@ func TestObjectLoopsKinds(t *testing.T) {
 		}
 	}
 	want := []string{
-		"hot-loop applier[fleet-agent] APPLY (server-side) /apis/apps/v1/namespaces/a/deployments/web 420",
+		"hot-loop applier[fleet-agent] PATCH /apis/apps/v1/namespaces/a/deployments/web 420",
 		"hot-loop getter GET /api/v1/namespaces/a/secrets/s 420",
 		"hot-loop patcher[kubectl-patch] PATCH /api/v1/namespaces/a/configmaps/c 420",
 		"write-churn applier[fleet-agent] APPLY (server-side) /apis/apps/v1/namespaces/a/deployments/web 420",
