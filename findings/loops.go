@@ -33,8 +33,8 @@ import (
 //
 // Both read the same rows: an update is one row for both, and a patch is
 // counted under the kind apply when it is an apply, under patch otherwise
-// (a user that both applies and patches one object has a row of each);
-// hot-loop names both PATCH, as the API server logs their verb.
+// (a user that both applies and patches one object has a row of each),
+// which hot-loop counts as one row of the verb the API server logs, PATCH.
 // Neither counts Options.RenewedResources, nor requests that were not
 // served (see facts.served): those have findings of their own.
 type objectLoops struct {
@@ -111,14 +111,8 @@ func (d *objectLoops) result() []Finding {
 	return finish(out)
 }
 
-// verbWhat names a row of kind (a verb, or apply) and path by its verb, as
-// a hot loop is named: an apply is a PATCH.
-func verbWhat(kind, path string) string {
-	if kind == "apply" {
-		kind = "patch"
-	}
-	return strings.ToUpper(kind) + " " + path
-}
+// verbWhat names a row of kind (a verb) and path, as a hot loop is named.
+func verbWhat(kind, path string) string { return strings.ToUpper(kind) + " " + path }
 
 // writeWhat names a row of kind (update or apply) and path as write churn
 // names it.
@@ -130,7 +124,8 @@ func writeWhat(kind, path string) string {
 }
 
 func (d *objectLoops) hotLoop() (Finding, bool) {
-	l := d.objects.loops(d.base, d.opts.HotLoopPerMinute, d.opts.HotLoopMinutes, func(string) bool { return true }, verbWhat)
+	l := d.objects.loops(d.base, loopRule{limit: d.opts.HotLoopPerMinute, minutes: d.opts.HotLoopMinutes,
+		kinds: func(string) bool { return true }, as: map[string]string{"apply": "patch"}, what: verbWhat})
 	if len(l.rows) == 0 {
 		return Finding{}, false
 	}
@@ -149,7 +144,7 @@ func (d *objectLoops) hotLoop() (Finding, bool) {
 
 func (d *objectLoops) churn() (Finding, bool) {
 	writes := func(kind string) bool { return kind == "update" || kind == "apply" }
-	l := d.objects.loops(d.base, d.opts.WritesPerMinute, d.opts.WriteMinutes, writes, writeWhat)
+	l := d.objects.loops(d.base, loopRule{limit: d.opts.WritesPerMinute, minutes: d.opts.WriteMinutes, kinds: writes, what: writeWhat})
 	if len(l.rows) == 0 {
 		return Finding{}, false
 	}

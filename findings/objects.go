@@ -397,11 +397,15 @@ func (t *objectTable) rowsWhere(keep func(kind string, r *objectRate) bool) []ob
 		}
 		out = append(out, objectRow{s.key[:s.userLen], kind, path, t.sum.Lacks(i), &s.rate})
 	}
-	slices.SortFunc(out, func(a, b objectRow) int {
-		return cmp.Or(cmp.Compare(b.rate.count, a.rate.count), cmp.Compare(a.user, b.user),
-			cmp.Compare(a.kind, b.kind), cmp.Compare(a.path, b.path))
-	})
+	slices.SortFunc(out, compareObjectRows)
 	return out
+}
+
+// compareObjectRows orders rows by count (largest first), then user, kind
+// and path.
+func compareObjectRows(a, b objectRow) int {
+	return cmp.Or(cmp.Compare(b.rate.count, a.rate.count), cmp.Compare(a.user, b.user),
+		cmp.Compare(a.kind, b.kind), cmp.Compare(a.path, b.path))
 }
 
 // appendUncounted appends to a row's numbers how many of its requests may
@@ -428,25 +432,79 @@ type loops struct {
 	at series
 }
 
-// loops returns, as evidence, the objects of t of the kinds that kind
-// says to look at, requested more than limit times a minute in at least
-// minutes minutes, by count, each named by what (of its kind and path),
-// with the drill-down commands of b.
-func (t *objectTable) loops(b *base, limit, minutes int, kind func(string) bool, what func(kind, path string) string) loops {
+// loopRule says which rows of an objectTable are loops: rows of the kinds
+// kinds says to look at, more than limit requests a minute in at least
+// minutes minutes; the rows of a kind that as names another kind (apply
+// as patch) count with that kind's row of the same user and path, as one
+// row of that kind; what names a row of its kind and path.
+type loopRule struct {
+	limit, minutes int
+	kinds          func(kind string) bool
+	as             map[string]string
+	what           func(kind, path string) string
+}
+
+// loops reports whether r is a loop by the rule's rates.
+func (lr *loopRule) loops(r *objectRate) bool {
+	// A row needs more than limit requests in each of minutes minutes.
+	if r.count <= int64(lr.limit)*int64(lr.minutes) {
+		return false
+	}
+	hot, _ := r.minutes.over(lr.limit)
+	return hot >= lr.minutes
+}
+
+// merges reports whether rows of kind may count with rows of another kind.
+func (lr *loopRule) merges(kind string) bool {
+	if _, ok := lr.as[kind]; ok {
+		return true
+	}
+	for _, to := range lr.as {
+		if to == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// loopRows returns the rows of t that are loops by lr, those that count
+// as one merged (in a rate of their own), by count (largest first), then
+// user, kind and path.
+func (t *objectTable) loopRows(lr *loopRule) []objectRow {
+	rows := t.rowsWhere(func(k string, r *objectRate) bool { return lr.kinds(k) && (lr.merges(k) || lr.loops(r)) })
+	if len(lr.as) > 0 {
+		at := map[string]int{} // a row's user, kind and path: its place in merged
+		merged := rows[:0]
+		for _, r := range rows {
+			if to, ok := lr.as[r.kind]; ok {
+				r.kind = to
+			}
+			key := r.user + "\x00" + r.kind + "\x00" + r.path
+			i, ok := at[key]
+			if !ok {
+				at[key] = len(merged)
+				merged = append(merged, r)
+				continue
+			}
+			m := &merged[i]
+			sum := new(objectRate)
+			sum.merge(m.rate)
+			sum.merge(r.rate)
+			m.rate, m.uncounted = sum, m.uncounted+r.uncounted
+		}
+		rows = slices.DeleteFunc(merged, func(r objectRow) bool { return !lr.loops(r.rate) })
+		slices.SortFunc(rows, compareObjectRows)
+	}
+	return rows
+}
+
+// loops returns, as evidence, the rows of t that are loops by lr, by
+// count, with the drill-down commands of b.
+func (t *objectTable) loops(b *base, lr loopRule) loops {
 	var l loops
-	for _, k := range t.rowsWhere(func(k string, r *objectRate) bool {
-		if !kind(k) {
-			return false
-		}
-		// A row needs more than limit requests in each of minutes minutes.
-		if r.count <= int64(limit)*int64(minutes) {
-			return false
-		}
-		hot, _ := r.minutes.over(limit)
-		return hot >= minutes
-	}) {
-		hot, peak := k.rate.minutes.over(limit)
-		ev := k.rate.evidence(k.user, what(k.kind, k.path))
+	for _, k := range t.loopRows(&lr) {
+		hot, peak := k.rate.minutes.over(lr.limit)
+		ev := k.rate.evidence(k.user, lr.what(k.kind, k.path))
 		ev.Share = share(k.rate.count, b.requests)
 		ev.Numbers = []Number{
 			{Name: "peak", Value: float64(peak), Unit: UnitPerMinute},
@@ -460,7 +518,7 @@ func (t *objectTable) loops(b *base, limit, minutes int, kind func(string) bool,
 		for _, e := range k.rate.minutes.entries() {
 			l.at.addMinute(e>>32, e&countMask)
 		}
-		if o := k.rate.minutes.onset(limit); o > 0 && (l.onset == 0 || o < l.onset) {
+		if o := k.rate.minutes.onset(lr.limit); o > 0 && (l.onset == 0 || o < l.onset) {
 			l.onset = o
 		}
 		if len(l.rows) == 1 {
