@@ -41,30 +41,32 @@ func (c *hashCounts) countBytes(key []byte) { c.add(keyHash(key), 1) }
 
 // add counts n requests of the key whose hash is h.
 func (c *hashCounts) add(h uint64, n int64) {
-	h = max(h, 1)
 	if len(c.slots) == 0 {
 		c.slots = make([]hashCount, minHashSlots)
 	}
+	s := c.slot(h)
+	switch {
+	case s.h != 0:
+		s.n += n
+	case c.used >= c.max:
+		c.dropped += n
+	case 2*(c.used+1) > len(c.slots):
+		c.grow()
+		c.add(h, n)
+	default:
+		s.h, s.n = max(h, 1), n
+		c.used++
+	}
+}
+
+// slot returns the slot of the key whose hash is h: the one that holds
+// it, or else the empty one it would take. The slots must not be empty.
+func (c *hashCounts) slot(h uint64) *hashCount {
+	h = max(h, 1)
 	mask := uint64(len(c.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
-		s := &c.slots[i]
-		switch s.h {
-		case h:
-			s.n += n
-			return
-		case 0:
-			if c.used >= c.max {
-				c.dropped += n
-				return
-			}
-			if 2*(c.used+1) > len(c.slots) {
-				c.grow()
-				c.add(h, n)
-				return
-			}
-			s.h, s.n = h, n
-			c.used++
-			return
+		if s := &c.slots[i]; s.h == h || s.h == 0 {
+			return s
 		}
 	}
 }
@@ -85,16 +87,7 @@ func (c *hashCounts) of(key string) int64 {
 	if len(c.slots) == 0 {
 		return 0
 	}
-	h := max(maphash.String(keySeed, key), 1)
-	mask := uint64(len(c.slots) - 1)
-	for i := h & mask; ; i = (i + 1) & mask {
-		switch s := c.slots[i]; s.h {
-		case h:
-			return s.n
-		case 0:
-			return 0
-		}
-	}
+	return c.slot(maphash.String(keySeed, key)).n
 }
 
 // droppedRequests is the number of requests a full table did not count.
