@@ -2,6 +2,7 @@ package findings
 
 import (
 	"cmp"
+	"iter"
 	"slices"
 	"time"
 )
@@ -246,19 +247,10 @@ func (o *objectRate) merge(p *objectRate) {
 	if o.count == 0 {
 		o.code = p.code
 	}
-	// p's requests by status code (statusMix), without building its mix:
-	// a table's merge does this for each of its rows.
-	inline := p.count
-	if p.extra != nil {
-		for _, c := range p.extra.status {
-			inline -= c.Count
-			if c.Code != o.code {
-				o.more().status.add(c.Code, c.Count)
-			}
+	for code, n := range p.statuses() {
+		if code != o.code {
+			o.more().status.add(code, n)
 		}
-	}
-	if inline > 0 && p.code != o.code {
-		o.more().status.add(p.code, inline)
 	}
 	o.count += p.count
 	o.server += p.server
@@ -269,18 +261,31 @@ func (o *objectRate) merge(p *objectRate) {
 	o.minutes.merge(&p.minutes)
 }
 
+// statuses yields the object's requests by status code, without building
+// a mix (a table's merge walks them for each of its rows): the codes held
+// apart, then the first request's code with the rest.
+func (o *objectRate) statuses() iter.Seq2[int32, int64] {
+	return func(yield func(int32, int64) bool) {
+		n := o.count
+		if o.extra != nil {
+			for _, c := range o.extra.status {
+				n -= c.Count
+				if !yield(c.Code, c.Count) {
+					return
+				}
+			}
+		}
+		if n > 0 {
+			yield(o.code, n)
+		}
+	}
+}
+
 // statusMix is the object's requests by status code.
 func (o *objectRate) statusMix() statusMix {
-	n := o.count
 	var m statusMix
-	if o.extra != nil {
-		for _, c := range o.extra.status {
-			n -= c.Count
-		}
-		m = slices.Clone(o.extra.status)
-	}
-	if n > 0 {
-		m.add(o.code, n)
+	for code, n := range o.statuses() {
+		m.add(code, n)
 	}
 	return m
 }
