@@ -426,9 +426,7 @@ func TestHistogramWidens(t *testing.T) {
 	}
 	const limit = 100
 	widened := func() *Histogram {
-		h := NewHistogram(time.Second, KeyUser)
-		h.maxBuckets = limit
-		return h
+		return NewHistogram(time.Second, KeyUser).SpanAtMost(limit)
 	}
 	h := widened()
 	first := entries[0].Event.RequestReceivedTimestamp.Time
@@ -510,7 +508,7 @@ func TestHistogramRuns(t *testing.T) {
 	for _, c := range []struct {
 		name       string
 		es         []*auditlog.Entry
-		maxBuckets int64
+		maxBuckets int
 		shards     int
 	}{
 		{"in order", entries, MaxBuckets, 1},
@@ -521,9 +519,7 @@ func TestHistogramRuns(t *testing.T) {
 		{"widened shards", entries, 50, 4},
 	} {
 		newH := func() *Histogram {
-			h := NewHistogram(time.Second, KeyUser)
-			h.maxBuckets = c.maxBuckets
-			return h
+			return NewHistogram(time.Second, KeyUser).SpanAtMost(c.maxBuckets)
 		}
 		h := newH()
 		size := (len(c.es) + c.shards - 1) / c.shards

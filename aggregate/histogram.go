@@ -103,6 +103,17 @@ func NewHistogram(width time.Duration, k Key) *Histogram {
 	return h
 }
 
+// SpanAtMost bounds the buckets h spans to n (from 2 to MaxBuckets), as
+// MaxBuckets bounds every histogram: past n buckets, the buckets double in
+// width. A histogram by key holds a count for every bucket a key was seen
+// in, so a view that draws n bars need not count finer: a page's chart of
+// a day by user holds 1,440 one-minute buckets of every user otherwise.
+// It returns h, and must be called before h counts.
+func (h *Histogram) SpanAtMost(n int) *Histogram {
+	h.maxBuckets = min(max(int64(n), 2), MaxBuckets)
+	return h
+}
+
 // shareKeys numbers h's keys with the table s shares, if h is empty.
 func (h *Histogram) shareKeys(s *Set) {
 	if t := s.keyTable(h.key); t != nil && h.keys != nil && h.total == 0 && len(h.keys.values) == 0 {

@@ -8,16 +8,20 @@ import (
 	"github.com/auditlens/auditlens/aggregate"
 )
 
+// ChartBars is the most bars the page's histogram chart draws: more
+// buckets are drawn several to a bar, so the page's histogram need span no
+// more buckets (aggregate.Histogram.SpanAtMost).
+const ChartBars = 300
+
 // Geometry of the histogram chart, in SVG user units.
 const (
-	chartMaxBars = 300 // more buckets are drawn several to a bar
-	chartWidth   = 1000
-	chartHeight  = 240
-	chartLeft    = 60 // room for the y labels
-	chartTop     = 10
-	chartPlotW   = chartWidth - chartLeft - 10
-	chartPlotH   = 180
-	chartTicks   = 6 // x labels, about
+	chartWidth  = 1000
+	chartHeight = 240
+	chartLeft   = 60 // room for the y labels
+	chartTop    = 10
+	chartPlotW  = chartWidth - chartLeft - 10
+	chartPlotH  = 180
+	chartTicks  = 6 // x labels, about
 )
 
 // htmlChart is a histogram drawn as SVG bars.
@@ -50,7 +54,7 @@ type htmlTick struct {
 
 // newHTMLChart lays out h, which has at least one bucket. Every bucket
 // from the first to the last is drawn, empty ones included; past
-// chartMaxBars buckets, k consecutive buckets make one bar. The peak is the
+// ChartBars buckets, k consecutive buckets make one bar. The peak is the
 // fullest bucket (the earliest of equals), as in WriteHistogram.
 func newHTMLChart(h aggregate.HistogramResult) *htmlChart {
 	first, last := h.Buckets[0].Start, h.Buckets[len(h.Buckets)-1].Start
@@ -116,15 +120,15 @@ func newHTMLChart(h aggregate.HistogramResult) *htmlChart {
 var niceBarBuckets = []int64{1, 2, 3, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2 * 1440, 7 * 1440, 14 * 1440, 30 * 1440}
 
 // barBuckets is how many buckets a bar holds for rows buckets: the first
-// of niceBarBuckets that gives at most chartMaxBars bars, or as few as
+// of niceBarBuckets that gives at most ChartBars bars, or as few as
 // needed past them.
 func barBuckets(rows int64) int64 {
 	for _, k := range niceBarBuckets {
-		if (rows+k-1)/k <= chartMaxBars {
+		if (rows+k-1)/k <= ChartBars {
 			return k
 		}
 	}
-	return (rows + chartMaxBars - 1) / chartMaxBars
+	return (rows + ChartBars - 1) / ChartBars
 }
 
 // num formats a coordinate rounded to two decimals.

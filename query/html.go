@@ -28,7 +28,10 @@ var htmlTopKeys = []aggregate.Key{aggregate.KeyUser, aggregate.KeyResource, aggr
 // keep sample auditIDs; the grouped table keeps none, and the htmlGroups
 // groups of each verb with the most requests: it shows the top groups,
 // and a group of every distinct URI is what memory would grow with. It
-// shows their mean latency alone.
+// shows their mean latency alone. The histogram spans at most as many
+// buckets as the chart has bars, widening them past that: counted by
+// user, a day of one-minute buckets holds 1,440 counts of a user seen
+// every minute, and the chart would draw them several to a bar.
 func buildHTML(p *plan, s *aggregate.Set) answerFunc {
 	found := aggregate.Include(s, findings.New(p.findingsOptions()))
 	var tops []*aggregate.Count
@@ -36,7 +39,7 @@ func buildHTML(p *plan, s *aggregate.Set) answerFunc {
 		tops = append(tops, aggregate.Include(s, aggregate.NewCount(k).KeepSamples()))
 	}
 	grouped := aggregate.Include(s, aggregate.NewGrouped(aggregate.KeyVerb).KeepAtMost(htmlGroups).MeanLatencyOnly())
-	hist := aggregate.Include(s, aggregate.NewHistogram(p.bucket, aggregate.KeyUser))
+	hist := aggregate.Include(s, aggregate.NewHistogram(p.bucket, aggregate.KeyUser).SpanAtMost(format.ChartBars))
 	latency := p.latency(s, aggregate.KeyResource, true)
 	throttling := aggregate.Include(s, aggregate.NewThrottling())
 	return func(sum aggregate.SummaryResult) answer {
