@@ -25,7 +25,7 @@ type Histogram struct {
 	width     time.Duration
 	requested time.Duration // the width asked for
 	key       Key
-	totals    map[int64]int64
+	totals    bucketCounts // every entry's bucket: a slice while dense
 	// keys numbers the keys when the histogram counts by one; series
 	// holds the series of key number i at i, of no entries (total 0) for
 	// a number it never counted (a Set's table numbers the keys of its
@@ -96,7 +96,7 @@ func NewHistogram(width time.Duration, k Key) *Histogram {
 	if width <= 0 {
 		width = DefaultBucket
 	}
-	h := &Histogram{width: width, requested: width, key: k, totals: make(map[int64]int64), maxBuckets: MaxBuckets}
+	h := &Histogram{width: width, requested: width, key: k, maxBuckets: MaxBuckets}
 	if k.Valid() {
 		h.keys = newKeyTable(k)
 	}
@@ -163,7 +163,7 @@ func (h *Histogram) Add(e *auditlog.Entry) {
 	if !h.counted || i < h.first || i > h.last {
 		i = h.span(i)
 	}
-	h.totals[i]++
+	h.totals.add(i, 1)
 	if !h.key.Valid() {
 		return
 	}
@@ -199,20 +199,11 @@ func (h *Histogram) span(i int64) int64 {
 func (h *Histogram) widen(factor int64) {
 	h.width *= time.Duration(factor)
 	h.first, h.last = floorDiv(h.first, factor), floorDiv(h.last, factor)
-	h.totals = rebucket(h.totals, factor)
+	h.totals = h.totals.rebucket(factor)
 	for _, s := range h.keyed() {
 		s.flush()
 		s.buckets = s.buckets.rebucket(factor)
 	}
-}
-
-// rebucket returns the counts of m in buckets factor times wider.
-func rebucket(m map[int64]int64, factor int64) map[int64]int64 {
-	wide := make(map[int64]int64, len(m))
-	for i, n := range m {
-		wide[floorDiv(i, factor)] += n
-	}
-	return wide
 }
 
 // floorDiv is i/d rounded down (d > 0).
@@ -240,8 +231,8 @@ func (h *Histogram) Merge(o *Histogram) {
 	h.total += o.total
 	h.noTime += o.noTime
 	h.noKey += o.noKey
-	for i, n := range o.totals {
-		h.totals[floorDiv(i, factor)] += n
+	for i, n := range o.totals.all() {
+		h.totals.add(floorDiv(i, factor), n)
 	}
 	for k, os := range o.keyed() {
 		s := h.seriesOf(h.keys.numberString(k))
@@ -314,14 +305,14 @@ func (h *Histogram) Result(perBucket, topKeys int) HistogramResult {
 	if h.key.Valid() {
 		res.By = h.key.Name()
 	}
-	idx := make([]int64, 0, len(h.totals))
-	for i := range h.totals {
+	var idx []int64
+	for i := range h.totals.all() {
 		idx = append(idx, i)
 	}
 	slices.Sort(idx)
 	res.Buckets = make([]Bucket, len(idx))
 	for j, i := range idx {
-		res.Buckets[j] = Bucket{Start: bucketStart(i, h.width), Count: h.totals[i]}
+		res.Buckets[j] = Bucket{Start: bucketStart(i, h.width), Count: h.totals.get(i)}
 	}
 	if !h.key.Valid() {
 		return res
@@ -455,7 +446,7 @@ func (h *Histogram) Changed(from, to time.Time, n int) ChangeResult {
 		s := bucketStart(i, h.width)
 		return !s.Before(from) && s.Before(to)
 	}
-	for i, c := range h.totals {
+	for i, c := range h.totals.all() {
 		if in(i) {
 			res.In += c
 		} else {
