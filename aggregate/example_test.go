@@ -139,6 +139,23 @@ func ExampleHistogram() {
 	// alice[kubectl] peaks at 22:56:00 with 1
 }
 
+// A histogram that spans one bucket at most: the events of a second
+// minute double its buckets' width until both minutes share one, which,
+// buckets being aligned on multiples of their width since the Unix epoch,
+// takes 64 minutes here; the result says what width was asked for.
+func ExampleHistogram_SpanAtMost() {
+	h := aggregate.NewHistogram(time.Minute, aggregate.KeyUser).SpanAtMost(1)
+	feed(h)
+	res := h.Result(1, 0)
+	fmt.Printf("buckets of %v (asked for %v)\n", res.Width, res.RequestedWidth)
+	for _, b := range res.Buckets {
+		fmt.Println(b.Start.Format(time.TimeOnly), b.Count, b.Top[0].Key)
+	}
+	// Output:
+	// buckets of 1h4m0s (asked for 1m0s)
+	// 22:24:00 4 sysdig
+}
+
 func ExampleSummary() {
 	s := aggregate.NewSummary()
 	feed(s)

@@ -103,14 +103,14 @@ func NewHistogram(width time.Duration, k Key) *Histogram {
 	return h
 }
 
-// SpanAtMost bounds the buckets h spans to n (from 2 to MaxBuckets), as
+// SpanAtMost bounds the buckets h spans to n (from 1 to MaxBuckets), as
 // MaxBuckets bounds every histogram: past n buckets, the buckets double in
 // width. A histogram by key holds a count for every bucket a key was seen
 // in, so a view that draws n bars need not count finer: a page's chart of
 // a day by user holds 1,440 one-minute buckets of every user otherwise.
 // It returns h, and must be called before h counts.
 func (h *Histogram) SpanAtMost(n int) *Histogram {
-	h.maxBuckets = min(max(int64(n), 2), MaxBuckets)
+	h.maxBuckets = min(max(int64(n), 1), MaxBuckets)
 	return h
 }
 
